@@ -1,0 +1,35 @@
+// electron-vite build of the desktop app: main (with the engine process entry), the sandboxed
+// preload (CommonJS, as sandboxed preloads must be) and the renderer.
+import { resolve } from 'node:path'
+import { defineConfig, externalizeDepsPlugin } from 'electron-vite'
+import { rendererConfig } from './vite.renderer'
+
+export default defineConfig({
+  main: {
+    plugins: [externalizeDepsPlugin()],
+    build: {
+      rollupOptions: {
+        input: {
+          index: resolve(import.meta.dirname, 'src/main/index.ts'),
+          engine: resolve(import.meta.dirname, 'src/engine/engine-process.ts')
+        }
+      }
+    }
+  },
+  preload: {
+    plugins: [externalizeDepsPlugin({ exclude: ['zod'] })],
+    build: {
+      rollupOptions: {
+        input: { index: resolve(import.meta.dirname, 'src/preload/index.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' }
+      }
+    }
+  },
+  renderer: {
+    ...rendererConfig,
+    build: {
+      chunkSizeWarningLimit: 2000,
+      rollupOptions: { input: resolve(import.meta.dirname, 'src/renderer/index.html') }
+    }
+  }
+})

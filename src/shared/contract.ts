@@ -1,0 +1,82 @@
+// The contract between the renderer and the main process: every method (with its zod input and
+// its result type) and every event. Preload, IPC, browser mode and the CLI are all derived from it.
+// Each domain keeps its schemas and types in its own file (system.ts, models.ts, ...).
+import type { z } from 'zod'
+import * as sys from './system'
+
+interface MethodSpec<I extends z.ZodType, O> {
+  input: I
+  /** Phantom: carries the result type only. */
+  output: O
+}
+
+function method<O>() {
+  return <I extends z.ZodType>(input: I): MethodSpec<I, O> => ({ input, output: undefined as unknown as O })
+}
+
+export const contract = {
+  system: {
+    info: method<sys.SystemInfo>()(sys.EmptyInput)
+  },
+  settings: {
+    get: method<sys.Settings>()(sys.EmptyInput),
+    update: method<sys.Settings>()(sys.SettingsPatch)
+  }
+} as const
+
+export type Contract = typeof contract
+export type Domain = keyof Contract
+export type MethodName<D extends Domain> = keyof Contract[D] & string
+export type ChannelName = { [D in Domain]: `${D}.${MethodName<D>}` }[Domain]
+
+type SpecOf<D extends Domain, M extends MethodName<D>> = Contract[D][M]
+export type InputOf<D extends Domain, M extends MethodName<D>> =
+  SpecOf<D, M> extends MethodSpec<infer I, unknown> ? z.input<I> : never
+export type ParsedInputOf<D extends Domain, M extends MethodName<D>> =
+  SpecOf<D, M> extends MethodSpec<infer I, unknown> ? z.output<I> : never
+export type OutputOf<D extends Domain, M extends MethodName<D>> =
+  SpecOf<D, M> extends MethodSpec<z.ZodType, infer O> ? O : never
+
+/** Every event the renderer may receive, by name. */
+export interface ApiEvents {
+  'engine.status': sys.EngineStatusEvent
+}
+export type EventName = keyof ApiEvents
+export const eventNames: readonly EventName[] = ['engine.status']
+
+/** What `window.api` is, in Electron and in browser mode alike. */
+export type Api = {
+  [D in Domain]: { [M in MethodName<D>]: (input: InputOf<D, M>) => Promise<OutputOf<D, M>> }
+} & {
+  on<E extends EventName>(event: E, listener: (data: ApiEvents[E]) => void): () => void
+}
+
+/** What main implements: the same methods, receiving already-validated input. */
+export type ApiHandlers = {
+  [D in Domain]: { [M in MethodName<D>]: (input: ParsedInputOf<D, M>) => Promise<OutputOf<D, M>> }
+}
+
+export function listChannels(): ChannelName[] {
+  const out: string[] = []
+  for (const domain of Object.keys(contract) as Domain[]) {
+    for (const name of Object.keys(contract[domain])) out.push(`${domain}.${name}`)
+  }
+  return out as ChannelName[]
+}
+
+export function splitChannel(channel: string): { domain: Domain; method: string } | null {
+  const dot = channel.indexOf('.')
+  if (dot < 0) return null
+  const domain = channel.slice(0, dot)
+  const name = channel.slice(dot + 1)
+  if (!Object.hasOwn(contract, domain)) return null
+  if (!Object.hasOwn(contract[domain as Domain], name)) return null
+  return { domain: domain as Domain, method: name }
+}
+
+export function inputSchemaOf(channel: ChannelName): z.ZodType {
+  const parts = splitChannel(channel)
+  if (!parts) throw new Error(`unknown channel ${channel}`)
+  const specs = contract[parts.domain] as Record<string, MethodSpec<z.ZodType, unknown>>
+  return specs[parts.method].input
+}

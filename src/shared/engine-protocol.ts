@@ -1,0 +1,56 @@
+// The message protocol between main and an engine process. The same messages travel over
+// Electron's utilityProcess port and over Node's child_process IPC channel.
+import type { ApiErrorPayload } from './errors'
+import type { BackendInfo } from './system'
+
+export interface EngineSystemInfo {
+  backend: BackendInfo
+  tfjsVersion: string
+  pid: number
+  memory: { rssBytes: number; heapUsedBytes: number }
+}
+
+/** Every job an engine can run: its input and its result. */
+export interface EngineJobs {
+  ping: { input: Record<string, never>; output: { pong: true; pid: number; uptimeMs: number } }
+  systemInfo: { input: Record<string, never>; output: EngineSystemInfo }
+}
+export type EngineJobName = keyof EngineJobs
+
+/** Progress an engine reports while a job runs, tagged with the job's request id. */
+export interface EngineEvents {
+  log: { level: 'info' | 'warn' | 'error'; message: string }
+}
+export type EngineEventName = keyof EngineEvents
+
+export type EngineRequest = {
+  [J in EngineJobName]: { kind: 'request'; id: number; job: J; input: EngineJobs[J]['input'] }
+}[EngineJobName]
+
+export interface EngineCancel {
+  kind: 'cancel'
+  id: number
+}
+
+export type MainToEngine = EngineRequest | EngineCancel
+
+export type EngineResponse =
+  | { kind: 'response'; id: number; ok: true; result: unknown }
+  | { kind: 'response'; id: number; ok: false; error: ApiErrorPayload }
+
+export type EngineEventMessage = {
+  [E in EngineEventName]: { kind: 'event'; id: number | null; event: E; data: EngineEvents[E] }
+}[EngineEventName]
+
+export interface EngineReady {
+  kind: 'ready'
+  pid: number
+}
+
+export type EngineToMain = EngineResponse | EngineEventMessage | EngineReady
+
+export function isEngineToMain(value: unknown): value is EngineToMain {
+  if (typeof value !== 'object' || value === null) return false
+  const kind = (value as { kind?: unknown }).kind
+  return kind === 'response' || kind === 'event' || kind === 'ready'
+}
