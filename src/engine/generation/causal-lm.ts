@@ -4,17 +4,17 @@
 /** One decoding pass over a growing sequence; holds the model's cache for that sequence. */
 export interface DecodeSession {
   /** Feed `ids` after what was fed before; resolves to the logits of the LAST of them (length vocabSize). */
-  append(ids: number[]): Promise<Float32Array>;
+  append(ids: number[]): Promise<Float32Array>
   /** Number of positions fed so far. */
-  readonly length: number;
+  readonly length: number
   /** Release the cache; the session must not be used afterwards. */
-  dispose(): void;
+  dispose(): void
 }
 
 /** A causal language model that generation can drive one token at a time. */
 export interface CausalLm {
-  readonly vocabSize: number;
+  readonly vocabSize: number
   /** Longest sequence (prompt + generated) the model accepts, e.g. n_positions. */
-  readonly maxPositions: number;
-  startSession(): DecodeSession;
+  readonly maxPositions: number
+  startSession(): DecodeSession
 }
