@@ -3,7 +3,10 @@
 
 /** One decoding pass over a growing sequence; holds the model's cache for that sequence. */
 export interface DecodeSession {
-  /** Feed `ids` after what was fed before; resolves to the logits of the LAST of them (length vocabSize). */
+  /**
+   * Feed `ids` after what was fed before; resolves to the logits of the LAST of them (length vocabSize),
+   * in a fresh array that the caller owns and may modify.
+   */
   append(ids: number[]): Promise<Float32Array>
   /** Number of positions fed so far. */
   readonly length: number
