@@ -1,0 +1,164 @@
+// Picks the TensorFlow.js backend once per engine process (tensorflow-gpu → tensorflow → wasm → cpu,
+// or the one LORA_STUDIO_BACKEND / the caller forces) and says why, so the UI can show the reason.
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+import * as tf from '@tensorflow/tfjs-core'
+import type { BackendInfo, BackendName } from '../shared/system'
+
+export const backendNames: readonly BackendName[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']
+
+/** The npm package that provides each backend. */
+const packageOf: Record<BackendName, string> = {
+  'tensorflow-gpu': '@tensorflow/tfjs-node-gpu',
+  tensorflow: '@tensorflow/tfjs-node',
+  wasm: '@tensorflow/tfjs-backend-wasm',
+  cpu: '@tensorflow/tfjs-backend-cpu'
+}
+
+const shortName: Record<BackendName, string> = {
+  'tensorflow-gpu': 'tfjs-node-gpu',
+  tensorflow: 'tfjs-node',
+  wasm: 'wasm',
+  cpu: 'cpu'
+}
+
+type Details = BackendInfo['details']
+
+/** A backend that could not be started: `notInstalled` distinguishes a missing package from a broken one. */
+class BackendUnavailable extends Error {
+  readonly notInstalled: boolean
+  constructor(message: string, notInstalled: boolean) {
+    super(message)
+    this.name = 'BackendUnavailable'
+    this.notInstalled = notInstalled
+  }
+}
+
+export function isBackendName(value: string): value is BackendName {
+  return (backendNames as readonly string[]).includes(value)
+}
+
+function firstLine(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err)
+  return text.split('\n')[0].trim()
+}
+
+function isModuleMissing(err: unknown, pkg: string): boolean {
+  if (!(err instanceof Error)) return false
+  const code = (err as NodeJS.ErrnoException).code
+  return (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && err.message.includes(pkg)
+}
+
+/** Imports an optional package whose name TypeScript must not resolve at build time. */
+async function importOptional(name: BackendName): Promise<Record<string, unknown>> {
+  const pkg = packageOf[name]
+  try {
+    return (await import(/* @vite-ignore */ pkg)) as Record<string, unknown>
+  } catch (err) {
+    if (isModuleMissing(err, pkg)) throw new BackendUnavailable(`${shortName[name]} not installed`, true)
+    throw new BackendUnavailable(`${shortName[name]} failed to load (${firstLine(err)})`, false)
+  }
+}
+
+async function activate(name: string, label: string): Promise<void> {
+  let ok: boolean
+  try {
+    ok = await tf.setBackend(name)
+  } catch (err) {
+    throw new BackendUnavailable(`${label} failed to start (${firstLine(err)})`, false)
+  }
+  if (!ok) throw new BackendUnavailable(`${label} failed to start`, false)
+  await tf.ready()
+}
+
+async function loadNative(name: 'tensorflow-gpu' | 'tensorflow'): Promise<Details> {
+  const mod = await importOptional(name)
+  // Both native packages register their backend under the name "tensorflow".
+  await activate('tensorflow', shortName[name])
+  const version = mod.version as Record<string, string> | undefined
+  const details: Details = {}
+  const nativeVersion = version?.[shortName[name]] ?? version?.['tfjs-node']
+  if (nativeVersion) details.packageVersion = nativeVersion
+  return details
+}
+
+let wasmPathsSet = false
+
+async function loadWasm(): Promise<Details> {
+  const wasm = await import('@tensorflow/tfjs-backend-wasm')
+  const require = createRequire(import.meta.url)
+  const distDir = join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + '/'
+  if (!wasmPathsSet) {
+    wasm.setWasmPaths(distDir)
+    wasmPathsSet = true
+  }
+  await activate('wasm', 'wasm')
+  const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')
+  const threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')
+  return { simd: simd === true, threads: threads === true, wasmDir: distDir }
+}
+
+async function loadCpu(): Promise<Details> {
+  await import('@tensorflow/tfjs-backend-cpu')
+  await activate('cpu', 'cpu')
+  return {}
+}
+
+function load(name: BackendName): Promise<Details> {
+  switch (name) {
+    case 'tensorflow-gpu':
+    case 'tensorflow':
+      return loadNative(name)
+    case 'wasm':
+      return loadWasm()
+    case 'cpu':
+      return loadCpu()
+  }
+}
+
+function describeChoice(name: BackendName, details: Details): string {
+  if (name !== 'wasm') return name
+  const features = [details.simd ? 'SIMD' : 'no SIMD', details.threads ? 'threads' : null].filter(Boolean)
+  return `wasm (${features.join(', ')})`
+}
+
+/** Where a forced choice came from, for the reason and for the error when it fails. */
+function forcedBy(preferred: BackendName | undefined): { name: BackendName; source: string } | null {
+  if (preferred) return { name: preferred, source: `requested (${preferred})` }
+  const env = process.env.LORA_STUDIO_BACKEND?.trim()
+  if (!env) return null
+  if (!isBackendName(env)) {
+    throw new Error(`LORA_STUDIO_BACKEND=${env} is not a backend; use one of ${backendNames.join(', ')}, or unset it`)
+  }
+  return { name: env, source: `forced by LORA_STUDIO_BACKEND=${env}` }
+}
+
+/**
+ * Starts a tfjs backend and reports which one and why. With `preferred` (or LORA_STUDIO_BACKEND)
+ * only that backend is tried and a failure throws; otherwise the first that loads wins.
+ */
+export async function initBackend(preferred?: BackendName): Promise<BackendInfo> {
+  const forced = forcedBy(preferred)
+  if (forced) {
+    try {
+      const details = await load(forced.name)
+      return { name: forced.name, reason: forced.source, details }
+    } catch (err) {
+      const why = err instanceof BackendUnavailable ? err.message : firstLine(err)
+      const hint = err instanceof BackendUnavailable && err.notInstalled ? `; install ${packageOf[forced.name]}` : ''
+      throw new Error(
+        `Backend "${forced.name}" ${forced.source} could not be used: ${why}${hint}, or choose another backend`
+      )
+    }
+  }
+  const skipped: string[] = []
+  for (const name of backendNames) {
+    try {
+      const details = await load(name)
+      return { name, reason: [...skipped, `using ${describeChoice(name, details)}`].join('; '), details }
+    } catch (err) {
+      skipped.push(err instanceof BackendUnavailable ? err.message : `${shortName[name]} failed (${firstLine(err)})`)
+    }
+  }
+  throw new Error(`No TensorFlow.js backend could be started: ${skipped.join('; ')}`)
+}
