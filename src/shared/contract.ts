@@ -3,6 +3,7 @@
 // Each domain keeps its schemas and types in its own file (system.ts, models.ts, ...).
 import type { z } from 'zod'
 import * as sys from './system'
+import * as runs from './runs'
 
 interface MethodSpec<I extends z.ZodType, O> {
   input: I
@@ -21,6 +22,20 @@ export const contract = {
   settings: {
     get: method<sys.Settings>()(sys.EmptyInput),
     update: method<sys.Settings>()(sys.SettingsPatch)
+  },
+  runs: {
+    start: method<runs.RunDetail>()(runs.StartRunInput),
+    list: method<runs.RunSummary[]>()(sys.EmptyInput),
+    get: method<runs.RunDetail>()(runs.RunIdInput),
+    metrics: method<runs.RunMetric[]>()(runs.RunMetricsInput),
+    pause: method<runs.RunSummary>()(runs.RunIdInput),
+    resume: method<runs.RunSummary>()(runs.ResumeRunInput),
+    stop: method<runs.RunSummary>()(runs.RunIdInput),
+    delete: method<{ deleted: true }>()(runs.RunIdInput),
+    rename: method<runs.RunSummary>()(runs.RenameRunInput),
+    notes: method<runs.RunDetail>()(runs.RunNotesInput),
+    checkpoints: method<runs.CheckpointInfo[]>()(runs.RunIdInput),
+    estimate: method<runs.RunEstimate>()(runs.EstimateRunInput)
   }
 } as const
 
@@ -40,9 +55,10 @@ export type OutputOf<D extends Domain, M extends MethodName<D>> =
 /** Every event the renderer may receive, by name. */
 export interface ApiEvents {
   'engine.status': sys.EngineStatusEvent
+  'run.progress': runs.RunProgressEvent
 }
 export type EventName = keyof ApiEvents
-export const eventNames: readonly EventName[] = ['engine.status']
+export const eventNames: readonly EventName[] = ['engine.status', 'run.progress']
 
 /** What `window.api` is, in Electron and in browser mode alike. */
 export type Api = {

@@ -1,0 +1,296 @@
+// Schemas and types of training runs: the one run configuration (with Hugging Face Trainer's and
+// PEFT's defaults where the user gives nothing), the presets, and what a run reports as it trains.
+import { z } from 'zod'
+
+export const LrSchedule = z.enum(['constant', 'linear', 'cosine'])
+export type LrScheduleName = z.infer<typeof LrSchedule>
+
+/** Where the training records come from: an imported dataset or a tokenized JSONL file. */
+export const DataSource = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('dataset'), id: z.number().int().positive() }),
+  /** One JSON object per line: `{"input_ids": [...], "labels": [...]}` (labels optional: all trained). */
+  z.strictObject({ kind: z.literal('file'), path: z.string().min(1) })
+])
+export type DataSourceSpec = z.infer<typeof DataSource>
+
+export const ValidationSource = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('none') }),
+  /** Hold out this share of the training records (seeded by the run's seed). */
+  z.strictObject({ kind: z.literal('split'), ratio: z.number().gt(0).lt(1) }),
+  z.strictObject({ kind: z.literal('dataset'), id: z.number().int().positive() }),
+  z.strictObject({ kind: z.literal('file'), path: z.string().min(1) })
+])
+export type ValidationSourceSpec = z.infer<typeof ValidationSource>
+
+const loraShape = {
+  r: z.number().int().min(1).max(1024),
+  alpha: z.number().positive(),
+  dropout: z.number().min(0).lt(1),
+  /** PEFT matching: exact module name or a `.`-suffix (`c_proj` hits attention and MLP). */
+  targetModules: z.array(z.string().min(1)).min(1),
+  rsLora: z.boolean()
+}
+export const LoraSettings = z.strictObject(loraShape)
+export type LoraSettingsConfig = z.infer<typeof LoraSettings>
+
+const configShape = {
+  /** Base model: an HF-layout folder (config.json + model.safetensors + tokenizer files). */
+  baseModel: z.string().min(1),
+  data: DataSource,
+  validation: ValidationSource,
+  /** Prompt template name, for datasets formatted at run time and for chat later. */
+  template: z.string().min(1),
+  maxLength: z.number().int().min(2).max(65536),
+  /** Pack records into maxLength blocks instead of padding each one. */
+  packing: z.boolean(),
+  epochs: z.number().positive(),
+  /** When set, overrides epochs (HF `max_steps`). */
+  maxSteps: z.number().int().positive().nullable(),
+  batchSize: z.number().int().min(1).max(4096),
+  gradientAccumulation: z.number().int().min(1).max(4096),
+  learningRate: z.number().positive().max(10),
+  schedule: LrSchedule,
+  warmupSteps: z.number().int().min(0),
+  /** Used when warmupSteps is 0 (HF: warmup_steps wins over warmup_ratio). */
+  warmupRatio: z.number().min(0).max(1),
+  weightDecay: z.number().min(0),
+  maxGradNorm: z.number().min(0),
+  adamBeta1: z.number().min(0).lt(1),
+  adamBeta2: z.number().min(0).lt(1),
+  adamEpsilon: z.number().positive(),
+  lora: LoraSettings,
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 32 - 1),
+  /** Evaluate on the validation records every N optimizer steps; null: only at the end. */
+  evalEvery: z.number().int().positive().nullable(),
+  /** Checkpoint every N optimizer steps (HF `save_steps`). */
+  saveEvery: z.number().int().positive(),
+  /** Keep only the last K step checkpoints (plus the best by eval loss); null keeps all. */
+  keepLast: z.number().int().positive().nullable(),
+  /** Start from this PEFT adapter folder instead of a fresh LoRA init ("continue training"). */
+  initAdapter: z.string().min(1).nullable()
+}
+
+/** A complete run configuration, as stored with the run. */
+export const RunConfig = z.strictObject(configShape)
+export type RunConfigValues = z.infer<typeof RunConfig>
+
+/** What a user may give: any subset; the rest comes from a preset or the defaults. */
+export const RunConfigPatch = z.strictObject({ ...configShape, lora: LoraSettings.partial() }).partial()
+export type RunConfigPatchValues = z.infer<typeof RunConfigPatch>
+
+/** Hugging Face Trainer's defaults (TrainingArguments) and PEFT LoraConfig's (GPT-2 targets c_attn). */
+export const runDefaults: Omit<RunConfigValues, 'baseModel' | 'data'> = {
+  validation: { kind: 'none' },
+  template: 'human-assistant',
+  maxLength: 1024,
+  packing: false,
+  epochs: 3,
+  maxSteps: null,
+  batchSize: 8,
+  gradientAccumulation: 1,
+  learningRate: 5e-5,
+  schedule: 'linear',
+  warmupSteps: 0,
+  warmupRatio: 0,
+  weightDecay: 0,
+  maxGradNorm: 1.0,
+  adamBeta1: 0.9,
+  adamBeta2: 0.999,
+  adamEpsilon: 1e-8,
+  lora: { r: 8, alpha: 8, dropout: 0, targetModules: ['c_attn'], rsLora: false },
+  seed: 42,
+  evalEvery: null,
+  saveEvery: 500,
+  keepLast: null,
+  initAdapter: null
+}
+
+export const presetNames = ['gpt2-blog-recipe', 'quick-test', 'instruction-tuning'] as const
+export type PresetName = (typeof presetNames)[number]
+
+/** Named starting points; the user's own fields override them. */
+export const presets: Record<
+  PresetName,
+  { label: string; description: string; fields: RunConfigPatchValues }
+> = {
+  'gpt2-blog-recipe': {
+    label: 'GPT-2 blog recipe',
+    description:
+      'LoRA r 16, alpha 32, dropout 0.1 on attn.c_attn + attn.c_proj; 1024-token blocks, 1 epoch, lr 5e-5 linear.',
+    fields: {
+      lora: { r: 16, alpha: 32, dropout: 0.1, targetModules: ['attn.c_attn', 'attn.c_proj'], rsLora: false },
+      maxLength: 1024,
+      packing: true,
+      epochs: 1,
+      learningRate: 5e-5,
+      schedule: 'linear'
+    }
+  },
+  'quick-test': {
+    label: 'Quick test',
+    description: '20 steps on short sequences to check that data, model and settings work together.',
+    fields: {
+      lora: { r: 4, alpha: 8, dropout: 0, targetModules: ['c_attn'], rsLora: false },
+      maxLength: 128,
+      maxSteps: 20,
+      batchSize: 2,
+      learningRate: 1e-3,
+      schedule: 'constant',
+      saveEvery: 10,
+      keepLast: 2
+    }
+  },
+  'instruction-tuning': {
+    label: 'Instruction tuning',
+    description:
+      'Human/Assistant template, prompt masked; LoRA r 16 on attn.c_attn + attn.c_proj, 3 epochs, lr 2e-4 cosine, 3% warmup.',
+    fields: {
+      template: 'human-assistant',
+      lora: { r: 16, alpha: 32, dropout: 0.05, targetModules: ['attn.c_attn', 'attn.c_proj'], rsLora: false },
+      maxLength: 512,
+      packing: false,
+      epochs: 3,
+      batchSize: 4,
+      gradientAccumulation: 4,
+      learningRate: 2e-4,
+      schedule: 'cosine',
+      warmupRatio: 0.03,
+      weightDecay: 0.01
+    }
+  }
+}
+
+/**
+ * The full configuration: defaults, then the preset, then the user's fields (`lora` merged field
+ * by field). Throws a ZodError naming the field when the result is incomplete or invalid.
+ */
+export function resolveRunConfig(
+  preset: PresetName | null | undefined,
+  user: RunConfigPatchValues
+): RunConfigValues {
+  const fromPreset = preset ? presets[preset].fields : {}
+  const lora = { ...runDefaults.lora, ...fromPreset.lora, ...user.lora }
+  return RunConfig.parse({ ...runDefaults, ...fromPreset, ...user, lora })
+}
+
+export const RunStatus = z.enum([
+  'queued',
+  'running',
+  'paused',
+  'completed',
+  'failed',
+  'stopped',
+  'interrupted'
+])
+export type RunStatusName = z.infer<typeof RunStatus>
+
+/** Statuses a run can be resumed from (from its last checkpoint, or from the start if it has none). */
+export const resumableStatuses: readonly RunStatusName[] = ['paused', 'failed', 'stopped', 'interrupted']
+
+export interface MemoryComponent {
+  name: string
+  bytes: number
+  detail: string
+}
+
+export interface MemoryEstimate {
+  totalBytes: number
+  components: MemoryComponent[]
+}
+
+export interface RunEstimate {
+  /** PEFT's `print_trainable_parameters()` line. */
+  trainableLine: string
+  trainableParams: number
+  allParams: number
+  memory: MemoryEstimate
+}
+
+/** One logged optimizer step (train fields) or evaluation (eval fields); null where not measured. */
+export interface RunMetric {
+  step: number
+  epoch: number
+  trainLoss: number | null
+  learningRate: number | null
+  gradNorm: number | null
+  tokensPerS: number | null
+  evalLoss: number | null
+  perplexity: number | null
+  elapsedS: number
+  etaS: number | null
+  tfBytes: number | null
+  rssBytes: number | null
+}
+
+export type CheckpointReason = 'periodic' | 'pause' | 'stop' | 'final' | 'failure'
+
+export interface CheckpointInfo {
+  step: number
+  path: string
+  reason: CheckpointReason
+  evalLoss: number | null
+  trainLoss: number | null
+  createdAt: string
+}
+
+export interface RunSummary {
+  id: number
+  name: string
+  status: RunStatusName
+  baseModel: string
+  step: number
+  totalSteps: number | null
+  lastLoss: number | null
+  lastEvalLoss: number | null
+  createdAt: string
+  startedAt: string | null
+  finishedAt: string | null
+  /** Why the run failed or stopped, in words the user can act on. */
+  message: string | null
+  checkpoints: number
+}
+
+export interface RunDetail extends RunSummary {
+  config: RunConfigValues
+  notes: string
+  estimate: RunEstimate | null
+  peakRssBytes: number | null
+  peakTfBytes: number | null
+  /** Folder of the final PEFT adapter once the run completed. */
+  adapterPath: string | null
+}
+
+export interface RunProgressEvent {
+  runId: number
+  status: RunStatusName
+  /** Set when a step or an evaluation was logged. */
+  metric?: RunMetric
+  checkpoint?: CheckpointInfo
+  message?: string
+}
+
+// ---- API inputs -----------------------------------------------------------------------------
+
+const RunId = z.number().int().positive()
+
+export const StartRunInput = z.strictObject({
+  name: z.string().trim().min(1).max(200).optional(),
+  preset: z.enum(presetNames).optional(),
+  config: RunConfigPatch
+})
+export const EstimateRunInput = z.strictObject({
+  preset: z.enum(presetNames).optional(),
+  config: RunConfigPatch
+})
+export const RunIdInput = z.strictObject({ id: RunId })
+export const RunMetricsInput = z.strictObject({ id: RunId, afterStep: z.number().int().min(-1).default(-1) })
+export const ResumeRunInput = z.strictObject({
+  id: RunId,
+  checkpointStep: z.number().int().min(0).optional()
+})
+export const RenameRunInput = z.strictObject({ id: RunId, name: z.string().trim().min(1).max(200) })
+export const RunNotesInput = z.strictObject({ id: RunId, notes: z.string().max(100_000) })
