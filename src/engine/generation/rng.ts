@@ -44,7 +44,7 @@ export class Rng {
       counter = (counter + GOLDEN_GAMMA) | 0
       words.push(mix32(counter ^ high))
     }
-    if (words.every((w) => w === 0)) words[0] = 1
+    if (!words.some((w) => w !== 0)) words[0] = 1
     this.load(words)
   }
 
