@@ -1,0 +1,55 @@
+// The pre-run estimate: PEFT's trainable-parameter line digit for digit, PEFT's target matching,
+// and memory components that scale as the architecture says.
+import { describe, expect, it } from 'vitest'
+import {
+  estimateRun,
+  estimateTrainingMemory,
+  gpt2ParamCount,
+  loraModules
+} from '../../../src/engine/training/memory-estimate'
+
+const gpt2 = { n_layer: 12, n_embd: 768, n_head: 12, n_positions: 1024, vocab_size: 50257 }
+const blog = { r: 16, targetModules: ['attn.c_attn', 'attn.c_proj'], dropout: 0.1 }
+
+describe('memory estimate', () => {
+  it('prints the trainable-parameter line exactly as PEFT does for gpt2', () => {
+    expect(gpt2ParamCount(gpt2)).toBe(124_439_808)
+    const e = estimateRun(gpt2, { batchSize: 1, seqLength: 1024, lora: blog })
+    // PEFT ≥ 0.10 formats the share with `:.4f` (0.70596 → 0.7060); older PEFT printed the full float
+    // 0.7059558900130528, which is where the often-quoted "0.7059" comes from.
+    expect(e.trainableLine).toBe('trainable params: 884,736 || all params: 125,324,544 || trainable%: 0.7060')
+  })
+
+  it('matches target modules as PEFT does', () => {
+    expect(
+      loraModules(gpt2, ['c_proj'])
+        .map((m) => m.name)
+        .slice(0, 2)
+    ).toEqual(['h.0.attn.c_proj', 'h.0.mlp.c_proj'])
+    expect(loraModules(gpt2, ['attn.c_proj'])).toHaveLength(12)
+    expect(() => loraModules(gpt2, ['q_proj'])).toThrow(/q_proj.*matches nothing/)
+  })
+
+  it('lists every component and scales attention with t² and batch', () => {
+    const a = estimateTrainingMemory(gpt2, { batchSize: 1, seqLength: 256, lora: blog })
+    const b = estimateTrainingMemory(gpt2, { batchSize: 2, seqLength: 512, lora: blog })
+    const names = a.components.map((c) => c.name)
+    expect(names).toEqual([
+      'frozen weights',
+      'transposed weight copies',
+      'LoRA weights',
+      'LoRA gradients',
+      'AdamW moments',
+      'activations',
+      'attention scores',
+      'logits'
+    ])
+    const scores = (e: typeof a) => e.components.find((c) => c.name === 'attention scores')!.bytes
+    expect(scores(b) / scores(a)).toBe(8)
+    expect(a.components[0].bytes).toBe(124_439_808 * 4)
+    expect(a.components.find((c) => c.name === 'AdamW moments')!.bytes).toBe(884_736 * 8)
+    expect(a.totalBytes).toBe(a.components.reduce((s, c) => s + c.bytes, 0))
+    // GPT-2 small at 2 × 512 needs gigabytes: logits alone are 3 × 1024 × 50257 floats.
+    expect(b.components.find((c) => c.name === 'logits')!.bytes).toBe(3 * 1024 * 50257 * 4)
+  })
+})
