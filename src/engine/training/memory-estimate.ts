@@ -1,16 +1,8 @@
 // What a LoRA training step on GPT-2 should need in memory, worked out from the architecture and the
 // run config before the run starts, component by component, so it can be shown beside the measured peak.
 import type { LoraSettingsConfig, MemoryComponent, MemoryEstimate, RunEstimate } from '../../shared/runs'
-
-/** The GPT-2 config fields the estimate needs (HF config.json names). */
-export interface Gpt2Shape {
-  n_layer: number
-  n_embd: number
-  n_head: number
-  n_positions: number
-  vocab_size: number
-  n_inner?: number | null
-}
+import { countGpt2Parameters } from '../formats/gpt2-weights'
+import type { Gpt2Config } from '../formats/hf-config'
 
 export interface LoraModule {
   /** PEFT's module name without the `transformer.` prefix, e.g. `h.0.attn.c_attn`. */
@@ -22,11 +14,11 @@ export interface LoraModule {
 const F32 = 4
 
 /** Every Conv1D of GPT-2 with its shape, in model order. */
-export function gpt2LinearModules(shape: Gpt2Shape): LoraModule[] {
-  const d = shape.n_embd
-  const inner = shape.n_inner ?? 4 * d
+export function gpt2LinearModules(shape: Gpt2Config): LoraModule[] {
+  const d = shape.nEmbd
+  const inner = shape.nInner
   const out: LoraModule[] = []
-  for (let i = 0; i < shape.n_layer; i++) {
+  for (let i = 0; i < shape.nLayer; i++) {
     out.push({ name: `h.${i}.attn.c_attn`, inFeatures: d, outFeatures: 3 * d })
     out.push({ name: `h.${i}.attn.c_proj`, inFeatures: d, outFeatures: d })
     out.push({ name: `h.${i}.mlp.c_fc`, inFeatures: d, outFeatures: inner })
@@ -42,7 +34,7 @@ export function matchesTarget(moduleName: string, target: string): boolean {
 }
 
 /** The modules LoRA wraps; throws PEFT's complaint when a target matches nothing. */
-export function loraModules(shape: Gpt2Shape, targets: readonly string[]): LoraModule[] {
+export function loraModules(shape: Gpt2Config, targets: readonly string[]): LoraModule[] {
   const all = gpt2LinearModules(shape)
   for (const t of targets) {
     if (!all.some((m) => matchesTarget(m.name, t))) {
@@ -52,14 +44,6 @@ export function loraModules(shape: Gpt2Shape, targets: readonly string[]): LoraM
     }
   }
   return all.filter((m) => targets.some((t) => matchesTarget(m.name, t)))
-}
-
-/** Parameters of the base model as PyTorch counts them (tied lm_head counted once, no buffers). */
-export function gpt2ParamCount(shape: Gpt2Shape): number {
-  const d = shape.n_embd
-  const inner = shape.n_inner ?? 4 * d
-  const perLayer = 2 * d + (d * 3 * d + 3 * d) + (d * d + d) + 2 * d + (d * inner + inner) + (inner * d + d)
-  return shape.vocab_size * d + shape.n_positions * d + shape.n_layer * perLayer + 2 * d
 }
 
 export function loraParamCount(modules: readonly LoraModule[], r: number): number {
@@ -92,13 +76,13 @@ const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`
  * moments, activations kept for the backward pass, attention scores b·h·t² per layer, and the
  * logits of one chunk with their softmax and gradient.
  */
-export function estimateTrainingMemory(shape: Gpt2Shape, opts: EstimateOptions): MemoryEstimate {
+export function estimateTrainingMemory(shape: Gpt2Config, opts: EstimateOptions): MemoryEstimate {
   const { batchSize: b, seqLength: t } = opts
-  const d = shape.n_embd
-  const inner = shape.n_inner ?? 4 * d
+  const d = shape.nEmbd
+  const inner = shape.nInner
   const tokens = b * t
   const modules = loraModules(shape, opts.lora.targetModules)
-  const baseParams = gpt2ParamCount(shape)
+  const baseParams = countGpt2Parameters(shape)
   const loraParams = loraParamCount(modules, opts.lora.r)
   const components: MemoryComponent[] = []
   const add = (name: string, bytes: number, detail: string) => components.push({ name, bytes, detail })
@@ -109,7 +93,7 @@ export function estimateTrainingMemory(shape: Gpt2Shape, opts: EstimateOptions):
     `${baseParams.toLocaleString('en-US')} parameters × 4 bytes (float32)`
   )
   if (opts.transposedWeights ?? true) {
-    const matrices = shape.n_layer * (d * 3 * d + d * d + 2 * d * inner) + shape.vocab_size * d
+    const matrices = shape.nLayer * (d * 3 * d + d * d + 2 * d * inner) + shape.vocabSize * d
     add(
       'transposed weight copies',
       matrices * F32,
@@ -131,23 +115,23 @@ export function estimateTrainingMemory(shape: Gpt2Shape, opts: EstimateOptions):
     (sum, m) => sum + tokens * (opts.lora.r + (opts.lora.dropout > 0 ? m.inFeatures : 0)),
     0
   )
-  const activations = (shape.n_layer * perLayerActs + loraActs + 2 * tokens * d) * F32
+  const activations = (shape.nLayer * perLayerActs + loraActs + 2 * tokens * d) * F32
   add(
     'activations',
     activations,
-    `${shape.n_layer} layers × ${tokens} tokens × ~${Math.round(perLayerActs / tokens)} floats, plus LoRA inputs`
+    `${shape.nLayer} layers × ${tokens} tokens × ~${Math.round(perLayerActs / tokens)} floats, plus LoRA inputs`
   )
-  const scores = shape.n_layer * 2 * b * shape.n_head * t * t * F32
+  const scores = shape.nLayer * 2 * b * shape.nHead * t * t * F32
   add(
     'attention scores',
     scores,
-    `scores and softmax b·h·t² = ${b}·${shape.n_head}·${t}² per layer, ${shape.n_layer} layers`
+    `scores and softmax b·h·t² = ${b}·${shape.nHead}·${t}² per layer, ${shape.nLayer} layers`
   )
   const chunk = Math.min(opts.logitsChunkTokens ?? tokens, tokens)
   add(
     'logits',
-    3 * chunk * shape.vocab_size * F32,
-    `${chunk} tokens × ${shape.vocab_size} vocab: logits, softmax, gradient`
+    3 * chunk * shape.vocabSize * F32,
+    `${chunk} tokens × ${shape.vocabSize} vocab: logits, softmax, gradient`
   )
 
   const totalBytes = components.reduce((s, c) => s + c.bytes, 0)
@@ -158,10 +142,10 @@ export function estimateTrainingMemory(shape: Gpt2Shape, opts: EstimateOptions):
 }
 
 /** The estimate a run records before it starts: PEFT's trainable line and the memory components. */
-export function estimateRun(shape: Gpt2Shape, opts: EstimateOptions): RunEstimate {
+export function estimateRun(shape: Gpt2Config, opts: EstimateOptions): RunEstimate {
   const modules = loraModules(shape, opts.lora.targetModules)
   const trainable = loraParamCount(modules, opts.lora.r)
-  const all = gpt2ParamCount(shape) + trainable
+  const all = countGpt2Parameters(shape) + trainable
   return {
     trainableLine: trainableParamsLine(trainable, all),
     trainableParams: trainable,

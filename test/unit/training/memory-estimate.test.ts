@@ -1,19 +1,23 @@
 // The pre-run estimate: PEFT's trainable-parameter line digit for digit, PEFT's target matching,
 // and memory components that scale as the architecture says.
 import { describe, expect, it } from 'vitest'
+import { countGpt2Parameters } from '../../../src/engine/formats/gpt2-weights'
+import { parseGpt2Config } from '../../../src/engine/formats/hf-config'
 import {
   estimateRun,
   estimateTrainingMemory,
-  gpt2ParamCount,
   loraModules
 } from '../../../src/engine/training/memory-estimate'
 
-const gpt2 = { n_layer: 12, n_embd: 768, n_head: 12, n_positions: 1024, vocab_size: 50257 }
+const gpt2 = parseGpt2Config(
+  { n_layer: 12, n_embd: 768, n_head: 12, n_positions: 1024, vocab_size: 50257 },
+  'gpt2'
+)
 const blog = { r: 16, targetModules: ['attn.c_attn', 'attn.c_proj'], dropout: 0.1 }
 
 describe('memory estimate', () => {
   it('prints the trainable-parameter line exactly as PEFT does for gpt2', () => {
-    expect(gpt2ParamCount(gpt2)).toBe(124_439_808)
+    expect(countGpt2Parameters(gpt2)).toBe(124_439_808)
     const e = estimateRun(gpt2, { batchSize: 1, seqLength: 1024, lora: blog })
     // PEFT ≥ 0.10 formats the share with `:.4f` (0.70596 → 0.7060); older PEFT printed the full float
     // 0.7059558900130528, which is where the often-quoted "0.7059" comes from.
