@@ -128,7 +128,9 @@ function forcedBy(preferred: BackendName | undefined): { name: BackendName; sour
   const env = process.env.LORA_STUDIO_BACKEND?.trim()
   if (!env) return null
   if (!isBackendName(env)) {
-    throw new Error(`LORA_STUDIO_BACKEND=${env} is not a backend; use one of ${backendNames.join(', ')}, or unset it`)
+    throw new Error(
+      `LORA_STUDIO_BACKEND=${env} is not a backend; use one of ${backendNames.join(', ')}, or unset it`
+    )
   }
   return { name: env, source: `forced by LORA_STUDIO_BACKEND=${env}` }
 }
@@ -145,7 +147,8 @@ export async function initBackend(preferred?: BackendName): Promise<BackendInfo>
       return { name: forced.name, reason: forced.source, details }
     } catch (err) {
       const why = err instanceof BackendUnavailable ? err.message : firstLine(err)
-      const hint = err instanceof BackendUnavailable && err.notInstalled ? `; install ${packageOf[forced.name]}` : ''
+      const hint =
+        err instanceof BackendUnavailable && err.notInstalled ? `; install ${packageOf[forced.name]}` : ''
       throw new Error(
         `Backend "${forced.name}" ${forced.source} could not be used: ${why}${hint}, or choose another backend`
       )
@@ -157,8 +160,18 @@ export async function initBackend(preferred?: BackendName): Promise<BackendInfo>
       const details = await load(name)
       return { name, reason: [...skipped, `using ${describeChoice(name, details)}`].join('; '), details }
     } catch (err) {
-      skipped.push(err instanceof BackendUnavailable ? err.message : `${shortName[name]} failed (${firstLine(err)})`)
+      skipped.push(
+        err instanceof BackendUnavailable ? err.message : `${shortName[name]} failed (${firstLine(err)})`
+      )
     }
   }
   throw new Error(`No TensorFlow.js backend could be started: ${skipped.join('; ')}`)
+}
+
+let chosen: Promise<BackendInfo> | null = null
+
+/** The backend of this engine process: chosen on first use, then the same answer every time. */
+export function engineBackend(): Promise<BackendInfo> {
+  chosen ??= initBackend()
+  return chosen
 }

@@ -14,6 +14,8 @@ export interface EngineSystemInfo {
 export interface EngineJobs {
   ping: { input: Record<string, never>; output: { pong: true; pid: number; uptimeMs: number } }
   systemInfo: { input: Record<string, never>; output: EngineSystemInfo }
+  /** Diagnostic: keeps the engine busy for `ms` or until cancelled (tests of cancel and crash handling). */
+  sleep: { input: { ms: number }; output: { sleptMs: number } }
 }
 export type EngineJobName = keyof EngineJobs
 
@@ -32,7 +34,12 @@ export interface EngineCancel {
   id: number
 }
 
-export type MainToEngine = EngineRequest | EngineCancel
+/** Asks the engine to cancel every job, answer them, and exit with code 0. */
+export interface EngineShutdown {
+  kind: 'shutdown'
+}
+
+export type MainToEngine = EngineRequest | EngineCancel | EngineShutdown
 
 export type EngineResponse =
   | { kind: 'response'; id: number; ok: true; result: unknown }

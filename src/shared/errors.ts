@@ -7,6 +7,7 @@ export type ApiErrorCode =
   | 'conflict'
   | 'engine_crashed'
   | 'engine_error'
+  | 'cancelled'
   | 'forbidden'
   | 'internal'
 

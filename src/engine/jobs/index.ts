@@ -1,0 +1,10 @@
+// Every job the engine can run, by name. To add one: declare it in EngineJobs
+// (src/shared/engine-protocol.ts), write its handler in a file here, and list it below.
+import type { JobHandlers } from '../job-registry'
+import { ping, sleep, systemInfo } from './system-jobs'
+
+export const jobHandlers: JobHandlers = {
+  ping,
+  systemInfo,
+  sleep
+}

@@ -1,0 +1,241 @@
+// Supervises one engine process for main: starts it on the first call, routes requests, responses
+// and progress events by id, turns a crash (exit code or signal) into errors for the calls in
+// flight and an engine.status event, and starts a fresh engine on the next call.
+import type {
+  EngineEventMessage,
+  EngineJobName,
+  EngineJobs,
+  EngineToMain,
+  MainToEngine
+} from '../../shared/engine-protocol'
+import { isEngineToMain } from '../../shared/engine-protocol'
+import { ServiceError } from '../../shared/errors'
+import type { EngineStatusEvent } from '../../shared/system'
+import { crashMessage, describeExit, lastOutputLine } from './crash-report'
+import type { EngineExit, EngineHandle, EngineSpawner } from './engine-spawner'
+
+export type EngineState = EngineStatusEvent['state']
+
+export interface EngineHostOptions {
+  spawner: EngineSpawner
+  /** Every change of state: starting, ready, crashed (with the reason), stopped. */
+  onStatus?: (status: EngineStatusEvent) => void
+  /** Engine events not tied to a request (e.g. a fatal error logged just before a crash). */
+  onEvent?: (message: EngineEventMessage) => void
+  /** How long a fresh engine may take to say it is ready (default 90 s: tsx on a busy machine is slow). */
+  readyTimeoutMs?: number
+  /** How long a graceful shutdown may take before the engine is killed (default 10 s). */
+  shutdownTimeoutMs?: number
+}
+
+export interface EngineCallOptions {
+  /** Progress the job reports while it runs. */
+  onEvent?: (message: EngineEventMessage) => void
+  /** Aborting asks the engine to cancel the job; the call still settles with the engine's answer. */
+  signal?: AbortSignal
+}
+
+interface PendingCall {
+  job: EngineJobName
+  resolve: (value: unknown) => void
+  reject: (err: Error) => void
+  onEvent?: (message: EngineEventMessage) => void
+  detachAbort: () => void
+}
+
+const outputTailChars = 4000
+
+/** One engine process and the calls it is serving. */
+class EngineSession {
+  readonly pending = new Map<number, PendingCall>()
+  pid: number | undefined
+  output = ''
+  stopping = false
+  exited: EngineExit | null = null
+  readonly ready: Promise<void>
+  readonly exitedPromise: Promise<EngineExit>
+
+  constructor(
+    readonly handle: EngineHandle,
+    readyTimeoutMs: number,
+    description: string
+  ) {
+    this.pid = handle.pid
+    handle.onOutput((text) => {
+      this.output = (this.output + text).slice(-outputTailChars)
+    })
+    this.exitedPromise = new Promise((resolve) => handle.onExit(resolve))
+    this.ready = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(
+          new ServiceError(
+            'engine_crashed',
+            `The engine process (${description}) did not become ready within ${Math.round(readyTimeoutMs / 1000)} s; ` +
+              'the machine may be overloaded. Try again.'
+          )
+        )
+        handle.kill('SIGKILL')
+      }, readyTimeoutMs)
+      handle.onMessage((message) => {
+        if (isEngineToMain(message) && message.kind === 'ready') {
+          clearTimeout(timer)
+          this.pid = message.pid
+          resolve()
+        }
+      })
+      handle.onExit((exit) => {
+        clearTimeout(timer)
+        const last = lastOutputLine(this.output)
+        reject(
+          new ServiceError(
+            'engine_crashed',
+            `The engine process (${description}) ${describeExit(exit)} before it was ready` +
+              (last ? `: ${last}` : '') +
+              '.'
+          )
+        )
+      })
+    })
+    // Rejections are delivered to callers through start(); avoid an unhandled rejection here.
+    this.ready.catch(() => undefined)
+  }
+
+  send(message: MainToEngine): void {
+    this.handle.send(message)
+  }
+}
+
+export class EngineHost {
+  private session: EngineSession | null = null
+  private nextId = 1
+  private currentState: EngineState = 'stopped'
+
+  constructor(private readonly options: EngineHostOptions) {}
+
+  get state(): EngineState {
+    return this.currentState
+  }
+
+  /** The running engine's process id, or null when none runs. */
+  get pid(): number | null {
+    return this.session?.pid ?? null
+  }
+
+  /** Starts the engine if none runs and waits until it is ready. */
+  async start(): Promise<void> {
+    const session = this.session ?? this.spawn()
+    await session.ready
+  }
+
+  /** Runs one job in the engine (starting it if needed) and resolves with its result. */
+  async call<J extends EngineJobName>(
+    job: J,
+    input: EngineJobs[J]['input'],
+    options: EngineCallOptions = {}
+  ): Promise<EngineJobs[J]['output']> {
+    if (options.signal?.aborted) throw new ServiceError('cancelled', `${job} was cancelled before it started`)
+    const session = this.session ?? this.spawn()
+    await session.ready
+    if (session.exited)
+      throw new ServiceError('engine_crashed', `The engine stopped before ${job} could be sent.`)
+    const id = this.nextId++
+    return new Promise<EngineJobs[J]['output']>((resolve, reject) => {
+      const onAbort = () => session.send({ kind: 'cancel', id })
+      options.signal?.addEventListener('abort', onAbort, { once: true })
+      session.pending.set(id, {
+        job,
+        resolve: resolve as (value: unknown) => void,
+        reject,
+        onEvent: options.onEvent,
+        detachAbort: () => options.signal?.removeEventListener('abort', onAbort)
+      })
+      session.send({ kind: 'request', id, job, input } as MainToEngine)
+    })
+  }
+
+  /** Asks the engine to finish (jobs are cancelled and answer), then kills it if it takes too long. */
+  async shutdown(): Promise<void> {
+    const session = this.session
+    if (!session) return
+    session.stopping = true
+    const timeoutMs = this.options.shutdownTimeoutMs ?? 10_000
+    session.send({ kind: 'shutdown' })
+    const timer = setTimeout(() => session.handle.kill('SIGKILL'), timeoutMs)
+    await session.exitedPromise
+    clearTimeout(timer)
+  }
+
+  private setState(state: EngineState, message?: string): void {
+    this.currentState = state
+    this.options.onStatus?.(message === undefined ? { state } : { state, message })
+  }
+
+  private spawn(): EngineSession {
+    this.setState('starting')
+    let handle: EngineHandle
+    try {
+      handle = this.options.spawner.spawn()
+    } catch (err) {
+      const message = `The engine could not be started: ${err instanceof Error ? err.message : String(err)}`
+      this.setState('crashed', message)
+      throw new ServiceError('engine_crashed', message)
+    }
+    const session = new EngineSession(
+      handle,
+      this.options.readyTimeoutMs ?? 90_000,
+      this.options.spawner.description
+    )
+    this.session = session
+    handle.onMessage((message) => {
+      if (isEngineToMain(message)) this.route(session, message)
+    })
+    handle.onExit((exit) => this.onExit(session, exit))
+    session.ready.then(
+      () => {
+        if (this.session === session && !session.exited) this.setState('ready')
+      },
+      () => undefined
+    )
+    return session
+  }
+
+  private route(session: EngineSession, message: EngineToMain): void {
+    if (message.kind === 'response') {
+      const call = session.pending.get(message.id)
+      if (!call) return
+      session.pending.delete(message.id)
+      call.detachAbort()
+      if (message.ok) call.resolve(message.result)
+      else call.reject(new ServiceError(message.error.code, message.error.message, message.error.issues))
+    } else if (message.kind === 'event') {
+      const call = message.id === null ? undefined : session.pending.get(message.id)
+      if (call) call.onEvent?.(message)
+      else this.options.onEvent?.(message)
+    }
+  }
+
+  private onExit(session: EngineSession, exit: EngineExit): void {
+    session.exited = exit
+    if (this.session === session) this.session = null
+    const jobs = [...session.pending.values()]
+    session.pending.clear()
+    if (session.stopping) {
+      for (const call of jobs) {
+        call.detachAbort()
+        call.reject(new ServiceError('cancelled', `${call.job} was stopped because the engine shut down.`))
+      }
+      this.setState('stopped')
+      return
+    }
+    const message = crashMessage(
+      exit,
+      jobs.map((call) => call.job),
+      session.output
+    )
+    for (const call of jobs) {
+      call.detachAbort()
+      call.reject(new ServiceError('engine_crashed', message))
+    }
+    this.setState('crashed', message)
+  }
+}
