@@ -1,0 +1,15 @@
+// Number formatting for the UI: byte sizes in binary units with the person's locale digits.
+const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'] as const
+
+export function formatBytes(bytes: number, locale: string): string {
+  if (!Number.isFinite(bytes) || bytes < 0) throw new Error(`formatBytes: expected a size in bytes, got ${bytes}`)
+  let value = bytes
+  let unit = 0
+  while (value >= 1024 && unit < UNITS.length - 1) {
+    value /= 1024
+    unit += 1
+  }
+  const digits = unit === 0 || value >= 100 ? 0 : 1
+  const number = new Intl.NumberFormat(locale, { maximumFractionDigits: digits }).format(value)
+  return `${number} ${UNITS[unit]}`
+}

@@ -1,0 +1,26 @@
+// The browser-mode WebSocket protocol: what the renderer sends (requests, validated by the server
+// before routing) and what it receives (responses and pushed events).
+import { z } from 'zod'
+import type { ApiEvents, EventName } from './contract'
+import type { ApiResult } from './errors'
+
+export const SocketRequest = z.strictObject({
+  id: z.number().int().nonnegative(),
+  channel: z.string().min(1).max(200),
+  payload: z.unknown().optional()
+})
+export type SocketRequest = z.infer<typeof SocketRequest>
+
+export interface SocketResponse {
+  id: number | null
+  result: ApiResult<unknown>
+}
+
+export type SocketEvent = { [E in EventName]: { event: E; data: ApiEvents[E] } }[EventName]
+
+export type ServerMessage = SocketResponse | SocketEvent
+
+/** Query parameter (page URL and socket URL) that carries the per-start access token. */
+export const TOKEN_PARAM = 'token'
+/** Path of the WebSocket endpoint on the browser-mode server. */
+export const SOCKET_PATH = '/api'
