@@ -1,0 +1,6 @@
+// Every schema migration, in order. To change the schema, add a file `NNN-what-it-does.ts` with the
+// next number (never edit a released one) and list it here.
+import type { Migration } from './migration'
+import { migration as m001 } from './001-initial-schema'
+
+export const migrations: readonly Migration[] = [m001]
