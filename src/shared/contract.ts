@@ -4,6 +4,7 @@
 import type { z } from 'zod'
 import * as sys from './system'
 import * as runs from './runs'
+import * as ds from './datasets'
 
 interface MethodSpec<I extends z.ZodType, O> {
   input: I
@@ -36,6 +37,17 @@ export const contract = {
     notes: method<runs.RunDetail>()(runs.RunNotesInput),
     checkpoints: method<runs.CheckpointInfo[]>()(runs.RunIdInput),
     estimate: method<runs.RunEstimate>()(runs.EstimateRunInput)
+  },
+  datasets: {
+    inspect: method<ds.InspectResult>()(ds.InspectInput),
+    preview: method<ds.PreviewResult>()(ds.PreviewInput),
+    import: method<ds.DatasetDetail>()(ds.ImportInput),
+    list: method<ds.DatasetSummary[]>()(sys.EmptyInput),
+    get: method<ds.DatasetDetail>()(ds.DatasetIdInput),
+    records: method<ds.RecordsPage>()(ds.RecordsInput),
+    recordPreview: method<ds.PreviewSample>()(ds.RecordPreviewInput),
+    delete: method<{ deleted: true }>()(ds.DatasetIdInput),
+    addSample: method<ds.DatasetDetail>()(ds.AddSampleInput)
   }
 } as const
 
@@ -56,9 +68,10 @@ export type OutputOf<D extends Domain, M extends MethodName<D>> =
 export interface ApiEvents {
   'engine.status': sys.EngineStatusEvent
   'run.progress': runs.RunProgressEvent
+  'dataset.importProgress': ds.ImportProgressEvent
 }
 export type EventName = keyof ApiEvents
-export const eventNames: readonly EventName[] = ['engine.status', 'run.progress']
+export const eventNames: readonly EventName[] = ['engine.status', 'run.progress', 'dataset.importProgress']
 
 /** What `window.api` is, in Electron and in browser mode alike. */
 export type Api = {

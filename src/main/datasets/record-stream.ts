@@ -1,0 +1,98 @@
+// Reads the chosen files in order and yields normalized records: parse problems and invalid records
+// go to the report, duplicates are counted (and dropped when asked). Shared by preview and import so
+// both see exactly the same records.
+import { createHash } from 'node:crypto'
+import type { DatasetFormatName, DatasetProblem, NormalizedRecord, SourceLocation } from '../../shared/datasets'
+import { normalizeRecord, type ResolvedMapping } from './field-mapping'
+import { FatalSourceError, makeProblem } from './problems'
+import { readSource } from './sources/read-source'
+import type { SourceFile, SourceLimits } from './sources/source-types'
+import type { ReportBuilder } from './validation-report'
+
+export interface StreamOptions {
+  format: DatasetFormatName
+  mapping: ResolvedMapping
+  dedupe: boolean
+  limits: SourceLimits
+  report: ReportBuilder
+  /** Hashes of records already seen (shared between the training and validation files). */
+  seen: Set<string>
+  onProgress?: (file: SourceFile, bytesRead: number) => void
+}
+
+export interface LocatedRecord {
+  record: NormalizedRecord
+  location: SourceLocation
+}
+
+function recordHash(record: NormalizedRecord): string {
+  return createHash('sha1').update(JSON.stringify(record)).digest('base64').slice(0, 16)
+}
+
+export async function* normalizedRecords(files: SourceFile[], options: StreamOptions): AsyncGenerator<LocatedRecord> {
+  const { report } = options
+  for (const file of files) {
+    report.report.filesRead++
+    const items = readSource(file, { limits: options.limits, onBytes: (n) => options.onProgress?.(file, n) })
+    for await (const item of items) {
+      if (item.type === 'problem') {
+        if (item.problem.severity === 'error') {
+          report.report.recordsRead++
+          report.report.recordsSkipped++
+        }
+        report.add(item.problem)
+        continue
+      }
+      report.report.recordsRead++
+      const result = normalizeRecord(item.value, options.format, options.mapping, item.location)
+      if (!result.ok) {
+        report.report.recordsSkipped++
+        result.problems.forEach((p) => report.add(p))
+        continue
+      }
+      const hash = recordHash(result.record)
+      if (options.seen.has(hash)) {
+        report.report.duplicates++
+        const what = options.dedupe ? 'duplicate of an earlier record, removed' : 'duplicate of an earlier record'
+        report.add(makeProblem(item.location, 'duplicate', what, { severity: 'warning' }))
+        if (options.dedupe) {
+          report.report.duplicatesRemoved++
+          continue
+        }
+      } else {
+        options.seen.add(hash)
+      }
+      report.report.recordsValid++
+      yield { record: result.record, location: item.location }
+    }
+  }
+}
+
+/** The first `count` parsed values across the files, for detection and field summaries. */
+export async function sampleValues(
+  files: SourceFile[],
+  count: number,
+  limits: SourceLimits
+): Promise<{ values: { value: unknown; location: SourceLocation }[]; problems: DatasetProblem[] }> {
+  const values: { value: unknown; location: SourceLocation }[] = []
+  const problems: DatasetProblem[] = []
+  const perFile = Math.max(1, Math.ceil(count / files.length))
+  for (const file of files) {
+    let taken = 0
+    try {
+      for await (const item of readSource(file, { limits })) {
+        if (item.type === 'problem') problems.push(item.problem)
+        else {
+          values.push({ value: item.value, location: item.location })
+          taken++
+        }
+        if (taken >= perFile || values.length >= count) break
+      }
+    } catch (err) {
+      if (!(err instanceof FatalSourceError)) throw err
+      problems.push(err.problem)
+    }
+    if (values.length >= count) break
+  }
+  return { values, problems }
+}

@@ -1,0 +1,59 @@
+// Reads a .json file: an array of records, an object holding exactly one array of records, or a
+// single record object. Parsed whole (with a size limit), so a broken file names the line it breaks on.
+import { FatalSourceError, makeProblem } from '../problems'
+import { jsonErrorReason } from './jsonl-source'
+import type { ReadOptions, SourceFile, SourceItem } from './source-types'
+import { readWholeText } from './whole-file'
+
+function lineOfPosition(text: string, message: string): number | undefined {
+  const m = /position (\d+)/.exec(message)
+  if (!m) return undefined
+  const position = Number(m[1])
+  let line = 1
+  for (let i = text.indexOf('\n'); i >= 0 && i < position; i = text.indexOf('\n', i + 1)) line++
+  return line
+}
+
+function recordsOf(value: unknown, display: string): { items: unknown[]; key: string | null } {
+  if (Array.isArray(value)) return { items: value, key: null }
+  if (value !== null && typeof value === 'object') {
+    const arrays = Object.entries(value).filter(([, v]) => Array.isArray(v))
+    if (arrays.length === 1) return { items: arrays[0][1] as unknown[], key: arrays[0][0] }
+    if (arrays.length > 1) {
+      throw new FatalSourceError(
+        makeProblem(
+          { file: display },
+          'invalid_json',
+          `holds several arrays (${arrays.map(([k]) => `'${k}'`).join(', ')}); keep the one with the records, or convert the file to JSONL`
+        )
+      )
+    }
+    return { items: [value], key: null }
+  }
+  throw new FatalSourceError(
+    makeProblem({ file: display }, 'invalid_json', 'holds a single value, not records; expected an array of objects')
+  )
+}
+
+export async function* readJson(file: SourceFile, options: ReadOptions): AsyncGenerator<SourceItem> {
+  const { text, problem } = await readWholeText(
+    file,
+    options.limits.maxWholeFileBytes,
+    'convert it to JSON Lines (.jsonl, one record per line), which is read as a stream'
+  )
+  options.onBytes?.(file.bytes)
+  if (problem) yield { type: 'problem', problem }
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch (err) {
+    const reason = jsonErrorReason(err)
+    throw new FatalSourceError(
+      makeProblem({ file: file.display, line: lineOfPosition(text, reason) }, 'invalid_json', `invalid JSON (${reason})`)
+    )
+  }
+  const { items } = recordsOf(value, file.display)
+  for (let i = 0; i < items.length; i++) {
+    yield { type: 'record', value: items[i], location: { file: file.display, item: i + 1 } }
+  }
+}

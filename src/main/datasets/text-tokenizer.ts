@@ -1,0 +1,12 @@
+// The little the dataset code needs from a tokenizer, so it works with the engine's GPT-2 BPE
+// tokenizer or any other model's without depending on how it is built.
+export interface TextTokenizer {
+  /** Short name shown with the statistics, e.g. "gpt2" or a model's name. */
+  readonly name?: string
+  encode(text: string): number[]
+  decode(ids: number[]): string
+  readonly eosTokenId: number
+}
+
+/** Labels of tokens that do not count toward the loss (PyTorch's ignore_index). */
+export const IGNORE_INDEX = -100
