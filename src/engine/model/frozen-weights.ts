@@ -1,0 +1,110 @@
+// GPT-2's frozen weights as plain tfjs tensors (never variables), each linear layer kept with a
+// pre-transposed copy so every product in forward and backward is a fast plain 2-D matMul.
+import * as tf from '@tensorflow/tfjs-core'
+import { gpt2WeightShapes } from '../formats/gpt2-weights'
+import type { Gpt2Config } from '../formats/hf-config'
+
+/** A Conv1D layer: `w` is `[in, out]` as HF stores it, `wT` its transpose `[out, in]` for `dy·Wᵀ`. */
+export interface FrozenLinear {
+  w: tf.Tensor2D
+  wT: tf.Tensor2D
+  b: tf.Tensor1D
+}
+
+export interface LayerNormWeights {
+  gamma: tf.Tensor1D
+  beta: tf.Tensor1D
+}
+
+export interface BlockWeights {
+  ln1: LayerNormWeights
+  cAttn: FrozenLinear
+  attnCProj: FrozenLinear
+  ln2: LayerNormWeights
+  cFc: FrozenLinear
+  mlpCProj: FrozenLinear
+}
+
+/** The output projection: `w` is `[vocab, embd]` (wte when tied), `wT` is `[embd, vocab]`. */
+export interface LmHeadWeights {
+  w: tf.Tensor2D
+  wT: tf.Tensor2D
+}
+
+export interface Gpt2Weights {
+  wte: tf.Tensor2D
+  wpe: tf.Tensor2D
+  blocks: BlockWeights[]
+  lnF: LayerNormWeights
+  lmHead: LmHeadWeights
+}
+
+export interface WeightArray {
+  shape: number[]
+  data: Float32Array
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i])
+}
+
+/**
+ * Turns loaded float32 arrays (keys without `transformer.`) into backend tensors, checking every
+ * shape against the config. The arrays may be dropped by the caller afterwards.
+ */
+export function createGpt2Weights(config: Gpt2Config, arrays: ReadonlyMap<string, WeightArray>): Gpt2Weights {
+  const expected = gpt2WeightShapes(config)
+  const take = (key: string): tf.Tensor => {
+    const shape = expected.get(key)
+    const entry = arrays.get(key)
+    if (shape === undefined) throw new Error(`internal: "${key}" is not a GPT-2 weight`)
+    if (entry === undefined) {
+      throw new Error(`weight "${key}" is missing; the checkpoint does not match its config.json`)
+    }
+    if (!sameShape(entry.shape, shape)) {
+      throw new Error(
+        `weight "${key}" has shape [${entry.shape.join(', ')}] but config.json implies [${shape.join(', ')}]`
+      )
+    }
+    return tf.tensor(entry.data, shape, 'float32')
+  }
+  const linear = (prefix: string): FrozenLinear => {
+    const w = take(`${prefix}.weight`) as tf.Tensor2D
+    return { w, wT: tf.transpose(w), b: take(`${prefix}.bias`) as tf.Tensor1D }
+  }
+  const layerNorm = (prefix: string): LayerNormWeights => ({
+    gamma: take(`${prefix}.weight`) as tf.Tensor1D,
+    beta: take(`${prefix}.bias`) as tf.Tensor1D
+  })
+  const wte = take('wte.weight') as tf.Tensor2D
+  const blocks: BlockWeights[] = []
+  for (let i = 0; i < config.nLayer; i++) {
+    blocks.push({
+      ln1: layerNorm(`h.${i}.ln_1`),
+      cAttn: linear(`h.${i}.attn.c_attn`),
+      attnCProj: linear(`h.${i}.attn.c_proj`),
+      ln2: layerNorm(`h.${i}.ln_2`),
+      cFc: linear(`h.${i}.mlp.c_fc`),
+      mlpCProj: linear(`h.${i}.mlp.c_proj`)
+    })
+  }
+  const headW = config.tieWordEmbeddings ? wte : (take('lm_head.weight') as tf.Tensor2D)
+  return {
+    wte,
+    wpe: take('wpe.weight') as tf.Tensor2D,
+    blocks,
+    lnF: layerNorm('ln_f'),
+    lmHead: { w: headW, wT: tf.transpose(headW) }
+  }
+}
+
+export function disposeGpt2Weights(weights: Gpt2Weights): void {
+  const all: tf.Tensor[] = [weights.wte, weights.wpe, weights.lnF.gamma, weights.lnF.beta, weights.lmHead.wT]
+  if (weights.lmHead.w !== weights.wte) all.push(weights.lmHead.w)
+  for (const block of weights.blocks) {
+    for (const ln of [block.ln1, block.ln2]) all.push(ln.gamma, ln.beta)
+    for (const lin of [block.cAttn, block.attnCProj, block.cFc, block.mlpCProj])
+      all.push(lin.w, lin.wT, lin.b)
+  }
+  tf.dispose(all)
+}

@@ -1,0 +1,161 @@
+// GPT-2 (HF GPT2LMHeadModel's math) over frozen tensors with optional LoRA: embeddings, blocks, ln_f
+// and the tied LM head. Training mode adds dropout from a seeded RNG; eval mode is deterministic.
+import * as tf from '@tensorflow/tfjs-core'
+import type { Gpt2Config } from '../formats/hf-config'
+import type { Rng } from '../generation/rng'
+import { activationFor } from './activation'
+import { causalSelfAttention } from './attention'
+import { dropout, dropoutMask } from './dropout-mask'
+import type { DropoutContext } from './dropout-mask'
+import { createGpt2Weights, disposeGpt2Weights } from './frozen-weights'
+import type { BlockWeights, FrozenLinear, Gpt2Weights, WeightArray } from './frozen-weights'
+import { registerModelGradients } from './gradients'
+import { layerNorm } from './layer-norm'
+import { linear } from './linear'
+import type { LoraAdapter } from './lora'
+
+/** Token ids `[batch, seqLen]` row-major; `attentionMask` (same layout, 1 = token, 0 = right padding). */
+export interface TokenBatch {
+  inputIds: Int32Array
+  batch: number
+  seqLen: number
+  attentionMask?: Int32Array | null
+}
+
+/** `train: true` turns dropout on (needs `rng`); eval mode has none. */
+export interface ForwardMode {
+  train: boolean
+  rng?: Rng
+}
+
+/** How one block's attention is computed: full causal attention in training, the KV cache in decoding. */
+export type AttendFn = (layer: number, qkv: tf.Tensor2D, dropoutCtx: DropoutContext | null) => tf.Tensor2D
+
+export class Gpt2Model {
+  readonly config: Gpt2Config
+  readonly weights: Gpt2Weights
+  /** The LoRA layers applied in every forward pass, or null for the base model. */
+  lora: LoraAdapter | null
+  private readonly activation: (x: tf.Tensor2D) => tf.Tensor2D
+
+  constructor(config: Gpt2Config, weights: Gpt2Weights, lora: LoraAdapter | null = null) {
+    this.config = config
+    this.weights = weights
+    this.lora = lora
+    this.activation = activationFor(config.activationFunction)
+    registerModelGradients()
+  }
+
+  /** From float32 arrays as `loadHfModelFolder` returns them. */
+  static fromArrays(
+    config: Gpt2Config,
+    arrays: ReadonlyMap<string, WeightArray>,
+    lora: LoraAdapter | null = null
+  ): Gpt2Model {
+    return new Gpt2Model(config, createGpt2Weights(config, arrays), lora)
+  }
+
+  /** Final hidden states (after ln_f), `[batch·seqLen, nEmbd]`. */
+  hiddenStates(tokens: TokenBatch, mode: ForwardMode): tf.Tensor2D {
+    const { batch, seqLen } = tokens
+    const mask = tokens.attentionMask ?? null
+    const attend: AttendFn = (_layer, qkv, dropoutCtx) =>
+      causalSelfAttention(
+        qkv,
+        { batch, seqLen, nHead: this.config.nHead },
+        mask,
+        this.config.attnPdrop,
+        dropoutCtx
+      )
+    return this.run(tokens.inputIds, batch, seqLen, 0, mode, attend)
+  }
+
+  /** Logits `[rows, vocab]` for hidden states `[rows, nEmbd]` (the tied LM head: h·wteᵀ). */
+  logits(hidden: tf.Tensor2D): tf.Tensor2D {
+    return tf.matMul(hidden, this.weights.lmHead.wT)
+  }
+
+  /**
+   * The shared forward pass: embeddings at positions `positionOffset…`, every block with the given
+   * attention, ln_f. Used by training (`hiddenStates`) and by the KV-cache decoder.
+   */
+  run(
+    inputIds: Int32Array,
+    batch: number,
+    seqLen: number,
+    positionOffset: number,
+    mode: ForwardMode,
+    attend: AttendFn
+  ): tf.Tensor2D {
+    const cfg = this.config
+    if (inputIds.length !== batch * seqLen) {
+      throw new Error(`inputIds has ${inputIds.length} ids, expected batch ${batch} × seqLen ${seqLen}`)
+    }
+    if (positionOffset + seqLen > cfg.nPositions) {
+      throw new Error(
+        `sequence of ${positionOffset + seqLen} tokens is longer than the model's n_positions (${cfg.nPositions}); shorten it`
+      )
+    }
+    for (const id of inputIds) {
+      if (!(id >= 0 && id < cfg.vocabSize))
+        throw new Error(`token id ${id} is outside the vocabulary (0…${cfg.vocabSize - 1})`)
+    }
+    if (mode.train && mode.rng === undefined) throw new Error('training mode needs an rng for dropout')
+    const dropoutCtx: DropoutContext | null = mode.train && mode.rng !== undefined ? { rng: mode.rng } : null
+    const positions = new Int32Array(batch * seqLen)
+    for (let i = 0; i < positions.length; i++) positions[i] = positionOffset + (i % seqLen)
+    const embedded = tf.tidy(() =>
+      tf.add(
+        tf.gather(this.weights.wte, tf.tensor1d(inputIds, 'int32')),
+        tf.gather(this.weights.wpe, tf.tensor1d(positions, 'int32'))
+      )
+    ) as tf.Tensor2D
+    let x = dropout(embedded, cfg.embdPdrop, dropoutCtx)
+    if (x !== embedded) embedded.dispose()
+    const flow = { trainableUpstream: false }
+    for (let i = 0; i < cfg.nLayer; i++) {
+      const next = this.block(i, x, dropoutCtx, attend, flow)
+      x.dispose()
+      x = next
+    }
+    const out = layerNorm(x, this.weights.lnF, cfg.layerNormEpsilon)
+    x.dispose()
+    return out
+  }
+
+  private block(
+    i: number,
+    x: tf.Tensor2D,
+    dropoutCtx: DropoutContext | null,
+    attend: AttendFn,
+    flow: { trainableUpstream: boolean }
+  ): tf.Tensor2D {
+    const w: BlockWeights = this.weights.blocks[i]
+    const cfg = this.config
+    const lin = (input: tf.Tensor2D, name: string, layer: FrozenLinear): tf.Tensor2D => {
+      const branch = this.lora?.modules.get(`h.${i}.${name}`) ?? null
+      const p = this.lora?.config.dropout ?? 0
+      const mask =
+        branch !== null && dropoutCtx !== null && p > 0 ? dropoutMask(input.shape, p, dropoutCtx.rng) : null
+      const y = linear(input, layer, branch, flow.trainableUpstream, mask)
+      mask?.dispose()
+      if (branch !== null) flow.trainableUpstream = true
+      return y
+    }
+    return tf.tidy(() => {
+      const qkv = lin(layerNorm(x, w.ln1, cfg.layerNormEpsilon), 'attn.c_attn', w.cAttn)
+      const attnOut = lin(attend(i, qkv, dropoutCtx), 'attn.c_proj', w.attnCProj)
+      const afterAttn = tf.add(x, dropout(attnOut, cfg.residPdrop, dropoutCtx)) as tf.Tensor2D
+      const hidden = this.activation(
+        lin(layerNorm(afterAttn, w.ln2, cfg.layerNormEpsilon), 'mlp.c_fc', w.cFc)
+      )
+      const mlpOut = lin(hidden, 'mlp.c_proj', w.mlpCProj)
+      return tf.add(afterAttn, dropout(mlpOut, cfg.residPdrop, dropoutCtx)) as tf.Tensor2D
+    })
+  }
+
+  /** Frees the frozen weights (not the LoRA adapter, which the caller owns). */
+  dispose(): void {
+    disposeGpt2Weights(this.weights)
+  }
+}

@@ -1,0 +1,72 @@
+// GPT-2's Conv1D layers, frozen or with a LoRA branch, as custom-gradient ops whose backward pass uses
+// only plain 2-D matMuls (the stored Wᵀ, small explicit transposes): wasm runs transposed products ~14× slower.
+import * as tf from '@tensorflow/tfjs-core'
+import { customOp } from './custom-op'
+import type { FrozenLinear } from './frozen-weights'
+
+/** The trainable part of a LoRA layer: A `[r, in]`, B `[out, r]`, y += dropout(x)·Aᵀ·Bᵀ·scaling. */
+export interface LoraBranch {
+  a: tf.Variable
+  b: tf.Variable
+  scaling: number
+}
+
+/**
+ * y = x·W + b (+ LoRA). `inputGrad`: whether anything upstream is trainable; when false the
+ * backward pass skips dx (returns zeros) since no trainable tensor would receive it.
+ * `loraDropout`: a mask (0 or 1/(1−p)) for the LoRA input, or null.
+ */
+export function linear(
+  x: tf.Tensor2D,
+  layer: FrozenLinear,
+  lora: LoraBranch | null,
+  inputGrad: boolean,
+  loraDropout: tf.Tensor | null
+): tf.Tensor2D {
+  if (lora === null) return frozenLinear(x, layer, inputGrad)
+  return loraLinear(x, layer, lora, inputGrad, loraDropout)
+}
+
+function frozenLinear(x: tf.Tensor2D, layer: FrozenLinear, inputGrad: boolean): tf.Tensor2D {
+  return customOp<tf.Tensor2D>([x], ([input]) => ({
+    value: tf.fused.matMul({ a: input as tf.Tensor2D, b: layer.w, bias: layer.b }) as tf.Tensor2D,
+    gradFunc: (dy) => (inputGrad ? tf.matMul(dy, layer.wT) : tf.zerosLike(dy))
+  }))
+}
+
+function loraLinear(
+  x: tf.Tensor2D,
+  layer: FrozenLinear,
+  lora: LoraBranch,
+  inputGrad: boolean,
+  loraDropout: tf.Tensor | null
+): tf.Tensor2D {
+  const s = lora.scaling
+  return customOp<tf.Tensor2D>([x, lora.a, lora.b], ([input, a, b], save) => {
+    const x2 = input as tf.Tensor2D
+    const xd = (loraDropout === null ? x2 : tf.mul(x2, loraDropout)) as tf.Tensor2D
+    // u = s·(xd·Aᵀ) is [N, r]: scaling applied on the narrow side.
+    const us = tf.mul(tf.matMul(xd, tf.transpose(a as tf.Tensor2D)), s) as tf.Tensor2D
+    const base = tf.fused.matMul({ a: x2, b: layer.w, bias: layer.b })
+    const value = tf.add(base, tf.matMul(us, tf.transpose(b as tf.Tensor2D))) as tf.Tensor2D
+    save(loraDropout === null ? [xd, us, a, b] : [xd, us, a, b, loraDropout])
+    return {
+      value,
+      gradFunc: (dy, saved) => {
+        const [sxd, sus, sa, sb, mask] = saved as tf.Tensor2D[]
+        const dy2 = dy as tf.Tensor2D
+        const gs = tf.mul(tf.matMul(dy2, sb), s) as tf.Tensor2D // s·dy·B, [N, r]
+        const dA = tf.matMul(tf.transpose(gs), sxd) // [r, in]
+        const dB = tf.transpose(tf.matMul(tf.transpose(sus), dy2)) // [out, r]
+        let dx: tf.Tensor
+        if (inputGrad) {
+          const dxLora = tf.matMul(gs, sa)
+          dx = tf.add(tf.matMul(dy2, layer.wT), mask === undefined ? dxLora : tf.mul(dxLora, mask))
+        } else {
+          dx = tf.zerosLike(sxd)
+        }
+        return [dx, dA, dB]
+      }
+    }
+  })
+}

@@ -1,0 +1,182 @@
+// LoRA with PEFT's semantics for GPT-2: which Conv1D layers `target_modules` hits, A/B shapes and
+// initialisation, scaling (rsLoRA too), and PEFT's "trainable params" line; A and B are tf.Variables.
+import * as tf from '@tensorflow/tfjs-core'
+import { countGpt2Parameters } from '../formats/gpt2-weights'
+import type { Gpt2Config } from '../formats/hf-config'
+import type { Rng } from '../generation/rng'
+import type { LoraBranch } from './linear'
+
+export interface LoraConfig {
+  r: number
+  alpha: number
+  /** Dropout probability on the LoRA branch's input (training only). */
+  dropout: number
+  /** PEFT `target_modules`: exact module names or `.`-suffixes of them (`c_proj`, `attn.c_proj`, `h.0.attn.c_attn`). */
+  targetModules: string[]
+  useRslora: boolean
+  bias: 'none'
+}
+
+/** A linear layer LoRA can attach to; `name` has no `transformer.` prefix (`h.0.attn.c_attn`). */
+export interface LinearModule {
+  name: string
+  inFeatures: number
+  outFeatures: number
+}
+
+export interface LoraWeightArrays {
+  /** `[r, in]`, row-major. */
+  a: Float32Array
+  /** `[out, r]`, row-major. */
+  b: Float32Array
+}
+
+/** Every Conv1D of a GPT-2, in PEFT's module order. */
+export function gpt2LinearModules(config: Gpt2Config): LinearModule[] {
+  const e = config.nEmbd
+  const modules: LinearModule[] = []
+  for (let i = 0; i < config.nLayer; i++) {
+    modules.push(
+      { name: `h.${i}.attn.c_attn`, inFeatures: e, outFeatures: 3 * e },
+      { name: `h.${i}.attn.c_proj`, inFeatures: e, outFeatures: e },
+      { name: `h.${i}.mlp.c_fc`, inFeatures: e, outFeatures: config.nInner },
+      { name: `h.${i}.mlp.c_proj`, inFeatures: config.nInner, outFeatures: e }
+    )
+  }
+  return modules
+}
+
+/** PEFT's list rule: the target equals the full module name or is a `.`-suffix of it. */
+export function matchesTarget(moduleName: string, target: string): boolean {
+  const full = `transformer.${moduleName}`
+  return full === target || full.endsWith(`.${target}`)
+}
+
+export function loraScaling(lora: LoraConfig): number {
+  return lora.useRslora ? lora.alpha / Math.sqrt(lora.r) : lora.alpha / lora.r
+}
+
+function checkLoraConfig(lora: LoraConfig): void {
+  if (!Number.isInteger(lora.r) || lora.r < 1)
+    throw new Error(`LoRA r must be a positive integer; got ${lora.r}`)
+  if (!(lora.alpha > 0)) throw new Error(`LoRA alpha must be positive; got ${lora.alpha}`)
+  if (!(lora.dropout >= 0 && lora.dropout < 1)) {
+    throw new Error(`LoRA dropout must be in [0, 1); got ${lora.dropout}`)
+  }
+}
+
+/** The layers `targetModules` selects; throws (as PEFT does) when a target matches nothing. */
+export function loraTargetModules(config: Gpt2Config, lora: LoraConfig): LinearModule[] {
+  checkLoraConfig(lora)
+  const all = gpt2LinearModules(config)
+  if (lora.targetModules.length === 0)
+    throw new Error('LoRA target modules are empty; name at least one, e.g. attn.c_attn')
+  const unmatched = lora.targetModules.filter((t) => !all.some((m) => matchesTarget(m.name, t)))
+  if (unmatched.length > 0) {
+    throw new Error(
+      `LoRA target modules ${unmatched.map((t) => `"${t}"`).join(', ')} not found in the GPT-2 model; ` +
+        'use attn.c_attn, attn.c_proj, mlp.c_fc, mlp.c_proj, c_proj (attention and MLP) or h.N.<module>'
+    )
+  }
+  return all.filter((m) => lora.targetModules.some((t) => matchesTarget(m.name, t)))
+}
+
+function withThousands(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',')
+}
+
+/** PEFT's `print_trainable_parameters()` line, e.g. `trainable params: 884,736 || all params: 125,324,544 || trainable%: 0.7059`. */
+export function trainableParamsLine(config: Gpt2Config, lora: LoraConfig): string {
+  const trainable = loraTargetModules(config, lora).reduce(
+    (n, m) => n + lora.r * (m.inFeatures + m.outFeatures),
+    0
+  )
+  const all = countGpt2Parameters(config) + trainable
+  return `trainable params: ${withThousands(trainable)} || all params: ${withThousands(all)} || trainable%: ${((100 * trainable) / all).toFixed(4)}`
+}
+
+/** PEFT's init: A kaiming-uniform with a = √5 (bound 1/√in), B zeros. */
+export function initialLoraWeights(module: LinearModule, r: number, rng: Rng): LoraWeightArrays {
+  const bound = 1 / Math.sqrt(module.inFeatures)
+  const a = new Float32Array(r * module.inFeatures)
+  for (let i = 0; i < a.length; i++) a[i] = (2 * rng.nextFloat() - 1) * bound
+  return { a, b: new Float32Array(module.outFeatures * r) }
+}
+
+export interface LoraModule extends LinearModule, LoraBranch {}
+
+/** The LoRA layers of one model: trainable A/B variables by module name. */
+export class LoraAdapter {
+  readonly config: LoraConfig
+  readonly modules: ReadonlyMap<string, LoraModule>
+
+  private constructor(config: LoraConfig, modules: Map<string, LoraModule>) {
+    this.config = config
+    this.modules = modules
+  }
+
+  /** Fresh PEFT-style init (A from `rng`, B zero), or the given weights where `initial` has them. */
+  static create(
+    gpt2: Gpt2Config,
+    config: LoraConfig,
+    rng: Rng,
+    initial?: ReadonlyMap<string, LoraWeightArrays>
+  ): LoraAdapter {
+    const scaling = loraScaling(config)
+    const modules = new Map<string, LoraModule>()
+    for (const m of loraTargetModules(gpt2, config)) {
+      const values = initial?.get(m.name) ?? initialLoraWeights(m, config.r, rng)
+      checkArrays(m, config.r, values)
+      modules.set(m.name, {
+        ...m,
+        scaling,
+        a: tf.tidy(() => tf.variable(tf.tensor2d(values.a, [config.r, m.inFeatures]), true)),
+        b: tf.tidy(() => tf.variable(tf.tensor2d(values.b, [m.outFeatures, config.r]), true))
+      })
+    }
+    return new LoraAdapter(config, modules)
+  }
+
+  /** Trainable variables in a fixed order: for each module, A then B. */
+  variables(): tf.Variable[] {
+    return [...this.modules.values()].flatMap((m) => [m.a, m.b])
+  }
+
+  /** Parameter names as `<module>.lora_A.weight` / `.lora_B.weight`, parallel to `variables()`. */
+  parameterNames(): string[] {
+    return [...this.modules.keys()].flatMap((n) => [`${n}.lora_A.weight`, `${n}.lora_B.weight`])
+  }
+
+  getWeights(): Map<string, LoraWeightArrays> {
+    const out = new Map<string, LoraWeightArrays>()
+    for (const [name, m] of this.modules) {
+      out.set(name, { a: m.a.dataSync() as Float32Array, b: m.b.dataSync() as Float32Array })
+    }
+    return out
+  }
+
+  setWeights(weights: ReadonlyMap<string, LoraWeightArrays>): void {
+    for (const [name, values] of weights) {
+      const m = this.modules.get(name)
+      if (m === undefined) throw new Error(`LoRA weights for "${name}", which this adapter does not target`)
+      checkArrays(m, this.config.r, values)
+      tf.tidy(() => {
+        m.a.assign(tf.tensor2d(values.a, m.a.shape as [number, number]))
+        m.b.assign(tf.tensor2d(values.b, m.b.shape as [number, number]))
+      })
+    }
+  }
+
+  dispose(): void {
+    tf.dispose(this.variables())
+  }
+}
+
+function checkArrays(m: LinearModule, r: number, values: LoraWeightArrays): void {
+  if (values.a.length !== r * m.inFeatures || values.b.length !== m.outFeatures * r) {
+    throw new Error(
+      `LoRA weights for "${m.name}" have ${values.a.length} / ${values.b.length} values; ` +
+        `expected A [${r}, ${m.inFeatures}] and B [${m.outFeatures}, ${r}]`
+    )
+  }
+}

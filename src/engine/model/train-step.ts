@@ -1,0 +1,65 @@
+// One forward + backward pass of a LoRA model on a batch: loss sum, target-token count and the LoRA
+// gradients, with every other tensor disposed; the trainer accumulates, clips and steps with these.
+import * as tf from '@tensorflow/tfjs-core'
+import type { Rng } from '../generation/rng'
+import { causalLmLoss, shiftedTargets } from './causal-lm-loss'
+import type { LossOptions } from './causal-lm-loss'
+import type { Gpt2Model } from './gpt2-model'
+
+/** `[batch, seqLen]` row-major; labels -100 where nothing is predicted; attentionMask 0 on right padding. */
+export interface TrainBatch {
+  inputIds: Int32Array
+  labels: Int32Array
+  attentionMask?: Int32Array | null
+  batch: number
+  seqLen: number
+}
+
+export interface StepOptions {
+  /** Dropout on (training) with this RNG; omit for an eval-mode (dropout-free) gradient. */
+  rng?: Rng
+  /**
+   * Gradients are of lossSum × gradScale. Default 1 / targetTokens (the batch mean); for gradient
+   * accumulation pass 1 / (target tokens of all micro-batches) so the sum of the grads is the mean.
+   */
+  gradScale?: number
+  loss?: LossOptions
+}
+
+export interface LoraGradients {
+  lossSum: number
+  targetTokens: number
+  /** Parallel to `model.lora.variables()`; the caller owns (and disposes) them. */
+  grads: tf.Tensor[]
+}
+
+export function loraGradients(model: Gpt2Model, batch: TrainBatch, options: StepOptions = {}): LoraGradients {
+  const lora = model.lora
+  if (lora === null) throw new Error('the model has no LoRA adapter to train; attach one first')
+  const vars = lora.variables()
+  const targetTokens = shiftedTargets(batch.labels, batch.batch, batch.seqLen).rows.length
+  if (targetTokens === 0) {
+    return { lossSum: 0, targetTokens, grads: vars.map((v) => tf.zerosLike(v)) }
+  }
+  const scale = options.gradScale ?? 1 / targetTokens
+  const mode = options.rng === undefined ? { train: false } : { train: true, rng: options.rng }
+  const lossOf = (): tf.Scalar => {
+    const hidden = model.hiddenStates(batch, mode)
+    const { lossSum } = causalLmLoss(
+      hidden,
+      model.weights.lmHead,
+      batch.labels,
+      batch.batch,
+      batch.seqLen,
+      options.loss
+    )
+    hidden.dispose()
+    return lossSum
+  }
+  const dy = tf.scalar(scale)
+  const { value, grads } = tf.valueAndGrads(lossOf)(vars, dy)
+  dy.dispose()
+  const lossSum = value.dataSync()[0]
+  value.dispose()
+  return { lossSum, targetTokens, grads }
+}

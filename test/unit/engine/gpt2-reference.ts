@@ -1,0 +1,118 @@
+// Loads a PyTorch reference folder made by ../shared/tools/ref_gpt2.py (GPT2_REF_DIR, default the shared
+// gpt2-tiny fixture) into what the engine tests compare against; every setting comes from the folder.
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import * as tf from '@tensorflow/tfjs-core'
+import { initBackend } from '../../../src/engine/backend'
+import { loadHfModelFolder } from '../../../src/engine/formats/hf-model-folder'
+import type { LoadedCheckpoint } from '../../../src/engine/formats/hf-model-folder'
+import { readSafetensors } from '../../../src/engine/formats/safetensors'
+import type { TensorEntry } from '../../../src/engine/formats/safetensors'
+import type { LoraConfig, LoraWeightArrays } from '../../../src/engine/model/lora'
+import { tinyModelDir } from './fixtures-dir'
+
+export const referenceDir = process.env.GPT2_REF_DIR ?? tinyModelDir
+
+export interface ReferenceSettings {
+  lora: { r: number; lora_alpha: number; scaling: number; target_modules: string[]; lora_dropout: number }
+  adamw: {
+    lr: number
+    betas: [number, number]
+    eps: number
+    weight_decay: number
+    max_grad_norm: number
+    steps: number
+    schedule: string
+  }
+  loss: number
+  losses_before_each_step: number[]
+  tolerance: { logits_abs: number; loss_abs: number; grad_rel_to_max: number; trained_abs: number }
+}
+
+export interface Reference {
+  settings: ReferenceSettings
+  checkpoint: LoadedCheckpoint
+  tensors: Map<string, TensorEntry>
+  /** LoRA config as the reference used it (rsLoRA off, no bias). */
+  loraConfig: LoraConfig
+  /** `init.<module>.lora_{A,B}.weight` by module name. */
+  initLora: Map<string, LoraWeightArrays>
+  batch: number
+  seqLen: number
+  inputIds: Int32Array
+  labels: Int32Array
+}
+
+export const backendsUnderTest = ['cpu', 'wasm'] as const
+
+export async function useBackend(name: (typeof backendsUnderTest)[number]): Promise<void> {
+  await initBackend(name)
+}
+
+export function toInt32(entry: TensorEntry): Int32Array {
+  const data = entry.data
+  if (data instanceof BigInt64Array) return Int32Array.from(data, (v) => Number(v))
+  return Int32Array.from(data as ArrayLike<number>)
+}
+
+export function floats(ref: Reference, key: string): Float32Array {
+  const entry = ref.tensors.get(key)
+  if (entry === undefined) throw new Error(`reference.safetensors has no "${key}"`)
+  return entry.data as Float32Array
+}
+
+export async function loadReference(): Promise<Reference> {
+  const settings = JSON.parse(
+    await readFile(join(referenceDir, 'reference.json'), 'utf8')
+  ) as ReferenceSettings
+  const checkpoint = await loadHfModelFolder(join(referenceDir, 'model'))
+  const { tensors } = await readSafetensors(join(referenceDir, 'reference.safetensors'))
+  const initLora = new Map<string, LoraWeightArrays>()
+  for (const [key, entry] of tensors) {
+    const match = /^init\.(.+)\.lora_A\.weight$/.exec(key)
+    if (match === null) continue
+    const bEntry = tensors.get(`init.${match[1]}.lora_B.weight`)
+    if (bEntry === undefined) throw new Error(`reference has ${key} without its lora_B`)
+    initLora.set(match[1], { a: entry.data as Float32Array, b: bEntry.data as Float32Array })
+  }
+  const ids = tensors.get('input_ids')
+  const labels = tensors.get('labels')
+  if (ids === undefined || labels === undefined)
+    throw new Error('reference.safetensors lacks input_ids/labels')
+  return {
+    settings,
+    checkpoint,
+    tensors,
+    loraConfig: {
+      r: settings.lora.r,
+      alpha: settings.lora.lora_alpha,
+      dropout: settings.lora.lora_dropout,
+      targetModules: settings.lora.target_modules,
+      useRslora: false,
+      bias: 'none'
+    },
+    initLora,
+    batch: ids.shape[0],
+    seqLen: ids.shape[1],
+    inputIds: toInt32(ids),
+    labels: toInt32(labels)
+  }
+}
+
+/** Largest |a − b| over two arrays of the same length. */
+export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) throw new Error(`length ${a.length} vs ${b.length}`)
+  let worst = 0
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]))
+  return worst
+}
+
+export function maxAbs(a: ArrayLike<number>): number {
+  let worst = 0
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]))
+  return worst
+}
+
+export async function values(t: tf.Tensor): Promise<Float32Array> {
+  return (await t.data()) as Float32Array
+}
