@@ -2,7 +2,8 @@
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'] as const
 
 export function formatBytes(bytes: number, locale: string): string {
-  if (!Number.isFinite(bytes) || bytes < 0) throw new Error(`formatBytes: expected a size in bytes, got ${bytes}`)
+  if (!Number.isFinite(bytes) || bytes < 0)
+    throw new Error(`formatBytes: expected a size in bytes, got ${bytes}`)
   let value = bytes
   let unit = 0
   while (value >= 1024 && unit < UNITS.length - 1) {

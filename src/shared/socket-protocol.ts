@@ -24,3 +24,9 @@ export type ServerMessage = SocketResponse | SocketEvent
 export const TOKEN_PARAM = 'token'
 /** Path of the WebSocket endpoint on the browser-mode server. */
 export const SOCKET_PATH = '/api'
+/**
+ * Clients that cannot put the token in the URL may offer two WebSocket subprotocols instead:
+ * SOCKET_SUBPROTOCOL and `${TOKEN_SUBPROTOCOL_PREFIX}<token>`; the server answers with the first.
+ */
+export const SOCKET_SUBPROTOCOL = 'lora-studio.v1'
+export const TOKEN_SUBPROTOCOL_PREFIX = 'lora-studio.token.'

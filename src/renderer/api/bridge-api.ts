@@ -8,7 +8,8 @@ export function wrapBridgeApi(bridge: Api): Api {
   return buildApi(
     async (channel, payload) => {
       const parts = splitChannel(channel)
-      if (!parts) throw new ApiCallError({ code: 'unknown_method', message: `Unknown API method "${channel}".` })
+      if (!parts)
+        throw new ApiCallError({ code: 'unknown_method', message: `Unknown API method "${channel}".` })
       const domain = bridge[parts.domain] as Record<string, (input: unknown) => Promise<unknown>>
       try {
         return await domain[parts.method](payload)

@@ -11,7 +11,10 @@ export interface SocketLike {
   readonly readyState: number
   send(data: string): void
   close(code?: number, reason?: string): void
-  addEventListener(type: 'open' | 'close' | 'error' | 'message', listener: (event: { data?: unknown }) => void): void
+  addEventListener(
+    type: 'open' | 'close' | 'error' | 'message',
+    listener: (event: { data?: unknown }) => void
+  ): void
 }
 export type SocketFactory = (url: string) => SocketLike
 
@@ -80,7 +83,9 @@ export function createSocketApi(options: SocketApiOptions): SocketApi {
       return
     }
     if (message.id === null) {
-      console.error(`LoRA Studio: the server refused a request: ${message.result.ok ? '' : message.result.error.message}`)
+      console.error(
+        `LoRA Studio: the server refused a request: ${message.result.ok ? '' : message.result.error.message}`
+      )
       return
     }
     const entry = pending.get(message.id)
@@ -119,7 +124,8 @@ export function createSocketApi(options: SocketApiOptions): SocketApi {
         entry.reject(
           new ApiCallError({
             code: 'internal',
-            message: 'The connection to the LoRA Studio server was lost before it answered. Check that `npm run serve` is still running, then try again.'
+            message:
+              'The connection to the LoRA Studio server was lost before it answered. Check that `npm run serve` is still running, then try again.'
           })
         )
       }
@@ -131,7 +137,8 @@ export function createSocketApi(options: SocketApiOptions): SocketApi {
   }
 
   function call(channel: ChannelName, payload: unknown): Promise<unknown> {
-    if (closed) return Promise.reject(new ApiCallError({ code: 'internal', message: 'The connection was closed.' }))
+    if (closed)
+      return Promise.reject(new ApiCallError({ code: 'internal', message: 'The connection was closed.' }))
     const id = nextId++
     return new Promise((resolve, reject) => {
       pending.set(id, { resolve, reject, message: JSON.stringify({ id, channel, payload }), sent: false })

@@ -24,7 +24,8 @@ const en = {
   },
   connection: {
     connecting: 'Connecting to the LoRA Studio server…',
-    reconnecting: 'Lost the connection to the LoRA Studio server. Reconnecting… (is `npm run serve` still running?)'
+    reconnecting:
+      'Lost the connection to the LoRA Studio server. Reconnecting… (is `npm run serve` still running?)'
   },
   errors: {
     loadFailed: 'Could not load this page: {message}'
