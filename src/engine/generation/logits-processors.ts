@@ -27,7 +27,7 @@ export function applyTemperature(logits: Float32Array, temperature: number): voi
 
 /**
  * HF TopKLogitsWarper: every logit below the k-th largest becomes -Infinity, so ties at the k-th value are
- * all kept. At least `minTokensToKeep` survive. In place; O(V) on average (partial selection, no sort).
+ * all kept. At least `minTokensToKeep` survive. In place; O(V) for small k (partial selection, no sort).
  */
 export function applyTopK(logits: Float32Array, topK: number, minTokensToKeep = 1): void {
   const k = Math.min(Math.max(topK, minTokensToKeep), logits.length)
@@ -39,28 +39,45 @@ export function applyTopK(logits: Float32Array, topK: number, minTokensToKeep = 
 /**
  * HF TopPLogitsWarper: sort ascending, take the cumulative softmax, and drop (to -Infinity) every token whose
  * cumulative probability is <= 1 - topP, keeping at least the `minTokensToKeep` most likely. Among equal
- * logits the lower id sorts first (a stable sort), so it is the one dropped first. In place; O(V log V).
+ * logits the lower id sorts first (a stable sort), so it is the one dropped first. Tokens so unlikely that
+ * all of them together hold under half of 1 - topP are certainly dropped: only their mass is summed and
+ * the rest is sorted, which spares sorting a whole 50257-token vocabulary. In place; O(V log V) at worst.
  */
 export function applyTopP(logits: Float32Array, topP: number, minTokensToKeep = 1): void {
-  const sorted = Float32Array.from(logits).sort()
-  const n = sorted.length
-  const max = sorted[n - 1]
+  let max = -Infinity
+  let finite = 0
+  for (let i = 0; i < logits.length; i++) {
+    if (logits[i] === -Infinity) continue
+    finite++
+    if (logits[i] > max) max = logits[i]
+  }
+  if (finite === 0) return
   let sum = 0
-  for (let i = 0; i < n; i++) sum += Math.exp(sorted[i] - max)
-  const limit = Math.fround(1 - topP)
-  const lastRemovable = n - 1 - minTokensToKeep
+  for (let i = 0; i < logits.length; i++) if (logits[i] !== -Infinity) sum += Math.exp(logits[i] - max)
+  const probability = (score: number): number => Math.fround(Math.exp(score - max) / sum)
+  let cut = max + Math.log((((1 - topP) / 2) * sum) / finite)
+  let candidates = valuesFrom(logits, cut)
+  if (candidates.length < minTokensToKeep) {
+    cut = -Infinity
+    candidates = valuesFrom(logits, cut)
+  }
+  const sorted = candidates.sort()
   let cumulative = 0
+  for (let i = 0; i < logits.length; i++) if (logits[i] < cut) cumulative += probability(logits[i])
+  const limit = Math.fround(1 - topP)
   let lastRemoved = -1
-  for (let i = 0; i <= lastRemovable; i++) {
-    cumulative += Math.fround(Math.exp(sorted[i] - max) / sum)
+  for (let i = 0; i < sorted.length - minTokensToKeep; i++) {
+    cumulative += probability(sorted[i])
     if (Math.fround(cumulative) > limit) break
     lastRemoved = i
   }
-  if (lastRemoved < 0) return
-  const threshold = sorted[lastRemoved]
-  let firstTied = lastRemoved
-  while (firstTied > 0 && sorted[firstTied - 1] === threshold) firstTied--
-  let tiesToRemove = lastRemoved - firstTied + 1
+  const threshold = lastRemoved >= 0 ? sorted[lastRemoved] : cut
+  let tiesToRemove = 0
+  if (lastRemoved >= 0) {
+    let firstTied = lastRemoved
+    while (firstTied > 0 && sorted[firstTied - 1] === threshold) firstTied--
+    tiesToRemove = lastRemoved - firstTied + 1
+  }
   for (let i = 0; i < logits.length; i++) {
     const score = logits[i]
     if (score < threshold) logits[i] = -Infinity
@@ -87,8 +104,12 @@ export function processLogits(
   if (options.topP < 1) applyTopP(logits, options.topP)
 }
 
-/** The k-th largest value of `values` (1-based k, 1 <= k <= length), by quickselect on a copy. */
+/**
+ * The k-th largest value of `values` (1-based k, 1 <= k <= length): a size-k min-heap in one pass when k is
+ * small (top-k sampling), quickselect on a copy otherwise.
+ */
 export function kthLargest(values: Float32Array, k: number): number {
+  if (k <= 256 && k * 8 <= values.length) return kthLargestByHeap(values, k)
   const a = Float32Array.from(values)
   const target = a.length - k
   let lo = 0
@@ -113,6 +134,45 @@ export function kthLargest(values: Float32Array, k: number): number {
     else return a[target]
   }
   return a[target]
+}
+
+function kthLargestByHeap(values: Float32Array, k: number): number {
+  const heap = values.slice(0, k)
+  for (let i = (k >>> 1) - 1; i >= 0; i--) siftDown(heap, i)
+  for (let i = k; i < values.length; i++) {
+    if (values[i] > heap[0]) {
+      heap[0] = values[i]
+      siftDown(heap, 0)
+    }
+  }
+  return heap[0]
+}
+
+/** Restore the min-heap order below `at`. */
+function siftDown(heap: Float32Array, at: number): void {
+  const n = heap.length
+  const value = heap[at]
+  let i = at
+  for (;;) {
+    let child = 2 * i + 1
+    if (child >= n) break
+    if (child + 1 < n && heap[child + 1] < heap[child]) child++
+    if (heap[child] >= value) break
+    heap[i] = heap[child]
+    i = child
+  }
+  heap[i] = value
+}
+
+/** The finite values of `logits` that are >= `cut`, in a new array. */
+function valuesFrom(logits: Float32Array, cut: number): Float32Array {
+  let count = 0
+  for (let i = 0; i < logits.length; i++) if (logits[i] !== -Infinity && logits[i] >= cut) count++
+  const out = new Float32Array(count)
+  let at = 0
+  for (let i = 0; i < logits.length; i++)
+    if (logits[i] !== -Infinity && logits[i] >= cut) out[at++] = logits[i]
+  return out
 }
 
 function medianOfThree(a: number, b: number, c: number): number {

@@ -21,10 +21,11 @@ export function sampleToken(logits: Float32Array, rng: Rng): number {
   const top = argmax(logits)
   const max = logits[top]
   let sum = 0
-  for (let i = 0; i < logits.length; i++) sum += Math.exp(logits[i] - max)
+  for (let i = 0; i < logits.length; i++) if (logits[i] !== -Infinity) sum += Math.exp(logits[i] - max)
   let remaining = rng.nextFloat() * sum
   let last = top
   for (let i = 0; i < logits.length; i++) {
+    if (logits[i] === -Infinity) continue
     const weight = Math.exp(logits[i] - max)
     if (weight === 0) continue
     last = i

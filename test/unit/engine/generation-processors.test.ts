@@ -73,15 +73,29 @@ describe('top-k (HF TopKLogitsWarper)', () => {
 
   it('finds the k-th largest by selection, as a full sort would', () => {
     const rng = new Rng(11)
-    for (const n of [1, 2, 7, 100, 1001]) {
-      const values = Float32Array.from({ length: n }, () => Math.round(rng.nextFloat() * 20) - 10)
+    for (const n of [1, 2, 7, 100, 1001, 5000]) {
+      const values = Float32Array.from({ length: n }, () => Math.round(rng.nextFloat() * 200) / 10 - 10)
       const sorted = Array.from(values).sort((x, y) => y - x)
-      for (const k of [1, 2, Math.ceil(n / 2), n].filter((v) => v <= n)) {
+      for (const k of [1, 2, 100, 300, Math.ceil(n / 2), n].filter((v) => v <= n)) {
         expect(kthLargest(values, k)).toBe(sorted[k - 1])
       }
     }
   })
 })
+
+/** HF's top-p written plainly: stable ascending sort of every token, cumulative softmax, drop <= 1 - p. */
+function topPBySorting(logits: Float32Array, topP: number, minKeep: number): number[] {
+  const order = Array.from(logits.keys()).sort((a, b) => logits[a] - logits[b] || a - b)
+  const max = logits[order[order.length - 1]]
+  const sum = order.reduce((s, i) => s + Math.exp(logits[i] - max), 0)
+  const removed = new Set<number>()
+  let cumulative = 0
+  order.forEach((id, position) => {
+    cumulative += Math.fround(Math.exp(logits[id] - max) / sum)
+    if (Math.fround(cumulative) <= Math.fround(1 - topP) && position < order.length - minKeep) removed.add(id)
+  })
+  return Array.from(logits.keys()).filter((i) => logits[i] !== NEG && !removed.has(i))
+}
 
 describe('top-p (HF TopPLogitsWarper)', () => {
   // Probabilities 0.3, 0.1, 0.4, 0.2 at ids 0..3; ascending 0.1, 0.2, 0.3, 0.4 with cumulative 0.1, 0.3, 0.6, 1.
@@ -115,6 +129,23 @@ describe('top-p (HF TopPLogitsWarper)', () => {
     const logits = f32([0, 0, 0, 0])
     applyTopP(logits, 0.5)
     expect(Array.from(logits)).toEqual([NEG, NEG, 0, 0])
+  })
+
+  it('drops exactly what a full stable sort would, on random vocabularies with ties and removed tokens', () => {
+    const rng = new Rng(21)
+    for (let trial = 0; trial < 40; trial++) {
+      const n = 50 + rng.nextInt(3000)
+      const spread = 1 + rng.nextFloat() * 30
+      const logits = Float32Array.from({ length: n }, () =>
+        rng.nextFloat() < 0.1 ? NEG : Math.round(rng.nextFloat() * spread * 8) / 8
+      )
+      logits[rng.nextInt(n)] = spread
+      const topP = [0.1, 0.5, 0.9, 0.95, 0.999][trial % 5]
+      const minKeep = 1 + (trial % 3)
+      const expected = topPBySorting(logits, topP, minKeep)
+      applyTopP(logits, topP, minKeep)
+      expect(kept(logits), `trial ${trial}`).toEqual(expected)
+    }
   })
 
   it('ignores tokens already removed by top-k', () => {
