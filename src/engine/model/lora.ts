@@ -85,7 +85,7 @@ function withThousands(n: number): string {
   return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',')
 }
 
-/** PEFT's `print_trainable_parameters()` line, e.g. `trainable params: 884,736 || all params: 125,324,544 || trainable%: 0.7059`. */
+/** PEFT's `print_trainable_parameters()` line (`{:,d}` counts, `{:.4f}` percent), e.g. `trainable params: 884,736 || all params: 125,324,544 || trainable%: 0.7060`. */
 export function trainableParamsLine(config: Gpt2Config, lora: LoraConfig): string {
   const trainable = loraTargetModules(config, lora).reduce(
     (n, m) => n + lora.r * (m.inFeatures + m.outFeatures),
