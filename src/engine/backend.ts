@@ -3,6 +3,7 @@
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
+import { ServiceError } from '../shared/errors'
 import type { BackendInfo, BackendName } from '../shared/system'
 
 export const backendNames: readonly BackendName[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']
@@ -128,7 +129,8 @@ function forcedBy(preferred: BackendName | undefined): { name: BackendName; sour
   const env = process.env.LORA_STUDIO_BACKEND?.trim()
   if (!env) return null
   if (!isBackendName(env)) {
-    throw new Error(
+    throw new ServiceError(
+      'engine_error',
       `LORA_STUDIO_BACKEND=${env} is not a backend; use one of ${backendNames.join(', ')}, or unset it`
     )
   }
@@ -149,7 +151,8 @@ export async function initBackend(preferred?: BackendName): Promise<BackendInfo>
       const why = err instanceof BackendUnavailable ? err.message : firstLine(err)
       const hint =
         err instanceof BackendUnavailable && err.notInstalled ? `; install ${packageOf[forced.name]}` : ''
-      throw new Error(
+      throw new ServiceError(
+        'engine_error',
         `Backend "${forced.name}" ${forced.source} could not be used: ${why}${hint}, or choose another backend`
       )
     }
@@ -165,7 +168,7 @@ export async function initBackend(preferred?: BackendName): Promise<BackendInfo>
       )
     }
   }
-  throw new Error(`No TensorFlow.js backend could be started: ${skipped.join('; ')}`)
+  throw new ServiceError('engine_error', `No TensorFlow.js backend could be started: ${skipped.join('; ')}`)
 }
 
 let chosen: Promise<BackendInfo> | null = null

@@ -5,7 +5,14 @@ import { inputSchemaOf, splitChannel, type ApiHandlers, type ChannelName } from 
 import { toErrorPayload, type ApiResult, type FieldIssue } from '../shared/errors'
 
 export function zodIssues(error: z.ZodError): FieldIssue[] {
-  return error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }))
+  return error.issues.flatMap((issue) => {
+    const path = issue.path.map(String)
+    // An unknown field is reported at its own path, so the caller sees which field to drop.
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ path: [...path, key].join('.'), message: 'Unknown field; remove it' }))
+    }
+    return [{ path: path.join('.'), message: issue.message }]
+  })
 }
 
 function describe(issues: FieldIssue[]): string {

@@ -1,0 +1,80 @@
+// Everything main needs for one data folder, built once and shared by the Electron shell, browser
+// mode and the CLI: the store, the engine host, the services behind the API, its router and events.
+import { createApiRouter, type ApiRouter } from './api-router'
+import type { ApiHandlers } from '../shared/contract'
+import type { SystemInfo } from '../shared/system'
+import { appVersion as packageVersion } from './app-version'
+import { prepareDataDir, resolveDataDir, type DataPaths } from './data-dir'
+import { EngineHost } from './engine-host/engine-host'
+import type { EngineSpawner } from './engine-host/engine-spawner'
+import { createNodeEngineSpawner } from './engine-host/node-engine-spawner'
+import { createEventBus, type EventBus } from './event-bus'
+import { createSettingsService } from './services/settings-service'
+import { createSystemService } from './services/system-service'
+import { unimplemented } from './services/unimplemented'
+import { openStore, type Store } from './store/store'
+
+export interface AppContextOptions {
+  /** The data folder; default LORA_STUDIO_HOME, else the platform's (see data-dir.ts). */
+  dataDir?: string
+  mode: SystemInfo['mode']
+  /** How engine processes start; default child_process.fork of the engine source through tsx. */
+  engineSpawner?: EngineSpawner
+  appVersion?: string
+  electronVersions?: { electron: string; chrome: string }
+}
+
+export interface AppContext {
+  readonly dataDir: string
+  readonly paths: DataPaths
+  readonly mode: SystemInfo['mode']
+  readonly store: Store
+  readonly engine: EngineHost
+  readonly handlers: ApiHandlers
+  readonly router: ApiRouter
+  readonly events: EventBus
+  /** Stops the engine (gracefully, then by force) and closes the database. */
+  close(): Promise<void>
+}
+
+export async function openAppContext(options: AppContextOptions): Promise<AppContext> {
+  const paths = prepareDataDir(resolveDataDir(options.dataDir))
+  const store = openStore(paths.database)
+  const events = createEventBus((event, err) => {
+    process.stderr.write(
+      `lora-studio: a listener of ${event} failed: ${err instanceof Error ? err.message : err}\n`
+    )
+  })
+  const engine = new EngineHost({
+    spawner: options.engineSpawner ?? createNodeEngineSpawner(),
+    onStatus: (status) => events.emit('engine.status', status)
+  })
+  const handlers: ApiHandlers = {
+    system: createSystemService({
+      store,
+      engine,
+      mode: options.mode,
+      dataDir: paths.root,
+      appVersion: options.appVersion ?? packageVersion,
+      electronVersions: options.electronVersions
+    }),
+    settings: createSettingsService(store.settings),
+    runs: unimplemented('runs'),
+    datasets: unimplemented('datasets')
+  }
+  let closing: Promise<void> | null = null
+  return {
+    dataDir: paths.root,
+    paths,
+    mode: options.mode,
+    store,
+    engine,
+    handlers,
+    router: createApiRouter(handlers),
+    events,
+    close() {
+      closing ??= engine.shutdown().finally(() => store.close())
+      return closing
+    }
+  }
+}

@@ -1,0 +1,43 @@
+// system.info: what About and `lora-studio info` show — the engine's backend and the reason for it,
+// versions (app, tfjs, Node, Electron, SQLite), the data folder, the database size, the machine.
+import { cpus, totalmem } from 'node:os'
+import type { ApiHandlers } from '../../shared/contract'
+import type { SystemInfo } from '../../shared/system'
+import type { EngineHost } from '../engine-host/engine-host'
+import type { Store } from '../store/store'
+
+export interface SystemServiceDeps {
+  store: Store
+  engine: EngineHost
+  mode: SystemInfo['mode']
+  dataDir: string
+  appVersion: string
+  electronVersions?: { electron: string; chrome: string }
+}
+
+export function createSystemService(deps: SystemServiceDeps): ApiHandlers['system'] {
+  return {
+    async info() {
+      const engine = await deps.engine.call('systemInfo', {})
+      return {
+        appVersion: deps.appVersion,
+        backend: engine.backend,
+        versions: {
+          tfjs: engine.tfjsVersion,
+          node: process.versions.node,
+          electron: deps.electronVersions?.electron ?? null,
+          chrome: deps.electronVersions?.chrome ?? null,
+          sqlite: deps.store.sqliteVersion()
+        },
+        mode: deps.mode,
+        dataDir: deps.dataDir,
+        databasePath: deps.store.path,
+        databaseBytes: deps.store.sizeBytes(),
+        platform: process.platform,
+        arch: process.arch,
+        cpus: cpus().length,
+        totalMemoryBytes: totalmem()
+      }
+    }
+  }
+}

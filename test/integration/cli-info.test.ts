@@ -1,0 +1,65 @@
+// `lora-studio info` as a real subprocess, the way a script would run it: JSON on stdout naming the
+// wasm backend and its reason; failures as one `lora-studio: …` line on stderr with a non-zero code.
+import { execFile } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { promisify } from 'node:util'
+import { afterAll, describe, expect, it } from 'vitest'
+
+const run = promisify(execFile)
+const repoRoot = resolve(import.meta.dirname, '../..')
+const bin = join(repoRoot, 'bin/lora-studio.mjs')
+const dataDir = mkdtempSync(join(tmpdir(), 'lora-cli-'))
+
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }))
+
+async function cli(args: string[], env: Record<string, string> = {}) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [bin, ...args], {
+      cwd: repoRoot,
+      env: { ...process.env, LORA_STUDIO_BACKEND: '', ...env }
+    })
+    return { code: 0, stdout, stderr }
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string }
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr }
+  }
+}
+
+describe('lora-studio info', () => {
+  it('prints machine-readable info naming the wasm backend and its reason', async () => {
+    const { code, stdout, stderr } = await cli(['info', '--json', '--data-dir', dataDir])
+    expect(stderr).toBe('')
+    expect(code).toBe(0)
+    const info = JSON.parse(stdout)
+    expect(info.backend.name).toBe('wasm')
+    expect(info.backend.reason).toBe(
+      'tfjs-node-gpu not installed; tfjs-node not installed; using wasm (SIMD)'
+    )
+    expect(info.dataDir).toBe(dataDir)
+    expect(info.databasePath).toBe(join(dataDir, 'studio.db'))
+    expect(info.databaseBytes).toBeGreaterThan(0)
+    expect(info.mode).toBe('cli')
+  })
+
+  it('fails with one line and exit code 1 when the forced backend cannot load', async () => {
+    const { code, stdout, stderr } = await cli(['info', '--data-dir', dataDir], {
+      LORA_STUDIO_BACKEND: 'tensorflow'
+    })
+    expect(code).toBe(1)
+    expect(stdout).toBe('')
+    expect(stderr).toBe(
+      'lora-studio: Backend "tensorflow" forced by LORA_STUDIO_BACKEND=tensorflow could not be used: ' +
+        'tfjs-node not installed; install @tensorflow/tfjs-node, or choose another backend\n'
+    )
+  })
+
+  it('refuses an unknown option with exit code 2', async () => {
+    const { code, stderr } = await cli(['info', '--bogus'])
+    expect(code).toBe(2)
+    expect(stderr).toBe(
+      "lora-studio: Unknown option '--bogus' (usage: lora-studio info [--data-dir DIR] [--json])\n"
+    )
+  })
+})
