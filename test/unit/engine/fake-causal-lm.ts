@@ -13,8 +13,7 @@ abstract class RecordingLm implements CausalLm {
 
   constructor(
     readonly vocabSize: number,
-    readonly maxPositions: number,
-    private readonly delayMs = 0
+    readonly maxPositions: number
   ) {}
 
   protected abstract logitsFor(fed: readonly number[], promptLength: number): Float32Array
@@ -30,7 +29,6 @@ abstract class RecordingLm implements CausalLm {
       log.appends.push([...ids])
       fed.push(...ids)
       if (promptLength < 0) promptLength = ids.length
-      if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs))
       return this.logitsFor(fed, promptLength)
     }
     return {
@@ -50,10 +48,9 @@ export class ScriptedLm extends RecordingLm {
   constructor(
     private readonly script: number[],
     vocabSize: number,
-    maxPositions = 1024,
-    delayMs = 0
+    maxPositions = 1024
   ) {
-    super(vocabSize, maxPositions, delayMs)
+    super(vocabSize, maxPositions)
   }
 
   protected logitsFor(fed: readonly number[], promptLength: number): Float32Array {
