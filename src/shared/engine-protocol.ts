@@ -1,7 +1,9 @@
 // The message protocol between main and an engine process. The same messages travel over
 // Electron's utilityProcess port and over Node's child_process IPC channel.
 import type { ApiErrorPayload } from './errors'
+import type { RunEstimate } from './runs'
 import type { BackendInfo } from './system'
+import type * as tp from './training-protocol'
 
 export interface EngineSystemInfo {
   backend: BackendInfo
@@ -16,12 +18,19 @@ export interface EngineJobs {
   systemInfo: { input: Record<string, never>; output: EngineSystemInfo }
   /** Diagnostic: keeps the engine busy for `ms` or until cancelled (tests of cancel and crash handling). */
   sleep: { input: { ms: number }; output: { sleptMs: number } }
+  /** Trains one run to its end (or stop/failure), streaming `trainProgress`; see training-protocol.ts. */
+  train: { input: tp.TrainJobInput; output: tp.TrainJobOutput }
+  /** Pauses, resumes or stops the run a `train` job in this engine is training. */
+  trainControl: { input: tp.TrainControlInput; output: { accepted: boolean } }
+  estimateRun: { input: tp.EstimateJobInput; output: RunEstimate }
+  exportAdapter: { input: tp.ExportJobInput; output: { outDir: string } }
 }
 export type EngineJobName = keyof EngineJobs
 
 /** Progress an engine reports while a job runs, tagged with the job's request id. */
 export interface EngineEvents {
   log: { level: 'info' | 'warn' | 'error'; message: string }
+  trainProgress: tp.TrainProgress
 }
 export type EngineEventName = keyof EngineEvents
 

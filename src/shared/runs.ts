@@ -226,7 +226,7 @@ export interface RunMetric {
   rssBytes: number | null
 }
 
-export type CheckpointReason = 'periodic' | 'pause' | 'stop' | 'final' | 'failure'
+export type CheckpointReason = 'periodic' | 'best' | 'pause' | 'stop' | 'final'
 
 export interface CheckpointInfo {
   step: number

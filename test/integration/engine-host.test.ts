@@ -44,7 +44,7 @@ describe('EngineHost with a forked engine', () => {
       {
         signal: controller.signal,
         onEvent: (message) => {
-          events.push(message.data.message)
+          events.push(message.event === 'log' ? message.data.message : message.event)
           controller.abort()
         }
       }

@@ -2,9 +2,14 @@
 // (src/shared/engine-protocol.ts), write its handler in a file here, and list it below.
 import type { JobHandlers } from '../job-registry'
 import { ping, sleep, systemInfo } from './system-jobs'
+import { estimateRun, exportAdapter, train, trainControl } from './training-jobs'
 
 export const jobHandlers: JobHandlers = {
   ping,
   systemInfo,
-  sleep
+  sleep,
+  train,
+  trainControl,
+  estimateRun,
+  exportAdapter
 }

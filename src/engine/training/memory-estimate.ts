@@ -3,57 +3,14 @@
 import type { LoraSettingsConfig, MemoryComponent, MemoryEstimate, RunEstimate } from '../../shared/runs'
 import { countGpt2Parameters } from '../formats/gpt2-weights'
 import type { Gpt2Config } from '../formats/hf-config'
-
-export interface LoraModule {
-  /** PEFT's module name without the `transformer.` prefix, e.g. `h.0.attn.c_attn`. */
-  name: string
-  inFeatures: number
-  outFeatures: number
-}
+import { loraTargetModules, trainableParamsLine } from '../model/lora'
+import type { LinearModule } from '../model/lora'
+import { toLoraConfig } from './lora-settings'
 
 const F32 = 4
 
-/** Every Conv1D of GPT-2 with its shape, in model order. */
-export function gpt2LinearModules(shape: Gpt2Config): LoraModule[] {
-  const d = shape.nEmbd
-  const inner = shape.nInner
-  const out: LoraModule[] = []
-  for (let i = 0; i < shape.nLayer; i++) {
-    out.push({ name: `h.${i}.attn.c_attn`, inFeatures: d, outFeatures: 3 * d })
-    out.push({ name: `h.${i}.attn.c_proj`, inFeatures: d, outFeatures: d })
-    out.push({ name: `h.${i}.mlp.c_fc`, inFeatures: d, outFeatures: inner })
-    out.push({ name: `h.${i}.mlp.c_proj`, inFeatures: inner, outFeatures: d })
-  }
-  return out
-}
-
-/** PEFT's rule: a target matches a module whose full name equals it or ends with `.` + it. */
-export function matchesTarget(moduleName: string, target: string): boolean {
-  const full = `transformer.${moduleName}`
-  return full === target || full.endsWith(`.${target}`)
-}
-
-/** The modules LoRA wraps; throws PEFT's complaint when a target matches nothing. */
-export function loraModules(shape: Gpt2Config, targets: readonly string[]): LoraModule[] {
-  const all = gpt2LinearModules(shape)
-  for (const t of targets) {
-    if (!all.some((m) => matchesTarget(m.name, t))) {
-      throw new Error(
-        `LoRA target module "${t}" matches nothing in this GPT-2 model; use names such as c_attn, attn.c_proj, mlp.c_fc or c_proj.`
-      )
-    }
-  }
-  return all.filter((m) => targets.some((t) => matchesTarget(m.name, t)))
-}
-
-export function loraParamCount(modules: readonly LoraModule[], r: number): number {
+export function loraParamCount(modules: readonly LinearModule[], r: number): number {
   return modules.reduce((sum, m) => sum + r * (m.inFeatures + m.outFeatures), 0)
-}
-
-/** PEFT's `print_trainable_parameters()` line, digit for digit. */
-export function trainableParamsLine(trainable: number, all: number): string {
-  const fmt = (n: number) => n.toLocaleString('en-US')
-  return `trainable params: ${fmt(trainable)} || all params: ${fmt(all)} || trainable%: ${((100 * trainable) / all).toFixed(4)}`
 }
 
 export interface EstimateOptions {
@@ -61,7 +18,7 @@ export interface EstimateOptions {
   batchSize: number
   /** Tokens per sequence. */
   seqLength: number
-  lora: Pick<LoraSettingsConfig, 'r' | 'targetModules' | 'dropout'>
+  lora: LoraSettingsConfig
   /** Tokens whose logits are alive at once; the whole micro-batch unless the loss is chunked. */
   logitsChunkTokens?: number
   /** The engine keeps a transposed copy of every frozen matrix for fast backward products. */
@@ -81,7 +38,7 @@ export function estimateTrainingMemory(shape: Gpt2Config, opts: EstimateOptions)
   const d = shape.nEmbd
   const inner = shape.nInner
   const tokens = b * t
-  const modules = loraModules(shape, opts.lora.targetModules)
+  const modules = loraTargetModules(shape, toLoraConfig(opts.lora))
   const baseParams = countGpt2Parameters(shape)
   const loraParams = loraParamCount(modules, opts.lora.r)
   const components: MemoryComponent[] = []
@@ -143,11 +100,11 @@ export function estimateTrainingMemory(shape: Gpt2Config, opts: EstimateOptions)
 
 /** The estimate a run records before it starts: PEFT's trainable line and the memory components. */
 export function estimateRun(shape: Gpt2Config, opts: EstimateOptions): RunEstimate {
-  const modules = loraModules(shape, opts.lora.targetModules)
+  const modules = loraTargetModules(shape, toLoraConfig(opts.lora))
   const trainable = loraParamCount(modules, opts.lora.r)
   const all = countGpt2Parameters(shape) + trainable
   return {
-    trainableLine: trainableParamsLine(trainable, all),
+    trainableLine: trainableParamsLine(shape, toLoraConfig(opts.lora)),
     trainableParams: trainable,
     allParams: all,
     memory: estimateTrainingMemory(shape, opts)

@@ -4,10 +4,11 @@ import { copyFile, readdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { toHfConfigJson } from '../formats/hf-config'
 import type { LoadedCheckpoint, LoadedWeight } from '../formats/hf-model-folder'
+import type { LoraWeightArrays } from '../model/lora'
 import { writeSafetensors } from '../formats/safetensors'
 import type { TensorToWrite } from '../formats/safetensors'
 import { loraScaling, writeFolderAtomically } from './peft-adapter'
-import type { LoraAdapter } from './peft-adapter'
+import type { PeftAdapter } from './peft-adapter'
 
 /** Files copied from the base folder so the export tokenizes as the base did. */
 const TOKENIZER_FILES = [
@@ -22,22 +23,24 @@ const TOKENIZER_FILES = [
 /** W `[in, out]` plus scaling · Aᵀ·Bᵀ, with A `[r, in]` and B `[out, r]`; returns a new array. */
 export function mergeLoraIntoConv1d(
   w: LoadedWeight,
-  a: LoadedWeight,
-  b: LoadedWeight,
+  pair: LoraWeightArrays,
+  r: number,
   scaling: number
 ): Float32Array {
   const [nIn, nOut] = w.shape
-  const r = a.shape[0]
-  if (a.shape[1] !== nIn || b.shape[0] !== nOut || b.shape[1] !== r) {
-    throw new Error(`LoRA shapes A [${a.shape}] / B [${b.shape}] do not fit a Conv1D weight [${w.shape}]`)
+  const { a, b } = pair
+  if (a.length !== r * nIn || b.length !== nOut * r) {
+    throw new Error(
+      `LoRA weights (${a.length} / ${b.length} values, r = ${r}) do not fit a Conv1D weight [${w.shape}]`
+    )
   }
   const out = Float32Array.from(w.data)
   const bt = new Float32Array(r * nOut)
-  for (let o = 0; o < nOut; o++) for (let k = 0; k < r; k++) bt[k * nOut + o] = b.data[o * r + k] * scaling
+  for (let o = 0; o < nOut; o++) for (let k = 0; k < r; k++) bt[k * nOut + o] = b[o * r + k] * scaling
   for (let i = 0; i < nIn; i++) {
     const row = i * nOut
     for (let k = 0; k < r; k++) {
-      const aki = a.data[k * nIn + i]
+      const aki = a[k * nIn + i]
       if (aki === 0) continue
       const bRow = k * nOut
       for (let o = 0; o < nOut; o++) out[row + o] += aki * bt[bRow + o]
@@ -47,14 +50,14 @@ export function mergeLoraIntoConv1d(
 }
 
 /** The base weights with every adapted module merged (other tensors shared, not copied). */
-export function mergedWeights(base: LoadedCheckpoint, adapter: LoraAdapter): Map<string, LoadedWeight> {
+export function mergedWeights(base: LoadedCheckpoint, adapter: PeftAdapter): Map<string, LoadedWeight> {
   const scaling = loraScaling(adapter.settings)
   const out = new Map(base.weights)
   for (const [name, pair] of adapter.modules) {
     const key = `${name}.weight`
     const w = base.weights.get(key)
     if (!w) throw new Error(`the base model has no weight ${key} for the adapter's module ${name}`)
-    out.set(key, { shape: w.shape, data: mergeLoraIntoConv1d(w, pair.a, pair.b, scaling) })
+    out.set(key, { shape: w.shape, data: mergeLoraIntoConv1d(w, pair, adapter.settings.r, scaling) })
   }
   return out
 }
@@ -63,7 +66,7 @@ export function mergedWeights(base: LoadedCheckpoint, adapter: LoraAdapter): Map
 export async function writeMergedModel(
   dir: string,
   base: LoadedCheckpoint,
-  adapter: LoraAdapter
+  adapter: PeftAdapter
 ): Promise<void> {
   const weights = mergedWeights(base, adapter)
   const tensors: Record<string, TensorToWrite> = {}

@@ -6,24 +6,20 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import type { LoraSettingsConfig } from '../../shared/runs'
 import type { Gpt2Config } from '../formats/hf-config'
-import type { LoadedWeight } from '../formats/hf-model-folder'
 import { readSafetensors, writeSafetensors } from '../formats/safetensors'
 import type { TensorToWrite } from '../formats/safetensors'
-import { gpt2LinearModules, loraModules } from './memory-estimate'
+import { gpt2LinearModules, loraScaling as modelLoraScaling, loraTargetModules } from '../model/lora'
+import type { LoraWeightArrays } from '../model/lora'
+import { toLoraConfig } from './lora-settings'
 
 export const ADAPTER_CONFIG_FILE = 'adapter_config.json'
 export const ADAPTER_WEIGHTS_FILE = 'adapter_model.safetensors'
 
-/** LoRA weights of one wrapped module: A `[r, in]`, B `[out, r]` (PEFT's nn.Linear layout). */
-export interface LoraPair {
-  a: LoadedWeight
-  b: LoadedWeight
-}
-
-export interface LoraAdapter {
+/** LoRA settings and weights as they travel between the trainer and the files. */
+export interface PeftAdapter {
   settings: LoraSettingsConfig
-  /** Keyed by module name without `transformer.`, e.g. `h.0.attn.c_attn`. */
-  modules: Map<string, LoraPair>
+  /** Keyed by module name without `transformer.` (`h.0.attn.c_attn`): A `[r, in]`, B `[out, r]`, row-major. */
+  modules: Map<string, LoraWeightArrays>
   /** What `base_model_name_or_path` says: the base model folder or Hub name. */
   baseModel: string
 }
@@ -37,8 +33,8 @@ export class AdapterError extends Error {
 }
 
 /** alpha/r, or alpha/sqrt(r) with rsLoRA, as PEFT scales B·A. */
-export function loraScaling(settings: Pick<LoraSettingsConfig, 'r' | 'alpha' | 'rsLora'>): number {
-  return settings.rsLora ? settings.alpha / Math.sqrt(settings.r) : settings.alpha / settings.r
+export function loraScaling(settings: LoraSettingsConfig): number {
+  return modelLoraScaling(toLoraConfig(settings))
 }
 
 const KEY_PREFIX = 'base_model.model.transformer.'
@@ -74,16 +70,13 @@ export function peftAdapterConfig(settings: LoraSettingsConfig, baseModel: strin
   }
 }
 
-function checkPair(name: string, pair: LoraPair, r: number): void {
-  const [ar, aIn] = pair.a.shape
-  const [bOut, br] = pair.b.shape
-  if (pair.a.shape.length !== 2 || ar !== r)
-    throw new Error(`${name}.lora_A must be [${r}, in], got [${pair.a.shape}]`)
-  if (pair.b.shape.length !== 2 || br !== r)
-    throw new Error(`${name}.lora_B must be [out, ${r}], got [${pair.b.shape}]`)
-  if (pair.a.data.length !== ar * aIn || pair.b.data.length !== bOut * br) {
-    throw new Error(`${name}: LoRA data length does not match its shape`)
+function shapesOf(name: string, pair: LoraWeightArrays, r: number): { a: number[]; b: number[] } {
+  const nIn = pair.a.length / r
+  const nOut = pair.b.length / r
+  if (!Number.isInteger(nIn) || !Number.isInteger(nOut) || nIn === 0 || nOut === 0) {
+    throw new Error(`${name}: LoRA weights of ${pair.a.length} / ${pair.b.length} values do not fit r = ${r}`)
   }
+  return { a: [r, nIn], b: [nOut, r] }
 }
 
 /** Writes `dir` whole or not at all: a sibling temporary folder, then one rename over the old one. */
@@ -110,12 +103,12 @@ export async function writeFolderAtomically(
 }
 
 /** Writes a PEFT adapter folder (atomically) that `PeftModel.from_pretrained(base, dir)` loads. */
-export async function writePeftAdapter(dir: string, adapter: LoraAdapter): Promise<void> {
+export async function writePeftAdapter(dir: string, adapter: PeftAdapter): Promise<void> {
   const tensors: Record<string, TensorToWrite> = {}
   for (const [name, pair] of adapter.modules) {
-    checkPair(name, pair, adapter.settings.r)
-    tensors[`${KEY_PREFIX}${name}.lora_A.weight`] = { dtype: 'F32', shape: pair.a.shape, data: pair.a.data }
-    tensors[`${KEY_PREFIX}${name}.lora_B.weight`] = { dtype: 'F32', shape: pair.b.shape, data: pair.b.data }
+    const shapes = shapesOf(name, pair, adapter.settings.r)
+    tensors[`${KEY_PREFIX}${name}.lora_A.weight`] = { dtype: 'F32', shape: shapes.a, data: pair.a }
+    tensors[`${KEY_PREFIX}${name}.lora_B.weight`] = { dtype: 'F32', shape: shapes.b, data: pair.b }
   }
   await writeFolderAtomically(dir, async (tmp) => {
     await writeFile(
@@ -194,7 +187,7 @@ export async function readAdapterSettings(
  * Loads an adapter folder and checks it against the base model's config: every key PEFT's naming,
  * every wrapped module present in the model with A `[r, in]` and B `[out, r]` fitting its weight.
  */
-export async function readPeftAdapter(dir: string, base: Gpt2Config): Promise<LoraAdapter> {
+export async function readPeftAdapter(dir: string, base: Gpt2Config): Promise<PeftAdapter> {
   const { settings, baseModel } = await readAdapterSettings(dir)
   const file = join(dir, ADAPTER_WEIGHTS_FILE)
   if (!existsSync(file)) {
@@ -208,7 +201,7 @@ export async function readPeftAdapter(dir: string, base: Gpt2Config): Promise<Lo
   }
   const { tensors } = await readSafetensors(file)
   const shapes = new Map(gpt2LinearModules(base).map((m) => [m.name, m]))
-  const parts = new Map<string, Partial<LoraPair>>()
+  const parts = new Map<string, Partial<LoraWeightArrays>>()
   for (const [key, t] of tensors) {
     const m = KEY_RE.exec(key)
     if (!m) throw new AdapterError(file, `tensor "${key}" is not named as PEFT names GPT-2 LoRA weights`)
@@ -227,16 +220,16 @@ export async function readPeftAdapter(dir: string, base: Gpt2Config): Promise<Lo
       )
     }
     const entry = parts.get(name) ?? {}
-    entry[which === 'A' ? 'a' : 'b'] = { shape: t.shape, data: t.data }
+    entry[which === 'A' ? 'a' : 'b'] = t.data
     parts.set(name, entry)
   }
   let expected: string[]
   try {
-    expected = loraModules(base, settings.targetModules).map((m) => m.name)
+    expected = loraTargetModules(base, toLoraConfig(settings)).map((m) => m.name)
   } catch (err) {
     throw new AdapterError(join(dir, ADAPTER_CONFIG_FILE), (err as Error).message)
   }
-  const modules = new Map<string, LoraPair>()
+  const modules = new Map<string, LoraWeightArrays>()
   for (const name of expected) {
     const p = parts.get(name)
     if (!p?.a || !p.b) {

@@ -3,17 +3,16 @@
 import { describe, expect, it } from 'vitest'
 import { countGpt2Parameters } from '../../../src/engine/formats/gpt2-weights'
 import { parseGpt2Config } from '../../../src/engine/formats/hf-config'
-import {
-  estimateRun,
-  estimateTrainingMemory,
-  loraModules
-} from '../../../src/engine/training/memory-estimate'
+import { loraTargetModules } from '../../../src/engine/model/lora'
+import { toLoraConfig } from '../../../src/engine/training/lora-settings'
+import { estimateRun, estimateTrainingMemory } from '../../../src/engine/training/memory-estimate'
 
 const gpt2 = parseGpt2Config(
   { n_layer: 12, n_embd: 768, n_head: 12, n_positions: 1024, vocab_size: 50257 },
   'gpt2'
 )
-const blog = { r: 16, targetModules: ['attn.c_attn', 'attn.c_proj'], dropout: 0.1 }
+const blog = { r: 16, alpha: 32, targetModules: ['attn.c_attn', 'attn.c_proj'], dropout: 0.1, rsLora: false }
+const targets = (t: string[]) => loraTargetModules(gpt2, toLoraConfig({ ...blog, targetModules: t }))
 
 describe('memory estimate', () => {
   it('prints the trainable-parameter line exactly as PEFT does for gpt2', () => {
@@ -26,12 +25,12 @@ describe('memory estimate', () => {
 
   it('matches target modules as PEFT does', () => {
     expect(
-      loraModules(gpt2, ['c_proj'])
+      targets(['c_proj'])
         .map((m) => m.name)
         .slice(0, 2)
     ).toEqual(['h.0.attn.c_proj', 'h.0.mlp.c_proj'])
-    expect(loraModules(gpt2, ['attn.c_proj'])).toHaveLength(12)
-    expect(() => loraModules(gpt2, ['q_proj'])).toThrow(/q_proj.*matches nothing/)
+    expect(targets(['attn.c_proj'])).toHaveLength(12)
+    expect(() => targets(['q_proj'])).toThrow(/q_proj.*not found/)
   })
 
   it('lists every component and scales attention with t² and batch', () => {

@@ -11,9 +11,9 @@ import {
   readPeftAdapter,
   writeFolderAtomically,
   writePeftAdapter,
-  type LoraAdapter,
-  type LoraPair
+  type PeftAdapter
 } from '../../../src/engine/training/peft-adapter'
+import type { LoraWeightArrays } from '../../../src/engine/model/lora'
 import { fixtureMissing, tinyModelDir } from '../engine/fixtures-dir'
 
 const work = mkdtempSync(join(tmpdir(), 'peft-adapter-'))
@@ -21,14 +21,14 @@ afterAll(() => rmSync(work, { recursive: true, force: true }))
 const modelDir = join(tinyModelDir, 'model')
 const missing = fixtureMissing(tinyModelDir)
 
-async function fixtureAdapter(): Promise<LoraAdapter> {
+async function fixtureAdapter(): Promise<PeftAdapter> {
   const { tensors } = await readSafetensors(join(tinyModelDir, 'reference.safetensors'))
-  const modules = new Map<string, LoraPair>()
+  const modules = new Map<string, LoraWeightArrays>()
   for (const [key, t] of tensors) {
     const m = /^init\.(.+)\.lora_([AB])\.weight$/.exec(key)
     if (!m) continue
-    const pair = modules.get(m[1]) ?? ({} as LoraPair)
-    pair[m[2] === 'A' ? 'a' : 'b'] = { shape: t.shape, data: t.data as Float32Array }
+    const pair = modules.get(m[1]) ?? { a: new Float32Array(0), b: new Float32Array(0) }
+    pair[m[2] === 'A' ? 'a' : 'b'] = t.data as Float32Array
     modules.set(m[1], pair)
   }
   return {
@@ -74,8 +74,8 @@ describe.skipIf(missing)('PEFT adapter folder', () => {
     const back = await readPeftAdapter(dir, (await loadHfModelFolder(modelDir)).config)
     expect(back.settings).toEqual(adapter.settings)
     for (const [name, pair] of adapter.modules) {
-      expect(back.modules.get(name)?.a.data).toEqual(pair.a.data)
-      expect(back.modules.get(name)?.b.data).toEqual(pair.b.data)
+      expect(back.modules.get(name)?.a).toEqual(pair.a)
+      expect(back.modules.get(name)?.b).toEqual(pair.b)
     }
   })
 
@@ -103,10 +103,10 @@ describe.skipIf(missing)('PEFT adapter folder', () => {
 
   it('merges W + scaling·(B·A)ᵀ into a Conv1D [in, out] weight', () => {
     const w = { shape: [2, 3], data: Float32Array.from([1, 2, 3, 4, 5, 6]) }
-    const a = { shape: [1, 2], data: Float32Array.from([1, 2]) } // [r=1, in=2]
-    const b = { shape: [3, 1], data: Float32Array.from([1, 0, -1]) } // [out=3, r=1]
+    const a = Float32Array.from([1, 2]) // [r=1, in=2]
+    const b = Float32Array.from([1, 0, -1]) // [out=3, r=1]
     // (B·A)ᵀ = [[1, 0, -1], [2, 0, -2]]; scaling 2
-    expect([...mergeLoraIntoConv1d(w, a, b, 2)]).toEqual([3, 2, 1, 8, 5, 2])
+    expect([...mergeLoraIntoConv1d(w, { a, b }, 1, 2)]).toEqual([3, 2, 1, 8, 5, 2])
   })
 
   it('writes a merged HF folder with GPT2LMHeadModel keys', async () => {

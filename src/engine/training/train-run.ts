@@ -1,0 +1,171 @@
+// Sets up one run in the engine from a `train` job's input: loads the base model and the tokenized
+// records, builds the LoRA layers (fresh, from a PEFT adapter, or from a checkpoint), plans the
+// steps and the schedule, and hands everything to the Trainer. Also keeps the runs this engine is
+// training, so `trainControl` can pause, resume or stop them.
+import { existsSync } from 'node:fs'
+import type { LoraSettingsConfig, RunConfigValues } from '../../shared/runs'
+import type { TrainJobInput, TrainJobOutput, TrainProgress } from '../../shared/training-protocol'
+import { engineBackend } from '../backend'
+import type { Gpt2Config } from '../formats/hf-config'
+import { loadHfModelFolder } from '../formats/hf-model-folder'
+import { Rng } from '../generation/rng'
+import { Gpt2Model } from '../model/gpt2-model'
+import { LoraAdapter, loraTargetModules } from '../model/lora'
+import type { LoraWeightArrays } from '../model/lora'
+import { resolveWarmupSteps } from '../optim/lr-schedule'
+import { dataFingerprint, readCheckpoint } from './checkpoint-files'
+import type { CheckpointContents } from './checkpoint-files'
+import { toLoraConfig } from './lora-settings'
+import { estimateRun } from './memory-estimate'
+import { readPeftAdapter } from './peft-adapter'
+import { Trainer } from './trainer'
+import { packRecords, planSteps, readTokenizedJsonl, splitValidation, truncateRecords } from './training-data'
+import type { TokenRecord } from './training-data'
+
+const active = new Map<number, Trainer>()
+
+export function activeTrainer(runId: number): Trainer | undefined {
+  return active.get(runId)
+}
+
+function sameLora(a: LoraSettingsConfig, b: LoraSettingsConfig): boolean {
+  return (
+    a.r === b.r &&
+    a.alpha === b.alpha &&
+    a.rsLora === b.rsLora &&
+    [...a.targetModules].sort().join(',') === [...b.targetModules].sort().join(',')
+  )
+}
+
+function describeLora(l: LoraSettingsConfig): string {
+  return `r ${l.r}, alpha ${l.alpha}${l.rsLora ? ' (rsLoRA)' : ''} on ${l.targetModules.join(', ')}`
+}
+
+/** Train and validation records after the split and packing/truncation the config asks for. */
+export async function loadRunRecords(
+  input: Pick<TrainJobInput, 'trainFile' | 'validationFile'>,
+  config: RunConfigValues,
+  model: Gpt2Config
+): Promise<{ train: TokenRecord[]; validation: TokenRecord[] }> {
+  if (config.maxLength > model.nPositions) {
+    throw new Error(
+      `max length ${config.maxLength} is longer than the model's n_positions (${model.nPositions}); set it to ${model.nPositions} or less`
+    )
+  }
+  let train = await readTokenizedJsonl(input.trainFile, model.vocabSize)
+  let validation: TokenRecord[] = []
+  if (config.validation.kind === 'split') {
+    const split = splitValidation(train, config.validation.ratio, config.seed)
+    train = split.train
+    validation = split.validation
+  } else if (input.validationFile !== null) {
+    validation = await readTokenizedJsonl(input.validationFile, model.vocabSize)
+  }
+  const shape = (records: TokenRecord[]) =>
+    config.packing ? packRecords(records, config.maxLength) : truncateRecords(records, config.maxLength)
+  return { train: shape(train), validation: validation.length > 0 ? shape(validation) : [] }
+}
+
+/** Parameter names in LoraAdapter.variables() order: A then B of each targeted module. */
+function parameterNames(model: Gpt2Config, lora: LoraSettingsConfig): string[] {
+  return loraTargetModules(model, toLoraConfig(lora)).flatMap((m) => [
+    `${m.name}.lora_A.weight`,
+    `${m.name}.lora_B.weight`
+  ])
+}
+
+async function initialWeights(
+  input: TrainJobInput,
+  model: Gpt2Config
+): Promise<{ weights: Map<string, LoraWeightArrays> | undefined; resume: CheckpointContents | undefined }> {
+  const want = input.config.lora
+  if (input.resumeFrom !== null) {
+    if (!existsSync(input.resumeFrom))
+      throw new Error(`checkpoint folder ${input.resumeFrom} is gone; pick another checkpoint`)
+    const resume = await readCheckpoint(input.resumeFrom, model, parameterNames(model, want))
+    if (!sameLora(resume.lora, want)) {
+      throw new Error(
+        `checkpoint ${input.resumeFrom} has LoRA ${describeLora(resume.lora)}, the run asks ${describeLora(want)}`
+      )
+    }
+    return { weights: resume.weights, resume }
+  }
+  if (input.config.initAdapter !== null) {
+    const adapter = await readPeftAdapter(input.config.initAdapter, model)
+    if (!sameLora(adapter.settings, want)) {
+      throw new Error(
+        `the adapter in ${input.config.initAdapter} has LoRA ${describeLora(adapter.settings)}, but this run asks ` +
+          `${describeLora(want)}; set the run's LoRA settings to the adapter's to continue training it`
+      )
+    }
+    return { weights: adapter.modules, resume: undefined }
+  }
+  return { weights: undefined, resume: undefined }
+}
+
+/** Runs the `train` job: set up, train until done, stopped or failed, and free every tensor. */
+export async function runTraining(
+  input: TrainJobInput,
+  onProgress: (progress: TrainProgress) => void,
+  signal?: AbortSignal
+): Promise<TrainJobOutput> {
+  if (active.has(input.runId)) throw new Error(`run ${input.runId} is already training in this engine`)
+  await engineBackend()
+  const { config } = input
+  const checkpoint = await loadHfModelFolder(config.baseModel)
+  const gpt2 = checkpoint.config
+  const { train, validation } = await loadRunRecords(input, config, gpt2)
+  const loraConfig = toLoraConfig(config.lora)
+  const { weights, resume } = await initialWeights(input, gpt2)
+  const rng = new Rng(config.seed)
+  const lora = LoraAdapter.create(gpt2, loraConfig, rng, weights)
+  const model = Gpt2Model.fromArrays(gpt2, checkpoint.weights, lora)
+  checkpoint.weights.clear()
+  const plan = planSteps(train.length, config)
+  const schedule = {
+    kind: config.schedule,
+    baseLr: config.learningRate,
+    totalSteps: plan.totalSteps,
+    warmupSteps: resolveWarmupSteps(plan.totalSteps, config.warmupSteps, config.warmupRatio)
+  }
+  let trainer: Trainer | null = null
+  try {
+    trainer = new Trainer({
+      runDir: input.runDir,
+      config,
+      model,
+      lora,
+      rng,
+      train,
+      validation,
+      plan,
+      schedule,
+      fingerprint: dataFingerprint(train),
+      onProgress,
+      signal,
+      resume
+    })
+    active.set(input.runId, trainer)
+    const longest = Math.max(...train.map((r) => r.inputIds.length))
+    onProgress({
+      kind: 'started',
+      totalSteps: plan.totalSteps,
+      stepsPerEpoch: plan.stepsPerEpoch,
+      trainRecords: train.length,
+      validationRecords: validation.length,
+      estimate: estimateRun(gpt2, {
+        batchSize: config.batchSize,
+        seqLength: longest,
+        lora: config.lora,
+        logitsChunkTokens: 256
+      }),
+      resumedFromStep: resume?.state.step ?? 0
+    })
+    return await trainer.run()
+  } finally {
+    active.delete(input.runId)
+    trainer?.dispose()
+    lora.dispose()
+    model.dispose()
+  }
+}

@@ -1,0 +1,393 @@
+// The training loop of one run: token-weighted gradient accumulation, clipping, AdamW with the LR
+// schedule, evaluation, checkpoints, metrics per step, pause/resume in place, stop (checkpoint
+// first), and a NaN/Inf guard. Every random draw and the data order come from saved state, so a run
+// stopped at step k and resumed repeats the uninterrupted run's losses exactly.
+import * as tf from '@tensorflow/tfjs-core'
+import type { CheckpointInfo, CheckpointReason, RunConfigValues, RunMetric } from '../../shared/runs'
+import type { TrainJobOutput, TrainProgress } from '../../shared/training-protocol'
+import type { Rng } from '../generation/rng'
+import { causalLmLoss } from '../model/causal-lm-loss'
+import type { Gpt2Model } from '../model/gpt2-model'
+import type { LoraAdapter } from '../model/lora'
+import { loraGradients } from '../model/train-step'
+import { AdamW } from '../optim/adamw'
+import { clipGradNorm } from '../optim/clip-grad-norm'
+import { learningRateAt } from '../optim/lr-schedule'
+import type { LrSchedule } from '../optim/lr-schedule'
+import { pruneCheckpoints, writeCheckpoint } from './checkpoint-files'
+import type { CheckpointContents, TrainerState } from './checkpoint-files'
+import { fromLoraConfig } from './lora-settings'
+import { collate, epochOrder, stepData, targetTokenCount } from './training-data'
+import type { StepPlan, TokenRecord } from './training-data'
+import { join } from 'node:path'
+import { writePeftAdapter } from './peft-adapter'
+
+export interface TrainerSetup {
+  runDir: string
+  config: RunConfigValues
+  model: Gpt2Model
+  lora: LoraAdapter
+  /** Dropout RNG, already advanced past the LoRA init (or restored from a checkpoint). */
+  rng: Rng
+  train: readonly TokenRecord[]
+  validation: readonly TokenRecord[]
+  plan: StepPlan
+  schedule: LrSchedule
+  fingerprint: string
+  onProgress: (progress: TrainProgress) => void
+  /** Aborting stops the run the way `stop()` does (checkpoint first). */
+  signal?: AbortSignal
+  /** State to continue from (a resumed run). */
+  resume?: CheckpointContents
+}
+
+/** Thrown inside a step when the loss or the gradient norm is not a finite number. */
+class NonFiniteError extends Error {}
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve))
+
+export class Trainer {
+  private readonly s: TrainerSetup
+  private readonly adam: AdamW
+  private step: number
+  private elapsedBefore: number
+  private bestEvalLoss: number | null
+  private lastTrainLoss: number | null = null
+  private lastEvalLoss: number | null = null
+  private lastCheckpoint: CheckpointInfo | null = null
+  private peakRss = 0
+  private peakTf = 0
+  private pauseRequested = false
+  private stopRequested = false
+  private wake: (() => void) | null = null
+  private orderCache: { epoch: number; order: number[] } | null = null
+
+  constructor(setup: TrainerSetup) {
+    this.s = setup
+    const c = setup.config
+    this.adam = new AdamW(setup.lora.variables(), {
+      lr: c.learningRate,
+      beta1: c.adamBeta1,
+      beta2: c.adamBeta2,
+      eps: c.adamEpsilon,
+      weightDecay: c.weightDecay
+    })
+    const r = setup.resume
+    if (r) {
+      if (r.state.dataFingerprint !== setup.fingerprint) {
+        throw new Error(
+          `the checkpoint at step ${r.state.step} was trained on other data (${r.state.dataFingerprint}, now ${setup.fingerprint}); ` +
+            'resume with the same data, or start a new run from its adapter'
+        )
+      }
+      this.adam.importState(r.optimizer)
+      setup.rng.setState(r.state.rng)
+    }
+    this.step = r?.state.step ?? 0
+    this.elapsedBefore = r?.state.elapsedS ?? 0
+    this.bestEvalLoss = r?.state.bestEvalLoss ?? null
+    this.lastTrainLoss = r?.state.trainLoss ?? null
+    this.lastEvalLoss = r?.state.evalLoss ?? null
+  }
+
+  /** The LoRA layers being trained. */
+  get loraAdapter(): LoraAdapter {
+    return this.s.lora
+  }
+
+  pause(): boolean {
+    if (this.stopRequested) return false
+    this.pauseRequested = true
+    return true
+  }
+
+  resume(): boolean {
+    const was = this.pauseRequested
+    this.pauseRequested = false
+    this.wake?.()
+    return was
+  }
+
+  stop(): boolean {
+    this.stopRequested = true
+    this.wake?.()
+    return true
+  }
+
+  async run(): Promise<TrainJobOutput> {
+    const { plan, config } = this.s
+    const onAbort = () => this.stop()
+    this.s.signal?.addEventListener('abort', onAbort, { once: true })
+    if (this.s.signal?.aborted) this.stop()
+    const started = performance.now()
+    const startStep = this.step
+    try {
+      while (this.step < plan.totalSteps) {
+        await yieldToEventLoop()
+        if (this.stopRequested) return await this.finishStopped()
+        if (this.pauseRequested) {
+          await this.checkpoint('pause')
+          this.s.onProgress({ kind: 'status', status: 'paused', message: null })
+          await new Promise<void>((resolve) => (this.wake = resolve))
+          this.wake = null
+          if (this.stopRequested) return await this.finishStopped()
+          this.s.onProgress({ kind: 'status', status: 'running', message: null })
+        }
+        const t0 = performance.now()
+        let result: { loss: number; gradNorm: number; lr: number; tokens: number }
+        try {
+          if (this.step === startStep) {
+            // The first step of a session is profiled, for the true tensor-memory peak inside backward.
+            let first: typeof result | null = null
+            const info = await tf.profile(() => {
+              first = this.trainStep(this.step)
+            })
+            this.peakTf = Math.max(this.peakTf, info.peakBytes)
+            result = first as unknown as typeof result
+          } else {
+            result = this.trainStep(this.step)
+          }
+        } catch (err) {
+          if (err instanceof NonFiniteError) return this.finishFailed(err.message)
+          throw err
+        }
+        this.step++
+        const stepS = (performance.now() - t0) / 1000
+        const sessionS = (performance.now() - started) / 1000
+        const perStep = sessionS / (this.step - startStep)
+        this.lastTrainLoss = result.loss
+        this.s.onProgress({
+          kind: 'metric',
+          metric: this.metric({
+            trainLoss: result.loss,
+            learningRate: result.lr,
+            gradNorm: result.gradNorm,
+            tokensPerS: result.tokens / stepS,
+            elapsedS: this.elapsedBefore + sessionS,
+            etaS: perStep * (plan.totalSteps - this.step)
+          })
+        })
+        const last = this.step === plan.totalSteps
+        let newBest = false
+        if (
+          this.s.validation.length > 0 &&
+          ((config.evalEvery !== null && this.step % config.evalEvery === 0) || last)
+        ) {
+          newBest = this.evaluateAndReport(this.elapsedBefore + (performance.now() - started) / 1000)
+        }
+        if (last) break
+        if (this.step % config.saveEvery === 0) await this.checkpoint('periodic')
+        else if (newBest) await this.checkpoint('best')
+      }
+      this.elapsedBefore += (performance.now() - started) / 1000
+      await this.checkpoint('final')
+      const adapterPath = join(this.s.runDir, 'adapter')
+      await writePeftAdapter(adapterPath, this.adapterContents())
+      return this.output('completed', null, adapterPath)
+    } finally {
+      this.s.signal?.removeEventListener('abort', onAbort)
+    }
+  }
+
+  /** One optimizer step (0-based `step`): accumulate over micro-batches, weighted by target tokens. */
+  private trainStep(step: number): { loss: number; gradNorm: number; lr: number; tokens: number } {
+    const { plan, config, model } = this.s
+    const data = stepData(plan, step, config.seed, (n, seed, epoch) => this.order(n, seed, epoch))
+    const micro = data.microBatches.map((idx) => idx.map((i) => this.s.train[i]))
+    const targets = micro.reduce((n, recs) => n + recs.reduce((m, r) => m + targetTokenCount(r), 0), 0)
+    const tokens = micro.reduce((n, recs) => n + recs.reduce((m, r) => m + r.inputIds.length, 0), 0)
+    const lr = learningRateAt(this.s.schedule, step)
+    let acc: tf.Tensor[] | null = null
+    let lossSum = 0
+    try {
+      for (const recs of micro) {
+        const g = loraGradients(model, collate(recs), {
+          rng: this.s.rng,
+          gradScale: targets > 0 ? 1 / targets : 0
+        })
+        lossSum += g.lossSum
+        if (acc === null) acc = g.grads
+        else {
+          const prev: tf.Tensor[] = acc
+          acc = prev.map((a, i) => tf.add(a, g.grads[i]))
+          tf.dispose([...prev, ...g.grads])
+        }
+      }
+      const loss = targets > 0 ? lossSum / targets : 0
+      if (!Number.isFinite(loss)) throw new NonFiniteError(this.nonFiniteMessage('loss', loss, step, lr))
+      const grads = acc ?? []
+      let gradNorm: number
+      let update: tf.Tensor[]
+      if (config.maxGradNorm > 0) {
+        const clipped = clipGradNorm(grads, config.maxGradNorm)
+        gradNorm = clipped.totalNorm
+        update = clipped.grads
+      } else {
+        gradNorm = tf.tidy(() => tf.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g))))).dataSync()[0])
+        update = grads.map((g) => tf.clone(g))
+      }
+      try {
+        if (!Number.isFinite(gradNorm))
+          throw new NonFiniteError(this.nonFiniteMessage('gradient norm', gradNorm, step, lr))
+        this.adam.update(update, lr)
+      } finally {
+        tf.dispose(update)
+      }
+      this.notePeaks()
+      return { loss, gradNorm, lr, tokens }
+    } finally {
+      if (acc) tf.dispose(acc)
+    }
+  }
+
+  private order(n: number, seed: number, epoch: number): number[] {
+    if (this.orderCache?.epoch !== epoch) this.orderCache = { epoch, order: epochOrder(n, seed, epoch) }
+    return this.orderCache.order
+  }
+
+  private nonFiniteMessage(what: string, value: number, step: number, lr: number): string {
+    const kept = this.lastCheckpoint
+      ? `step-${this.lastCheckpoint.step}`
+      : 'none yet (no checkpoint was written)'
+    return (
+      `The ${what} became ${value} at step ${step + 1}; training stopped before applying that update. ` +
+      `Last good checkpoint: ${kept}. Resume from it with a lower learning rate (this step used ${lr.toExponential(2)}) ` +
+      'or a smaller max grad norm, or check the data for empty or broken records.'
+    )
+  }
+
+  /** Token-weighted mean loss on the validation records, in eval mode (no dropout). */
+  evaluate(): { loss: number; tokens: number } {
+    const { model, config, validation } = this.s
+    let sum = 0
+    let count = 0
+    for (let i = 0; i < validation.length; i += config.batchSize) {
+      const batch = collate(validation.slice(i, i + config.batchSize))
+      const part = tf.tidy(() => {
+        const hidden = model.hiddenStates(batch, { train: false })
+        const out = causalLmLoss(hidden, model.weights.lmHead, batch.labels, batch.batch, batch.seqLen)
+        return { value: out.lossSum.dataSync()[0], count: out.count }
+      })
+      sum += part.value
+      count += part.count
+    }
+    this.notePeaks()
+    return { loss: count > 0 ? sum / count : Number.NaN, tokens: count }
+  }
+
+  private evaluateAndReport(elapsedS: number): boolean {
+    const { loss } = this.evaluate()
+    this.lastEvalLoss = loss
+    const newBest = Number.isFinite(loss) && (this.bestEvalLoss === null || loss < this.bestEvalLoss)
+    if (newBest) this.bestEvalLoss = loss
+    this.s.onProgress({
+      kind: 'metric',
+      metric: { ...this.metric({ elapsedS }), evalLoss: loss, perplexity: Math.exp(loss) }
+    })
+    return newBest
+  }
+
+  private metric(fields: Partial<RunMetric> & { elapsedS: number }): RunMetric {
+    const mem = this.notePeaks()
+    return {
+      step: this.step,
+      epoch: this.step / this.s.plan.stepsPerEpoch,
+      trainLoss: null,
+      learningRate: null,
+      gradNorm: null,
+      tokensPerS: null,
+      evalLoss: null,
+      perplexity: null,
+      etaS: null,
+      tfBytes: mem.tf,
+      rssBytes: mem.rss,
+      ...fields
+    }
+  }
+
+  private notePeaks(): { tf: number; rss: number } {
+    const mem = { tf: tf.memory().numBytes, rss: process.memoryUsage().rss }
+    this.peakTf = Math.max(this.peakTf, mem.tf)
+    this.peakRss = Math.max(this.peakRss, mem.rss)
+    return mem
+  }
+
+  private adapterContents() {
+    return {
+      settings: fromLoraConfig(this.s.lora.config),
+      modules: this.s.lora.getWeights(),
+      baseModel: this.s.config.baseModel
+    }
+  }
+
+  private async checkpoint(reason: CheckpointReason): Promise<CheckpointInfo> {
+    const { plan, config } = this.s
+    const inEpoch = this.step % plan.stepsPerEpoch
+    const state: TrainerState = {
+      version: 1,
+      step: this.step,
+      totalSteps: plan.totalSteps,
+      epoch: Math.floor(this.step / plan.stepsPerEpoch),
+      cursor: inEpoch * plan.gradientAccumulation,
+      dataSeed: config.seed,
+      recordCount: plan.recordCount,
+      dataFingerprint: this.s.fingerprint,
+      rng: this.s.rng.getState(),
+      schedule: this.s.schedule,
+      adamStep: this.adam.step,
+      elapsedS: this.elapsedBefore,
+      trainLoss: this.lastTrainLoss,
+      evalLoss: this.lastEvalLoss,
+      bestEvalLoss: this.bestEvalLoss,
+      reason,
+      createdAt: new Date().toISOString()
+    }
+    const adapter = this.adapterContents()
+    const info = await writeCheckpoint(this.s.runDir, {
+      state,
+      lora: adapter.settings,
+      weights: adapter.modules,
+      optimizer: this.adam.exportState(),
+      baseModel: adapter.baseModel,
+      paramNames: this.s.lora.parameterNames()
+    })
+    this.lastCheckpoint = info
+    const removed = await pruneCheckpoints(this.s.runDir, config.keepLast)
+    this.s.onProgress({ kind: 'checkpoint', checkpoint: info, removed })
+    return info
+  }
+
+  private async finishStopped(): Promise<TrainJobOutput> {
+    if (this.lastCheckpoint?.step !== this.step) await this.checkpoint('stop')
+    return this.output(
+      'stopped',
+      `Stopped at step ${this.step} of ${this.s.plan.totalSteps}; resume continues from here.`,
+      null
+    )
+  }
+
+  private finishFailed(message: string): TrainJobOutput {
+    return this.output('failed', message, null)
+  }
+
+  private output(
+    status: TrainJobOutput['status'],
+    message: string | null,
+    adapterPath: string | null
+  ): TrainJobOutput {
+    return {
+      status,
+      step: this.step,
+      totalSteps: this.s.plan.totalSteps,
+      message,
+      adapterPath,
+      lastCheckpoint: this.lastCheckpoint,
+      peakRssBytes: this.peakRss,
+      peakTfBytes: this.peakTf
+    }
+  }
+
+  dispose(): void {
+    this.adam.dispose()
+  }
+}

@@ -1,0 +1,60 @@
+// What main and the engine exchange about training: the `train` job's input and result, the
+// progress it streams, and the small jobs beside it (control of a running run, estimate, export).
+import type { CheckpointInfo, RunConfigValues, RunEstimate, RunMetric, RunStatusName } from './runs'
+
+export interface TrainJobInput {
+  runId: number
+  /** runs/<id>/: checkpoints/ and adapter/ are written under it. */
+  runDir: string
+  config: RunConfigValues
+  /** Tokenized records, one JSON object a line: `{"input_ids": [...], "labels": [...]}`. */
+  trainFile: string
+  /** Tokenized validation records; null with a `split` validation (held out of trainFile) or none. */
+  validationFile: string | null
+  /** A checkpoint folder (runs/<id>/checkpoints/step-N) to continue exactly from, or null. */
+  resumeFrom: string | null
+}
+
+/** How a train job ended; `failed` carries the reason and the last good checkpoint. */
+export interface TrainJobOutput {
+  status: Extract<RunStatusName, 'completed' | 'stopped' | 'failed'>
+  step: number
+  totalSteps: number
+  message: string | null
+  /** Final PEFT adapter folder (completed runs). */
+  adapterPath: string | null
+  lastCheckpoint: CheckpointInfo | null
+  peakRssBytes: number
+  peakTfBytes: number
+}
+
+export type TrainProgress =
+  | {
+      kind: 'started'
+      totalSteps: number
+      stepsPerEpoch: number
+      trainRecords: number
+      validationRecords: number
+      estimate: RunEstimate
+      resumedFromStep: number
+    }
+  | { kind: 'metric'; metric: RunMetric }
+  | { kind: 'checkpoint'; checkpoint: CheckpointInfo; removed: number[] }
+  | { kind: 'status'; status: Extract<RunStatusName, 'running' | 'paused'>; message: string | null }
+
+export interface TrainControlInput {
+  runId: number
+  action: 'pause' | 'resume' | 'stop'
+}
+
+export interface EstimateJobInput {
+  baseModel: string
+  config: RunConfigValues
+}
+
+export interface ExportJobInput {
+  baseModel: string
+  adapterDir: string
+  format: 'peft' | 'merged'
+  outDir: string
+}
