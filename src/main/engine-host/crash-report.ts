@@ -32,7 +32,7 @@ export function crashMessage(exit: EngineExit, runningJobs: string[], output: st
   const last = lastOutputLine(output)
   const parts = [`The engine process ${describeExit(exit)} ${doing}.`]
   if (hint) parts.push(`${hint[0].toUpperCase()}${hint.slice(1)}.`)
-  if (last) parts.push(`Its last output: ${last}`)
+  if (last) parts.push(`Its last output: "${last}".`)
   parts.push('The next request starts a fresh engine.')
   return parts.join(' ')
 }

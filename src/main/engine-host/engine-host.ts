@@ -45,6 +45,10 @@ interface PendingCall {
 
 const outputTailChars = 4000
 
+function formatDuration(ms: number): string {
+  return ms >= 1000 ? `${Math.round(ms / 1000)} s` : `${ms} ms`
+}
+
 /** One engine process and the calls it is serving. */
 class EngineSession {
   readonly pending = new Map<number, PendingCall>()
@@ -70,7 +74,7 @@ class EngineSession {
         reject(
           new ServiceError(
             'engine_crashed',
-            `The engine process (${description}) did not become ready within ${Math.round(readyTimeoutMs / 1000)} s; ` +
+            `The engine process (${description}) did not become ready within ${formatDuration(readyTimeoutMs)}; ` +
               'the machine may be overloaded. Try again.'
           )
         )
