@@ -266,6 +266,8 @@ export interface DatasetSettings {
   overlong: z.infer<typeof OverlongPolicy>
   dedupe: boolean
   split: SplitSpecInput
+  /** The model whose tokenizer counted the tokens; absent: GPT-2's. */
+  modelId?: number
 }
 
 export interface DatasetSummary {

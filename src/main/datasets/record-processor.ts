@@ -16,6 +16,8 @@ export interface ProcessedRecord extends RecordSamples {
   /** Tokens before any cut. */
   fullTokens: number
   characters: number
+  /** Tokens of the content alone (no template, no EOS), for tokens per character. */
+  contentTokens: number
   truncated: boolean
 }
 
@@ -32,14 +34,16 @@ export function processRecord(
   report: ReportBuilder
 ): ProcessedRecord | null {
   const sample = tokenizeRecord(record, settings.template, tokenizer, settings.trainOnPrompt)
+  const isText = record.kind === 'text'
+  const content = recordText(record)
   const base = {
     record,
     location,
     fullTokens: sample.inputIds.length,
-    characters: recordText(record).length,
+    characters: content.length,
+    contentTokens: isText ? sample.inputIds.length - 1 : tokenizer.encode(content).length,
     truncated: false
   }
-  const isText = record.kind === 'text'
   if (isText && settings.textMode === 'pack') {
     const n = sample.inputIds.length
     return { ...base, samples: 0, tokens: n, trained: n, maxSample: Math.min(n, settings.maxLength) }

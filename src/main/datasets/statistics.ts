@@ -28,7 +28,7 @@ export interface RecordSamples {
 export class StatisticsAccumulator {
   private records = 0
   private characters = 0
-  private recordTokens = 0
+  private contentTokens = 0
   private overLength = 0
   private readonly bins: HistogramBin[]
   private readonly splits = {
@@ -49,11 +49,11 @@ export class StatisticsAccumulator {
     this.bins.push({ from: maxLength + 1, to: null, count: 0 })
   }
 
-  /** One record with its full token length (before any cut) and its characters. */
-  addRecord(tokens: number, characters: number): void {
+  /** One record: its full token length (before any cut), and its content's characters and tokens. */
+  addRecord(tokens: number, characters: number, contentTokens: number): void {
     this.records++
     this.characters += characters
-    this.recordTokens += tokens
+    this.contentTokens += contentTokens
     if (tokens > this.maxLength) this.overLength++
     const bin =
       tokens > this.maxLength ? this.bins.length - 1 : this.bins.findIndex((b) => b.to !== null && tokens < b.to)
@@ -81,7 +81,7 @@ export class StatisticsAccumulator {
     const maxSample = this.packed
       ? Math.min(this.maxLength, Math.max(this.splits.train.tokens, this.splits.validation.tokens))
       : Math.max(this.splits.train.maxSample, this.splits.validation.maxSample)
-    const tokensPerCharacter = this.characters ? this.recordTokens / this.characters : 0
+    const tokensPerCharacter = this.characters ? this.contentTokens / this.characters : 0
     const perStep = options.batchSize * options.gradientAccumulation
     return {
       tokenizer: options.tokenizer,

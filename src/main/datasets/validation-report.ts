@@ -1,6 +1,6 @@
 // Collects what went wrong during a read: every problem counted by kind, the first few hundred kept
 // word for word (a 500 MB file with a bad line in every record must not fill memory with messages).
-import type { DatasetProblem, ProblemCode, ValidationReport } from '../../shared/datasets'
+import type { DatasetProblem, ValidationReport } from '../../shared/datasets'
 
 const MAX_LISTED = 500
 
@@ -20,7 +20,10 @@ export class ReportBuilder {
     problemsOmitted: 0
   }
 
+  private errors = 0
+
   add(problem: DatasetProblem): void {
+    if (problem.severity === 'error') this.errors++
     const counts = this.report.counts
     counts[problem.code] = (counts[problem.code] ?? 0) + 1
     if (problem.code === 'invalid_utf8') this.report.invalidUtf8Bytes += problem.count ?? 1
@@ -28,13 +31,9 @@ export class ReportBuilder {
     else this.report.problemsOmitted++
   }
 
-  count(code: ProblemCode): number {
-    return this.report.counts[code] ?? 0
-  }
-
   /** Errors, as opposed to warnings (bad UTF-8, truncation, duplicates). */
   hasErrors(): boolean {
-    return this.report.problems.some((p) => p.severity === 'error') || this.report.problemsOmitted > 0
+    return this.errors > 0
   }
 }
 

@@ -1,0 +1,108 @@
+// The datasets API as main serves it (handlers.datasets): inspect, preview, import with progress
+// events, browse and delete, and the CWE sample datasets. Wired into the app context.
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { ApiEvents, ApiHandlers, EventName } from '../../shared/contract'
+import { ImportInput, type DatasetDetail } from '../../shared/datasets'
+import { ServiceError } from '../../shared/errors'
+import { createDatasetsRepository } from '../store/datasets-repository'
+import type { SqliteDatabase } from '../store/database'
+import { toDatasetDetail, toDatasetSummary } from './dataset-view'
+import { importDataset } from './import-service'
+import { inspectPaths, previewPaths, previewSample } from './preview-service'
+import { searchRecords } from './record-search'
+import { cweCorpus, cweInstructions } from './sample-cwe'
+import { defaultLimits, type SourceLimits } from './sources/source-types'
+import type { TextTokenizer } from './text-tokenizer'
+import type { DatasetSettings, NormalizedRecord, SourceLocation } from '../../shared/datasets'
+
+export interface DatasetServiceDeps {
+  db: SqliteDatabase
+  dataDir: string
+  /** The chosen model's tokenizer; with no model, GPT-2's (see default-tokenizer.ts). */
+  tokenizerFor(modelId?: number): Promise<TextTokenizer>
+  emit<E extends EventName>(event: E, data: ApiEvents[E]): void
+  limits?: SourceLimits
+}
+
+const samples = {
+  'cwe-instructions': {
+    name: 'CWE weaknesses (instructions)',
+    file: 'cwe-instructions.jsonl',
+    rows: () => cweInstructions(),
+    format: 'instruction' as const
+  },
+  'cwe-corpus': {
+    name: 'CWE weaknesses (corpus)',
+    file: 'cwe-corpus.jsonl',
+    rows: () => cweCorpus(),
+    format: 'text' as const
+  }
+}
+
+/** Writes a file under a temporary name and renames it, so a crash never leaves half of it. */
+function writeAtomic(path: string, text: string): void {
+  const temp = `${path}.${process.pid}.tmp`
+  writeFileSync(temp, text)
+  renameSync(temp, path)
+}
+
+export function createDatasetService(deps: DatasetServiceDeps): ApiHandlers['datasets'] {
+  const limits = deps.limits ?? defaultLimits
+  const repo = createDatasetsRepository(deps.db)
+  const get = (id: number): DatasetDetail => {
+    const d = repo.get(id)
+    if (!d) throw new ServiceError('not_found', `Dataset ${id} does not exist; it may have been deleted.`)
+    return toDatasetDetail(d)
+  }
+  const runImport = async (request: Parameters<ApiHandlers['datasets']['import']>[0]): Promise<DatasetDetail> =>
+    importDataset(
+      {
+        db: deps.db,
+        dataDir: deps.dataDir,
+        tokenizer: await deps.tokenizerFor(request.modelId),
+        onProgress: (e) => deps.emit('dataset.importProgress', e),
+        limits
+      },
+      request
+    )
+
+  return {
+    inspect: (input) => inspectPaths(input.paths, input.sampleSize, limits),
+    preview: async (input) => previewPaths(input, await deps.tokenizerFor(input.modelId), limits),
+    import: runImport,
+    list: async () => repo.list().map(toDatasetSummary),
+    get: async ({ id }) => get(id),
+    records: async ({ id, ...page }) => {
+      get(id)
+      return searchRecords(deps.db, id, page)
+    },
+    recordPreview: async ({ datasetId, recordId }) => {
+      const dataset = get(datasetId)
+      const row = repo.record(recordId)
+      if (!row || row.datasetId !== datasetId) {
+        throw new ServiceError('not_found', `Record ${recordId} is not in dataset ${datasetId}.`)
+      }
+      const settings: DatasetSettings = dataset.settings
+      const tokenizer = await deps.tokenizerFor(settings.modelId)
+      return previewSample(row.record as NormalizedRecord, row.location as SourceLocation, settings, tokenizer)
+    },
+    delete: async ({ id }) => {
+      get(id)
+      repo.delete(id)
+      return { deleted: true }
+    },
+    addSample: async ({ kind, name }) => {
+      const sample = samples[kind]
+      const dir = join(deps.dataDir, 'samples')
+      mkdirSync(dir, { recursive: true })
+      const path = join(dir, sample.file)
+      writeAtomic(path, sample.rows().map((r) => JSON.stringify(r)).join('\n') + '\n')
+      const taken = new Set(repo.list().map((d) => d.name))
+      const base = name ?? sample.name
+      let unique = base
+      for (let n = 2; taken.has(unique); n++) unique = `${base} (${n})`
+      return runImport(ImportInput.parse({ name: unique, paths: [path], format: sample.format }))
+    }
+  }
+}

@@ -1,0 +1,55 @@
+// A temporary JSON-lines file holding an import's records between reading (async, streamed) and
+// writing them to SQLite (one synchronous transaction); it lives under a temporary name and is always
+// removed, so an interrupted import leaves nothing behind.
+import { randomBytes } from 'node:crypto'
+import { closeSync, createWriteStream, mkdirSync, openSync, readSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+import { once } from 'node:events'
+import { StringDecoder } from 'node:string_decoder'
+
+export class SpoolFile<T> {
+  readonly path: string
+  private readonly out
+  count = 0
+
+  constructor(dir: string) {
+    mkdirSync(dir, { recursive: true })
+    this.path = join(dir, `import-${process.pid}-${randomBytes(6).toString('hex')}.jsonl.partial`)
+    this.out = createWriteStream(this.path)
+  }
+
+  async write(value: T): Promise<void> {
+    this.count++
+    if (!this.out.write(JSON.stringify(value) + '\n')) await once(this.out, 'drain')
+  }
+
+  async close(): Promise<void> {
+    if (this.out.closed) return
+    this.out.end()
+    await once(this.out, 'close')
+  }
+
+  /** Reads the values back in order, synchronously (for use inside a SQLite transaction). */
+  *readSync(): Generator<T> {
+    const fd = openSync(this.path, 'r')
+    try {
+      const chunk = Buffer.alloc(1 << 20)
+      const decoder = new StringDecoder('utf8')
+      let pending = ''
+      for (let n = readSync(fd, chunk); n > 0; n = readSync(fd, chunk)) {
+        const text = pending + decoder.write(chunk.subarray(0, n))
+        const lines = text.split('\n')
+        pending = lines.pop() ?? ''
+        for (const line of lines) if (line) yield JSON.parse(line) as T
+      }
+      if (pending) yield JSON.parse(pending) as T
+    } finally {
+      closeSync(fd)
+    }
+  }
+
+  async remove(): Promise<void> {
+    await this.close().catch(() => undefined)
+    rmSync(this.path, { force: true })
+  }
+}
