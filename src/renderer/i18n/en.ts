@@ -3,7 +3,7 @@
 const en = {
   app: {
     name: 'LoRA Studio',
-    tagline: 'LoRA fine-tuning for GPT-2',
+    tagline: 'Fine-tune GPT-2 with LoRA',
     skipToContent: 'Skip to content'
   },
   nav: {
@@ -31,6 +31,7 @@ const en = {
     loadFailed: 'Could not load this page: {message}'
   },
   engine: {
+    line: 'Engine: {state}',
     label: 'Engine',
     starting: 'Starting',
     ready: 'Ready',

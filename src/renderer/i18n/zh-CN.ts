@@ -31,6 +31,7 @@ const zhCN: MessageSchema = {
     loadFailed: '无法加载此页面：{message}'
   },
   engine: {
+    line: '计算引擎：{state}',
     label: '计算引擎',
     starting: '正在启动',
     ready: '就绪',
