@@ -13,7 +13,7 @@ export type FinishReason = 'eos' | 'stop' | 'length' | 'cancelled'
 
 export interface GenerationHooks {
   /** Bytes of the given token ids (byte-level BPE: a token may hold part of a character). */
-  decodeBytes(ids: number[]): Uint8Array
+  decodeBytes(ids: readonly number[]): Uint8Array
   /** Called once per new token with the text that became showable (often '', e.g. mid-character). */
   onToken?(id: number, textDelta: string): void
   /** Abort to stop early; the result then holds what was generated so far. */
