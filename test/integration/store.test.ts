@@ -11,6 +11,7 @@ import { openStore, type Store } from '../../src/main/store/store'
 let dir: string
 let dbPath: string
 const opened: Store[] = []
+const latest = migrations.length
 
 function open(list?: readonly Migration[]): Store {
   const store = openStore(dbPath, list ? { migrations: list } : {})
@@ -33,24 +34,31 @@ describe('opening and migrating', () => {
     const store = open()
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal')
     expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1)
-    expect(store.db.pragma('user_version', { simple: true })).toBe(migrations.length)
-    expect(store.migration).toEqual({ from: 0, to: 1, applied: [{ version: 1, name: 'initial schema' }] })
+    expect(store.db.pragma('user_version', { simple: true })).toBe(latest)
+    expect(store.migration).toEqual({
+      from: 0,
+      to: latest,
+      applied: migrations.map((m) => ({ version: m.version, name: m.name }))
+    })
+    expect(store.migration.applied[0]).toEqual({ version: 1, name: 'initial schema' })
     const tables = store.db
       .prepare("select name from sqlite_master where type = 'table' order by name")
       .pluck()
       .all()
-    expect(tables).toEqual([
-      'chat_messages',
-      'chats',
-      'checkpoints',
-      'dataset_records',
-      'datasets',
-      'metrics',
-      'models',
-      'runs',
-      'schema_migrations',
-      'settings'
-    ])
+    expect(tables).toEqual(
+      expect.arrayContaining([
+        'chat_messages',
+        'chats',
+        'checkpoints',
+        'dataset_records',
+        'datasets',
+        'metrics',
+        'models',
+        'runs',
+        'schema_migrations',
+        'settings'
+      ])
+    )
     expect(store.sqliteVersion()).toMatch(/^3\.\d+\.\d+$/)
     expect(store.sizeBytes()).toBeGreaterThan(4096)
   })
@@ -59,14 +67,14 @@ describe('opening and migrating', () => {
     open().settings.set('language', 'zh-CN')
     opened.pop()?.close()
     const again = open()
-    expect(again.migration).toEqual({ from: 1, to: 1, applied: [] })
-    expect(again.db.prepare('select count(*) from schema_migrations').pluck().get()).toBe(1)
+    expect(again.migration).toEqual({ from: latest, to: latest, applied: [] })
+    expect(again.db.prepare('select count(*) from schema_migrations').pluck().get()).toBe(latest)
     expect(again.settings.get('language')).toBe('zh-CN')
   })
 
   it('rolls back a failing migration and leaves the database at the previous version', () => {
     const broken: Migration = {
-      version: 2,
+      version: latest + 1,
       name: 'half-done change',
       up(db) {
         db.exec('create table half_done (id integer primary key)')
@@ -74,26 +82,30 @@ describe('opening and migrating', () => {
       }
     }
     expect(() => open([...migrations, broken])).toThrow(
-      /^Database migration 002 \(half-done change\) failed: no such table: no_such_table\. The database was left at version 1, unchanged by it$/
+      `Database migration ${String(latest + 1).padStart(3, '0')} (half-done change) failed: ` +
+        `no such table: no_such_table. The database was left at version ${latest}, unchanged by it`
     )
     const store = open()
-    expect(store.db.pragma('user_version', { simple: true })).toBe(1)
+    expect(store.db.pragma('user_version', { simple: true })).toBe(latest)
     expect(
       store.db.prepare("select count(*) from sqlite_master where name = 'half_done'").pluck().get()
     ).toBe(0)
-    expect(store.db.prepare('select version from schema_migrations').pluck().all()).toEqual([1])
+    expect(store.db.prepare('select version from schema_migrations').pluck().all()).toEqual(
+      migrations.map((m) => m.version)
+    )
   })
 
   it('refuses migrations listed out of order and a database newer than the app', () => {
-    const misnumbered: Migration = { version: 3, name: 'skips two', up: () => undefined }
+    const misnumbered: Migration = { version: latest + 2, name: 'skips one', up: () => undefined }
     expect(() => open([...migrations, misnumbered])).toThrow(
-      'Migration "skips two" has version 3 but is listed at position 2'
+      `Migration "skips one" has version ${latest + 2} but is listed at position ${latest + 1}`
     )
-    const later: Migration = { version: 2, name: 'from the future', up: () => undefined }
+    const later: Migration = { version: latest + 1, name: 'from the future', up: () => undefined }
     open([...migrations, later])
     opened.pop()?.close()
     expect(() => open()).toThrow(
-      'The database is at schema version 2, newer than this LoRA Studio knows (1); update LoRA Studio, or use another data folder'
+      `The database is at schema version ${latest + 1}, newer than this LoRA Studio knows (${latest}); ` +
+        'update LoRA Studio, or use another data folder'
     )
   })
 })
