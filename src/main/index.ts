@@ -1,0 +1,71 @@
+// The Electron main process: one instance, the app context over the user's data folder (engine in
+// a utilityProcess), the hardened window and its IPC; shuts the engine and database down on quit.
+import { app, BrowserWindow, dialog, session } from 'electron'
+import { openAppContext, type AppContext } from './app-context'
+import { registerIpc } from './shell/ipc'
+import { hardenApp, hardenSession } from './shell/security'
+import { createUtilityEngineSpawner } from './shell/utility-engine-spawner'
+import { createMainWindow, rendererSource } from './shell/window'
+
+let context: AppContext | null = null
+let mainWindow: BrowserWindow | null = null
+let quitting = false
+
+function showWindow(): void {
+  if (mainWindow && !mainWindow.isDestroyed()) {
+    if (mainWindow.isMinimized()) mainWindow.restore()
+    mainWindow.focus()
+    return
+  }
+  mainWindow = createMainWindow(rendererSource(app.isPackaged))
+  mainWindow.on('closed', () => {
+    mainWindow = null
+  })
+}
+
+async function start(): Promise<void> {
+  const source = rendererSource(app.isPackaged)
+  hardenSession(session.defaultSession, source.kind === 'dev' ? source.url : undefined)
+  context = await openAppContext({
+    dataDir: app.getPath('userData'),
+    mode: 'electron',
+    engineSpawner: createUtilityEngineSpawner(),
+    appVersion: app.getVersion(),
+    electronVersions: { electron: process.versions.electron, chrome: process.versions.chrome }
+  })
+  registerIpc({ router: context.router, events: context.events, source })
+  showWindow()
+}
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit()
+} else {
+  app.enableSandbox()
+  hardenApp()
+  app.on('second-instance', showWindow)
+  app.on('activate', () => {
+    if (context && BrowserWindow.getAllWindows().length === 0) showWindow()
+  })
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit()
+  })
+  app.on('before-quit', (event) => {
+    if (quitting || !context) return
+    event.preventDefault()
+    quitting = true
+    const closing = context
+    context = null
+    closing
+      .close()
+      .catch((err: unknown) => console.error(`LoRA Studio did not shut down cleanly: ${String(err)}`))
+      .finally(() => app.quit())
+  })
+  app
+    .whenReady()
+    .then(start)
+    .catch((err: unknown) => {
+      const message = err instanceof Error ? err.message : String(err)
+      dialog.showErrorBox('LoRA Studio could not start', message)
+      app.exit(1)
+    })
+}
