@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { customOp } from './custom-op'
 import { dropoutMask } from './dropout-mask'
+import { splitRowBlocks } from './row-blocks'
 import type { DropoutContext } from './dropout-mask'
 
 /** Added to scores that must not be attended (future positions, padding): exp() of it is exactly 0. */
@@ -27,10 +28,6 @@ export function qkvToHeadRows(qkv: tf.Tensor2D, shape: AttentionShape): tf.Tenso
       headDim
     ])
   )
-}
-
-function rowBlock(rows: tf.Tensor2D, block: number, seqLen: number): tf.Tensor2D {
-  return tf.slice(rows, [block * seqLen, 0], [seqLen, rows.shape[1]])
 }
 
 /** Causal mask plus, per batch row, the keys that `attentionMask` marks as padding (0). */
@@ -68,7 +65,8 @@ export function causalSelfAttention(
   const scale = 1 / Math.sqrt(headDim)
   const useDropout = dropoutCtx !== null && dropoutP > 0
   return customOp<tf.Tensor2D>([qkv], ([input], save) => {
-    const rows = qkvToHeadRows(input as tf.Tensor2D, shape)
+    // blocks[b·3H + j]: q of head j (j < H), k of head j − H, v of head j − 2H, each [T, D].
+    const blocks = splitRowBlocks(qkvToHeadRows(input as tf.Tensor2D, shape), batch * 3 * h)
     const biases = maskBiases(t, batch, attentionMask)
     const probs: tf.Tensor2D[] = []
     const masks: tf.Tensor2D[] = []
@@ -76,9 +74,9 @@ export function causalSelfAttention(
     for (let b = 0; b < batch; b++) {
       const heads: tf.Tensor2D[] = []
       for (let j = 0; j < h; j++) {
-        const q = tf.mul(rowBlock(rows, b * 3 * h + j, t), scale) as tf.Tensor2D
-        const kT = tf.transpose(rowBlock(rows, b * 3 * h + h + j, t))
-        const v = rowBlock(rows, b * 3 * h + 2 * h + j, t)
+        const q = tf.mul(blocks[b * 3 * h + j], scale) as tf.Tensor2D
+        const kT = tf.transpose(blocks[b * 3 * h + h + j])
+        const v = blocks[b * 3 * h + 2 * h + j]
         const p = tf.softmax(tf.add(tf.matMul(q, kT), biases[attentionMask === null ? 0 : b])) as tf.Tensor2D
         probs.push(p)
         let pd = p
@@ -91,17 +89,21 @@ export function causalSelfAttention(
       }
       perBatch.push(tf.concat(heads, 1))
     }
-    save([rows, ...probs, ...masks])
+    save([...blocks, ...probs, ...masks])
     return {
       value: tf.concat(perBatch, 0) as tf.Tensor2D,
       gradFunc: (dy, saved) => {
-        const savedRows = saved[0] as tf.Tensor2D
-        const savedProbs = saved.slice(1, 1 + batch * h) as tf.Tensor2D[]
-        const savedMasks = saved.slice(1 + batch * h) as tf.Tensor2D[]
-        const dOutRows = tf.reshape(tf.transpose(tf.reshape(dy, [batch, t, h, headDim]), [0, 2, 1, 3]), [
-          -1,
-          headDim
-        ]) as tf.Tensor2D
+        const nBlocks = batch * 3 * h
+        const savedBlocks = saved.slice(0, nBlocks) as tf.Tensor2D[]
+        const savedProbs = saved.slice(nBlocks, nBlocks + batch * h) as tf.Tensor2D[]
+        const savedMasks = saved.slice(nBlocks + batch * h) as tf.Tensor2D[]
+        const dOut = splitRowBlocks(
+          tf.reshape(tf.transpose(tf.reshape(dy, [batch, t, h, headDim]), [0, 2, 1, 3]), [
+            -1,
+            headDim
+          ]) as tf.Tensor2D,
+          batch * h
+        )
         const dBlocks: tf.Tensor2D[] = []
         for (let b = 0; b < batch; b++) {
           const dq: tf.Tensor2D[] = []
@@ -111,10 +113,10 @@ export function causalSelfAttention(
             const idx = b * h + j
             const p = savedProbs[idx]
             const pd = useDropout ? tf.mul(p, savedMasks[idx]) : p
-            const dO = rowBlock(dOutRows, idx, t)
-            const q = tf.mul(rowBlock(savedRows, b * 3 * h + j, t), scale) as tf.Tensor2D
-            const k = rowBlock(savedRows, b * 3 * h + h + j, t)
-            const v = rowBlock(savedRows, b * 3 * h + 2 * h + j, t)
+            const dO = dOut[idx]
+            const q = tf.mul(savedBlocks[b * 3 * h + j], scale) as tf.Tensor2D
+            const k = savedBlocks[b * 3 * h + h + j]
+            const v = savedBlocks[b * 3 * h + 2 * h + j]
             dv.push(tf.matMul(tf.transpose(pd), dO))
             let dP = tf.matMul(dO, tf.transpose(v))
             if (useDropout) dP = tf.mul(dP, savedMasks[idx])

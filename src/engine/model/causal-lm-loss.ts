@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { customOp } from './custom-op'
 import type { LmHeadWeights } from './frozen-weights'
+import { splitRows } from './row-blocks'
 
 export const IGNORE_INDEX = -100
 
@@ -94,15 +95,16 @@ export function causalLmLoss(
   const recompute = options.recompute ?? false
   const starts: number[] = []
   for (let s = 0; s < count; s += chunk) starts.push(s)
+  const chunkSizes = starts.map((s) => Math.min(chunk, count - s))
   const targetsOf = (s: number): Int32Array => targets.subarray(s, Math.min(count, s + chunk))
 
   const lossSum = customOp<tf.Scalar>([hidden], ([input], save) => {
     const selected = tf.gather(input as tf.Tensor2D, tf.tensor1d(rows, 'int32')) as tf.Tensor2D
     const sums: tf.Scalar[] = []
     const grads: tf.Tensor2D[] = []
-    for (const s of starts) {
-      const h = tf.slice(selected, [s, 0], [Math.min(chunk, count - s), selected.shape[1]])
-      const { sum, dLogits } = chunkLoss(h, head, targetsOf(s), !recompute)
+    const chunks = splitRows(selected, chunkSizes)
+    for (const [i, s] of starts.entries()) {
+      const { sum, dLogits } = chunkLoss(chunks[i], head, targetsOf(s), !recompute)
       sums.push(sum)
       if (dLogits !== null) grads.push(dLogits)
     }
@@ -110,12 +112,11 @@ export function causalLmLoss(
     return {
       value: tf.addN(sums) as tf.Scalar,
       gradFunc: (dy, saved) => {
+        const recomputed = recompute ? splitRows(saved[0] as tf.Tensor2D, chunkSizes) : []
         const dRows: tf.Tensor2D[] = starts.map((s, i) => {
-          let dLogits = saved[i] as tf.Tensor2D
-          if (recompute) {
-            const h = tf.slice(saved[0] as tf.Tensor2D, [s, 0], [Math.min(chunk, count - s), hidden.shape[1]])
-            dLogits = chunkLoss(h, head, targetsOf(s), true).dLogits as tf.Tensor2D
-          }
+          const dLogits = recompute
+            ? (chunkLoss(recomputed[i], head, targetsOf(s), true).dLogits as tf.Tensor2D)
+            : (saved[i] as tf.Tensor2D)
           return tf.matMul(dLogits, head.w)
         })
         // Scatter the target rows back into [rows, embd] with a gather (no scatter gradient kernel needed):
