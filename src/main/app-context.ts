@@ -13,6 +13,7 @@ import { createSettingsService } from './services/settings-service'
 import { createSystemService } from './services/system-service'
 import { unimplemented } from './services/unimplemented'
 import { openStore, type Store } from './store/store'
+import { createRunService, type RunService } from './runs/run-service'
 
 export interface AppContextOptions {
   /** The data folder; default LORA_STUDIO_HOME, else the platform's (see data-dir.ts). */
@@ -33,6 +34,8 @@ export interface AppContext {
   readonly handlers: ApiHandlers
   readonly router: ApiRouter
   readonly events: EventBus
+  /** Training runs: the queue, and waiting for a run to end (CLI). */
+  readonly runs: RunService
   /** Stops the engine (gracefully, then by force) and closes the database. */
   close(): Promise<void>
 }
@@ -49,6 +52,13 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
     spawner: options.engineSpawner ?? createNodeEngineSpawner(),
     onStatus: (status) => events.emit('engine.status', status)
   })
+  const runs = createRunService({
+    store,
+    engine,
+    events,
+    runsDir: paths.runs
+  })
+  runs.recoverInterrupted()
   const handlers: ApiHandlers = {
     system: createSystemService({
       store,
@@ -59,7 +69,7 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
       electronVersions: options.electronVersions
     }),
     settings: createSettingsService(store.settings),
-    runs: unimplemented('runs'),
+    runs: runs.handlers,
     datasets: unimplemented('datasets')
   }
   let closing: Promise<void> | null = null
@@ -72,8 +82,12 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
     handlers,
     router: createApiRouter(handlers),
     events,
+    runs,
     close() {
-      closing ??= engine.shutdown().finally(() => store.close())
+      closing ??= runs
+        .shutdown()
+        .finally(() => engine.shutdown())
+        .finally(() => store.close())
       return closing
     }
   }

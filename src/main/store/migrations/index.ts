@@ -2,5 +2,6 @@
 // next number (never edit a released one) and list it here.
 import type { Migration } from './migration'
 import { migration as m001 } from './001-initial-schema'
+import { migration as m002 } from './002-run-owner'
 
-export const migrations: readonly Migration[] = [m001]
+export const migrations: readonly Migration[] = [m001, m002]

@@ -1,0 +1,370 @@
+// The runs domain in main: creates runs (config resolved, data frozen, estimate recorded), queues
+// them so one trains at a time per engine, persists every metric and checkpoint as the engine
+// reports it, drives pause/resume/stop, and turns an engine crash or an app restart into a run
+// that says what happened and resumes from its last checkpoint.
+import { existsSync } from 'node:fs'
+import { rm } from 'node:fs/promises'
+import { join } from 'node:path'
+import { z } from 'zod'
+import type { ApiHandlers } from '../../shared/contract'
+import type { EngineCallOptions } from '../engine-host/engine-host'
+import type { EngineJobName, EngineJobs } from '../../shared/engine-protocol'
+import { ServiceError } from '../../shared/errors'
+import { resolveRunConfig, resumableStatuses } from '../../shared/runs'
+import type {
+  RunConfigPatchValues,
+  RunConfigValues,
+  RunProgressEvent,
+  RunStatusName
+} from '../../shared/runs'
+import type { TrainJobOutput, TrainProgress } from '../../shared/training-protocol'
+import type { EventBus } from '../event-bus'
+import type { RunUpdate } from '../store/runs-repository'
+import type { Store } from '../store/store'
+import { existingRunData, materializeRunData, type DatasetSamples } from './run-data'
+import { claimRun, orphanedRuns } from './run-owner'
+import { toCheckpointInfo, toRunDetail, toRunMetric, toRunSummary } from './run-views'
+
+/** The part of EngineHost the service needs (a fake in unit tests). */
+export interface EngineCaller {
+  call<J extends EngineJobName>(
+    job: J,
+    input: EngineJobs[J]['input'],
+    options?: EngineCallOptions
+  ): Promise<EngineJobs[J]['output']>
+}
+
+export interface RunServiceDeps {
+  store: Store
+  engine: EngineCaller
+  events: EventBus
+  /** The data folder's runs/ directory. */
+  runsDir: string
+  datasetSamples?: DatasetSamples
+}
+
+export interface RunService {
+  handlers: ApiHandlers['runs']
+  /** Resolves when the given run's current training job has ended (at once if none runs). */
+  settled(runId: number): Promise<void>
+  /** Marks runs left running, paused or queued by a process that has died as interrupted; returns their ids. */
+  recoverInterrupted(): number[]
+  /** Stops the training run (checkpoint first) and waits for it; for app quit. */
+  shutdown(): Promise<void>
+}
+
+export const INTERRUPTED_MESSAGE =
+  'LoRA Studio closed while this run was training. Resume continues from its last checkpoint.'
+
+function resolveConfig(
+  preset: Parameters<typeof resolveRunConfig>[0],
+  config: RunConfigPatchValues
+): RunConfigValues {
+  try {
+    return resolveRunConfig(preset, config)
+  } catch (err) {
+    if (err instanceof z.ZodError) {
+      const issues = err.issues.map((i) => ({
+        path: ['config', ...i.path].map(String).join('.'),
+        message: i.message
+      }))
+      throw new ServiceError(
+        'invalid_input',
+        `Invalid run config: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+        issues
+      )
+    }
+    throw err
+  }
+}
+
+function defaultName(config: RunConfigValues): string {
+  const model = config.baseModel.split(/[\\/]/).filter(Boolean).pop() ?? 'model'
+  return `${model} r${config.lora.r} lr${config.learningRate}`
+}
+
+export function createRunService(deps: RunServiceDeps): RunService {
+  const { store, engine, events } = deps
+  const repo = store.runs
+  const queue: number[] = []
+  let active: { runId: number; done: Promise<void> } | null = null
+  const runDir = (id: number) => join(deps.runsDir, String(id))
+
+  function mustGet(id: number) {
+    const run = repo.get(id)
+    if (!run) throw new ServiceError('not_found', `Run ${id} does not exist; list runs to see their ids.`)
+    return run
+  }
+
+  function emit(runId: number, extra: Omit<RunProgressEvent, 'runId' | 'status'> = {}) {
+    const run = repo.get(runId)
+    if (run) events.emit('run.progress', { runId, status: run.status, ...extra })
+  }
+
+  function setStatus(runId: number, status: RunStatusName, fields: RunUpdate = {}, message?: string) {
+    repo.update(runId, { ...fields, status })
+    emit(runId, message === undefined ? {} : { message })
+  }
+
+  function onProgress(runId: number, p: TrainProgress): void {
+    switch (p.kind) {
+      case 'started':
+        repo.update(runId, { totalSteps: p.totalSteps, estimate: p.estimate })
+        emit(runId, { message: `training ${p.trainRecords} records, ${p.totalSteps} steps` })
+        break
+      case 'metric':
+        store.transaction(() => {
+          repo.recordMetric(runId, p.metric)
+          if (p.metric.trainLoss !== null) repo.update(runId, { step: p.metric.step })
+        })
+        emit(runId, { metric: p.metric })
+        break
+      case 'checkpoint':
+        store.transaction(() => {
+          repo.addCheckpoint({
+            runId,
+            step: p.checkpoint.step,
+            path: p.checkpoint.path,
+            reason: p.checkpoint.reason,
+            trainLoss: p.checkpoint.trainLoss,
+            evalLoss: p.checkpoint.evalLoss
+          })
+          for (const step of p.removed) repo.deleteCheckpoint(runId, step)
+        })
+        emit(runId, { checkpoint: p.checkpoint })
+        break
+      case 'status':
+        setStatus(runId, p.status, {}, p.message ?? undefined)
+        break
+    }
+  }
+
+  function finish(runId: number, out: TrainJobOutput): void {
+    setStatus(
+      runId,
+      out.status,
+      {
+        step: out.step,
+        finishedAt: new Date().toISOString(),
+        error: out.message,
+        adapterPath: out.adapterPath ?? undefined,
+        peakRssBytes: out.peakRssBytes,
+        peakTfBytes: out.peakTfBytes
+      },
+      out.message ?? undefined
+    )
+  }
+
+  function failed(runId: number, err: unknown): void {
+    const run = repo.get(runId)
+    if (!run) return
+    const last = repo.checkpoints(runId).at(-1)
+    const from = last ? `its checkpoint at step ${last.step}` : 'the start (no checkpoint was written yet)'
+    const reason = err instanceof Error ? err.message : String(err)
+    const crashed = err instanceof ServiceError && err.code === 'engine_crashed'
+    const message = crashed
+      ? `The engine stopped while training at step ${run.step}: ${reason} Resume continues from ${from}.`
+      : `Training failed: ${reason}`
+    setStatus(runId, 'failed', { finishedAt: new Date().toISOString(), error: message }, message)
+  }
+
+  async function train(runId: number): Promise<void> {
+    const run = mustGet(runId)
+    const config = run.config as RunConfigValues
+    const checkpoint = run.step > 0 ? repo.checkpoint(runId, run.step) : null
+    setStatus(runId, 'running', {
+      startedAt: run.startedAt ?? new Date().toISOString(),
+      finishedAt: null,
+      error: null
+    })
+    try {
+      const files = existingRunData(runDir(runId))
+      const out = await engine.call(
+        'train',
+        { runId, runDir: runDir(runId), config, ...files, resumeFrom: checkpoint?.path ?? null },
+        { onEvent: (m) => m.event === 'trainProgress' && onProgress(runId, m.data) }
+      )
+      finish(runId, out)
+    } catch (err) {
+      failed(runId, err)
+    }
+  }
+
+  function pump(): void {
+    if (active) return
+    const next = queue.shift()
+    if (next === undefined) return
+    const entry = { runId: next, done: Promise.resolve() }
+    active = entry
+    entry.done = train(next).finally(() => {
+      active = null
+      pump()
+    })
+  }
+
+  function enqueue(runId: number): void {
+    claimRun(store.db, runId)
+    if (!queue.includes(runId)) queue.push(runId)
+    pump()
+  }
+
+  async function control(runId: number, action: 'pause' | 'resume' | 'stop'): Promise<boolean> {
+    if (active?.runId !== runId) return false
+    return (await engine.call('trainControl', { runId, action })).accepted
+  }
+
+  /** Rolls a run back to `step` (a checkpoint, or 0): later metrics and checkpoints go. */
+  async function rewind(runId: number, step: number): Promise<void> {
+    const later = repo.checkpoints(runId).filter((c) => c.step > step)
+    store.transaction(() => {
+      repo.deleteMetricsAfter(runId, step)
+      for (const c of later) repo.deleteCheckpoint(runId, c.step)
+      repo.update(runId, { step, status: 'queued', error: null, finishedAt: null, adapterPath: null })
+    })
+    for (const c of later) await rm(c.path, { recursive: true, force: true })
+  }
+
+  const handlers: ApiHandlers['runs'] = {
+    async start({ name, preset, config: patch }) {
+      const config = resolveConfig(preset, patch)
+      const estimate = await engine
+        .call('estimateRun', { baseModel: config.baseModel, config })
+        .catch((err: unknown) => {
+          throw new ServiceError('invalid_input', err instanceof Error ? err.message : String(err), [
+            { path: 'config.baseModel', message: 'cannot be used' }
+          ])
+        })
+      const run = repo.create({
+        name: name ?? defaultName(config),
+        config,
+        baseModel: config.baseModel,
+        datasetId: config.data.kind === 'dataset' ? config.data.id : null,
+        estimate
+      })
+      try {
+        await materializeRunData(runDir(run.id), config, deps.datasetSamples)
+      } catch (err) {
+        repo.delete(run.id)
+        await rm(runDir(run.id), { recursive: true, force: true })
+        throw err
+      }
+      emit(run.id)
+      enqueue(run.id)
+      return toRunDetail(repo, mustGet(run.id))
+    },
+    async list() {
+      return repo.list().map((r) => toRunSummary(repo, r))
+    },
+    async get({ id }) {
+      return toRunDetail(repo, mustGet(id))
+    },
+    async metrics({ id, afterStep }) {
+      mustGet(id)
+      return repo.metrics(id, afterStep).map(toRunMetric)
+    },
+    async pause({ id }) {
+      const run = mustGet(id)
+      if (run.status !== 'running' || !(await control(id, 'pause'))) {
+        throw new ServiceError('conflict', `Run ${id} is ${run.status}; only a running run can be paused.`)
+      }
+      return toRunSummary(repo, mustGet(id))
+    },
+    async resume({ id, checkpointStep }) {
+      const run = mustGet(id)
+      if (run.status === 'paused' && active?.runId === id && checkpointStep === undefined) {
+        await control(id, 'resume')
+        return toRunSummary(repo, mustGet(id))
+      }
+      if (
+        !resumableStatuses.includes(run.status) &&
+        !(run.status === 'completed' && checkpointStep !== undefined)
+      ) {
+        throw new ServiceError(
+          'conflict',
+          `Run ${id} is ${run.status}; only a paused, stopped, failed or interrupted run can be resumed.`
+        )
+      }
+      if (active?.runId === id)
+        throw new ServiceError('conflict', `Run ${id} is still winding down; try again in a moment.`)
+      const checkpoints = repo.checkpoints(id).filter((c) => existsSync(c.path))
+      const chosen =
+        checkpointStep === undefined ? checkpoints.at(-1) : checkpoints.find((c) => c.step === checkpointStep)
+      if (checkpointStep !== undefined && !chosen) {
+        throw new ServiceError(
+          'not_found',
+          `Run ${id} has no checkpoint at step ${checkpointStep}; its checkpoints: ${checkpoints.map((c) => c.step).join(', ') || 'none'}.`
+        )
+      }
+      await rewind(id, chosen?.step ?? 0)
+      emit(id, {
+        message: chosen ? `resuming from step ${chosen.step}` : 'restarting from the start (no checkpoint)'
+      })
+      enqueue(id)
+      return toRunSummary(repo, mustGet(id))
+    },
+    async stop({ id }) {
+      const run = mustGet(id)
+      if (run.status === 'queued') {
+        queue.splice(queue.indexOf(id), 1)
+        setStatus(id, 'stopped', { error: 'Stopped before it started.' })
+      } else if (active?.runId === id) {
+        await control(id, 'stop')
+        await active?.done
+      } else if (run.status !== 'paused') {
+        throw new ServiceError('conflict', `Run ${id} is ${run.status}; there is nothing to stop.`)
+      } else {
+        setStatus(id, 'stopped')
+      }
+      return toRunSummary(repo, mustGet(id))
+    },
+    async delete({ id }) {
+      mustGet(id)
+      if (active?.runId === id)
+        throw new ServiceError('conflict', `Run ${id} is training; stop it before deleting it.`)
+      const at = queue.indexOf(id)
+      if (at >= 0) queue.splice(at, 1)
+      repo.delete(id)
+      await rm(runDir(id), { recursive: true, force: true })
+      return { deleted: true as const }
+    },
+    async rename({ id, name }) {
+      mustGet(id)
+      repo.update(id, { name })
+      return toRunSummary(repo, mustGet(id))
+    },
+    async notes({ id, notes }) {
+      mustGet(id)
+      repo.update(id, { notes })
+      return toRunDetail(repo, mustGet(id))
+    },
+    async checkpoints({ id }) {
+      mustGet(id)
+      return repo.checkpoints(id).map(toCheckpointInfo)
+    },
+    async estimate({ preset, config: patch }) {
+      const config = resolveConfig(preset, patch)
+      return engine.call('estimateRun', { baseModel: config.baseModel, config })
+    }
+  }
+
+  return {
+    handlers,
+    async settled(runId) {
+      while (active?.runId === runId || queue.includes(runId)) await (active?.done ?? Promise.resolve())
+    },
+    recoverInterrupted() {
+      const ids = orphanedRuns(store.db, ['running', 'paused', 'queued'])
+      store.transaction(() => {
+        for (const id of ids) repo.update(id, { status: 'interrupted', error: INTERRUPTED_MESSAGE })
+      })
+      return ids
+    },
+    async shutdown() {
+      queue.length = 0
+      const current = active
+      if (!current) return
+      await control(current.runId, 'stop').catch(() => false)
+      await current.done
+    }
+  }
+}
