@@ -9,11 +9,14 @@ import { EngineHost } from './engine-host/engine-host'
 import type { EngineSpawner } from './engine-host/engine-spawner'
 import { createNodeEngineSpawner } from './engine-host/node-engine-spawner'
 import { createEventBus, type EventBus } from './event-bus'
+import { createDatasetService } from './datasets/dataset-service'
+import { createTokenizerResolver } from './datasets/model-tokenizer'
 import { createSettingsService } from './services/settings-service'
 import { createSystemService } from './services/system-service'
-import { unimplemented } from './services/unimplemented'
 import { openStore, type Store } from './store/store'
 import { createRunService, type RunService } from './runs/run-service'
+import { buildTrainingSamples } from './datasets/training-samples'
+import { defaultTokenizer } from './datasets/default-tokenizer'
 
 export interface AppContextOptions {
   /** The data folder; default LORA_STUDIO_HOME, else the platform's (see data-dir.ts). */
@@ -56,7 +59,8 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
     store,
     engine,
     events,
-    runsDir: paths.runs
+    runsDir: paths.runs,
+    datasetSamples: async (id) => buildTrainingSamples(store.db, id, await defaultTokenizer())
   })
   runs.recoverInterrupted()
   const handlers: ApiHandlers = {
@@ -70,7 +74,12 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
     }),
     settings: createSettingsService(store.settings),
     runs: runs.handlers,
-    datasets: unimplemented('datasets')
+    datasets: createDatasetService({
+      db: store.db,
+      dataDir: paths.root,
+      tokenizerFor: createTokenizerResolver(store.db),
+      emit: (event, data) => events.emit(event, data)
+    })
   }
   let closing: Promise<void> | null = null
   return {

@@ -5,9 +5,12 @@ import { jsonErrorReason } from './jsonl-source'
 import type { ReadOptions, SourceFile, SourceItem } from './source-types'
 import { readWholeText } from './whole-file'
 
+/** The line a JSON.parse error points at: V8 gives a position (Node 20) or a line and column (newer). */
 function lineOfPosition(text: string, message: string): number | undefined {
+  const direct = /line (\d+) column/.exec(message)
+  if (direct) return Number(direct[1])
   const m = /position (\d+)/.exec(message)
-  if (!m) return undefined
+  if (!m) return /end of JSON input/.test(message) ? text.split('\n').length : undefined
   const position = Number(m[1])
   let line = 1
   for (let i = text.indexOf('\n'); i >= 0 && i < position; i = text.indexOf('\n', i + 1)) line++

@@ -1,0 +1,153 @@
+// Imports into a real SQLite file through the datasets service: a folder of mixed files, a broken
+// file that must leave nothing behind, a separate validation file, and a 20 MB JSONL read as a stream
+// (its peak RSS growth is printed; timing is not asserted).
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync, createWriteStream } from 'node:fs'
+import { once } from 'node:events'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { parquetWriteBuffer } from 'hyparquet-writer'
+import { createDatasetService } from '../../src/main/datasets/dataset-service'
+import { defaultTokenizer } from '../../src/main/datasets/default-tokenizer'
+import { openStore, type Store } from '../../src/main/store/store'
+import type { ApiEvents, ApiHandlers } from '../../src/shared/contract'
+import { ImportInput, PreviewInput, InspectInput, type ImportProgressEvent } from '../../src/shared/datasets'
+
+let root: string
+let store: Store
+let service: ApiHandlers['datasets']
+const events: ImportProgressEvent[] = []
+
+function write(rel: string, data: string | Uint8Array): string {
+  const path = join(root, rel)
+  const dir = path.slice(0, path.lastIndexOf('/'))
+  if (!existsSync(dir)) mkdirSync(dir, { recursive: true })
+  writeFileSync(path, data)
+  return path
+}
+
+const count = (sql: string): number => (store.db.prepare(sql).get() as { n: number }).n
+
+beforeAll(() => {
+  root = mkdtempSync(join(tmpdir(), 'lora-ds-import-'))
+  store = openStore(join(root, 'data', 'studio.db'))
+  service = createDatasetService({
+    db: store.db,
+    dataDir: join(root, 'data'),
+    tokenizerFor: () => defaultTokenizer(),
+    emit: <E extends keyof ApiEvents>(_event: E, data: ApiEvents[E]) => events.push(data as ImportProgressEvent)
+  })
+})
+
+afterAll(() => {
+  store.close()
+  rmSync(root, { recursive: true, force: true })
+})
+
+describe('dataset import', () => {
+  it('imports a folder of JSONL, CSV, JSON and Parquet instruction files in one go', async () => {
+    write('mixed/a.jsonl', '{"instruction":"Say hi","input":"","output":"Hi!"}\n{"instruction":"Add","input":"1+1","output":"2"}\nnot json\n')
+    write('mixed/sub/b.csv', 'instruction,input,output\nTranslate,hello,你好\n')
+    write('mixed/c.json', JSON.stringify({ data: [{ instruction: 'Say hi', input: '', output: 'Hi!' }, { instruction: 'Q', output: 'A' }] }))
+    const parquet = parquetWriteBuffer({
+      columnData: [
+        { name: 'instruction', data: ['P1', 'P2'], type: 'STRING' },
+        { name: 'output', data: ['O1', 'O2'], type: 'STRING' }
+      ]
+    })
+    write('mixed/d.parquet', new Uint8Array(parquet))
+    write('mixed/readme.png', 'not data')
+
+    const inspected = await service.inspect(InspectInput.parse({ paths: [join(root, 'mixed')] }))
+    expect(inspected.files.map((f) => f.display)).toEqual(['mixed/a.jsonl', 'mixed/c.json', 'mixed/d.parquet', 'mixed/sub/b.csv'])
+    expect(inspected.detected.format).toBe('instruction')
+
+    const preview = await service.preview(PreviewInput.parse({ paths: [join(root, 'mixed')], samples: 2 }))
+    expect(preview.samples[0].text).toBe('Human: Say hi\n\nAssistant: Hi!<|endoftext|>')
+    expect(preview.scope).toEqual({ records: 6, complete: true })
+
+    const d = await service.import(
+      ImportInput.parse({ name: 'mixed', paths: [join(root, 'mixed')], split: { kind: 'ratio', validationRatio: 0.2, seed: 1 } })
+    )
+    expect([d.recordCount, d.trainCount, d.validationCount]).toEqual([6, 5, 1])
+    expect(d.report.problems.map((p) => p.message)).toEqual([
+      expect.stringMatching(/^mixed\/a\.jsonl line 3: invalid JSON/),
+      'mixed/c.json item 1: duplicate of an earlier record, removed'
+    ])
+    expect(d.statistics.records).toBe(6)
+    expect(count('select count(*) as n from dataset_records')).toBe(6)
+    const found = await service.records({ id: d.id, offset: 0, limit: 10, search: '你好' })
+    expect(found.total).toBe(1)
+    expect(found.items[0].location).toEqual({ file: 'mixed/sub/b.csv', row: 1 })
+    const preview2 = await service.recordPreview({ datasetId: d.id, recordId: found.items[0].id })
+    expect(preview2.mask.tokens.filter((t) => t.trained).map((t) => t.id)).toEqual([...(await defaultTokenizer()).encode('你好'), 50256])
+    expect(events.at(-1)?.phase).toBe('done')
+  })
+
+  it('aborts on a broken file and leaves no dataset, no records and no temporary file', async () => {
+    write('bad/good.jsonl', '{"text":"fine"}\n')
+    write('bad/zz-broken.json', '[{"text": "a"},')
+    const before = count('select count(*) as n from datasets')
+    await expect(service.import(ImportInput.parse({ name: 'bad', paths: [join(root, 'bad')] }))).rejects.toThrow(
+      /^Import aborted, nothing was saved: bad\/zz-broken\.json line 1: invalid JSON/
+    )
+    expect(count('select count(*) as n from datasets')).toBe(before)
+    expect(count("select count(*) as n from dataset_records r join datasets d on d.id = r.dataset_id where d.name = 'bad'")).toBe(0)
+    expect(readdirSync(join(root, 'data', 'tmp'))).toEqual([])
+    expect(events.at(-1)?.phase).toBe('failed')
+  })
+
+  it('refuses an import with nothing valid, naming the problems', async () => {
+    write('empty/x.jsonl', '{"instruction":"q"}\n')
+    await expect(
+      service.import(ImportInput.parse({ name: 'empty', paths: [join(root, 'empty')], format: 'instruction' }))
+    ).rejects.toThrow(
+      "Nothing to import: none of the 1 record(s) read is a valid instruction record (none of the 1 sampled records has instruction/output fields, a messages list or a text field; choose the format and map the fields).\n  empty/x.jsonl line 1: field 'output' is missing"
+    )
+  })
+
+  it('uses a separate validation file, packs raw text and deletes a dataset with its records', async () => {
+    const train = write('text/train.md', 'The quick brown fox jumps over the lazy dog. '.repeat(40))
+    const valid = write('text/valid.txt', 'Validation text about foxes.')
+    const d = await service.import(
+      ImportInput.parse({ name: 'text', paths: [train], maxLength: 64, split: { kind: 'file', paths: [valid] } })
+    )
+    expect([d.format, d.trainCount, d.validationCount]).toEqual(['text', 1, 1])
+    expect(d.statistics.trainSamples).toBe(Math.ceil((400 + 1) / 64))
+    expect(d.statistics.validationSamples).toBe(1)
+    await service.delete({ id: d.id })
+    expect(count(`select count(*) as n from dataset_records where dataset_id = ${d.id}`)).toBe(0)
+    await expect(service.get({ id: d.id })).rejects.toThrow(`Dataset ${d.id} does not exist; it may have been deleted.`)
+  })
+
+  it('streams a 20 MB JSONL file without holding it in memory', async () => {
+    const path = join(root, 'big.jsonl')
+    const out = createWriteStream(path)
+    const paragraph = 'Check the length before copying into the stack buffer, and prefer bounded functions. '.repeat(3)
+    let bytes = 0
+    for (let i = 0; bytes < 20 * 1024 * 1024; i++) {
+      const line = JSON.stringify({ instruction: `Review function number ${i}`, input: '', output: `${paragraph}(${i})` }) + '\n'
+      bytes += Buffer.byteLength(line)
+      if (!out.write(line)) await once(out, 'drain')
+    }
+    out.end()
+    await once(out, 'close')
+
+    global.gc?.()
+    const baseline = process.memoryUsage().rss
+    let peak = baseline
+    const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20)
+    const started = Date.now()
+    const d = await service.import(ImportInput.parse({ name: 'big', paths: [path] }))
+    clearInterval(timer)
+    peak = Math.max(peak, process.memoryUsage().rss)
+    const seconds = (Date.now() - started) / 1000
+    console.log(
+      `20 MB JSONL: ${d.recordCount} records, ${(bytes / 1024 / 1024).toFixed(1)} MB in ${seconds.toFixed(1)} s ` +
+        `(${(bytes / 1024 / 1024 / seconds).toFixed(2)} MB/s), peak RSS growth ${((peak - baseline) / 1024 / 1024).toFixed(1)} MB`
+    )
+    expect(d.recordCount).toBe(count(`select count(*) as n from dataset_records where dataset_id = ${d.id}`))
+    expect(d.recordCount).toBeGreaterThan(50_000)
+    expect(events.filter((e) => e.name === 'big' && e.phase === 'reading').length).toBeGreaterThan(1)
+  })
+})
