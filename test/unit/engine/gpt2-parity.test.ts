@@ -128,3 +128,45 @@ describe.skipIf(missing).each(backendsUnderTest)('GPT-2 parity with PyTorch on %
     expect(uncached).toEqual(expected)
   })
 })
+
+describe.skipIf(missing)('attention mask for right-padded batches', () => {
+  let model: Gpt2Model
+
+  beforeAll(async () => {
+    await useBackend('cpu')
+    const ref = await loadReference()
+    model = Gpt2Model.fromArrays(ref.checkpoint.config, ref.checkpoint.weights)
+  })
+
+  afterAll(() => model.dispose())
+
+  async function hidden(ids: number[], mask: number[] | null): Promise<Float32Array> {
+    const t = model.hiddenStates(
+      {
+        inputIds: Int32Array.from(ids),
+        batch: 1,
+        seqLen: ids.length,
+        attentionMask: mask === null ? null : Int32Array.from(mask)
+      },
+      { train: false }
+    )
+    const data = Float32Array.from(await values(t))
+    t.dispose()
+    return data
+  }
+
+  it('hides padded keys from every query and leaves the real tokens as without padding', async () => {
+    const embd = model.config.nEmbd
+    const real = [11, 22, 33, 44]
+    const mask = [1, 1, 1, 1, 0, 0]
+    const a = await hidden([...real, 5, 6], mask)
+    const b = await hidden([...real, 900, 6], mask)
+    const last = (h: Float32Array) => h.subarray(5 * embd, 6 * embd)
+    expect(maxAbsDiff(last(a), last(b))).toBeLessThan(1e-6)
+    const unmaskedA = await hidden([...real, 5, 6], null)
+    const unmaskedB = await hidden([...real, 900, 6], null)
+    expect(maxAbsDiff(last(unmaskedA), last(unmaskedB))).toBeGreaterThan(1e-3)
+    const alone = await hidden(real, null)
+    expect(maxAbsDiff(a.subarray(0, 4 * embd), alone)).toBeLessThan(1e-5)
+  })
+})
