@@ -146,6 +146,23 @@ describe('app shell in browser mode', () => {
     }
   })
 
+  it('works from the keyboard: skip link, focusable navigation, focus moved to the new page', async () => {
+    await page.locator('nav a[data-nav="datasets"]').click()
+    await page.reload()
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Datasets')
+    await page.keyboard.press('Tab')
+    expect(await page.evaluate<string>('document.activeElement?.textContent?.trim()')).toBe('Skip to content')
+    await page.keyboard.press('Tab')
+    expect(await page.evaluate<string>('document.activeElement?.getAttribute("data-nav")')).toBe('datasets')
+    await page.keyboard.press('Tab')
+    await page.keyboard.press('Tab')
+    expect(await page.evaluate<string>('document.activeElement?.getAttribute("data-nav")')).toBe('runs')
+    await shot(page, '02-keyboard-focus')
+    await page.keyboard.press('Enter')
+    await expect.poll(() => page.evaluate<string>('document.activeElement?.tagName')).toBe('H1')
+    expect(await page.locator('h1').textContent()).toBe('Runs')
+  })
+
   it('shows the backend "wasm" and the reason for it on Settings', async () => {
     await page.locator('nav a[data-nav="settings"]').click()
     const backend = page.getByTestId('backend-name')

@@ -3,7 +3,7 @@
 const en = {
   app: {
     name: 'LoRA Studio',
-    tagline: 'Fine-tune GPT-2 with LoRA',
+    tagline: 'Local LoRA fine-tuning',
     skipToContent: 'Skip to content'
   },
   nav: {

@@ -4,7 +4,7 @@ import type { MessageSchema } from './en'
 const zhCN: MessageSchema = {
   app: {
     name: 'LoRA Studio',
-    tagline: 'GPT-2 的 LoRA 微调工具',
+    tagline: '本地 LoRA 微调',
     skipToContent: '跳到正文'
   },
   nav: {
