@@ -17,6 +17,7 @@ import { openStore, type Store } from './store/store'
 import { createRunService, type RunService } from './runs/run-service'
 import { buildTrainingSamples } from './datasets/training-samples'
 import { defaultTokenizer } from './datasets/default-tokenizer'
+import { createModelService } from './models/model-service'
 
 export interface AppContextOptions {
   /** The data folder; default LORA_STUDIO_HOME, else the platform's (see data-dir.ts). */
@@ -63,6 +64,11 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
     datasetSamples: async (id) => buildTrainingSamples(store.db, id, await defaultTokenizer())
   })
   runs.recoverInterrupted()
+  const models = createModelService({
+    store,
+    modelsDir: paths.models,
+    emit: (event, data) => events.emit(event, data)
+  })
   const handlers: ApiHandlers = {
     system: createSystemService({
       store,
@@ -74,6 +80,7 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
     }),
     settings: createSettingsService(store.settings),
     runs: runs.handlers,
+    models: models.handlers,
     datasets: createDatasetService({
       db: store.db,
       dataDir: paths.root,
@@ -93,6 +100,7 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
     events,
     runs,
     close() {
+      models.cancelAll()
       closing ??= runs
         .shutdown()
         .finally(() => engine.shutdown())

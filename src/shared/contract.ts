@@ -5,6 +5,7 @@ import type { z } from 'zod'
 import * as sys from './system'
 import * as runs from './runs'
 import * as ds from './datasets'
+import * as models from './models'
 
 interface MethodSpec<I extends z.ZodType, O> {
   input: I
@@ -38,6 +39,15 @@ export const contract = {
     checkpoints: method<runs.CheckpointInfo[]>()(runs.RunIdInput),
     estimate: method<runs.RunEstimate>()(runs.EstimateRunInput)
   },
+  models: {
+    list: method<models.ModelSummary[]>()(sys.EmptyInput),
+    get: method<models.ModelSummary>()(models.ModelIdInput),
+    createDemo: method<models.ModelSummary>()(models.CreateDemoInput),
+    importFolder: method<models.ModelSummary>()(models.ImportFolderInput),
+    download: method<models.ModelSummary>()(models.DownloadInput),
+    cancelDownload: method<models.CancelDownloadResult>()(models.CancelDownloadInput),
+    delete: method<{ deleted: true }>()(models.ModelIdInput)
+  },
   datasets: {
     inspect: method<ds.InspectResult>()(ds.InspectInput),
     preview: method<ds.PreviewResult>()(ds.PreviewInput),
@@ -69,9 +79,15 @@ export interface ApiEvents {
   'engine.status': sys.EngineStatusEvent
   'run.progress': runs.RunProgressEvent
   'dataset.importProgress': ds.ImportProgressEvent
+  'download.progress': models.DownloadProgressEvent
 }
 export type EventName = keyof ApiEvents
-export const eventNames: readonly EventName[] = ['engine.status', 'run.progress', 'dataset.importProgress']
+export const eventNames: readonly EventName[] = [
+  'engine.status',
+  'run.progress',
+  'dataset.importProgress',
+  'download.progress'
+]
 
 /** What `window.api` is, in Electron and in browser mode alike. */
 export type Api = {
