@@ -191,7 +191,7 @@ describe('browser-mode server', () => {
         result: { ok: false; error: { issues: { path: string }[] } }
       }
       expect(shape.id).toBe(7)
-      expect(shape.result.error.issues.map((i) => i.path).sort()).toEqual(['', 'channel'])
+      expect(shape.result.error.issues.map((i) => i.path).sort()).toEqual(['channel', 'method'])
 
       ws.send(JSON.stringify({ id: 8, channel: 'settings.update', payload: { language: 'fr' } }))
       const field = (await nextMessage(ws)) as {
