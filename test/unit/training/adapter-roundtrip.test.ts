@@ -1,0 +1,126 @@
+// Round trips of the export formats on the fixture model (wasm): export → import gives identical
+// logits; the merged HF folder's logits equal base + adapter; and, where PyTorch is installed,
+// the exported adapter gives PyTorch's loss when applied as PEFT applies it (peft_ref.py, which
+// also refuses keys or shapes outside PEFT's layout).
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import * as tf from '@tensorflow/tfjs-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { initBackend } from '../../../src/engine/backend'
+import { loadHfModelFolder } from '../../../src/engine/formats/hf-model-folder'
+import { readSafetensors } from '../../../src/engine/formats/safetensors'
+import { Rng } from '../../../src/engine/generation/rng'
+import { causalLmLoss } from '../../../src/engine/model/causal-lm-loss'
+import { Gpt2Model } from '../../../src/engine/model/gpt2-model'
+import { LoraAdapter, type LoraWeightArrays } from '../../../src/engine/model/lora'
+import { toLoraConfig } from '../../../src/engine/training/lora-settings'
+import { writeMergedModel } from '../../../src/engine/training/merged-export'
+import { readPeftAdapter, writePeftAdapter } from '../../../src/engine/training/peft-adapter'
+import { fixtureMissing, fixturesDir, tinyModelDir } from '../engine/fixtures-dir'
+
+const work = mkdtempSync(join(tmpdir(), 'adapter-roundtrip-'))
+const modelDir = join(tinyModelDir, 'model')
+const settings = { r: 4, alpha: 8, dropout: 0, targetModules: ['attn.c_attn', 'attn.c_proj'], rsLora: false }
+const missing = fixtureMissing(tinyModelDir)
+const ids = Int32Array.from([5, 17, 301, 42, 999, 7, 123, 64, 2, 88, 450, 11])
+const tool = resolve(fixturesDir, '../tools/peft_ref.py')
+const torchPython = ['/usr/bin/python3', 'python3'].find((py) => {
+  try {
+    execFileSync(py, ['-c', 'import torch'], { stdio: 'ignore' })
+    return true
+  } catch {
+    return false
+  }
+})
+
+afterAll(() => rmSync(work, { recursive: true, force: true }))
+beforeAll(async () => {
+  await initBackend('wasm')
+})
+
+async function initWeights(): Promise<Map<string, LoraWeightArrays>> {
+  const { tensors } = await readSafetensors(join(tinyModelDir, 'reference.safetensors'))
+  const out = new Map<string, LoraWeightArrays>()
+  for (const [key, t] of tensors) {
+    const m = /^init\.(.+)\.lora_([AB])\.weight$/.exec(key)
+    if (!m) continue
+    const pair = out.get(m[1]) ?? { a: new Float32Array(0), b: new Float32Array(0) }
+    pair[m[2] === 'A' ? 'a' : 'b'] = t.data as Float32Array
+    out.set(m[1], pair)
+  }
+  return out
+}
+
+async function logitsOf(
+  dir: string,
+  weights: Map<string, LoraWeightArrays> | null
+): Promise<{ logits: Float32Array; loss: number }> {
+  const ckpt = await loadHfModelFolder(dir)
+  const lora = weights ? LoraAdapter.create(ckpt.config, toLoraConfig(settings), new Rng(0), weights) : null
+  const model = Gpt2Model.fromArrays(ckpt.config, ckpt.weights, lora)
+  const batch = { inputIds: ids, labels: ids, batch: 1, seqLen: ids.length }
+  const out = tf.tidy(() => {
+    const hidden = model.hiddenStates(batch, { train: false })
+    const loss = causalLmLoss(hidden, model.weights.lmHead, ids, 1, ids.length)
+    return {
+      logits: model.logits(hidden).dataSync() as Float32Array,
+      loss: loss.lossSum.dataSync()[0] / loss.count
+    }
+  })
+  model.dispose()
+  lora?.dispose()
+  return out
+}
+
+describe.skipIf(missing)('adapter round trips', () => {
+  it('export → import gives identical logits', async () => {
+    const weights = await initWeights()
+    const dir = join(work, 'adapter')
+    await writePeftAdapter(dir, { settings, modules: weights, baseModel: modelDir })
+    const back = await readPeftAdapter(dir, (await loadHfModelFolder(modelDir)).config)
+    const a = await logitsOf(modelDir, weights)
+    const b = await logitsOf(modelDir, back.modules)
+    expect(b.logits).toEqual(a.logits)
+  })
+
+  it('merged model logits equal base + adapter logits', async () => {
+    const weights = await initWeights()
+    const merged = join(work, 'merged')
+    await writeMergedModel(merged, await loadHfModelFolder(modelDir), {
+      settings,
+      modules: weights,
+      baseModel: modelDir
+    })
+    const withAdapter = await logitsOf(modelDir, weights)
+    const base = await logitsOf(modelDir, null)
+    const fromMerged = await logitsOf(merged, null)
+    let maxDiff = 0
+    let adapterEffect = 0
+    for (let i = 0; i < withAdapter.logits.length; i++) {
+      maxDiff = Math.max(maxDiff, Math.abs(fromMerged.logits[i] - withAdapter.logits[i]))
+      adapterEffect = Math.max(adapterEffect, Math.abs(base.logits[i] - withAdapter.logits[i]))
+    }
+    expect(adapterEffect).toBeGreaterThan(1e-2)
+    expect(maxDiff).toBeLessThan(1e-4)
+  })
+
+  it.skipIf(!torchPython || !existsSync(tool))(
+    'PyTorch (peft_ref.py) gives the same loss with the exported adapter',
+    async () => {
+      const weights = await initWeights()
+      const dir = join(work, 'adapter-torch')
+      await writePeftAdapter(dir, { settings, modules: weights, baseModel: modelDir })
+      const idsFile = join(work, 'ids.json')
+      writeFileSync(idsFile, JSON.stringify([...ids]))
+      const torch = JSON.parse(
+        execFileSync(torchPython!, [tool, 'loss', modelDir, '--ids', idsFile, '--adapter', dir], {
+          encoding: 'utf8'
+        })
+      ) as { loss: number }
+      const ours = await logitsOf(modelDir, weights)
+      expect(Math.abs(ours.loss - torch.loss)).toBeLessThan(1e-4)
+    }
+  )
+})
