@@ -1,49 +1,11 @@
 // The app shell in a real browser: `lora-studio serve` on a free port with a fresh data folder,
 // Debian's Chromium through playwright-core. Navigation, Settings with the backend and its reason,
 // the language switch surviving a reload, the token rules, and field-level errors over the socket.
-import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { request as httpRequest } from 'node:http'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
-import { createInterface } from 'node:readline'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
-
-const repoRoot = resolve(import.meta.dirname, '..', '..')
-const shots = join(repoRoot, 'test-output', 'e2e')
-const chromiumPath = '/usr/bin/chromium'
-const chromiumArgs = [
-  '--no-sandbox',
-  '--headless=new',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run'
-]
-
-interface Served {
-  url: string
-  port: number
-  dataDir: string
-}
-
-function startServe(dataDir: string): Promise<{ child: ChildProcess; served: Served }> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['bin/lora-studio.mjs', 'serve', '--port', '0', '--data-dir', dataDir, '--json'],
-      { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] }
-    )
-    let stderr = ''
-    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-    child.once('exit', (code) => reject(new Error(`lora-studio serve exited with ${code}: ${stderr}`)))
-    const lines = createInterface({ input: child.stdout! })
-    lines.once('line', (line) => resolvePromise({ child, served: JSON.parse(line) as Served }))
-  })
-}
+import { closeSession, openSession, shot, type Served, type Session } from './e2e-harness'
 
 function httpStatus(port: number, path: string): Promise<{ status: number; body: string }> {
   return new Promise((resolvePromise, reject) => {
@@ -74,10 +36,6 @@ function socketStatus(url: string, origin: string): Promise<number> {
   })
 }
 
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true })
-}
-
 const views = [
   { key: 'datasets', en: 'Datasets', zh: '数据集' },
   { key: 'train', en: 'Train', zh: '训练' },
@@ -88,39 +46,18 @@ const views = [
 ] as const
 
 describe('app shell in browser mode', () => {
-  let dataDir: string
-  let server: ChildProcess | null = null
+  let session: Session
   let served: Served
-  let browser: Browser
   let page: Page
-  const pageErrors: string[] = []
 
   beforeAll(async () => {
-    if (!existsSync(join(repoRoot, 'out', 'web', 'index.html'))) {
-      throw new Error('out/web is not built: run the e2e tests with npm run test:e2e, which builds it first')
-    }
-    if (!existsSync(chromiumPath)) throw new Error(`${chromiumPath} is missing: apt-get install chromium`)
-    mkdirSync(shots, { recursive: true })
-    dataDir = mkdtempSync(join(tmpdir(), 'lora-studio-e2e-'))
-    const started = await startServe(dataDir)
-    server = started.child
-    served = started.served
-    browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs })
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
-    page.on('pageerror', (err) => pageErrors.push(err.message))
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') pageErrors.push(msg.text())
-    })
+    session = await openSession()
+    served = session.served
+    page = session.page
   })
 
   afterAll(async () => {
-    await browser?.close()
-    if (server && server.exitCode === null) {
-      const exited = new Promise((r) => server!.once('exit', r))
-      server.kill('SIGTERM')
-      await exited
-    }
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true })
+    await closeSession(session)
   })
 
   it('opens the app from the printed address and takes the token out of the address bar', async () => {
@@ -219,7 +156,7 @@ describe('app shell in browser mode', () => {
     expect(await socketStatus(`ws://127.0.0.1:${served.port}/api`, origin)).toBe(401)
     expect(await socketStatus(`ws://127.0.0.1:${served.port}/api?token=wrong`, origin)).toBe(403)
 
-    const stranger = await browser.newPage()
+    const stranger = await session.browser.newPage()
     const response = await stranger.goto(origin + '/')
     expect(response?.status()).toBe(401)
     expect(await stranger.locator('body').textContent()).toMatch(/access token/)
@@ -251,6 +188,6 @@ describe('app shell in browser mode', () => {
   })
 
   it('logged no page errors or CSP violations', () => {
-    expect(pageErrors).toEqual([])
+    expect(session.pageErrors).toEqual([])
   })
 })
