@@ -18,6 +18,7 @@ import { createRunService, type RunService } from './runs/run-service'
 import { buildTrainingSamples } from './datasets/training-samples'
 import { defaultTokenizer } from './datasets/default-tokenizer'
 import { createModelService } from './models/model-service'
+import { createChatService, type ChatService } from './chat/chat-service'
 
 export interface AppContextOptions {
   /** The data folder; default LORA_STUDIO_HOME, else the platform's (see data-dir.ts). */
@@ -40,6 +41,8 @@ export interface AppContext {
   readonly events: EventBus
   /** Training runs: the queue, and waiting for a run to end (CLI). */
   readonly runs: RunService
+  /** Chats and one-off answers (the CLI's chat). */
+  readonly chat: ChatService
   /** Stops the engine (gracefully, then by force) and closes the database. */
   close(): Promise<void>
 }
@@ -64,6 +67,7 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
     datasetSamples: async (id) => buildTrainingSamples(store.db, id, await defaultTokenizer())
   })
   runs.recoverInterrupted()
+  const chat = createChatService({ store, engine, events, runsDir: paths.runs })
   const models = createModelService({
     store,
     modelsDir: paths.models,
@@ -81,6 +85,7 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
     settings: createSettingsService(store.settings),
     runs: runs.handlers,
     models: models.handlers,
+    chat: chat.handlers,
     datasets: createDatasetService({
       db: store.db,
       dataDir: paths.root,
@@ -99,10 +104,11 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
     router: createApiRouter(handlers),
     events,
     runs,
+    chat,
     close() {
       models.cancelAll()
-      closing ??= runs
-        .shutdown()
+      closing ??= Promise.all([runs.shutdown(), chat.shutdown()])
+        .then(() => undefined)
         .finally(() => engine.shutdown())
         .finally(() => store.close())
       return closing

@@ -6,6 +6,7 @@ import * as sys from './system'
 import * as runs from './runs'
 import * as ds from './datasets'
 import * as models from './models'
+import * as chat from './chat'
 
 interface MethodSpec<I extends z.ZodType, O> {
   input: I
@@ -58,6 +59,18 @@ export const contract = {
     recordPreview: method<ds.PreviewSample>()(ds.RecordPreviewInput),
     delete: method<{ deleted: true }>()(ds.DatasetIdInput),
     addSample: method<ds.DatasetDetail>()(ds.AddSampleInput)
+  },
+  chat: {
+    list: method<chat.ChatSummary[]>()(sys.EmptyInput),
+    get: method<chat.ChatDetail>()(chat.ChatIdInput),
+    create: method<chat.ChatDetail>()(chat.CreateChatInput),
+    rename: method<chat.ChatSummary>()(chat.RenameChatInput),
+    delete: method<{ deleted: true }>()(chat.ChatIdInput),
+    /** Streams `chat.token`; resolves with the saved answer. */
+    send: method<chat.ChatMessage>()(chat.SendChatInput),
+    cancel: method<{ cancelled: boolean }>()(chat.CancelChatInput),
+    /** Streams `chat.compareToken`; every target answers the same prompt with the same settings and seed. */
+    compare: method<chat.CompareResult>()(chat.CompareInput)
   }
 } as const
 
@@ -80,13 +93,17 @@ export interface ApiEvents {
   'run.progress': runs.RunProgressEvent
   'dataset.importProgress': ds.ImportProgressEvent
   'download.progress': models.DownloadProgressEvent
+  'chat.token': chat.ChatTokenEvent
+  'chat.compareToken': chat.CompareTokenEvent
 }
 export type EventName = keyof ApiEvents
 export const eventNames: readonly EventName[] = [
   'engine.status',
   'run.progress',
   'dataset.importProgress',
-  'download.progress'
+  'download.progress',
+  'chat.token',
+  'chat.compareToken'
 ]
 
 /** What `window.api` is, in Electron and in browser mode alike. */

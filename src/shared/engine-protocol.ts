@@ -1,6 +1,7 @@
 // The message protocol between main and an engine process. The same messages travel over
 // Electron's utilityProcess port and over Node's child_process IPC channel.
 import type { ApiErrorPayload } from './errors'
+import type * as gp from './generation-protocol'
 import type { RunEstimate } from './runs'
 import type { BackendInfo } from './system'
 import type * as tp from './training-protocol'
@@ -24,6 +25,8 @@ export interface EngineJobs {
   trainControl: { input: tp.TrainControlInput; output: { accepted: boolean } }
   estimateRun: { input: tp.EstimateJobInput; output: RunEstimate }
   exportAdapter: { input: tp.ExportJobInput; output: { outDir: string } }
+  /** Answers a prompt with a model (and adapter), streaming `generateToken`; see generation-protocol.ts. */
+  generate: { input: gp.GenerateJobInput; output: gp.GenerateJobOutput }
 }
 export type EngineJobName = keyof EngineJobs
 
@@ -31,6 +34,7 @@ export type EngineJobName = keyof EngineJobs
 export interface EngineEvents {
   log: { level: 'info' | 'warn' | 'error'; message: string }
   trainProgress: tp.TrainProgress
+  generateToken: gp.GenerateTokenEvent
 }
 export type EngineEventName = keyof EngineEvents
 

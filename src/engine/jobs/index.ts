@@ -1,6 +1,7 @@
 // Every job the engine can run, by name. To add one: declare it in EngineJobs
 // (src/shared/engine-protocol.ts), write its handler in a file here, and list it below.
 import type { JobHandlers } from '../job-registry'
+import { generate } from './generate-job'
 import { ping, sleep, systemInfo } from './system-jobs'
 import { estimateRun, exportAdapter, train, trainControl } from './training-jobs'
 
@@ -11,5 +12,6 @@ export const jobHandlers: JobHandlers = {
   train,
   trainControl,
   estimateRun,
-  exportAdapter
+  exportAdapter,
+  generate
 }

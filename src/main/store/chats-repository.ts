@@ -11,6 +11,10 @@ export interface NewChat {
   modelId?: number | null
   runId?: number | null
   checkpointStep?: number | null
+  /** The model folder when it is not a registered model. */
+  modelPath?: string | null
+  /** The adapter folder when it is not a run's. */
+  adapterPath?: string | null
   template?: unknown
   options?: unknown
 }
@@ -21,6 +25,8 @@ export interface StoredChat {
   modelId: number | null
   runId: number | null
   checkpointStep: number | null
+  modelPath: string | null
+  adapterPath: string | null
   template: unknown
   options: unknown
   createdAt: string
@@ -52,6 +58,8 @@ interface ChatRow {
   model_id: number | null
   run_id: number | null
   checkpoint_step: number | null
+  model_path: string | null
+  adapter_path: string | null
   template_json: string | null
   options_json: string | null
   created_at: string
@@ -74,6 +82,8 @@ function toChat(row: ChatRow): StoredChat {
     modelId: row.model_id,
     runId: row.run_id,
     checkpointStep: row.checkpoint_step,
+    modelPath: row.model_path,
+    adapterPath: row.adapter_path,
     template: fromJsonOrNull(row.template_json, `chats id ${row.id} template_json`),
     options: fromJsonOrNull(row.options_json, `chats id ${row.id} options_json`),
     createdAt: row.created_at,
@@ -109,8 +119,8 @@ export interface ChatsRepository {
 
 export function createChatsRepository(db: SqliteDatabase): ChatsRepository {
   const insert = db.prepare(
-    `insert into chats (title, model_id, run_id, checkpoint_step, template_json, options_json, created_at, updated_at)
-     values (@title, @modelId, @runId, @checkpointStep, @template, @options, @at, @at)`
+    `insert into chats (title, model_id, run_id, checkpoint_step, model_path, adapter_path, template_json, options_json, created_at, updated_at)
+     values (@title, @modelId, @runId, @checkpointStep, @modelPath, @adapterPath, @template, @options, @at, @at)`
   )
   const byId = db.prepare<[number], ChatRow>('select * from chats where id = ?')
   const all = db.prepare<[], ChatRow>('select * from chats order by updated_at desc, id desc')
@@ -147,6 +157,8 @@ export function createChatsRepository(db: SqliteDatabase): ChatsRepository {
         modelId: chat.modelId ?? null,
         runId: chat.runId ?? null,
         checkpointStep: chat.checkpointStep ?? null,
+        modelPath: chat.modelPath ?? null,
+        adapterPath: chat.adapterPath ?? null,
         template: jsonOrNull(chat.template),
         options: jsonOrNull(chat.options),
         at: nowIso()

@@ -1,0 +1,114 @@
+// The model chat talks to, kept loaded between messages: the last base model (with its tokenizer) and
+// the few adapters used with it, each keyed by folder and file times so an edited folder is reloaded.
+// A changed base model frees the old one and its adapters; adapters swap on the model without a reload.
+import { existsSync, readdirSync, statSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { hasTokenizerFiles, loadHfModelFolder } from '../formats/hf-model-folder'
+import { Gpt2CausalLm } from '../model/gpt2-decoder'
+import { Gpt2Model } from '../model/gpt2-model'
+import { LoraAdapter } from '../model/lora'
+import { Gpt2Tokenizer } from '../tokenizer/gpt2-tokenizer'
+import { toLoraConfig } from '../training/lora-settings'
+import { readPeftAdapter } from '../training/peft-adapter'
+import { Rng } from './rng'
+
+/** Adapters kept per base model: enough for a four-way compare without reloading. */
+const ADAPTERS_KEPT = 4
+
+interface LoadedBase {
+  key: string
+  model: Gpt2Model
+  lm: Gpt2CausalLm
+  tokenizer: Gpt2Tokenizer
+}
+
+export interface ReadyModel {
+  lm: Gpt2CausalLm
+  tokenizer: Gpt2Tokenizer
+  /** Time spent loading for this call (0 when everything was cached). */
+  loadMs: number
+}
+
+/** Folder + the names, sizes and modification times of its files: changes when any file is replaced. */
+function folderKey(dir: string, what: string): string {
+  const full = resolve(dir)
+  if (!existsSync(full)) throw new Error(`${what} folder ${full} does not exist; pick another ${what}`)
+  const parts = readdirSync(full, { withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => {
+      const s = statSync(join(full, e.name))
+      return `${e.name}:${s.size}:${s.mtimeMs}`
+    })
+    .sort()
+  return `${full}|${parts.join('|')}`
+}
+
+export class GenerationModels {
+  private base: LoadedBase | null = null
+  /** Adapters for the current base, least recently used first. */
+  private readonly adapters = new Map<string, LoraAdapter>()
+
+  /** The model at `modelPath` with the adapter at `adapterPath` (or none) applied, loading what changed. */
+  async use(modelPath: string, adapterPath: string | null): Promise<ReadyModel> {
+    const started = performance.now()
+    const base = await this.loadBase(modelPath)
+    base.model.lora = adapterPath === null ? null : await this.loadAdapter(base, adapterPath)
+    return { lm: base.lm, tokenizer: base.tokenizer, loadMs: performance.now() - started }
+  }
+
+  /** Frees every cached tensor. */
+  dispose(): void {
+    for (const adapter of this.adapters.values()) adapter.dispose()
+    this.adapters.clear()
+    this.base?.model.dispose()
+    this.base = null
+  }
+
+  private async loadBase(modelPath: string): Promise<LoadedBase> {
+    const key = folderKey(modelPath, 'model')
+    if (this.base?.key === key) return this.base
+    if (!hasTokenizerFiles(modelPath)) {
+      throw new Error(
+        `${modelPath} has no tokenizer files (tokenizer.json, or vocab.json + merges.txt), so text cannot be ` +
+          'turned into tokens; copy them from the model this one was made from'
+      )
+    }
+    this.dispose()
+    const tokenizer = await Gpt2Tokenizer.fromFolder(modelPath)
+    const checkpoint = await loadHfModelFolder(modelPath)
+    if (tokenizer.vocabSize > checkpoint.config.vocabSize) {
+      throw new Error(
+        `${modelPath}: the tokenizer has ${tokenizer.vocabSize} ids but the model only ${checkpoint.config.vocabSize}; ` +
+          'the tokenizer files belong to another model'
+      )
+    }
+    const model = Gpt2Model.fromArrays(checkpoint.config, checkpoint.weights)
+    checkpoint.weights.clear()
+    this.base = { key, model, lm: new Gpt2CausalLm(model), tokenizer }
+    return this.base
+  }
+
+  private async loadAdapter(base: LoadedBase, adapterPath: string): Promise<LoraAdapter> {
+    const key = folderKey(adapterPath, 'adapter')
+    const cached = this.adapters.get(key)
+    if (cached) {
+      this.adapters.delete(key)
+      this.adapters.set(key, cached)
+      return cached
+    }
+    const peft = await readPeftAdapter(adapterPath, base.model.config)
+    const adapter = LoraAdapter.create(
+      base.model.config,
+      toLoraConfig(peft.settings),
+      new Rng(0),
+      peft.modules
+    )
+    this.adapters.set(key, adapter)
+    while (this.adapters.size > ADAPTERS_KEPT) {
+      const [oldestKey, oldest] = this.adapters.entries().next().value as [string, LoraAdapter]
+      this.adapters.delete(oldestKey)
+      oldest.dispose()
+    }
+    return adapter
+  }
+}

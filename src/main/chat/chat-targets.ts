@@ -1,0 +1,168 @@
+// Turns what a chat talks to (a registered model or a folder; no adapter, a run's final adapter or
+// checkpoint, or an adapter folder) into the folders the engine loads, and finds the prompt template
+// the adapter was trained with, so chat formats turns the way training did.
+import { existsSync } from 'node:fs'
+import { basename, join, relative, resolve, sep } from 'node:path'
+import type { AdapterRefInput, ResolvedTarget } from '../../shared/chat'
+import type { DatasetSettings, TemplateSpec } from '../../shared/datasets'
+import { ServiceError } from '../../shared/errors'
+import type { RunConfigValues } from '../../shared/runs'
+import type { Store } from '../store/store'
+
+export interface TargetSpec {
+  modelId?: number
+  modelPath?: string
+  adapter: AdapterRefInput
+}
+
+export interface TargetResolution {
+  target: ResolvedTarget
+  /** The template of the run the adapter comes from, or null (base model, or a foreign adapter). */
+  trainedTemplate: TemplateSpec | null
+  runId: number | null
+}
+
+const ADAPTER_CONFIG = 'adapter_config.json'
+
+function invalid(path: string, message: string): ServiceError {
+  return new ServiceError('invalid_input', `${path}: ${message}`, [{ path, message }])
+}
+
+/** The PEFT folder in `dir`: the folder itself, or a checkpoint's `adapter/` inside it. */
+export function adapterFolder(dir: string, field: string): string {
+  const full = resolve(dir)
+  if (existsSync(join(full, ADAPTER_CONFIG))) return full
+  if (existsSync(join(full, 'adapter', ADAPTER_CONFIG))) return join(full, 'adapter')
+  throw invalid(
+    field,
+    `${full} holds no ${ADAPTER_CONFIG} (nor adapter/${ADAPTER_CONFIG}); choose a PEFT adapter folder or a checkpoint folder`
+  )
+}
+
+/** The template a run's records were formatted with: its dataset's, else the template named in its config. */
+export function runTemplate(store: Store, runId: number): TemplateSpec | null {
+  const run = store.runs.get(runId)
+  if (!run) return null
+  if (run.datasetId !== null) {
+    const dataset = store.datasets.get(run.datasetId)
+    if (dataset) return (dataset.settings as DatasetSettings).template
+  }
+  const name = (run.config as RunConfigValues).template
+  if (name === 'human-assistant' || name === 'alpaca' || name === 'chatml' || name === 'raw') return { name }
+  return null
+}
+
+/** The run whose folder (runs/<id>/…) holds `path`, if any. */
+function runOwning(store: Store, runsDir: string, path: string): number | null {
+  const rel = relative(resolve(runsDir), path)
+  if (rel.startsWith('..')) return null
+  const id = Number(rel.split(sep)[0])
+  return Number.isInteger(id) && store.runs.get(id) ? id : null
+}
+
+function runAdapter(
+  store: Store,
+  adapter: Extract<AdapterRefInput, { kind: 'run' }>,
+  field: string
+): { path: string; label: string; baseModel: string; modelId: number | null } {
+  const run = store.runs.get(adapter.runId)
+  if (!run)
+    throw new ServiceError(
+      'not_found',
+      `${field}.runId: run ${adapter.runId} does not exist; pick another run`,
+      [{ path: `${field}.runId`, message: 'no such run' }]
+    )
+  const steps = store.runs.checkpoints(run.id).map((c) => c.step)
+  const available = steps.length
+    ? `its checkpoints are at steps ${steps.join(', ')}`
+    : 'it has no checkpoints yet'
+  let path: string
+  let label = `${run.name}`
+  if (adapter.checkpointStep !== undefined) {
+    const checkpoint = store.runs.checkpoint(run.id, adapter.checkpointStep)
+    if (!checkpoint) {
+      throw invalid(
+        `${field}.checkpointStep`,
+        `run ${run.id} has no checkpoint at step ${adapter.checkpointStep}; ${available}`
+      )
+    }
+    path = adapterFolder(checkpoint.path, `${field}.checkpointStep`)
+    label += ` (step ${checkpoint.step})`
+  } else {
+    if (run.adapterPath === null) {
+      throw invalid(
+        `${field}.checkpointStep`,
+        `run ${run.id} has no final adapter (it is ${run.status}); pick one of its checkpoints: ${available}`
+      )
+    }
+    path = adapterFolder(run.adapterPath, `${field}.runId`)
+  }
+  return { path, label, baseModel: run.baseModel, modelId: run.modelId }
+}
+
+/** Resolves a target strictly: every folder must be there. `field` prefixes error paths (`targets.1`). */
+export function resolveTarget(store: Store, runsDir: string, spec: TargetSpec, field = ''): TargetResolution {
+  const at = (name: string) => (field ? `${field}.${name}` : name)
+  if (spec.modelId !== undefined && spec.modelPath !== undefined) {
+    throw invalid(at('modelPath'), 'give either modelId or modelPath, not both')
+  }
+  let adapterPath: string | null = null
+  let adapterLabel = ''
+  let runId: number | null = null
+  let fallbackModel: { path: string; id: number | null } | null = null
+  if (spec.adapter.kind === 'run') {
+    const found = runAdapter(store, spec.adapter, at('adapter'))
+    adapterPath = found.path
+    adapterLabel = found.label
+    runId = spec.adapter.runId
+    fallbackModel = { path: found.baseModel, id: found.modelId }
+  } else if (spec.adapter.kind === 'path') {
+    adapterPath = adapterFolder(spec.adapter.path, at('adapter.path'))
+    adapterLabel = basename(resolve(spec.adapter.path))
+    runId = runOwning(store, runsDir, adapterPath)
+  }
+  let modelId: number | null = null
+  let modelPath: string
+  if (spec.modelId !== undefined) {
+    const model = store.models.get(spec.modelId)
+    if (!model) {
+      throw new ServiceError(
+        'not_found',
+        `${at('modelId')}: model ${spec.modelId} does not exist; pick another model`,
+        [{ path: at('modelId'), message: 'no such model' }]
+      )
+    }
+    modelId = model.id
+    modelPath = model.path
+  } else if (spec.modelPath !== undefined) {
+    modelPath = resolve(spec.modelPath)
+  } else if (fallbackModel) {
+    modelId = fallbackModel.id
+    modelPath = fallbackModel.path
+  } else {
+    throw invalid(at('modelId'), 'choose a model (modelId or modelPath), or a run whose base model to use')
+  }
+  if (!existsSync(join(modelPath, 'config.json'))) {
+    throw invalid(
+      at(spec.modelPath !== undefined ? 'modelPath' : 'modelId'),
+      `${modelPath} is not a model folder (no config.json); choose an HF GPT-2 folder`
+    )
+  }
+  const registered =
+    modelId !== null
+      ? store.models.get(modelId)
+      : (store.models.list().find((m) => resolve(m.path) === modelPath) ?? null)
+  const modelName = registered?.name ?? basename(modelPath)
+  return {
+    target: {
+      modelId: registered?.id ?? null,
+      modelPath,
+      modelName,
+      adapter: spec.adapter,
+      adapterPath,
+      label: adapterPath === null ? modelName : `${modelName} + ${adapterLabel}`
+    },
+    trainedTemplate: runId !== null ? runTemplate(store, runId) : null,
+    runId
+  }
+}
