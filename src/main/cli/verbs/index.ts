@@ -3,5 +3,9 @@
 import type { CliVerb } from '../cli-verb'
 import { infoVerb } from './info-verb'
 import { serveVerb } from './serve-verb'
+import { exportVerb } from './export-verb'
+import { resumeVerb } from './resume-verb'
+import { runsVerb } from './runs-verb'
+import { trainVerb } from './train-verb'
 
-export const verbs: readonly CliVerb[] = [infoVerb, serveVerb]
+export const verbs: readonly CliVerb[] = [infoVerb, serveVerb, trainVerb, resumeVerb, runsVerb, exportVerb]

@@ -1,0 +1,160 @@
+// The `train` verb's flags (one per run-config field, names fixed by the issue so scripts can rely
+// on them) and their translation into a run-config patch, with errors that name the flag.
+import { readFileSync } from 'node:fs'
+import { ServiceError } from '../../../shared/errors'
+import { presetNames, RunConfigPatch, type PresetName, type RunConfigPatchValues } from '../../../shared/runs'
+import type { VerbOptions, VerbRun } from '../cli-verb'
+
+export const trainOptions = {
+  model: { type: 'string' },
+  data: { type: 'string' },
+  preset: { type: 'string' },
+  config: { type: 'string' },
+  name: { type: 'string' },
+  'max-steps': { type: 'string' },
+  epochs: { type: 'string' },
+  'batch-size': { type: 'string' },
+  'gradient-accumulation': { type: 'string' },
+  lr: { type: 'string' },
+  schedule: { type: 'string' },
+  'warmup-steps': { type: 'string' },
+  'warmup-ratio': { type: 'string' },
+  'weight-decay': { type: 'string' },
+  'max-grad-norm': { type: 'string' },
+  'adam-beta1': { type: 'string' },
+  'adam-beta2': { type: 'string' },
+  'adam-epsilon': { type: 'string' },
+  r: { type: 'string' },
+  alpha: { type: 'string' },
+  dropout: { type: 'string' },
+  targets: { type: 'string' },
+  rslora: { type: 'boolean' },
+  'max-length': { type: 'string' },
+  packing: { type: 'boolean' },
+  'no-packing': { type: 'boolean' },
+  template: { type: 'string' },
+  validation: { type: 'string' },
+  'validation-split': { type: 'string' },
+  'save-every': { type: 'string' },
+  'eval-every': { type: 'string' },
+  'keep-last': { type: 'string' },
+  seed: { type: 'string' },
+  'init-adapter': { type: 'string' }
+} satisfies VerbOptions
+
+export const trainUsage = [
+  'lora-studio train --model DIR --data FILE|DATASET_ID [--preset NAME] [--config FILE] [--name S] [--json]',
+  '    [--max-steps N] [--epochs N] [--batch-size N] [--gradient-accumulation N] [--lr X]',
+  '    [--schedule constant|linear|cosine] [--warmup-steps N] [--warmup-ratio X] [--weight-decay X]',
+  '    [--max-grad-norm X] [--adam-beta1 X] [--adam-beta2 X] [--adam-epsilon X]',
+  '    [--r N] [--alpha N] [--dropout X] [--targets a,b] [--rslora] [--max-length N] [--packing|--no-packing]',
+  '    [--template NAME] [--validation FILE|DATASET_ID | --validation-split X]',
+  '    [--save-every N] [--eval-every N] [--keep-last N] [--seed N] [--init-adapter DIR]',
+  `  presets: ${presetNames.join(', ')}. --data FILE is tokenized JSONL: {"input_ids": [...], "labels": [...]} a line.`
+].join('\n')
+
+type Values = VerbRun['values']
+
+function str(values: Values, flag: string): string | undefined {
+  const v = values[flag]
+  return typeof v === 'string' ? v : undefined
+}
+
+function num(values: Values, flag: string): number | undefined {
+  const v = str(values, flag)
+  if (v === undefined) return undefined
+  const n = Number(v)
+  if (v.trim() === '' || !Number.isFinite(n)) {
+    throw new ServiceError('invalid_input', `--${flag} must be a number, got "${v}"`)
+  }
+  return n
+}
+
+/** A dataset id (digits) or a file path. */
+function source(value: string): { kind: 'dataset'; id: number } | { kind: 'file'; path: string } {
+  return /^\d+$/.test(value) ? { kind: 'dataset', id: Number(value) } : { kind: 'file', path: value }
+}
+
+function drop<T extends object>(obj: T): Partial<T> {
+  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as Partial<T>
+}
+
+/** --config FILE first, then every flag given; the result is checked field by field. */
+export function trainPatch(values: Values): {
+  preset: PresetName | undefined
+  name: string | undefined
+  patch: RunConfigPatchValues
+} {
+  const presetFlag = str(values, 'preset')
+  if (presetFlag !== undefined && !(presetNames as readonly string[]).includes(presetFlag)) {
+    throw new ServiceError(
+      'invalid_input',
+      `--preset "${presetFlag}" is not a preset; use one of ${presetNames.join(', ')}`
+    )
+  }
+  let fromFile: Record<string, unknown> = {}
+  const configFile = str(values, 'config')
+  if (configFile !== undefined) {
+    try {
+      fromFile = JSON.parse(readFileSync(configFile, 'utf8')) as Record<string, unknown>
+    } catch (err) {
+      throw new ServiceError('invalid_input', `--config ${configFile}: ${(err as Error).message}`)
+    }
+  }
+  const data = str(values, 'data')
+  const validation = str(values, 'validation')
+  const split = num(values, 'validation-split')
+  const targets = str(values, 'targets')
+  const lora = drop({
+    r: num(values, 'r'),
+    alpha: num(values, 'alpha'),
+    dropout: num(values, 'dropout'),
+    targetModules: targets
+      ?.split(',')
+      .map((t) => t.trim())
+      .filter(Boolean),
+    rsLora: values.rslora === true ? true : undefined
+  })
+  const flags = drop({
+    baseModel: str(values, 'model'),
+    data: data === undefined ? undefined : source(data),
+    validation:
+      split !== undefined
+        ? { kind: 'split' as const, ratio: split }
+        : validation === undefined
+          ? undefined
+          : source(validation),
+    template: str(values, 'template'),
+    maxLength: num(values, 'max-length'),
+    packing: values.packing === true ? true : values['no-packing'] === true ? false : undefined,
+    epochs: num(values, 'epochs'),
+    maxSteps: num(values, 'max-steps'),
+    batchSize: num(values, 'batch-size'),
+    gradientAccumulation: num(values, 'gradient-accumulation'),
+    learningRate: num(values, 'lr'),
+    schedule: str(values, 'schedule'),
+    warmupSteps: num(values, 'warmup-steps'),
+    warmupRatio: num(values, 'warmup-ratio'),
+    weightDecay: num(values, 'weight-decay'),
+    maxGradNorm: num(values, 'max-grad-norm'),
+    adamBeta1: num(values, 'adam-beta1'),
+    adamBeta2: num(values, 'adam-beta2'),
+    adamEpsilon: num(values, 'adam-epsilon'),
+    seed: num(values, 'seed'),
+    evalEvery: num(values, 'eval-every'),
+    saveEvery: num(values, 'save-every'),
+    keepLast: num(values, 'keep-last'),
+    initAdapter: str(values, 'init-adapter')
+  })
+  const fileLora = (fromFile.lora ?? {}) as Record<string, unknown>
+  const merged = { ...fromFile, ...flags, lora: { ...fileLora, ...lora } }
+  const parsed = RunConfigPatch.safeParse(merged)
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)
+    throw new ServiceError('invalid_input', `invalid training settings: ${issues.join('; ')}`)
+  }
+  if (parsed.data.baseModel === undefined) throw new ServiceError('invalid_input', '--model DIR is required')
+  if (parsed.data.data === undefined)
+    throw new ServiceError('invalid_input', '--data FILE|DATASET_ID is required')
+  return { preset: presetFlag as PresetName | undefined, name: str(values, 'name'), patch: parsed.data }
+}

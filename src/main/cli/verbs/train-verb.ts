@@ -1,0 +1,29 @@
+// `lora-studio train`: starts a run with a preset, a config file and/or one flag per config field,
+// prints PEFT's trainable-parameter line and the memory estimate, then follows the run to its end.
+import type { CliVerb } from '../cli-verb'
+import { formatBytes } from '../human-format'
+import { followRun } from '../training/follow-run'
+import { trainOptions, trainPatch, trainUsage } from '../training/train-flags'
+
+export const trainVerb: CliVerb = {
+  name: 'train',
+  summary:
+    'Fine-tune a model with LoRA on tokenized data or a dataset, with checkpoints (Ctrl-C checkpoints and stops)',
+  usage: trainUsage,
+  options: trainOptions,
+  async run({ values, json, io, openContext }) {
+    const { preset, name, patch } = trainPatch(values)
+    const context = await openContext()
+    const run = await context.handlers.runs.start({ name, preset, config: patch })
+    if (!json) {
+      io.err(`run ${run.id} "${run.name}" (${run.config.baseModel})`)
+      if (run.estimate) {
+        io.err(run.estimate.trainableLine)
+        io.err(
+          `estimated memory: ${formatBytes(run.estimate.memory.totalBytes)} (${run.estimate.memory.components.map((c) => `${c.name} ${formatBytes(c.bytes)}`).join(', ')})`
+        )
+      }
+    }
+    return followRun(context, run.id, io, json)
+  }
+}

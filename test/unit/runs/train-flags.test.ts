@@ -1,0 +1,65 @@
+// The `train` verb's flags: every config field reachable from the command line, --config merged
+// under the flags, dataset ids told from file paths, and errors that name the flag.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { trainPatch } from '../../../src/main/cli/training/train-flags'
+import { resolveRunConfig } from '../../../src/shared/runs'
+
+const work = mkdtempSync(join(tmpdir(), 'train-flags-'))
+afterAll(() => rmSync(work, { recursive: true, force: true }))
+
+describe('train flags', () => {
+  it('maps flags onto the run config', () => {
+    const { preset, name, patch } = trainPatch({
+      model: '/m',
+      data: '12',
+      preset: 'gpt2-blog-recipe',
+      name: 'n',
+      'max-steps': '100',
+      lr: '2e-4',
+      r: '8',
+      targets: 'c_attn, mlp.c_fc',
+      rslora: true,
+      'validation-split': '0.1',
+      'no-packing': true,
+      'keep-last': '3'
+    })
+    expect([preset, name]).toEqual(['gpt2-blog-recipe', 'n'])
+    const c = resolveRunConfig(preset, patch)
+    expect(c.data).toEqual({ kind: 'dataset', id: 12 })
+    expect(c.validation).toEqual({ kind: 'split', ratio: 0.1 })
+    expect([c.maxSteps, c.learningRate, c.packing, c.keepLast]).toEqual([100, 2e-4, false, 3])
+    expect(c.lora).toEqual({
+      r: 8,
+      alpha: 32,
+      dropout: 0.1,
+      targetModules: ['c_attn', 'mlp.c_fc'],
+      rsLora: true
+    })
+  })
+
+  it('takes --config FILE under the flags', () => {
+    const file = join(work, 'run.json')
+    writeFileSync(file, JSON.stringify({ batchSize: 4, seed: 7, lora: { r: 2, alpha: 4 } }))
+    const { patch } = trainPatch({ model: '/m', data: 'train.jsonl', config: file, seed: '9' })
+    expect(patch).toMatchObject({
+      batchSize: 4,
+      seed: 9,
+      lora: { r: 2, alpha: 4 },
+      data: { kind: 'file', path: 'train.jsonl' }
+    })
+  })
+
+  it('names the flag or field that is wrong', () => {
+    expect(() => trainPatch({ model: '/m', data: 'd', epochs: 'x' })).toThrow(
+      '--epochs must be a number, got "x"'
+    )
+    expect(() => trainPatch({ model: '/m', data: 'd', schedule: 'step' })).toThrow(/schedule: Invalid option/)
+    expect(() => trainPatch({ data: 'd' })).toThrow('--model DIR is required')
+    expect(() => trainPatch({ model: '/m', data: 'd', preset: 'fast' })).toThrow(
+      /--preset "fast" is not a preset/
+    )
+  })
+})
