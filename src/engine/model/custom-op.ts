@@ -18,7 +18,10 @@ export function customOp<T extends tf.Tensor>(
 ): T {
   const op = tf.customGrad<T>((...args) => {
     const save = args[args.length - 1] as tf.GradSaveFunc
-    return forward(args.slice(0, -1) as tf.Tensor[], save)
+    const { value, gradFunc } = forward(args.slice(0, -1) as tf.Tensor[], save)
+    // tfjs runs a custom gradient outside any tidy: without one, every intermediate of the backward
+    // pass would live until the whole backward pass ends (hundreds of MB per GPT-2-small layer).
+    return { value, gradFunc: (dy: T, saved: tf.Tensor[]) => tf.tidy(() => gradFunc(dy, saved)) }
   })
   return op(...inputs)
 }
