@@ -1,6 +1,7 @@
 // Every CLI verb, in the order `--help` lists them. To add one, write verbs/<name>-verb.ts
 // exporting a CliVerb and list it here.
 import type { CliVerb } from '../cli-verb'
+import { chatVerb } from './chat-verb'
 import { infoVerb } from './info-verb'
 import { serveVerb } from './serve-verb'
 import { exportVerb } from './export-verb'
@@ -8,4 +9,4 @@ import { resumeVerb } from './resume-verb'
 import { runsVerb } from './runs-verb'
 import { trainVerb } from './train-verb'
 
-export const verbs: readonly CliVerb[] = [infoVerb, serveVerb, trainVerb, resumeVerb, runsVerb, exportVerb]
+export const verbs: readonly CliVerb[] = [infoVerb, serveVerb, trainVerb, resumeVerb, runsVerb, exportVerb, chatVerb]

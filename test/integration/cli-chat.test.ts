@@ -1,0 +1,57 @@
+// `lora-studio chat` as a real subprocess on a tiny factory model: --json gives the result object, plain
+// output streams the same text to stdout with a footer on stderr, and a bad flag is refused by name.
+import { execFile } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { promisify } from 'node:util'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createRandomGpt2Folder } from '../../src/engine/model-factory'
+
+const run = promisify(execFile)
+const repoRoot = resolve(import.meta.dirname, '../..')
+const bin = join(repoRoot, 'bin/lora-studio.mjs')
+const work = mkdtempSync(join(tmpdir(), 'lora-cli-chat-'))
+const modelDir = join(work, 'tiny')
+
+beforeAll(() => createRandomGpt2Folder(modelDir, { nLayer: 1, nEmbd: 16, nHead: 2, nPositions: 64, seed: 3 }))
+afterAll(() => rmSync(work, { recursive: true, force: true }))
+
+async function cli(args: string[]) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [bin, '--data-dir', join(work, 'data'), ...args], {
+      cwd: repoRoot,
+      env: { ...process.env, LORA_STUDIO_BACKEND: 'wasm' }
+    })
+    return { code: 0, stdout, stderr }
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string }
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr }
+  }
+}
+
+describe('lora-studio chat', () => {
+  const args = ['chat', '--model', modelDir, '--prompt', 'What is a race condition?', '--max-new-tokens', '8']
+
+  it('answers once: the JSON result, then the same text streamed', async () => {
+    const asJson = await cli([...args, '--seed', '4', '--json'])
+    expect(asJson.code).toBe(0)
+    const result = JSON.parse(asJson.stdout)
+    expect(result.newTokens).toBe(8)
+    expect(result.finishReason).toMatch(/^(length|stop)$/)
+    expect(result.options.seed).toBe(4)
+    expect(result.template).toEqual({ name: 'human-assistant' })
+    expect(result.target.modelPath).toBe(modelDir)
+    const streamed = await cli([...args, '--seed', '4'])
+    expect(streamed.code).toBe(0)
+    expect(streamed.stdout).toBe(`${result.text}\n`)
+    expect(streamed.stderr).toMatch(/^\[(length|stop): 8 tokens, [\d.]+ tokens\/s\]\n$/)
+  })
+
+  it('refuses an out-of-range setting naming its flag', async () => {
+    const { code, stdout, stderr } = await cli([...args, '--temperature', '9'])
+    expect(code).toBe(1)
+    expect(stdout).toBe('')
+    expect(stderr).toMatch(/^lora-studio: --temperature: .*5/)
+  })
+})
