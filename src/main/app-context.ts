@@ -71,7 +71,7 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
   const models = createModelService({
     store,
     modelsDir: paths.models,
-    emit: (event, data) => events.emit(event, data)
+    emitProgress: (event) => events.emit('download.progress', event)
   })
   const handlers: ApiHandlers = {
     system: createSystemService({

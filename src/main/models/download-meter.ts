@@ -30,6 +30,8 @@ export class DownloadMeter {
   /** Bytes received over the network in this attempt (resumed bytes are not counted as speed). */
   private received = 0
   private lastEmit = Number.NEGATIVE_INFINITY
+  private trailing: ReturnType<typeof setTimeout> | null = null
+  private currentFinished = false
   private current: FileProgress = { file: '', fileIndex: 0, bytesDone: 0, bytesTotal: null }
   fileCount = 0
   /** Bytes of the files finished before the current one. */
@@ -52,6 +54,7 @@ export class DownloadMeter {
 
   startFile(progress: FileProgress): void {
     this.current = { ...progress }
+    this.currentFinished = false
     this.emit('downloading', true)
   }
 
@@ -65,12 +68,23 @@ export class DownloadMeter {
 
   finishFile(): void {
     this.finishedBytes += this.current.bytesDone
+    this.currentFinished = true
   }
 
   emit(state: DownloadState, force = true, message?: string): void {
     const now = this.options.now()
     if (this.samples.length === 0) this.samples.push({ at: now, bytes: this.received })
-    if (!force && now - this.lastEmit < this.options.intervalMs) return
+    const wait = this.options.intervalMs - (now - this.lastEmit)
+    if (!force && wait > 0) {
+      // Trailing edge: the latest count still goes out, so a stalled transfer shows where it stopped.
+      this.trailing ??= setTimeout(() => {
+        this.trailing = null
+        this.emit(state, false)
+      }, wait)
+      return
+    }
+    if (this.trailing) clearTimeout(this.trailing)
+    this.trailing = null
     this.lastEmit = now
     this.options.emit({
       repoId: this.options.repoId,
@@ -81,7 +95,7 @@ export class DownloadMeter {
       state,
       fileIndex: this.current.fileIndex,
       fileCount: this.fileCount,
-      totalBytesDone: this.finishedBytes + this.current.bytesDone,
+      totalBytesDone: this.finishedBytes + (this.currentFinished ? 0 : this.current.bytesDone),
       totalBytesTotal: this.totalBytes,
       ...(message === undefined ? {} : { message })
     })

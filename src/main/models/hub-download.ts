@@ -292,7 +292,7 @@ class FileDownload {
   }
 
   private stalledError(done: number): ServiceError {
-    const seconds = Math.round((this.options.stallTimeoutMs ?? 60_000) / 1000)
+    const seconds = (this.options.stallTimeoutMs ?? 60_000) / 1000
     return new ServiceError(
       'internal',
       `${this.options.endpoint} sent nothing for ${seconds} s while downloading ${this.planned.name} (${done} bytes so far); check the network and download again to resume.`

@@ -3,9 +3,9 @@
 import { existsSync } from 'node:fs'
 import { readFile, rename, rm } from 'node:fs/promises'
 import { basename, join, relative, resolve, isAbsolute } from 'node:path'
-import type { ApiEvents, ApiHandlers, EventName } from '../../shared/contract'
+import type { ApiHandlers } from '../../shared/contract'
 import { ServiceError } from '../../shared/errors'
-import type { DemoSizeName, ModelSourceName, ModelSummary } from '../../shared/models'
+import type { DemoSizeName, DownloadProgressEvent, ModelSourceName, ModelSummary } from '../../shared/models'
 import { createRandomGpt2Folder, type RandomGpt2Options } from '../../engine/model-factory'
 import type { Store } from '../store/store'
 import { DownloadMeter } from './download-meter'
@@ -17,7 +17,8 @@ export interface ModelServiceDeps {
   store: Store
   /** <data>/models */
   modelsDir: string
-  emit<E extends EventName>(event: E, data: ApiEvents[E]): void
+  /** Sends `download.progress` events. */
+  emitProgress(event: DownloadProgressEvent): void
   /** HF_ENDPOINT and HF_TOKEN are read from here; default process.env. */
   env?: NodeJS.ProcessEnv
   fetch?: typeof fetch
@@ -150,7 +151,7 @@ export function createModelService(deps: ModelServiceDeps): ModelService {
       const base = (endpoint ?? env.HF_ENDPOINT ?? defaultEndpoint).replace(/\/+$/, '')
       const controller = new AbortController()
       downloads.set(repoId, controller)
-      const meter = new DownloadMeter({ repoId, emit: (event) => deps.emit('download.progress', event) })
+      const meter = new DownloadMeter({ repoId, emit: deps.emitProgress })
       // Kept between attempts (same name) so that a later download resumes what this one fetched.
       const stagingDir = join(modelsDir, `.download-${chosen}`)
       try {
