@@ -27,6 +27,15 @@ export function geluNew(x: tf.Tensor2D): tf.Tensor2D {
   })
 }
 
+/** max(0, x); the backward pass keeps only the output (dy where it is positive). */
+function relu(x: tf.Tensor2D): tf.Tensor2D {
+  return customOp<tf.Tensor2D>([x], ([input], save) => {
+    const y = tf.relu(input) as tf.Tensor2D
+    save([y])
+    return { value: y, gradFunc: (dy, [savedY]) => tf.mul(dy, tf.step(savedY)) }
+  })
+}
+
 export function activationFor(name: Gpt2Activation): (x: tf.Tensor2D) => tf.Tensor2D {
   switch (name) {
     case 'gelu_new':
@@ -34,7 +43,7 @@ export function activationFor(name: Gpt2Activation): (x: tf.Tensor2D) => tf.Tens
     case 'gelu_fast':
       return geluNew
     case 'relu':
-      return (x) => tf.relu(x)
+      return relu
     default:
       throw new Error(
         `activation_function "${name}" is not supported yet; LoRA Studio runs gelu_new (GPT-2's own), gelu_pytorch_tanh, gelu_fast and relu`

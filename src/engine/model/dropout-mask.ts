@@ -2,6 +2,7 @@
 // from its seed and resumable from a checkpointed RNG state (tfjs's own dropout is not).
 import * as tf from '@tensorflow/tfjs-core'
 import type { Rng } from '../generation/rng'
+import { customOp } from './custom-op'
 
 /** A tensor of 0 (dropped, probability p) or 1/(1−p) (kept), as torch's inverted dropout. */
 export function dropoutMask(shape: number[], p: number, rng: Rng): tf.Tensor {
@@ -17,8 +18,14 @@ export interface DropoutContext {
   rng: Rng
 }
 
-/** x·mask in training with p > 0, else x unchanged. */
+/** x·mask in training with p > 0, else x unchanged; the backward pass keeps only the mask. */
 export function dropout<T extends tf.Tensor>(x: T, p: number, ctx: DropoutContext | null): T {
   if (ctx === null || p <= 0) return x
-  return tf.tidy(() => tf.mul(x, dropoutMask(x.shape, p, ctx.rng))) as T
+  const mask = dropoutMask(x.shape, p, ctx.rng)
+  const out = customOp<T>([x], ([input], save) => {
+    save([mask])
+    return { value: tf.mul(input, mask) as T, gradFunc: (dy, [savedMask]) => tf.mul(dy, savedMask) }
+  })
+  mask.dispose()
+  return out
 }

@@ -9,9 +9,9 @@ import { dropout, dropoutMask } from './dropout-mask'
 import type { DropoutContext } from './dropout-mask'
 import { createGpt2Weights, disposeGpt2Weights } from './frozen-weights'
 import type { BlockWeights, FrozenLinear, Gpt2Weights, WeightArray } from './frozen-weights'
-import { registerModelGradients } from './gradients'
 import { layerNorm } from './layer-norm'
 import { linear } from './linear'
+import { residualAdd } from './residual'
 import type { LoraAdapter } from './lora'
 
 /** Token ids `[batch, seqLen]` row-major; `attentionMask` (same layout, 1 = token, 0 = right padding). */
@@ -43,7 +43,6 @@ export class Gpt2Model {
     this.weights = weights
     this.lora = lora
     this.activation = activationFor(config.activationFunction)
-    registerModelGradients()
   }
 
   /** From float32 arrays as `loadHfModelFolder` returns them. */
@@ -145,12 +144,12 @@ export class Gpt2Model {
     return tf.tidy(() => {
       const qkv = lin(layerNorm(x, w.ln1, cfg.layerNormEpsilon), 'attn.c_attn', w.cAttn)
       const attnOut = lin(attend(i, qkv, dropoutCtx), 'attn.c_proj', w.attnCProj)
-      const afterAttn = tf.add(x, dropout(attnOut, cfg.residPdrop, dropoutCtx)) as tf.Tensor2D
+      const afterAttn = residualAdd(x, dropout(attnOut, cfg.residPdrop, dropoutCtx))
       const hidden = this.activation(
         lin(layerNorm(afterAttn, w.ln2, cfg.layerNormEpsilon), 'mlp.c_fc', w.cFc)
       )
       const mlpOut = lin(hidden, 'mlp.c_proj', w.mlpCProj)
-      return tf.add(afterAttn, dropout(mlpOut, cfg.residPdrop, dropoutCtx)) as tf.Tensor2D
+      return residualAdd(afterAttn, dropout(mlpOut, cfg.residPdrop, dropoutCtx))
     })
   }
 

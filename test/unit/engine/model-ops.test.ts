@@ -1,0 +1,56 @@
+// The model's hand-written activation and dropout gradients against float64 derivatives, on cpu and
+// wasm (the LoRA, attention, LayerNorm and loss gradients are checked against PyTorch in gpt2-parity).
+import { beforeAll, describe, expect, it } from 'vitest'
+import * as tf from '@tensorflow/tfjs-core'
+import { Rng } from '../../../src/engine/generation/rng'
+import { activationFor } from '../../../src/engine/model/activation'
+import { dropout } from '../../../src/engine/model/dropout-mask'
+import { backendsUnderTest, maxAbsDiff, useBackend } from './gpt2-reference'
+
+const xs = [-3, -1.5, -0.2, 0, 0.3, 1, 2.5, 4]
+const c = Math.sqrt(2 / Math.PI)
+const gelu = (x: number) => 0.5 * x * (1 + Math.tanh(c * (x + 0.044715 * x ** 3)))
+const geluGrad = (x: number) => (gelu(x + 1e-6) - gelu(x - 1e-6)) / 2e-6
+
+describe.each(backendsUnderTest)('model ops on %s', (backend) => {
+  beforeAll(() => useBackend(backend))
+
+  function valueAndGrad(f: (x: tf.Tensor2D) => tf.Tensor2D): { y: Float32Array; dx: Float32Array } {
+    const x = tf.tensor2d(xs, [2, 4])
+    const y = f(x)
+    const dx = tf.grad((t: tf.Tensor) => f(t as tf.Tensor2D))(x)
+    const out = { y: Float32Array.from(y.dataSync()), dx: Float32Array.from(dx.dataSync()) }
+    tf.dispose([x, y, dx])
+    return out
+  }
+
+  it('gelu_new matches HF’s formula and its derivative', () => {
+    const { y, dx } = valueAndGrad(activationFor('gelu_new'))
+    expect(maxAbsDiff(y, xs.map(gelu))).toBeLessThan(1e-6)
+    expect(maxAbsDiff(dx, xs.map(geluGrad))).toBeLessThan(1e-5)
+  })
+
+  it('relu passes the gradient where the input is positive', () => {
+    const { y, dx } = valueAndGrad(activationFor('relu'))
+    expect(Array.from(y)).toEqual(Array.from(Float32Array.from(xs, (x) => Math.max(0, x))))
+    expect(Array.from(dx)).toEqual(xs.map((x) => (x > 0 ? 1 : 0)))
+  })
+
+  it('refuses activations it does not implement, naming the supported ones', () => {
+    expect(() => activationFor('silu')).toThrow(/gelu_new/)
+  })
+
+  it('dropout zeroes about p of the values, scales the rest by 1/(1−p), and routes the gradient the same way', () => {
+    const x = tf.ones([100, 100])
+    const y = dropout(x, 0.25, { rng: new Rng(3) })
+    const dx = tf.grad((t: tf.Tensor) => dropout(t, 0.25, { rng: new Rng(3) }))(x)
+    const values = y.dataSync()
+    const zeros = values.filter((v) => v === 0).length / values.length
+    expect(zeros).toBeGreaterThan(0.22)
+    expect(zeros).toBeLessThan(0.28)
+    expect(values.every((v) => v === 0 || Math.abs(v - 1 / 0.75) < 1e-6)).toBe(true)
+    expect(Array.from(dx.dataSync())).toEqual(Array.from(values))
+    expect(dropout(x, 0.25, null)).toBe(x)
+    tf.dispose([x, y, dx])
+  })
+})
