@@ -1,0 +1,273 @@
+// The Chat page's state: saved chats and the open one, what can answer (models, finished runs and their
+// checkpoints), the sampling settings, the answer streaming in (from `chat.token`), and side-by-side
+// compare (from `chat.compareToken`); errors are kept as the service's message and field issues.
+import { defineStore } from 'pinia'
+import { ref } from 'vue'
+import type {
+  AdapterRefInput,
+  ChatDetail,
+  ChatSummary,
+  CompareResult,
+  GenerationSettingsValues
+} from '../../shared/chat'
+import { defaultGenerationSettings } from '../../shared/chat'
+import type { TemplateKind } from '../../shared/datasets'
+import { ApiCallError, type FieldIssue } from '../../shared/errors'
+import type { ModelSummary } from '../../shared/models'
+import type { CheckpointInfo, RunSummary } from '../../shared/runs'
+import { api } from '../api'
+
+/** One thing that answers, as the form edits it. */
+export interface TargetChoice {
+  modelId: number | null
+  /** 'none', 'run' (final adapter or `checkpointStep`), or 'path'. */
+  adapterKind: AdapterRefInput['kind']
+  runId: number | null
+  /** null: the run's final adapter. */
+  checkpointStep: number | null
+  adapterPath: string
+}
+
+export interface CompareColumn {
+  label: string
+  text: string
+  tokens: number
+  done: boolean
+}
+
+export function emptyTarget(modelId: number | null = null): TargetChoice {
+  return { modelId, adapterKind: 'none', runId: null, checkpointStep: null, adapterPath: '' }
+}
+
+/** The API's target from the form's choice. */
+export function targetInput(choice: TargetChoice): {
+  modelId?: number
+  adapter: AdapterRefInput
+} {
+  const model = choice.modelId === null ? {} : { modelId: choice.modelId }
+  if (choice.adapterKind === 'run' && choice.runId !== null) {
+    const step = choice.checkpointStep === null ? {} : { checkpointStep: choice.checkpointStep }
+    return { ...model, adapter: { kind: 'run', runId: choice.runId, ...step } }
+  }
+  if (choice.adapterKind === 'path' && choice.adapterPath.trim() !== '') {
+    return { ...model, adapter: { kind: 'path', path: choice.adapterPath.trim() } }
+  }
+  return { ...model, adapter: { kind: 'none' } }
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err)
+}
+
+export const useChatStore = defineStore('chat', () => {
+  const chats = ref<ChatSummary[]>([])
+  const current = ref<ChatDetail | null>(null)
+  const models = ref<ModelSummary[]>([])
+  const runs = ref<RunSummary[]>([])
+  const checkpoints = ref<Record<number, CheckpointInfo[]>>({})
+  const loading = ref(false)
+  const loadError = ref<string | null>(null)
+  const error = ref<string | null>(null)
+  const issues = ref<FieldIssue[]>([])
+  const settings = ref<GenerationSettingsValues>({ ...defaultGenerationSettings })
+  /** The answer streaming into the open chat: its message id and text so far. */
+  const streaming = ref<{ messageId: number | null; text: string; tokens: number } | null>(null)
+  const pendingUser = ref<string | null>(null)
+  const compareId = ref<string | null>(null)
+  const columns = ref<CompareColumn[]>([])
+  const compareResult = ref<CompareResult | null>(null)
+
+  function fail(err: unknown): void {
+    error.value = messageOf(err)
+    issues.value = err instanceof ApiCallError ? err.issues : []
+  }
+
+  function clearError(): void {
+    error.value = null
+    issues.value = []
+  }
+
+  async function load(): Promise<void> {
+    loading.value = true
+    try {
+      const [c, m, r] = await Promise.all([api.chat.list({}), api.models.list({}), api.runs.list({})])
+      chats.value = c
+      models.value = m
+      runs.value = r
+      loadError.value = null
+    } catch (err) {
+      loadError.value = messageOf(err)
+    } finally {
+      loading.value = false
+    }
+  }
+
+  async function loadCheckpoints(runId: number): Promise<void> {
+    if (checkpoints.value[runId]) return
+    try {
+      checkpoints.value = { ...checkpoints.value, [runId]: await api.runs.checkpoints({ id: runId }) }
+    } catch (err) {
+      fail(err)
+    }
+  }
+
+  async function open(id: number): Promise<void> {
+    clearError()
+    try {
+      current.value = await api.chat.get({ id })
+      settings.value = { ...current.value.options }
+    } catch (err) {
+      fail(err)
+    }
+  }
+
+  async function create(choice: TargetChoice, template: TemplateKind | 'auto'): Promise<boolean> {
+    clearError()
+    try {
+      const chat = await api.chat.create({
+        ...targetInput(choice),
+        ...(template === 'auto' ? {} : { template: { name: template } }),
+        options: settings.value
+      })
+      current.value = chat
+      chats.value = [chat, ...chats.value]
+      return true
+    } catch (err) {
+      fail(err)
+      return false
+    }
+  }
+
+  async function send(content: string): Promise<boolean> {
+    const chat = current.value
+    if (!chat) return false
+    clearError()
+    pendingUser.value = content
+    streaming.value = { messageId: null, text: '', tokens: 0 }
+    try {
+      await api.chat.send({ chatId: chat.id, content, options: settings.value })
+      return true
+    } catch (err) {
+      fail(err)
+      return false
+    } finally {
+      streaming.value = null
+      pendingUser.value = null
+      await refresh(chat.id)
+    }
+  }
+
+  async function refresh(id: number): Promise<void> {
+    try {
+      const detail = await api.chat.get({ id })
+      if (current.value?.id === id) current.value = detail
+      chats.value = [detail, ...chats.value.filter((c) => c.id !== id)]
+    } catch (err) {
+      fail(err)
+    }
+  }
+
+  async function stop(): Promise<void> {
+    if (current.value) await api.chat.cancel({ chatId: current.value.id })
+  }
+
+  async function rename(id: number, title: string): Promise<void> {
+    clearError()
+    try {
+      const chat = await api.chat.rename({ id, title })
+      chats.value = chats.value.map((c) => (c.id === id ? chat : c))
+      if (current.value?.id === id) current.value = { ...current.value, title: chat.title }
+    } catch (err) {
+      fail(err)
+    }
+  }
+
+  async function remove(id: number): Promise<void> {
+    clearError()
+    try {
+      await api.chat.delete({ id })
+      chats.value = chats.value.filter((c) => c.id !== id)
+      if (current.value?.id === id) current.value = null
+    } catch (err) {
+      fail(err)
+    }
+  }
+
+  async function compare(prompt: string, choices: TargetChoice[], labels: string[]): Promise<void> {
+    clearError()
+    const id = `compare-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`
+    compareId.value = id
+    compareResult.value = null
+    columns.value = labels.map((label) => ({ label, text: '', tokens: 0, done: false }))
+    try {
+      const result = await api.chat.compare({
+        compareId: id,
+        prompt,
+        targets: choices.map(targetInput),
+        options: settings.value
+      })
+      compareResult.value = result
+      columns.value = result.answers.map((a) => ({
+        label: a.target.label,
+        text: a.text,
+        tokens: a.generation.newTokens,
+        done: true
+      }))
+    } catch (err) {
+      fail(err)
+    } finally {
+      compareId.value = null
+    }
+  }
+
+  async function stopCompare(): Promise<void> {
+    if (compareId.value) await api.chat.cancel({ compareId: compareId.value })
+  }
+
+  /** Subscribes to the streams; returns the function that unsubscribes. */
+  function listen(): () => void {
+    const offToken = api.on('chat.token', (e) => {
+      if (current.value?.id !== e.chatId || !streaming.value) return
+      streaming.value = { messageId: e.messageId, text: streaming.value.text + e.delta, tokens: e.tokens }
+    })
+    const offCompare = api.on('chat.compareToken', (e) => {
+      if (e.compareId !== compareId.value) return
+      const column = columns.value[e.target]
+      if (column) columns.value[e.target] = { ...column, text: column.text + e.delta, tokens: e.tokens }
+    })
+    return () => {
+      offToken()
+      offCompare()
+    }
+  }
+
+  return {
+    chats,
+    current,
+    models,
+    runs,
+    checkpoints,
+    loading,
+    loadError,
+    error,
+    issues,
+    settings,
+    streaming,
+    pendingUser,
+    compareId,
+    columns,
+    compareResult,
+    load,
+    loadCheckpoints,
+    open,
+    create,
+    send,
+    stop,
+    rename,
+    remove,
+    compare,
+    stopCompare,
+    listen,
+    clearError
+  }
+})
