@@ -102,6 +102,13 @@ const en = {
     removeTarget: 'Remove',
     template: 'Prompt template',
     templateAuto: 'As the adapter was trained',
+    templateNames: {
+      'human-assistant': 'Human / Assistant',
+      alpaca: 'Alpaca',
+      chatml: 'ChatML',
+      raw: 'Raw completion',
+      custom: 'Custom'
+    },
     startChat: 'Start chat',
     sampling: 'Sampling',
     temperature: 'Temperature (0 = greedy)',

@@ -102,6 +102,13 @@ const zhCN: MessageSchema = {
     removeTarget: '移除',
     template: '提示词模板',
     templateAuto: '与适配器训练时相同',
+    templateNames: {
+      'human-assistant': 'Human / Assistant',
+      alpaca: 'Alpaca',
+      chatml: 'ChatML',
+      raw: '纯续写',
+      custom: '自定义'
+    },
     startChat: '开始对话',
     sampling: '采样设置',
     temperature: '温度（0 = 贪心）',
