@@ -2,11 +2,23 @@
 // exporting a CliVerb and list it here.
 import type { CliVerb } from '../cli-verb'
 import { chatVerb } from './chat-verb'
+import { importVerb } from './import-verb'
 import { infoVerb } from './info-verb'
+import { modelsVerb } from './models-verb'
 import { serveVerb } from './serve-verb'
 import { exportVerb } from './export-verb'
 import { resumeVerb } from './resume-verb'
 import { runsVerb } from './runs-verb'
 import { trainVerb } from './train-verb'
 
-export const verbs: readonly CliVerb[] = [infoVerb, serveVerb, trainVerb, resumeVerb, runsVerb, exportVerb, chatVerb]
+export const verbs: readonly CliVerb[] = [
+  infoVerb,
+  serveVerb,
+  trainVerb,
+  resumeVerb,
+  runsVerb,
+  exportVerb,
+  chatVerb,
+  modelsVerb,
+  importVerb
+]

@@ -1,0 +1,143 @@
+// `lora-studio models [list|create-demo|download|delete]`: the local model registry from the
+// command line, through the same validated API as the app (so bad values name their field).
+import { ApiCallError, ServiceError } from '../../../shared/errors'
+import type { InputOf, MethodName, OutputOf } from '../../../shared/contract'
+import type { DownloadProgressEvent, ModelSummary } from '../../../shared/models'
+import type { AppContext } from '../../app-context'
+import type { CliIo, CliVerb } from '../cli-verb'
+import { formatBytes } from '../human-format'
+
+/** Calls models.<method> through the router (validation, defaults); failures throw with the service's message. */
+export async function callModels<M extends MethodName<'models'>>(
+  context: AppContext,
+  method: M,
+  input: InputOf<'models', M>
+): Promise<OutputOf<'models', M>> {
+  const result = await context.router.call(`models.${method}`, input)
+  if (!result.ok) throw new ApiCallError(result.error)
+  return result.value as OutputOf<'models', M>
+}
+
+function formatCount(n: number | null): string {
+  if (n === null) return '?'
+  if (n >= 1e9) return `${(n / 1e9).toFixed(1)}B`
+  if (n >= 1e6) return `${(n / 1e6).toFixed(1)}M`
+  if (n >= 1e3) return `${(n / 1e3).toFixed(1)}K`
+  return String(n)
+}
+
+/** One line per model: id, name, source, parameters, shape, context, size, tokenizer. */
+export function modelLine(m: ModelSummary): string {
+  const shape = `${m.layers ?? '?'}x${m.width ?? '?'}, ${m.heads ?? '?'} heads`
+  const size = m.sizeBytes === null ? '?' : formatBytes(m.sizeBytes)
+  const tokenizer = m.hasTokenizer ? 'tokenizer' : 'no tokenizer'
+  const problem = m.problem ? `  (${m.problem})` : ''
+  return `${String(m.id).padStart(4)}  ${m.name}  ${m.source}  ${formatCount(m.parameters)} params  ${shape}  ctx ${m.contextLength ?? '?'}  ${size}  ${tokenizer}${problem}`
+}
+
+function printModel(io: CliIo, json: boolean, model: ModelSummary, verb: string): void {
+  if (json) io.out(JSON.stringify(model, null, 2))
+  else io.out(`${verb} ${model.name} at ${model.path}\n${modelLine(model)}`)
+}
+
+/** Progress on stderr: a line when the file or state changes and at each 10 % of a file. */
+function progressPrinter(io: CliIo): (event: DownloadProgressEvent) => void {
+  let lastKey = ''
+  return (event) => {
+    if (event.state !== 'downloading' && event.state !== 'verifying') return
+    const tenth = event.bytesTotal ? Math.floor((event.bytesDone / event.bytesTotal) * 10) : -1
+    const key = `${event.state}|${event.file}|${tenth}`
+    if (key === lastKey) return
+    lastKey = key
+    const of = event.bytesTotal === null ? '' : ` of ${formatBytes(event.bytesTotal)}`
+    io.err(
+      `[${event.fileIndex}/${event.fileCount}] ${event.file} ${event.state} ${formatBytes(event.bytesDone)}${of} at ${formatBytes(event.speedBytesPerSec)}/s`
+    )
+  }
+}
+
+async function resolveModelId(context: AppContext, ref: string | undefined, usage: string): Promise<number> {
+  if (!ref) throw new ServiceError('invalid_input', `give the model's id or name: ${usage}`)
+  if (/^\d+$/.test(ref)) return Number(ref)
+  const found = (await callModels(context, 'list', {})).find((m) => m.name === ref)
+  if (!found) throw new ServiceError('not_found', `no model named "${ref}"; lora-studio models lists them`)
+  return found.id
+}
+
+const usage = [
+  'lora-studio models [list] [--json]',
+  '  lora-studio models create-demo [--size tiny|small-test] [--name NAME] [--json]',
+  '  lora-studio models download REPO_ID [--revision main] [--endpoint URL] [--name NAME] [--json]',
+  '      (endpoint default: HF_ENDPOINT, else https://huggingface.co; HF_TOKEN is sent when set;',
+  '       an interrupted download resumes when run again)',
+  '  lora-studio models delete ID|NAME [--json]'
+].join('\n')
+
+export const modelsVerb: CliVerb = {
+  name: 'models',
+  summary: 'List models, create the offline demo model, download from Hugging Face, delete',
+  usage,
+  options: {
+    size: { type: 'string' },
+    name: { type: 'string' },
+    revision: { type: 'string' },
+    endpoint: { type: 'string' }
+  },
+  positionals: true,
+  async run({ values, positionals, json, io, openContext }) {
+    const [action = 'list', ...rest] = positionals
+    const name = typeof values.name === 'string' ? values.name : undefined
+    if (!['list', 'create-demo', 'download', 'delete'].includes(action)) {
+      throw new ServiceError(
+        'invalid_input',
+        `unknown models action "${action}"; use list, create-demo, download or delete`
+      )
+    }
+    const context = await openContext()
+    if (action === 'list') {
+      const models = await callModels(context, 'list', {})
+      if (json) io.out(JSON.stringify(models, null, 2))
+      else if (models.length === 0)
+        io.out(
+          'no models yet; add one with lora-studio models create-demo, models download gpt2, or import DIR'
+        )
+      else for (const m of models) io.out(modelLine(m))
+      return
+    }
+    if (action === 'create-demo') {
+      // The router checks the value and names the field if it is not tiny or small-test.
+      const size = values.size as InputOf<'models', 'createDemo'>['size']
+      const model = await callModels(context, 'createDemo', { name, size })
+      printModel(io, json, model, 'created')
+      return
+    }
+    if (action === 'delete') {
+      const id = await resolveModelId(context, rest[0], 'lora-studio models delete ID|NAME')
+      const model = await callModels(context, 'get', { id })
+      await callModels(context, 'delete', { id })
+      if (json) io.out(JSON.stringify({ id, name: model.name, deleted: true }))
+      else io.out(`deleted ${model.name} and its folder ${model.path}`)
+      return
+    }
+    const repoId = rest[0]
+    if (!repoId)
+      throw new ServiceError('invalid_input', 'give a repository id: lora-studio models download gpt2')
+    const stop = context.events.on('download.progress', progressPrinter(io))
+    const cancel = (): void => {
+      void callModels(context, 'cancelDownload', { repoId })
+    }
+    process.once('SIGINT', cancel)
+    try {
+      const model = await callModels(context, 'download', {
+        repoId,
+        name,
+        revision: typeof values.revision === 'string' ? values.revision : undefined,
+        endpoint: typeof values.endpoint === 'string' ? values.endpoint : undefined
+      })
+      printModel(io, json, model, 'downloaded')
+    } finally {
+      process.off('SIGINT', cancel)
+      stop()
+    }
+  }
+}
