@@ -1,6 +1,6 @@
 // Imports into a real SQLite file through the datasets service: a folder of mixed files, a broken
-// file that must leave nothing behind, a separate validation file, and a 20 MB JSONL read as a stream
-// (its peak RSS growth is printed; timing is not asserted).
+// file that must leave nothing behind, a separate validation file, and a 4 MB JSONL read as a stream
+// with progress events (its memory is tested in datasets-import-memory.test.ts).
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync, createWriteStream } from 'node:fs'
 import { once } from 'node:events'
 import { tmpdir } from 'node:os'
@@ -120,12 +120,12 @@ describe('dataset import', () => {
     await expect(service.get({ id: d.id })).rejects.toThrow(`Dataset ${d.id} does not exist; it may have been deleted.`)
   })
 
-  it('streams a 20 MB JSONL file without holding it in memory', async () => {
+  it('streams a 4 MB JSONL file with progress events', async () => {
     const path = join(root, 'big.jsonl')
     const out = createWriteStream(path)
     const paragraph = 'Check the length before copying into the stack buffer, and prefer bounded functions. '.repeat(3)
     let bytes = 0
-    for (let i = 0; bytes < 20 * 1024 * 1024; i++) {
+    for (let i = 0; bytes < 4 * 1024 * 1024; i++) {
       const line = JSON.stringify({ instruction: `Review function number ${i}`, input: '', output: `${paragraph}(${i})` }) + '\n'
       bytes += Buffer.byteLength(line)
       if (!out.write(line)) await once(out, 'drain')
@@ -133,21 +133,9 @@ describe('dataset import', () => {
     out.end()
     await once(out, 'close')
 
-    global.gc?.()
-    const baseline = process.memoryUsage().rss
-    let peak = baseline
-    const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20)
-    const started = Date.now()
     const d = await service.import(ImportInput.parse({ name: 'big', paths: [path] }))
-    clearInterval(timer)
-    peak = Math.max(peak, process.memoryUsage().rss)
-    const seconds = (Date.now() - started) / 1000
-    console.log(
-      `20 MB JSONL: ${d.recordCount} records, ${(bytes / 1024 / 1024).toFixed(1)} MB in ${seconds.toFixed(1)} s ` +
-        `(${(bytes / 1024 / 1024 / seconds).toFixed(2)} MB/s), peak RSS growth ${((peak - baseline) / 1024 / 1024).toFixed(1)} MB`
-    )
     expect(d.recordCount).toBe(count(`select count(*) as n from dataset_records where dataset_id = ${d.id}`))
-    expect(d.recordCount).toBeGreaterThan(50_000)
+    expect(d.recordCount).toBeGreaterThan(10_000)
     expect(events.filter((e) => e.name === 'big' && e.phase === 'reading').length).toBeGreaterThan(1)
   })
 })

@@ -14,6 +14,7 @@ import { ServiceError } from '../../shared/errors'
 import { createDatasetsRepository, type NewDatasetRecord } from '../store/datasets-repository'
 import type { SqliteDatabase } from '../store/database'
 import { toDatasetDetail } from './dataset-view'
+import { FingerprintSet } from './fingerprint-set'
 import { FatalSourceError } from './problems'
 import { processRecord, type ProcessedRecord } from './record-processor'
 import { normalizedRecords } from './record-stream'
@@ -93,7 +94,7 @@ export async function importDataset(deps: ImportDeps, request: ImportRequest): P
   }
 
   try {
-    const seen = new Set<string>()
+    const seen = new FingerprintSet()
     let validationRecords = 0
     const read = async (list: SourceFile[], validation: boolean): Promise<void> => {
       for (const file of list) {

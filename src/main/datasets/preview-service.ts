@@ -10,6 +10,7 @@ import type {
   SourceLocation
 } from '../../shared/datasets'
 import { detectFormat, summarizeFields } from './format-detect'
+import { FingerprintSet } from './fingerprint-set'
 import { maskPreview } from './mask-preview'
 import { fitRecord } from './packing'
 import { FatalSourceError, makeProblem } from './problems'
@@ -93,7 +94,7 @@ export async function previewPaths(
       dedupe: input.dedupe,
       limits,
       report,
-      seen: new Set()
+      seen: new FingerprintSet()
     })
     for await (const { record, location } of stream) {
       if (records >= PREVIEW_RECORDS) {

@@ -1,9 +1,9 @@
 // Reads the chosen files in order and yields normalized records: parse problems and invalid records
 // go to the report, duplicates are counted (and dropped when asked). Shared by preview and import so
 // both see exactly the same records.
-import { createHash } from 'node:crypto'
 import type { DatasetFormatName, DatasetProblem, NormalizedRecord, SourceLocation } from '../../shared/datasets'
 import { normalizeRecord, type ResolvedMapping } from './field-mapping'
+import type { FingerprintSet } from './fingerprint-set'
 import { FatalSourceError, makeProblem } from './problems'
 import { readSource } from './sources/read-source'
 import type { SourceFile, SourceLimits } from './sources/source-types'
@@ -15,18 +15,14 @@ export interface StreamOptions {
   dedupe: boolean
   limits: SourceLimits
   report: ReportBuilder
-  /** Hashes of records already seen (shared between the training and validation files). */
-  seen: Set<string>
+  /** Fingerprints of records already seen (shared between the training and validation files). */
+  seen: FingerprintSet
   onProgress?: (file: SourceFile, bytesRead: number) => void
 }
 
 export interface LocatedRecord {
   record: NormalizedRecord
   location: SourceLocation
-}
-
-function recordHash(record: NormalizedRecord): string {
-  return createHash('sha1').update(JSON.stringify(record)).digest('base64').slice(0, 16)
 }
 
 export async function* normalizedRecords(files: SourceFile[], options: StreamOptions): AsyncGenerator<LocatedRecord> {
@@ -50,8 +46,7 @@ export async function* normalizedRecords(files: SourceFile[], options: StreamOpt
         result.problems.forEach((p) => report.add(p))
         continue
       }
-      const hash = recordHash(result.record)
-      if (options.seen.has(hash)) {
+      if (!options.seen.add(JSON.stringify(result.record))) {
         report.report.duplicates++
         const what = options.dedupe ? 'duplicate of an earlier record, removed' : 'duplicate of an earlier record'
         report.add(makeProblem(item.location, 'duplicate', what, { severity: 'warning' }))
@@ -59,8 +54,6 @@ export async function* normalizedRecords(files: SourceFile[], options: StreamOpt
           report.report.duplicatesRemoved++
           continue
         }
-      } else {
-        options.seen.add(hash)
       }
       report.report.recordsValid++
       yield { record: result.record, location: item.location }

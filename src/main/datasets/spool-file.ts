@@ -7,6 +7,9 @@ import { join } from 'node:path'
 import { once } from 'node:events'
 import { StringDecoder } from 'node:string_decoder'
 
+/** Under V8's large-object size, so each chunk's text is young garbage, not old-space garbage. */
+const READ_CHUNK_BYTES = 64 * 1024
+
 export class SpoolFile<T> {
   readonly path: string
   private readonly out
@@ -33,7 +36,7 @@ export class SpoolFile<T> {
   *readSync(): Generator<T> {
     const fd = openSync(this.path, 'r')
     try {
-      const chunk = Buffer.alloc(1 << 20)
+      const chunk = Buffer.alloc(READ_CHUNK_BYTES)
       const decoder = new StringDecoder('utf8')
       let pending = ''
       for (let n = readSync(fd, chunk); n > 0; n = readSync(fd, chunk)) {

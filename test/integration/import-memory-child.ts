@@ -1,0 +1,72 @@
+// Run by datasets-import-memory.test.ts in its own Node process (so no other test's allocations
+// count): writes a JSONL file of the given size, imports it, and prints one JSON line with the peak
+// RSS growth during the import (Linux VmHWM, reset just before it) and SQLite's page cache size.
+import { createWriteStream, readFileSync, writeFileSync } from 'node:fs'
+import { once } from 'node:events'
+import { join } from 'node:path'
+import { createDatasetService } from '../../src/main/datasets/dataset-service'
+import { defaultTokenizer } from '../../src/main/datasets/default-tokenizer'
+import { openStore } from '../../src/main/store/store'
+import { ImportInput } from '../../src/shared/datasets'
+
+export interface ImportMemoryResult {
+  fileBytes: number
+  records: number
+  seconds: number
+  peakGrowthBytes: number
+  pageCacheBytes: number
+}
+
+function residentBytes(field: 'VmRSS' | 'VmHWM'): number {
+  const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync('/proc/self/status', 'utf8'))
+  if (!match) throw new Error(`/proc/self/status has no ${field}`)
+  return Number(match[1]) * 1024
+}
+
+async function writeJsonl(path: string, targetBytes: number): Promise<number> {
+  const out = createWriteStream(path)
+  const advice = 'Check the length before copying into the stack buffer, and prefer bounded functions. '
+  let bytes = 0
+  for (let i = 0; bytes < targetBytes; i++) {
+    const line =
+      JSON.stringify({ instruction: `Review function number ${i}`, input: '', output: `${advice.repeat(8)}(${i})` }) + '\n'
+    bytes += Buffer.byteLength(line)
+    if (!out.write(line)) await once(out, 'drain')
+  }
+  out.end()
+  await once(out, 'close')
+  return bytes
+}
+
+async function main(): Promise<void> {
+  const [dir, megabytes] = process.argv.slice(2)
+  const path = join(dir, 'big.jsonl')
+  const fileBytes = await writeJsonl(path, Number(megabytes) * 1024 * 1024)
+  const store = openStore(join(dir, 'data', 'studio.db'))
+  const service = createDatasetService({
+    db: store.db,
+    dataDir: join(dir, 'data'),
+    tokenizerFor: () => defaultTokenizer(),
+    emit: () => undefined
+  })
+  await defaultTokenizer()
+  const cacheSize = store.db.pragma('cache_size', { simple: true }) as number
+  const pageSize = store.db.pragma('page_size', { simple: true }) as number
+  global.gc?.()
+  const baseline = residentBytes('VmRSS')
+  // Writing 5 resets the peak (VmHWM) to the current RSS.
+  writeFileSync('/proc/self/clear_refs', '5')
+  const started = Date.now()
+  const d = await service.import(ImportInput.parse({ name: 'big', paths: [path] }))
+  const result: ImportMemoryResult = {
+    fileBytes,
+    records: d.recordCount,
+    seconds: (Date.now() - started) / 1000,
+    peakGrowthBytes: residentBytes('VmHWM') - baseline,
+    pageCacheBytes: cacheSize < 0 ? -cacheSize * 1024 : cacheSize * pageSize
+  }
+  store.close()
+  process.stdout.write(JSON.stringify(result) + '\n')
+}
+
+await main()
