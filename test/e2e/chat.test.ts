@@ -1,0 +1,70 @@
+// The Chat page in a real browser: a tiny registered model, a chat that streams its answer and keeps it
+// after a reload, a field error shown where it happens, and two targets answering side by side.
+import { join } from 'node:path'
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createRandomGpt2Folder } from '../../src/engine/model-factory'
+import { openStore } from '../../src/main/store/store'
+import { closeSession, openSession, shot, type Session } from './e2e-harness'
+
+describe('chat in browser mode', () => {
+  let session: Session
+  let page: Page
+
+  beforeAll(async () => {
+    session = await openSession('lora-studio-e2e-chat-')
+    page = session.page
+    const modelDir = join(session.dataDir, 'models', 'tiny-chat')
+    await createRandomGpt2Folder(modelDir, { nLayer: 1, nEmbd: 16, nHead: 2, nPositions: 64, seed: 3 })
+    const store = openStore(join(session.dataDir, 'studio.db'))
+    store.models.create({ name: 'tiny-chat', path: modelDir, source: 'created' })
+    store.close()
+  })
+
+  afterAll(() => closeSession(session))
+
+  it('chats with the base model, streaming the answer, and keeps it after a reload', async () => {
+    await page.goto(`${session.served.url}#/chat`)
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Chat')
+    await page.getByTestId('model-0').selectOption({ label: 'tiny-chat' })
+    await page.getByTestId('create-chat').click()
+    await page.getByTestId('composer').fill('What is a format string bug?')
+    await page.getByTestId('send').click()
+    const answer = page.locator('[data-testid="messages"] li[data-role="assistant"]').first()
+    await answer.waitFor({ timeout: 120_000 })
+    await page.getByTestId('send').waitFor()
+    const text = await answer.locator('.chat-bubble').textContent()
+    expect(await answer.locator('small').textContent()).toMatch(/tokens\/s/)
+    await shot(page, 'chat-01-answer')
+    await page.reload()
+    await page.getByText('What is a format string bug?').first().click()
+    await expect.poll(() => answer.locator('.chat-bubble').textContent()).toBe(text)
+    expect(session.pageErrors).toEqual([])
+  })
+
+  it('shows the field error of a setting out of range', async () => {
+    await page.locator('.chat-sampling summary').click()
+    await page.locator('.chat-sampling input[type="number"]').first().fill('9')
+    await page.getByTestId('composer').fill('again')
+    await page.getByTestId('send').click()
+    await page.getByTestId('chat-error').waitFor()
+    expect(await page.getByTestId('chat-error').textContent()).toMatch(/options\.temperature/)
+    expect(await page.locator('.chat-sampling .field-error').first().textContent()).not.toBe('')
+    await page.locator('.chat-sampling input[type="number"]').first().fill('0')
+  })
+
+  it('answers side by side for two targets', async () => {
+    await page.getByTestId('mode-compare').check({ force: true })
+    await page.getByTestId('model-0').selectOption({ label: 'tiny-chat' })
+    await page.getByTestId('adapter-kind-1').selectOption('none')
+    await page.getByTestId('model-1').selectOption({ label: 'tiny-chat' })
+    await page.getByTestId('compare-prompt').fill('Explain SQL injection.')
+    await page.getByTestId('compare-run').click()
+    await page.getByTestId('compare-run').waitFor({ timeout: 120_000 })
+    const columns = page.locator('[data-testid="compare-columns"] .chat-bubble')
+    expect(await columns.count()).toBe(2)
+    const [a, b] = await columns.allTextContents()
+    expect(a).toBe(b)
+    await shot(page, 'chat-02-compare')
+  })
+})
