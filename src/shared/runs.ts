@@ -262,6 +262,8 @@ export interface RunDetail extends RunSummary {
   peakTfBytes: number | null
   /** Folder of the final PEFT adapter once the run completed. */
   adapterPath: string | null
+  /** The run whose adapter this one continued from, if any. */
+  parentRunId: number | null
 }
 
 export interface RunProgressEvent {
@@ -280,6 +282,8 @@ const RunId = z.number().int().positive()
 export const StartRunInput = z.strictObject({
   name: z.string().trim().min(1).max(200).optional(),
   preset: z.enum(presetNames).optional(),
+  /** Continue training this run's adapter (the user's "next data file"): its base model and LoRA settings. */
+  continueFrom: RunId.optional(),
   config: RunConfigPatch
 })
 export const EstimateRunInput = z.strictObject({

@@ -108,6 +108,31 @@ describe.skipIf(missing)('training runs with a real engine', () => {
     for (const m of metrics) expect(Math.abs(m.trainLoss! - reference.get(m.step)!)).toBeLessThanOrEqual(1e-5)
   })
 
+  it('queues a second run behind the first, and continues a finished run on new data', async () => {
+    const moreData = join(work, 'more.jsonl')
+    const rng = new Rng(4)
+    writeFileSync(
+      moreData,
+      Array.from({ length: 6 }, () =>
+        JSON.stringify({ input_ids: Array.from({ length: 12 }, () => rng.nextInt(999)) })
+      ).join('\n')
+    )
+    const next = await ctx.handlers.runs.start({
+      name: 'next data file',
+      continueFrom: 1,
+      config: { data: { kind: 'file', path: moreData }, maxSteps: 4 }
+    })
+    const queued = await ctx.handlers.runs.start({ name: 'queued', config: config({ maxSteps: 2 }) })
+    expect((await ctx.handlers.runs.get({ id: queued.id })).status).toBe('queued')
+    await ctx.runs.settled(queued.id)
+    const cont = await ctx.handlers.runs.get({ id: next.id })
+    expect(cont.message).toBeNull()
+    expect(cont).toMatchObject({ status: 'completed', parentRunId: 1, step: 4 })
+    expect(cont.config.initAdapter).toBe(join(dataDir, 'runs', '1', 'adapter'))
+    expect(cont.config.lora).toEqual((await ctx.handlers.runs.get({ id: 1 })).config.lora)
+    expect((await ctx.handlers.runs.get({ id: queued.id })).status).toBe('completed')
+  })
+
   it('pauses in place, resumes, and stops with a checkpoint', async () => {
     const run = await ctx.handlers.runs.start({ name: 'paused', config: config({ maxSteps: 40 }) })
     await waitFor((e) => e.runId === run.id && e.metric?.step === 2)

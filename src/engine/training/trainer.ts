@@ -343,14 +343,25 @@ export class Trainer {
       createdAt: new Date().toISOString()
     }
     const adapter = this.adapterContents()
-    const info = await writeCheckpoint(this.s.runDir, {
-      state,
-      lora: adapter.settings,
-      weights: adapter.modules,
-      optimizer: this.adam.exportState(),
-      baseModel: adapter.baseModel,
-      paramNames: this.s.lora.parameterNames()
-    })
+    let info: CheckpointInfo
+    try {
+      info = await writeCheckpoint(this.s.runDir, {
+        state,
+        lora: adapter.settings,
+        weights: adapter.modules,
+        optimizer: this.adam.exportState(),
+        baseModel: adapter.baseModel,
+        paramNames: this.s.lora.parameterNames()
+      })
+    } catch (err) {
+      const kept = this.lastCheckpoint
+        ? `step-${this.lastCheckpoint.step} is intact`
+        : 'there is no earlier checkpoint'
+      throw new Error(
+        `Could not write the checkpoint at step ${this.step} (${(err as Error).message}); ${kept}. ` +
+          'Free disk space (or fix the folder) and resume the run.'
+      )
+    }
     this.lastCheckpoint = info
     const removed = await pruneCheckpoints(this.s.runDir, config.keepLast)
     this.s.onProgress({ kind: 'checkpoint', checkpoint: info, removed })

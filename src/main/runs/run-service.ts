@@ -224,8 +224,24 @@ export function createRunService(deps: RunServiceDeps): RunService {
     for (const c of later) await rm(c.path, { recursive: true, force: true })
   }
 
+  /** A config that starts from run `sourceId`'s adapter with its settings (base model, LoRA, optimizer), new data. */
+  function continuation(sourceId: number, patch: RunConfigPatchValues): RunConfigPatchValues {
+    const source = mustGet(sourceId)
+    const last = repo.checkpoints(sourceId).at(-1)
+    const adapter = source.adapterPath ?? (last ? join(last.path, 'adapter') : null)
+    if (adapter === null || !existsSync(adapter)) {
+      throw new ServiceError(
+        'conflict',
+        `Run ${sourceId} has no adapter or checkpoint yet to continue from; let it train first.`
+      )
+    }
+    const { data: _data, validation: _validation, ...settings } = source.config as RunConfigValues
+    return { ...settings, ...patch, lora: { ...settings.lora, ...patch.lora }, initAdapter: adapter }
+  }
+
   const handlers: ApiHandlers['runs'] = {
-    async start({ name, preset, config: patch }) {
+    async start({ name, preset, continueFrom, config: given }) {
+      const patch = continueFrom === undefined ? given : continuation(continueFrom, given)
       const config = resolveConfig(preset, patch)
       const estimate = await engine
         .call('estimateRun', { baseModel: config.baseModel, config })
@@ -239,6 +255,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
         config,
         baseModel: config.baseModel,
         datasetId: config.data.kind === 'dataset' ? config.data.id : null,
+        parentRunId: continueFrom ?? null,
         estimate
       })
       try {

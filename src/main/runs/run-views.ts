@@ -68,6 +68,7 @@ export function toRunDetail(repo: RunsRepository, run: StoredRun): RunDetail {
     estimate: (run.estimate as RunEstimate | null) ?? null,
     peakRssBytes: run.peakRssBytes,
     peakTfBytes: run.peakTfBytes,
-    adapterPath: run.adapterPath
+    adapterPath: run.adapterPath,
+    parentRunId: run.parentRunId
   }
 }

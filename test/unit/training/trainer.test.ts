@@ -5,7 +5,10 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { loadHfModelFolder } from '../../../src/engine/formats/hf-model-folder'
 import { Rng } from '../../../src/engine/generation/rng'
+import type { LoraWeightArrays } from '../../../src/engine/model/lora'
+import { readPeftAdapter } from '../../../src/engine/training/peft-adapter'
 import { activeTrainer, runTraining } from '../../../src/engine/training/train-run'
 import { resolveRunConfig } from '../../../src/shared/runs'
 import type { RunConfigPatchValues, RunMetric } from '../../../src/shared/runs'
@@ -195,6 +198,26 @@ describe.skipIf(missing)('trainer', () => {
     expect(kept).toEqual([...new Set([`step-${best.step}`, 'step-8'])].sort())
     const started = r.events.find((e) => e.kind === 'started')
     expect(started).toMatchObject({ trainRecords: 9, validationRecords: 3, totalSteps: 8 })
+  })
+
+  it("continues from a finished run's adapter: the LoRA weights start as the adapter holds them", async () => {
+    const adapterDir = reference.out.adapterPath!
+    const saved = await readPeftAdapter(adapterDir, (await loadHfModelFolder(modelDir)).config)
+    let initial: Map<string, LoraWeightArrays> | null = null
+    const r = await train(config({ initAdapter: adapterDir, maxSteps: 2 }), {
+      onEvent: (p, runId) => {
+        if (p.kind === 'started') initial = activeTrainerLora(runId).getWeights()
+      }
+    })
+    expect(r.out.status).toBe('completed')
+    expect(initial).not.toBeNull()
+    for (const [name, pair] of saved.modules) {
+      expect(initial!.get(name)?.a).toEqual(pair.a)
+      expect(initial!.get(name)?.b).toEqual(pair.b)
+    }
+    await expect(train(config({ initAdapter: adapterDir, lora: { r: 8 } }))).rejects.toThrow(
+      /has LoRA r 4, alpha 8 on attn.c_attn, attn.c_proj, but this run asks r 8/
+    )
   })
 
   it('measured tensor memory is within an order of magnitude of the estimate', () => {

@@ -39,7 +39,8 @@ export const trainOptions = {
   'eval-every': { type: 'string' },
   'keep-last': { type: 'string' },
   seed: { type: 'string' },
-  'init-adapter': { type: 'string' }
+  'init-adapter': { type: 'string' },
+  'continue-from': { type: 'string' }
 } satisfies VerbOptions
 
 export const trainUsage = [
@@ -49,7 +50,7 @@ export const trainUsage = [
   '    [--max-grad-norm X] [--adam-beta1 X] [--adam-beta2 X] [--adam-epsilon X]',
   '    [--r N] [--alpha N] [--dropout X] [--targets a,b] [--rslora] [--max-length N] [--packing|--no-packing]',
   '    [--template NAME] [--validation FILE|DATASET_ID | --validation-split X]',
-  '    [--save-every N] [--eval-every N] [--keep-last N] [--seed N] [--init-adapter DIR]',
+  '    [--save-every N] [--eval-every N] [--keep-last N] [--seed N] [--init-adapter DIR | --continue-from RUN_ID]',
   `  presets: ${presetNames.join(', ')}. --data FILE is tokenized JSONL: {"input_ids": [...], "labels": [...]} a line.`
 ].join('\n')
 
@@ -83,6 +84,7 @@ function drop<T extends object>(obj: T): Partial<T> {
 export function trainPatch(values: Values): {
   preset: PresetName | undefined
   name: string | undefined
+  continueFrom: number | undefined
   patch: RunConfigPatchValues
 } {
   const presetFlag = str(values, 'preset')
@@ -153,8 +155,19 @@ export function trainPatch(values: Values): {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)
     throw new ServiceError('invalid_input', `invalid training settings: ${issues.join('; ')}`)
   }
-  if (parsed.data.baseModel === undefined) throw new ServiceError('invalid_input', '--model DIR is required')
+  const continueFrom = num(values, 'continue-from')
+  if (continueFrom !== undefined && !(Number.isInteger(continueFrom) && continueFrom > 0)) {
+    throw new ServiceError('invalid_input', '--continue-from must be a run id')
+  }
+  if (parsed.data.baseModel === undefined && continueFrom === undefined) {
+    throw new ServiceError('invalid_input', '--model DIR is required (or --continue-from RUN_ID)')
+  }
   if (parsed.data.data === undefined)
     throw new ServiceError('invalid_input', '--data FILE|DATASET_ID is required')
-  return { preset: presetFlag as PresetName | undefined, name: str(values, 'name'), patch: parsed.data }
+  return {
+    preset: presetFlag as PresetName | undefined,
+    name: str(values, 'name'),
+    continueFrom,
+    patch: parsed.data
+  }
 }

@@ -12,9 +12,9 @@ export const trainVerb: CliVerb = {
   usage: trainUsage,
   options: trainOptions,
   async run({ values, json, io, openContext }) {
-    const { preset, name, patch } = trainPatch(values)
+    const { preset, name, continueFrom, patch } = trainPatch(values)
     const context = await openContext()
-    const run = await context.handlers.runs.start({ name, preset, config: patch })
+    const run = await context.handlers.runs.start({ name, preset, continueFrom, config: patch })
     if (!json) {
       io.err(`run ${run.id} "${run.name}" (${run.config.baseModel})`)
       if (run.estimate) {
