@@ -54,18 +54,265 @@ const en = {
     emptyTitle: 'Nothing to train yet',
     emptyBody:
       'A training run needs a base model and a dataset. Here you will choose them, set the LoRA rank, alpha, dropout and target modules (for example attn.c_attn and attn.c_proj), see how many parameters are trained and how much memory it takes, and start the run.',
-    firstStep: 'Add a base model under Models and import a dataset under Datasets.',
+    firstStep:
+      'Create the tiny demo model under Models and add the sample dataset under Datasets first; then come back here.',
     actionModels: 'Go to Models',
-    actionDatasets: 'Go to Datasets'
+    actionDatasets: 'Go to Datasets',
+    presetsTitle: 'Start from',
+    presetsHelp: 'A preset fills every setting below; change any of them afterwards.',
+    presets: {
+      'gpt2-blog-recipe': {
+        label: 'GPT-2 blog recipe',
+        description:
+          'LoRA r 16, alpha 32, dropout 0.1 on attn.c_attn + attn.c_proj; 1024-token packed blocks, 1 epoch, lr 5e-5 linear.'
+      },
+      'quick-test': {
+        label: 'Quick test',
+        description: '20 steps on short sequences to check that data, model and settings work together.'
+      },
+      'instruction-tuning': {
+        label: 'Instruction tuning',
+        description:
+          'Human/Assistant template, prompt masked; LoRA r 16 on attn.c_attn + attn.c_proj, 3 epochs, lr 2e-4 cosine, 3% warmup.'
+      }
+    },
+    clonedFrom: 'Settings cloned from run',
+    cloneName: '{name} (copy)',
+    cloneFailed: 'Could not load the run to clone: {message}',
+    groups: {
+      basics: 'Model and data',
+      lora: 'LoRA',
+      data: 'Sequences',
+      duration: 'Duration and batch',
+      optimizer: 'Optimizer and schedule',
+      checkpoints: 'Evaluation and checkpoints'
+    },
+    validation: {
+      'dataset-split': "The dataset's own validation split",
+      'hold-out': 'Hold out a share of the training records',
+      'other-dataset': 'Another dataset'
+    },
+    schedules: {
+      constant: 'Constant',
+      linear: 'Linear decay',
+      cosine: 'Cosine decay'
+    },
+    fields: {
+      name: {
+        label: 'Run name',
+        help: 'Optional; by default the model, r and learning rate.',
+        placeholder: 'e.g. blog posts r16'
+      },
+      baseModel: { label: 'Base model', help: 'The GPT-2 family model the adapter is trained for.' },
+      dataset: { label: 'Dataset', help: 'Training records, formatted with the template chosen at import.' },
+      validation: {
+        label: 'Evaluation data',
+        help: 'Records the eval loss is measured on; this dataset has {n} in its validation split.'
+      },
+      holdOutRatio: { label: 'Held-out share', help: 'Share of training records kept for evaluation (0–1).' },
+      validationDataset: { label: 'Evaluation dataset', help: 'Its training records are used for evaluation.' },
+      template: { label: 'Prompt template', help: 'Remembered with the adapter so chat formats prompts the same way.' },
+      initAdapter: {
+        label: 'Continue from',
+        help: 'Start from a finished run’s adapter instead of a fresh LoRA (the next data file).',
+        fresh: 'A fresh adapter'
+      },
+      r: { label: 'Rank r', help: 'Size of the low-rank update; more rank, more trainable parameters.' },
+      alpha: { label: 'Alpha', help: 'Scales the update by alpha / r (alpha / √r with rsLoRA).' },
+      dropout: { label: 'LoRA dropout', help: 'Dropout on the LoRA input during training (0 to below 1).' },
+      targetModules: {
+        label: 'Target modules',
+        help: 'Layers that get an adapter; attention (attn.*) is the usual choice, MLP layers add more parameters.'
+      },
+      rsLora: { label: 'rsLoRA scaling', help: 'Scale by alpha / √r, steadier at high ranks.' },
+      maxLength: { label: 'Max length (tokens)', help: 'Longer records are cut; the model’s context is the upper bound.' },
+      packing: { label: 'Pack records', help: 'Join records into full-length blocks instead of padding each.' },
+      epochs: { label: 'Epochs', help: 'Passes over the training records (fractions allowed).' },
+      maxSteps: {
+        label: 'Max steps',
+        help: 'When set, training stops after this many optimizer steps, whatever the epochs.',
+        empty: 'Not set (use epochs)'
+      },
+      batchSize: { label: 'Batch size', help: 'Records per forward pass; memory grows with it.' },
+      gradientAccumulation: {
+        label: 'Gradient accumulation',
+        help: 'Micro-batches per optimizer step; the effective batch is batch × this.'
+      },
+      learningRate: { label: 'Learning rate', help: 'Peak step size of AdamW, e.g. 5e-5 or 2e-4.' },
+      schedule: { label: 'Schedule', help: 'How the learning rate changes after warmup.' },
+      warmupSteps: { label: 'Warmup steps', help: 'Steps of linear warmup from 0; wins over the ratio when above 0.' },
+      warmupRatio: { label: 'Warmup ratio', help: 'Share of all steps spent warming up (used when warmup steps is 0).' },
+      weightDecay: { label: 'Weight decay', help: 'AdamW’s decoupled decay on the LoRA weights.' },
+      maxGradNorm: { label: 'Max grad norm', help: 'Gradients are clipped to this global norm; 0 turns clipping off.' },
+      adamBeta1: { label: 'Adam β1', help: 'Decay of the first moment (0 to below 1).' },
+      adamBeta2: { label: 'Adam β2', help: 'Decay of the second moment (0 to below 1).' },
+      adamEpsilon: { label: 'Adam ε', help: 'Added to the denominator for stability.' },
+      evalEvery: {
+        label: 'Evaluate every',
+        help: 'Steps between eval-loss measurements; empty evaluates at the end only.',
+        empty: 'At the end only'
+      },
+      saveEvery: { label: 'Checkpoint every', help: 'Steps between checkpoints you can resume or export from.' },
+      keepLast: {
+        label: 'Keep last checkpoints',
+        help: 'Older step checkpoints are deleted (the best by eval loss is kept); empty keeps all.',
+        empty: 'Keep all'
+      },
+      seed: { label: 'Seed', help: 'Same seed, same data and settings: the same run, step for step.' }
+    },
+    errors: {
+      number: 'Enter a number.',
+      integer: 'Enter a whole number.',
+      atLeast: 'Must be at least {min}.',
+      above: 'Must be above {min}.',
+      atMost: 'Must be at most {max}.',
+      below: 'Must be below {max}.',
+      required: 'This is required.',
+      pickOne: 'Pick at least one.',
+      chooseModel: 'Choose a base model.',
+      chooseDataset: 'Choose a dataset.'
+    },
+    estimate: {
+      title: 'Before you start',
+      memory: 'Estimated memory:',
+      components: 'Memory by component',
+      note: 'Measured peak memory is shown beside this estimate on the run’s page.',
+      computing: 'Computing the estimate…',
+      updating: 'updating…',
+      needChoices: 'Choose a model and a dataset to see the trainable parameters and the memory estimate.',
+      fixErrors: 'Fix the marked fields to see the estimate.'
+    },
+    paramsCount: '{n} parameters',
+    recordsCount: '{n} records',
+    fixFields: 'Some settings need fixing; they are marked in the form.',
+    start: 'Start training',
+    starting: 'Starting…',
+    reset: 'Reset the form'
   },
   runs: {
     title: 'Runs',
     subtitle: 'Every training run with its settings, loss curves and checkpoints.',
     emptyTitle: 'No runs yet',
     emptyBody:
-      'Each run is kept here with its full configuration, every logged loss, its checkpoints and the backend it ran on — so you can resume a stopped run, export an adapter, or lay the curves of r = 8 and r = 16 over each other.',
-    firstStep: 'Start your first run from Train.',
-    action: 'Go to Train'
+      'Each run is kept here with its full configuration, every logged loss and its checkpoints — so you can resume a stopped run, export an adapter, or lay the curves of r = 8 and r = 16 over each other.',
+    firstStep: 'Start your first run from Train (with no model or dataset yet, create the demo model and add the sample dataset first).',
+    action: 'Go to Train',
+    newRun: 'New run',
+    search: 'Search',
+    searchPlaceholder: 'Name, model or dataset',
+    filterStatus: 'Status',
+    allStatuses: 'All statuses',
+    selectedCount: '{n} selected',
+    compareSelected: 'Compare selected',
+    selectRun: 'Select {name} to compare',
+    tableCaption: 'Training runs',
+    noMatch: 'No run matches the search and filter.',
+    detailsFailed: 'Some run details could not be loaded: {message}',
+    datasetGone: 'dataset {id} (deleted)',
+    yes: 'Yes',
+    no: 'No',
+    cancel: 'Cancel',
+    columns: {
+      select: 'Select',
+      id: 'ID',
+      name: 'Name',
+      status: 'Status',
+      model: 'Model',
+      dataset: 'Dataset',
+      rAlpha: 'r / alpha',
+      bestEval: 'Best eval loss',
+      finalLoss: 'Final loss',
+      duration: 'Duration'
+    },
+    status: {
+      queued: 'Queued',
+      running: 'Running',
+      paused: 'Paused',
+      completed: 'Completed',
+      failed: 'Failed',
+      stopped: 'Stopped',
+      interrupted: 'Interrupted'
+    },
+    checkpointReason: {
+      periodic: 'Periodic',
+      best: 'Best eval loss',
+      pause: 'On pause',
+      stop: 'On stop',
+      final: 'Final'
+    },
+    charts: {
+      step: 'Step',
+      trainLoss: 'Train loss',
+      evalLoss: 'Eval loss',
+      learningRate: 'Learning rate',
+      gradNorm: 'Gradient norm',
+      exportPng: 'Save PNG',
+      noPoints: 'Waiting for the first step…',
+      noEval: 'No evaluation yet: it runs every N steps as set, or at the end.'
+    },
+    detail: {
+      subtitle: 'Run #{id} · {model} · created {created}',
+      backToRuns: 'All runs',
+      badId: '“{id}” is not a run id.',
+      rename: 'Rename',
+      newName: 'New name',
+      save: 'Save',
+      clone: 'Clone settings',
+      delete: 'Delete',
+      deleteTitle: 'Delete “{name}”?',
+      deleteBody:
+        'This removes the run, its logged metrics, its checkpoints and its adapter from the disk. It cannot be undone.',
+      deleteConfirm: 'Delete run and files',
+      progress: 'Progress',
+      stepOf: 'Step {step} of {total}',
+      pause: 'Pause',
+      resume: 'Resume',
+      stop: 'Stop',
+      eta: 'Time left',
+      tokensPerS: 'Tokens/s',
+      elapsed: 'Training time',
+      epoch: 'Epoch',
+      lastLoss: 'Train loss',
+      lastEvalLoss: 'Eval loss',
+      charts: 'Charts',
+      checkpoints: 'Checkpoints',
+      noCheckpoints: 'No checkpoint yet; one is written every {every} steps, on pause, on stop and at the end.',
+      ckStep: 'Step',
+      ckReason: 'Why',
+      ckTrainLoss: 'Train loss',
+      ckEvalLoss: 'Eval loss',
+      ckCreated: 'Written',
+      ckFolder: 'Folder',
+      ckActions: 'Actions',
+      resumeFrom: 'Resume from here',
+      resumeFromDisabled: 'Pause or stop the run first.',
+      adapter: 'Final adapter (PEFT format):',
+      memory: 'Memory',
+      memoryEstimate: 'Estimated before the run',
+      peakRss: 'Measured peak (process)',
+      peakTf: 'Measured peak (tensors)',
+      notMeasured: 'Not measured yet',
+      notes: 'Notes',
+      notesPlaceholder: 'What you tried, what you saw…',
+      saveNotes: 'Save notes',
+      notesState: {
+        saved: 'Saved',
+        dirty: 'Not saved yet',
+        saving: 'Saving…'
+      },
+      config: 'Configuration'
+    },
+    compare: {
+      title: 'Compare runs',
+      subtitle: '{n} runs: curves laid over each other and settings side by side.',
+      needTwo: 'Pick at least two runs in the history to compare them.',
+      curves: 'Curves',
+      settings: 'Settings',
+      setting: 'Setting',
+      differencesOnly: 'Show differences only',
+      differs: 'differs',
+      noDifferences: 'These runs have the same settings.'
+    }
   },
   chat: {
     title: 'Chat',

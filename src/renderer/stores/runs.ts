@@ -1,0 +1,140 @@
+// Training runs as the renderer knows them: the history list, each opened run's detail, metrics
+// and checkpoints, kept current by run.progress events (one subscription for the whole app).
+import { defineStore } from 'pinia'
+import { ref } from 'vue'
+import type { CheckpointInfo, RunDetail, RunMetric, RunProgressEvent, RunSummary } from '../../shared/runs'
+import { api } from '../api'
+import { addMetric } from '../views/runs/metric-log'
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err)
+}
+
+export const useRunsStore = defineStore('runs', () => {
+  const list = ref<RunSummary[]>([])
+  const listLoaded = ref(false)
+  const listLoading = ref(false)
+  const listError = ref<string | null>(null)
+  const details = ref<Record<number, RunDetail>>({})
+  const metrics = ref<Record<number, RunMetric[]>>({})
+  const checkpoints = ref<Record<number, CheckpointInfo[]>>({})
+  /** The newest message of each run's events ("resuming from step 10", a failure's reason). */
+  const lastMessage = ref<Record<number, string>>({})
+  /** Metrics that arrived while a run's log was being loaded; applied after it. */
+  const arrivedDuringLoad = new Map<number, RunMetric[]>()
+  let unsubscribe: (() => void) | null = null
+
+  async function loadList(): Promise<void> {
+    listLoading.value = true
+    try {
+      list.value = await api.runs.list({})
+      listLoaded.value = true
+      listError.value = null
+    } catch (err) {
+      listError.value = messageOf(err)
+    } finally {
+      listLoading.value = false
+    }
+  }
+
+  async function loadDetail(id: number): Promise<RunDetail> {
+    const detail = await api.runs.get({ id })
+    details.value[id] = detail
+    const at = list.value.findIndex((r) => r.id === id)
+    if (at >= 0) list.value[at] = { ...list.value[at], ...detail }
+    return detail
+  }
+
+  async function loadMetrics(id: number): Promise<RunMetric[]> {
+    arrivedDuringLoad.set(id, [])
+    try {
+      let rows = await api.runs.metrics({ id, afterStep: -1 })
+      const lastStep = rows.at(-1)?.step ?? -1
+      for (const m of arrivedDuringLoad.get(id) ?? []) if (m.step >= lastStep) rows = addMetric(rows, m)
+      metrics.value[id] = rows
+      return rows
+    } finally {
+      arrivedDuringLoad.delete(id)
+    }
+  }
+
+  async function loadCheckpoints(id: number): Promise<CheckpointInfo[]> {
+    const rows = await api.runs.checkpoints({ id })
+    checkpoints.value[id] = rows
+    return rows
+  }
+
+  /** Replaces a run's summary fields everywhere it is kept (after pause, rename, ...). */
+  function putSummary(summary: RunSummary): void {
+    const at = list.value.findIndex((r) => r.id === summary.id)
+    if (at >= 0) list.value[at] = summary
+    else list.value.unshift(summary)
+    const detail = details.value[summary.id]
+    if (detail) details.value[summary.id] = { ...detail, ...summary }
+  }
+
+  function forget(id: number): void {
+    list.value = list.value.filter((r) => r.id !== id)
+    delete details.value[id]
+    delete metrics.value[id]
+    delete checkpoints.value[id]
+    delete lastMessage.value[id]
+  }
+
+  function apply(event: RunProgressEvent): void {
+    const { runId, status } = event
+    const summary = list.value.find((r) => r.id === runId)
+    if (summary) summary.status = status
+    else if (listLoaded.value) void loadList()
+    const detail = details.value[runId]
+    if (detail) detail.status = status
+    if (event.message) lastMessage.value[runId] = event.message
+    if (event.metric) {
+      const log = metrics.value[runId]
+      if (log) metrics.value[runId] = addMetric(log, event.metric)
+      arrivedDuringLoad.get(runId)?.push(event.metric)
+      if (event.metric.trainLoss !== null) {
+        for (const run of [summary, detail]) {
+          if (!run) continue
+          run.step = event.metric.step
+          run.lastLoss = event.metric.trainLoss
+        }
+      }
+      if (event.metric.evalLoss !== null) {
+        for (const run of [summary, detail]) if (run) run.lastEvalLoss = event.metric.evalLoss
+      }
+    }
+    if (event.checkpoint && checkpoints.value[runId]) void loadCheckpoints(runId)
+    // A status change ends or starts a phase whose totals (steps, times, adapter) only the service knows.
+    if (!event.metric && !event.checkpoint && detail) void loadDetail(runId).catch(() => undefined)
+  }
+
+  /** Subscribes to run.progress once for the whole app; views call it when they open. */
+  function listen(): void {
+    unsubscribe ??= api.on('run.progress', apply)
+  }
+
+  function stopListening(): void {
+    unsubscribe?.()
+    unsubscribe = null
+  }
+
+  return {
+    list,
+    listLoaded,
+    listLoading,
+    listError,
+    details,
+    metrics,
+    checkpoints,
+    lastMessage,
+    loadList,
+    loadDetail,
+    loadMetrics,
+    loadCheckpoints,
+    putSummary,
+    forget,
+    listen,
+    stopListening
+  }
+})

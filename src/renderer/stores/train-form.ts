@@ -1,0 +1,109 @@
+// The Train form's state: what the person has chosen so far (kept when they leave the page and come
+// back), filled from a preset or from an earlier run's configuration, and turned into a run config.
+import { defineStore } from 'pinia'
+import { ref } from 'vue'
+import {
+  presets,
+  runDefaults,
+  type PresetName,
+  type RunConfigValues,
+  type ValidationSourceSpec
+} from '../../shared/runs'
+
+/** Every setting of a run except where the model and the data come from. */
+export type TrainSettings = Omit<RunConfigValues, 'baseModel' | 'data' | 'validation'>
+
+/** How evaluation data is chosen: the dataset's own split, a held-out share, or another dataset. */
+export type ValidationChoice = 'dataset-split' | 'hold-out' | 'other-dataset'
+
+export interface TrainDraft {
+  name: string
+  preset: PresetName | null
+  baseModel: string
+  datasetId: number | null
+  validation: ValidationChoice
+  holdOutRatio: number
+  validationDatasetId: number | null
+  settings: TrainSettings
+}
+
+function settingsFrom(config: TrainSettings & Partial<RunConfigValues>): TrainSettings {
+  const { baseModel: _model, data: _data, validation: _validation, ...rest } = config
+  return { ...rest, lora: { ...rest.lora, targetModules: [...rest.lora.targetModules] } }
+}
+
+function presetSettings(name: PresetName | null): TrainSettings {
+  const fields = name ? presets[name].fields : {}
+  return settingsFrom({ ...runDefaults, ...fields, lora: { ...runDefaults.lora, ...fields.lora } })
+}
+
+function emptyDraft(): TrainDraft {
+  return {
+    name: '',
+    preset: 'quick-test',
+    baseModel: '',
+    datasetId: null,
+    validation: 'dataset-split',
+    holdOutRatio: 0.05,
+    validationDatasetId: null,
+    settings: presetSettings('quick-test')
+  }
+}
+
+export function validationSpec(draft: TrainDraft): ValidationSourceSpec {
+  switch (draft.validation) {
+    case 'hold-out':
+      return { kind: 'split', ratio: draft.holdOutRatio }
+    case 'other-dataset':
+      return { kind: 'dataset', id: draft.validationDatasetId ?? 0 }
+    default:
+      return { kind: 'none' }
+  }
+}
+
+/** The draft as the run configuration the service receives (not yet validated). */
+export function draftConfig(draft: TrainDraft): RunConfigValues {
+  return {
+    ...draft.settings,
+    baseModel: draft.baseModel,
+    data: { kind: 'dataset', id: draft.datasetId ?? 0 },
+    validation: validationSpec(draft)
+  }
+}
+
+export const useTrainFormStore = defineStore('trainForm', () => {
+  const draft = ref<TrainDraft>(emptyDraft())
+  /** The run whose settings were cloned, while the form still shows them. */
+  const clonedFrom = ref<{ id: number; name: string } | null>(null)
+
+  function applyPreset(name: PresetName | null): void {
+    draft.value.preset = name
+    draft.value.settings = presetSettings(name)
+    clonedFrom.value = null
+  }
+
+  /** Fills the form with an earlier run's configuration (its data sources included, where they are datasets). */
+  function cloneRun(run: { id: number; name: string; config: RunConfigValues }, copyName: string): void {
+    const { config } = run
+    const validation = config.validation
+    draft.value = {
+      name: copyName,
+      preset: null,
+      baseModel: config.baseModel,
+      datasetId: config.data.kind === 'dataset' ? config.data.id : null,
+      validation:
+        validation.kind === 'split' ? 'hold-out' : validation.kind === 'dataset' ? 'other-dataset' : 'dataset-split',
+      holdOutRatio: validation.kind === 'split' ? validation.ratio : 0.05,
+      validationDatasetId: validation.kind === 'dataset' ? validation.id : null,
+      settings: settingsFrom(config)
+    }
+    clonedFrom.value = { id: run.id, name: run.name }
+  }
+
+  function reset(): void {
+    draft.value = emptyDraft()
+    clonedFrom.value = null
+  }
+
+  return { draft, clonedFrom, applyPreset, cloneRun, reset }
+})

@@ -1,0 +1,52 @@
+// Field errors in the person's language: zod issues from checking the form here, and the service's
+// own field issues (shown as the service wrote them), both keyed by the dotted path `config.lora.r`.
+import type { z } from 'zod'
+import type { FieldIssue } from '../../../shared/errors'
+
+type Translate = (key: string, values?: Record<string, unknown>) => string
+
+function describe(issue: z.core.$ZodIssue, t: Translate): string {
+  const [first, second] = issue.path
+  if (first === 'baseModel') return t('train.errors.chooseModel')
+  if (first === 'data' || (first === 'validation' && second === 'id')) return t('train.errors.chooseDataset')
+  switch (issue.code) {
+    case 'invalid_type':
+      return issue.expected === 'int' ? t('train.errors.integer') : t('train.errors.number')
+    case 'too_small':
+      if (issue.origin === 'array') return t('train.errors.pickOne')
+      if (issue.origin === 'string') return t('train.errors.required')
+      return issue.inclusive
+        ? t('train.errors.atLeast', { min: Number(issue.minimum) })
+        : t('train.errors.above', { min: Number(issue.minimum) })
+    case 'too_big':
+      return issue.inclusive
+        ? t('train.errors.atMost', { max: Number(issue.maximum) })
+        : t('train.errors.below', { max: Number(issue.maximum) })
+    default:
+      return issue.message
+  }
+}
+
+/** Issues of the form's own check, by `config.<path>`; the first issue of a field wins. */
+export function localIssues(error: z.ZodError, t: Translate): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const issue of error.issues) {
+    const path = ['config', ...issue.path.map(String)].join('.')
+    out[path] ??= describe(issue, t)
+  }
+  return out
+}
+
+/** The service's field issues by path (its paths already start with `config.` or name the field). */
+export function serviceIssues(issues: readonly FieldIssue[]): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const issue of issues) out[issue.path] ??= issue.message
+  return out
+}
+
+/** The error for a field: its own path or anything below it (`config.data` also shows `config.data.id`). */
+export function errorFor(errors: Record<string, string>, path: string): string | null {
+  if (errors[path]) return errors[path]
+  const below = Object.keys(errors).find((key) => key.startsWith(`${path}.`))
+  return below ? errors[below] : null
+}
