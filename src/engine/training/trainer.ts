@@ -14,7 +14,7 @@ import { AdamW } from '../optim/adamw'
 import { clipGradNorm } from '../optim/clip-grad-norm'
 import { learningRateAt } from '../optim/lr-schedule'
 import type { LrSchedule } from '../optim/lr-schedule'
-import { pruneCheckpoints, writeCheckpoint } from './checkpoint-files'
+import { checkpointDir, pruneCheckpoints, writeCheckpoint } from './checkpoint-files'
 import type { CheckpointContents, TrainerState } from './checkpoint-files'
 import { fromLoraConfig } from './lora-settings'
 import { collate, epochOrder, stepData, targetTokenCount } from './training-data'
@@ -82,6 +82,16 @@ export class Trainer {
       }
       this.adam.importState(r.optimizer)
       setup.rng.setState(r.state.rng)
+    }
+    if (r) {
+      this.lastCheckpoint = {
+        step: r.state.step,
+        path: checkpointDir(setup.runDir, r.state.step),
+        reason: r.state.reason,
+        evalLoss: r.state.evalLoss,
+        trainLoss: r.state.trainLoss,
+        createdAt: r.state.createdAt
+      }
     }
     this.step = r?.state.step ?? 0
     this.elapsedBefore = r?.state.elapsedS ?? 0

@@ -129,6 +129,7 @@ describe.skipIf(missing)('trainer', () => {
     expect(first.out.lastCheckpoint?.reason).toBe('stop')
     const second = await train(config(), { runDir, resumeFrom: first.out.lastCheckpoint!.path })
     expect(second.out.status).toBe('completed')
+    expect(second.events.find((e) => e.kind === 'started')).toMatchObject({ resumedFromStep: 3 })
     expect([...second.losses.keys()]).toEqual([4, 5, 6, 7, 8])
     let maxDelta = 0
     for (const [step, loss] of second.losses)
