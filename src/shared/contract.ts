@@ -38,7 +38,8 @@ export const contract = {
     rename: method<runs.RunSummary>()(runs.RenameRunInput),
     notes: method<runs.RunDetail>()(runs.RunNotesInput),
     checkpoints: method<runs.CheckpointInfo[]>()(runs.RunIdInput),
-    estimate: method<runs.RunEstimate>()(runs.EstimateRunInput)
+    estimate: method<runs.RunEstimate>()(runs.EstimateRunInput),
+    export: method<{ outDir: string }>()(runs.ExportRunInput)
   },
   models: {
     list: method<models.ModelSummary[]>()(sys.EmptyInput),

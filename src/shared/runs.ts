@@ -202,12 +202,23 @@ export interface MemoryEstimate {
   components: MemoryComponent[]
 }
 
+/** Two real optimizer steps on the run's data before it starts (the second timed). */
+export interface DryRunMeasure {
+  stepS: number
+  tokensPerS: number
+  totalSteps: number
+  etaS: number
+  peakRssBytes: number
+}
+
 export interface RunEstimate {
   /** PEFT's `print_trainable_parameters()` line. */
   trainableLine: string
   trainableParams: number
   allParams: number
   memory: MemoryEstimate
+  /** Present when the estimate was asked to measure (`measure: true`). */
+  dryRun?: DryRunMeasure
 }
 
 /** One logged optimizer step (train fields) or evaluation (eval fields); null where not measured. */
@@ -252,6 +263,8 @@ export interface RunSummary {
   /** Why the run failed or stopped, in words the user can act on. */
   message: string | null
   checkpoints: number
+  /** The TensorFlow.js backend it last trained on (`wasm`, `tensorflow-gpu`, ...); null before it started. */
+  backend: string | null
 }
 
 export interface RunDetail extends RunSummary {
@@ -288,7 +301,9 @@ export const StartRunInput = z.strictObject({
 })
 export const EstimateRunInput = z.strictObject({
   preset: z.enum(presetNames).optional(),
-  config: RunConfigPatch
+  config: RunConfigPatch,
+  /** Also run two real steps on the data (a dry run) for the step time and the ETA. */
+  measure: z.boolean().default(false)
 })
 export const RunIdInput = z.strictObject({ id: RunId })
 export const RunMetricsInput = z.strictObject({ id: RunId, afterStep: z.number().int().min(-1).default(-1) })
@@ -298,3 +313,10 @@ export const ResumeRunInput = z.strictObject({
 })
 export const RenameRunInput = z.strictObject({ id: RunId, name: z.string().trim().min(1).max(200) })
 export const RunNotesInput = z.strictObject({ id: RunId, notes: z.string().max(100_000) })
+/** Writes a run's adapter (its final one, or a checkpoint's) as a PEFT folder or merged into the base model. */
+export const ExportRunInput = z.strictObject({
+  id: RunId,
+  checkpointStep: z.number().int().min(0).optional(),
+  format: z.enum(['peft', 'merged']),
+  outDir: z.string().trim().min(1, 'give the folder to write the export to')
+})

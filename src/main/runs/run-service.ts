@@ -4,7 +4,7 @@
 // that says what happened and resumes from its last checkpoint.
 import { existsSync } from 'node:fs'
 import { rm } from 'node:fs/promises'
-import { join } from 'node:path'
+import { isAbsolute, join } from 'node:path'
 import { z } from 'zod'
 import type { ApiHandlers } from '../../shared/contract'
 import type { EngineCallOptions } from '../engine-host/engine-host'
@@ -179,6 +179,11 @@ export function createRunService(deps: RunServiceDeps): RunService {
     })
     try {
       const files = existingRunData(runDir(runId))
+      const backend = await engine
+        .call('systemInfo', {})
+        .then((info) => info?.backend?.name ?? null)
+        .catch(() => null)
+      if (backend) repo.update(runId, { backend })
       const out = await engine.call(
         'train',
         { runId, runDir: runDir(runId), config, ...files, resumeFrom: checkpoint?.path ?? null },
@@ -358,9 +363,19 @@ export function createRunService(deps: RunServiceDeps): RunService {
       mustGet(id)
       return repo.checkpoints(id).map(toCheckpointInfo)
     },
-    async estimate({ preset, config: patch }) {
+    async estimate({ preset, config: patch, measure }) {
       const config = resolveConfig(preset, patch)
-      return engine.call('estimateRun', { baseModel: config.baseModel, config })
+      const estimate = await engine.call('estimateRun', { baseModel: config.baseModel, config })
+      if (!measure) return estimate
+      const scratch = join(deps.runsDir, `.dry-run-${process.pid}-${Date.now()}`)
+      try {
+        const files = await materializeRunData(scratch, config, deps.datasetSamples)
+        const measured = await engine.call('dryRun', { config, ...files })
+        const { stepS, tokensPerS, totalSteps, etaS, peakRssBytes } = measured
+        return { ...estimate, dryRun: { stepS, tokensPerS, totalSteps, etaS, peakRssBytes } }
+      } finally {
+        await rm(scratch, { recursive: true, force: true })
+      }
     }
   }
 

@@ -56,7 +56,8 @@ export function toRunSummary(repo: RunsRepository, run: StoredRun): RunSummary {
     startedAt: run.startedAt,
     finishedAt: run.finishedAt,
     message: run.error,
-    checkpoints: repo.checkpoints(run.id).length
+    checkpoints: repo.checkpoints(run.id).length,
+    backend: run.backend
   }
 }
 
