@@ -1,0 +1,137 @@
+// `npm run bench`: runs the named speed/memory cases, each in a fresh child process so peak RSS is per
+// case, then prints one table (or JSON) with tokens/s, step time, memory, FLOPs and efficiency.
+import { fork } from 'node:child_process'
+import { createRequire } from 'node:module'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import type { CaseMessage } from './case-process'
+import type { BenchReport, CaseResult } from './case-result'
+import { BENCH_CASES, DEFAULT_CASES, findCase, QUICK_CASE } from './cases'
+import { formatReport } from './report'
+import type { CaseRequest } from './run-case'
+import { findTorchPython, runTorchReference } from './torch-reference'
+
+const here = dirname(fileURLToPath(import.meta.url))
+const repoRoot = resolve(here, '..')
+
+interface Options {
+  cases: string[]
+  profile: boolean
+  steps?: number
+  json: boolean
+  backend?: string
+  torch: boolean
+}
+
+const USAGE = `usage: npm run bench -- [--case NAME]... [--quick] [--profile] [--steps N] [--json] [--backend wasm|cpu|tensorflow|tensorflow-gpu] [--no-torch]
+cases: ${BENCH_CASES.map((c) => c.name).join(', ')}
+default: ${DEFAULT_CASES.join(', ')}; --quick runs ${QUICK_CASE}`
+
+function parseArgs(argv: string[]): Options {
+  const o: Options = { cases: [], profile: false, json: false, torch: true }
+  const value = (i: number, flag: string): string => {
+    const v = argv[i + 1]
+    if (v === undefined || v.startsWith('--')) throw new Error(`${flag} needs a value\n${USAGE}`)
+    return v
+  }
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]
+    switch (arg) {
+      case '--case':
+        o.cases.push(findCase(value(i++, arg)).name)
+        break
+      case '--quick':
+        o.cases.push(QUICK_CASE)
+        break
+      case '--profile':
+        o.profile = true
+        break
+      case '--steps': {
+        const n = Number(value(i++, arg))
+        if (!Number.isInteger(n) || n < 1)
+          throw new Error(`--steps must be a whole number ≥ 1; got ${argv[i]}`)
+        o.steps = n
+        break
+      }
+      case '--json':
+        o.json = true
+        break
+      case '--backend':
+        o.backend = value(i++, arg)
+        break
+      case '--no-torch':
+        o.torch = false
+        break
+      case '--help':
+      case '-h':
+        process.stdout.write(`${USAGE}\n`)
+        process.exit(0)
+        break
+      default:
+        throw new Error(`unknown argument "${arg}"\n${USAGE}`)
+    }
+  }
+  if (o.cases.length === 0) o.cases = [...DEFAULT_CASES]
+  return o
+}
+
+function tsxLoaderUrl(): string {
+  return pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href
+}
+
+/** One case in a fresh Node process; its progress lines go to our stderr. */
+function runInChild(request: CaseRequest): Promise<CaseResult> {
+  return new Promise((resolvePromise, reject) => {
+    const child = fork(join(here, 'case-process.ts'), [JSON.stringify(request)], {
+      execArgv: ['--import', tsxLoaderUrl(), '--expose-gc'],
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      serialization: 'advanced'
+    })
+    child.stdout?.pipe(process.stderr)
+    child.stderr?.pipe(process.stderr)
+    let message: CaseMessage | null = null
+    child.on('message', (m) => (message = m as CaseMessage))
+    child.on('error', reject)
+    child.on('exit', (code, signal) => {
+      const m = message as CaseMessage | null
+      if (m?.ok) resolvePromise(m.result)
+      else if (m) reject(new Error(m.error))
+      else
+        reject(
+          new Error(
+            `the case process exited with ${signal ?? `code ${code}`} before reporting (out of memory?)`
+          )
+        )
+    })
+  })
+}
+
+async function main(): Promise<void> {
+  const options = parseArgs(process.argv.slice(2))
+  const report: BenchReport = { results: [], failures: [], torch: [] }
+  const python = options.torch ? findTorchPython() : null
+  for (const name of options.cases) {
+    process.stderr.write(`bench: ${name}\n`)
+    const request: CaseRequest = { case: name, profile: options.profile }
+    if (options.steps !== undefined) request.steps = options.steps
+    if (options.backend !== undefined) request.backend = options.backend
+    try {
+      report.results.push(await runInChild(request))
+    } catch (err) {
+      report.failures.push({ case: name, error: err instanceof Error ? err.message : String(err) })
+      continue
+    }
+    const c = findCase(name)
+    if (options.torch && c.kind === 'train') {
+      process.stderr.write(`bench: PyTorch reference for ${name}\n`)
+      report.torch.push(runTorchReference(c, options.steps ?? 3, repoRoot, python))
+    }
+  }
+  process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report)}\n`)
+  if (report.failures.length > 0) process.exitCode = 1
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`)
+  process.exitCode = 2
+})

@@ -1,0 +1,112 @@
+// Turns bench results into the table the CLI prints: one row per case, the kernel breakdown under a
+// profiled case, generation's prefill, and the PyTorch reference with our speed as a ratio of it.
+import type { BenchReport, CaseResult } from './case-result'
+
+const mib = (bytes: number | null) => (bytes === null ? 'n/a' : `${(bytes / 2 ** 20).toFixed(0)} MiB`)
+const fixed = (v: number, digits: number) => (Number.isFinite(v) ? v.toFixed(digits) : 'n/a')
+const ms = (v: number) => (v >= 10_000 ? `${(v / 1000).toFixed(1)} s` : `${v.toFixed(v >= 100 ? 0 : 1)} ms`)
+
+function table(rows: string[][]): string {
+  const widths = rows[0].map((_, col) => Math.max(...rows.map((r) => r[col].length)))
+  return rows
+    .map((r) =>
+      r.map((cell, col) => (col === 0 ? cell.padEnd(widths[col]) : cell.padStart(widths[col]))).join('  ')
+    )
+    .join('\n')
+}
+
+function row(r: CaseResult): string[] {
+  return [
+    r.case,
+    r.backend,
+    fixed(r.tokensPerS, 1),
+    ms(r.stepMs),
+    ms(r.cpuMs),
+    fixed(r.cpuShare, 2),
+    fixed(r.tokensPerCpuS, 1),
+    mib(r.peakRssBytes ?? r.peakRssSampledBytes),
+    mib(r.tfPeakBytes),
+    fixed(r.flopsPerStep / 1e9, r.flopsPerStep >= 1e10 ? 0 : 2),
+    fixed(r.achievedGflops, 2),
+    fixed(r.matMul.gflopsWall, 1),
+    fixed(r.efficiency, 2),
+    fixed(r.efficiencyCpu, 2)
+  ]
+}
+
+const HEADER = [
+  'case',
+  'backend',
+  'tokens/s',
+  'step',
+  'CPU/step',
+  'CPU share',
+  'tokens/CPU-s',
+  'peak RSS',
+  'tf peak',
+  'GFLOP/step',
+  'GFLOP/s',
+  'matMul GFLOP/s',
+  'efficiency',
+  'eff. (CPU)'
+]
+
+function profileLines(r: CaseResult): string[] {
+  const p = r.profile
+  if (!p) return []
+  const rows = [['  kernel', 'calls', 'total', 'share']]
+  for (const k of p.kernels)
+    rows.push([`  ${k.kernel}`, String(k.calls), ms(k.totalMs), `${(100 * k.share).toFixed(1)}%`])
+  rows.push([
+    '  (outside kernels: JS, tape, allocation)',
+    '',
+    ms(p.outsideKernelsMs),
+    `${((100 * p.outsideKernelsMs) / p.stepMs).toFixed(1)}%`
+  ])
+  return [
+    `${r.case}: profile of one ${r.kind === 'train' ? 'step' : 'generate call (32 tokens)'}, ${ms(p.stepMs)} with the profiler on`,
+    table(rows)
+  ]
+}
+
+function notes(r: CaseResult): string[] {
+  const lines: string[] = []
+  if (r.kind === 'generate' && r.prefillMs !== undefined) {
+    lines.push(
+      `${r.case}: prefill of ${r.promptTokens} tokens ${ms(r.prefillMs)} (${fixed(r.prefillGflops ?? Number.NaN, 2)} GFLOP/s), ` +
+        `then ${fixed(r.tokensPerS, 1)} tokens/s for ${r.newTokens} new tokens (step = time per token)`
+    )
+  }
+  if (r.leakedTensorsPerStep !== 0) lines.push(`${r.case}: ${r.leakedTensorsPerStep} tensors leaked per step`)
+  if (r.peakRssBytes === null) lines.push(`${r.case}: peak RSS sampled between steps only (no /proc here)`)
+  return lines
+}
+
+export function formatReport(report: BenchReport): string {
+  const out: string[] = []
+  if (report.results.length > 0) {
+    out.push(table([HEADER, ...report.results.map(row)]))
+    for (const r of report.results) out.push(...notes(r))
+    const m = report.results[0].matMul
+    out.push(
+      `matMul probe ${m.shape} (plain 2-D, median of 7): ${ms(m.wallMs)} wall, ${ms(m.cpuMs)} CPU; ` +
+        'efficiency = achieved GFLOP/s of the step ÷ that matMul GFLOP/s; CPU share < 1 means the machine was busy'
+    )
+    for (const r of report.results) {
+      const lines = profileLines(r)
+      if (lines.length > 0) out.push('', ...lines)
+    }
+  }
+  for (const t of report.torch) {
+    if (t.skipped !== null) {
+      out.push(`PyTorch reference (${t.case}): skipped — ${t.skipped}`)
+      continue
+    }
+    const ours = report.results.find((r) => r.case === t.case)
+    const ratio =
+      ours && t.tokensPerS ? ` — ours/PyTorch = ${(ours.tokensPerS / t.tokensPerS).toFixed(2)}` : ''
+    out.push(`PyTorch reference (${t.case}): ${t.tokensPerS} tokens/s (${t.line})${ratio}`)
+  }
+  for (const f of report.failures) out.push(`FAILED ${f.case}: ${f.error}`)
+  return out.join('\n')
+}

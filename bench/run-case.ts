@@ -1,0 +1,277 @@
+// Runs one bench case: builds a random model of the case's size with LoRA, warms up, times N optimizer
+// steps or generate calls, optionally profiles one, and returns speed, memory and efficiency figures.
+import * as tf from '@tensorflow/tfjs-core'
+import { initBackend, isBackendName } from '../src/engine/backend'
+import { generate } from '../src/engine/generation/generate'
+import { DEFAULT_GENERATION_OPTIONS } from '../src/engine/generation/generation-options'
+import type { GenerationOptions } from '../src/engine/generation/generation-options'
+import { Rng } from '../src/engine/generation/rng'
+import { Gpt2CausalLm } from '../src/engine/model/gpt2-decoder'
+import { Gpt2Model } from '../src/engine/model/gpt2-model'
+import { LoraAdapter } from '../src/engine/model/lora'
+import { loraGradients } from '../src/engine/model/train-step'
+import type { TrainBatch } from '../src/engine/model/train-step'
+import { AdamW } from '../src/engine/optim/adamw'
+import { clipGradNorm } from '../src/engine/optim/clip-grad-norm'
+import type { CaseResult } from './case-result'
+import { caseConfig, findCase } from './cases'
+import type { BenchCase, GenerateCase, TrainCase } from './cases'
+import { decodeFlops, prefillFlops, trainStepFlops } from './flops'
+import { profileStep } from './kernel-profile'
+import type { KernelProfile } from './kernel-profile'
+import { probeMatMul } from './matmul-probe'
+import type { MatMulSpeed } from './matmul-probe'
+import { median, RssMeter, timed, timedAsync } from './process-meter'
+import { randomGpt2Weights, randomTokenIds } from './random-weights'
+
+export interface CaseRequest {
+  case: string
+  backend?: string
+  /** Timed repetitions after the warm-up; default 3 for training, 1 for generation. */
+  steps?: number
+  profile: boolean
+}
+
+function progress(name: string, text: string): void {
+  process.stderr.write(`[${name}] ${text}\n`)
+}
+
+function collectGarbage(): void {
+  const gc = (globalThis as { gc?: () => void }).gc
+  gc?.()
+}
+
+interface Built {
+  model: Gpt2Model
+  lora: LoraAdapter
+  setupMs: number
+}
+
+function buildModel(c: BenchCase): Built {
+  const t0 = performance.now()
+  const config = caseConfig(c.arch)
+  let weights: ReturnType<typeof randomGpt2Weights> | null = randomGpt2Weights(config, 1)
+  const lora = LoraAdapter.create(config, c.lora, new Rng(2))
+  const model = Gpt2Model.fromArrays(config, weights, lora)
+  weights = null
+  collectGarbage()
+  return { model, lora, setupMs: performance.now() - t0 }
+}
+
+interface Measured {
+  tokensPerS: number
+  stepMs: number
+  stepMsAll: number[]
+  cpuMs: number
+  tokensPerCpuS: number
+  flopsPerStep: number
+  tfPeakBytes: number
+  leakedTensorsPerStep: number
+  extra: Partial<CaseResult>
+  profile?: KernelProfile
+}
+
+async function measureTrain(
+  c: TrainCase,
+  built: Built,
+  req: CaseRequest,
+  meter: RssMeter
+): Promise<Measured> {
+  const { model, lora } = built
+  const ids = randomTokenIds(c.batch * c.seqLen, c.arch.vocabSize, 3)
+  const batch: TrainBatch = { inputIds: ids, labels: ids, batch: c.batch, seqLen: c.seqLen }
+  const rng = new Rng(4)
+  const adam = new AdamW(lora.variables(), { lr: 5e-5 })
+  let loss = Number.NaN
+  // One optimizer step as the trainer takes it: gradients, global-norm clipping, AdamW.
+  const step = () => {
+    const g = loraGradients(model, batch, { rng })
+    const clipped = clipGradNorm(g.grads, 1)
+    adam.update(clipped.grads)
+    tf.dispose([...g.grads, ...clipped.grads])
+    loss = g.lossSum / g.targetTokens
+  }
+  progress(c.name, 'warm-up step (profiled for peak tensor memory)')
+  const warm = await profileStep(step)
+  meter.sample()
+  progress(c.name, `warm-up ${(warm.stepMs / 1000).toFixed(1)} s, loss ${loss.toFixed(3)}`)
+  const steps = req.steps ?? 3
+  const walls: number[] = []
+  const cpus: number[] = []
+  const tensorsBefore = tf.memory().numTensors
+  for (let i = 0; i < steps; i++) {
+    const t = timed(step)
+    meter.sample()
+    walls.push(t.wallMs)
+    cpus.push(t.cpuMs)
+    progress(
+      c.name,
+      `step ${i + 1}/${steps}: ${(t.wallMs / 1000).toFixed(2)} s wall, ${(t.cpuMs / 1000).toFixed(2)} s CPU`
+    )
+  }
+  const leaked = (tf.memory().numTensors - tensorsBefore) / steps
+  let profile: KernelProfile | undefined
+  if (req.profile) {
+    progress(c.name, 'profiled step')
+    profile = await profileStep(step)
+  }
+  adam.dispose()
+  const tokens = c.batch * c.seqLen
+  const stepMs = median(walls)
+  const cpuMs = median(cpus)
+  return {
+    tokensPerS: tokens / (stepMs / 1000),
+    stepMs,
+    stepMsAll: walls,
+    cpuMs,
+    tokensPerCpuS: tokens / (cpuMs / 1000),
+    flopsPerStep: trainStepFlops(model.config, c.lora, c.batch, c.seqLen),
+    tfPeakBytes: warm.peakBytes,
+    leakedTensorsPerStep: leaked,
+    extra: { loss },
+    profile
+  }
+}
+
+async function measureGenerate(
+  c: GenerateCase,
+  built: Built,
+  req: CaseRequest,
+  meter: RssMeter
+): Promise<Measured> {
+  const lm = new Gpt2CausalLm(built.model)
+  const prompt = Array.from(randomTokenIds(c.promptTokens, c.arch.vocabSize, 5))
+  const options = (maxNewTokens: number): GenerationOptions => ({
+    ...DEFAULT_GENERATION_OPTIONS,
+    maxNewTokens,
+    doSample: false,
+    temperature: 0,
+    eosTokenId: null,
+    stopOnEos: false
+  })
+  // Decode phase alone: wall and CPU time from the first streamed token (prefill done) to the end.
+  const run = async (maxNewTokens: number) => {
+    let firstWall = 0
+    let firstCpu = 0
+    const result = await generate(lm, prompt, options(maxNewTokens), {
+      decodeBytes: () => new Uint8Array(0),
+      onToken: () => {
+        if (firstWall !== 0) return
+        firstWall = performance.now()
+        const u = process.cpuUsage()
+        firstCpu = (u.user + u.system) / 1000
+      }
+    })
+    const u = process.cpuUsage()
+    return {
+      result,
+      decodeWallMs: performance.now() - firstWall,
+      decodeCpuMs: (u.user + u.system) / 1000 - firstCpu
+    }
+  }
+  progress(c.name, 'warm-up (8 tokens, profiled for peak tensor memory)')
+  const warm = await profileStep(() => run(8))
+  meter.sample()
+  const repeats = req.steps ?? 1
+  const perTokenWall: number[] = []
+  const perTokenCpu: number[] = []
+  const prefills: number[] = []
+  const tensorsBefore = tf.memory().numTensors
+  for (let i = 0; i < repeats; i++) {
+    const t = await timedAsync(() => run(c.newTokens))
+    meter.sample()
+    const decoded = t.value.result.newTokens - 1
+    perTokenWall.push(t.value.decodeWallMs / decoded)
+    perTokenCpu.push(t.value.decodeCpuMs / decoded)
+    prefills.push(t.value.result.prefillMs)
+    progress(
+      c.name,
+      `run ${i + 1}/${repeats}: prefill ${t.value.result.prefillMs.toFixed(0)} ms, ` +
+        `${(1000 / (t.value.decodeWallMs / decoded)).toFixed(1)} tokens/s decoding`
+    )
+  }
+  const leaked = (tf.memory().numTensors - tensorsBefore) / repeats
+  let profile: KernelProfile | undefined
+  if (req.profile) {
+    progress(c.name, 'profiled generate (32 tokens)')
+    profile = await profileStep(() => run(32))
+  }
+  const stepMs = median(perTokenWall)
+  const cpuMs = median(perTokenCpu)
+  const decoded = c.newTokens - 1
+  return {
+    tokensPerS: 1000 / stepMs,
+    stepMs,
+    stepMsAll: perTokenWall,
+    cpuMs,
+    tokensPerCpuS: 1000 / cpuMs,
+    flopsPerStep: decodeFlops(built.model.config, c.lora, c.promptTokens, decoded) / decoded,
+    tfPeakBytes: warm.peakBytes,
+    leakedTensorsPerStep: leaked,
+    extra: {
+      prefillMs: median(prefills),
+      promptTokens: c.promptTokens,
+      newTokens: c.newTokens,
+      prefillGflops: prefillFlops(built.model.config, c.lora, c.promptTokens) / median(prefills) / 1e6
+    },
+    profile
+  }
+}
+
+export async function runCase(req: CaseRequest): Promise<CaseResult> {
+  const c = findCase(req.case)
+  if (req.backend !== undefined && !isBackendName(req.backend)) {
+    throw new Error(`--backend ${req.backend} is not a backend; use tensorflow-gpu, tensorflow, wasm or cpu`)
+  }
+  const info = await initBackend(req.backend)
+  progress(c.name, `backend ${info.name}: ${info.reason}`)
+  const matMul: MatMulSpeed = probeMatMul()
+  progress(
+    c.name,
+    `matMul ${matMul.shape}: ${matMul.wallMs.toFixed(0)} ms, ${matMul.gflopsWall.toFixed(1)} GFLOP/s`
+  )
+  progress(c.name, `building ${c.description}`)
+  const built = buildModel(c)
+  const meter = new RssMeter()
+  meter.reset()
+  const setupRssBytes = meter.sample()
+  meter.start()
+  const m =
+    c.kind === 'train'
+      ? await measureTrain(c, built, req, meter)
+      : await measureGenerate(c, built, req, meter)
+  meter.stop()
+  const achievedGflops = m.flopsPerStep / m.stepMs / 1e6
+  const achievedGflopsCpu = m.flopsPerStep / m.cpuMs / 1e6
+  const result: CaseResult = {
+    case: c.name,
+    kind: c.kind,
+    description: c.description,
+    backend: info.name,
+    backendReason: info.reason,
+    repeats: m.stepMsAll.length,
+    tokensPerS: m.tokensPerS,
+    stepMs: m.stepMs,
+    stepMsAll: m.stepMsAll,
+    cpuMs: m.cpuMs,
+    cpuShare: m.cpuMs / m.stepMs,
+    tokensPerCpuS: m.tokensPerCpuS,
+    flopsPerStep: m.flopsPerStep,
+    achievedGflops,
+    achievedGflopsCpu,
+    matMul,
+    efficiency: achievedGflops / matMul.gflopsWall,
+    efficiencyCpu: achievedGflopsCpu / matMul.gflopsCpu,
+    peakRssSampledBytes: meter.sampledPeak,
+    peakRssBytes: meter.highWaterMark,
+    setupRssBytes,
+    tfPeakBytes: m.tfPeakBytes,
+    leakedTensorsPerStep: m.leakedTensorsPerStep,
+    setupMs: built.setupMs,
+    ...m.extra,
+    ...(m.profile ? { profile: m.profile } : {})
+  }
+  built.model.dispose()
+  built.lora.dispose()
+  return result
+}
