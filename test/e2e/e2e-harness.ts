@@ -45,6 +45,21 @@ export async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true })
 }
 
+/**
+ * A screenshot of the whole view: the shell scrolls inside <main>, so `fullPage` alone stops at the
+ * window; the viewport grows to the content's height for the shot and is restored afterwards.
+ */
+export async function tallShot(page: Page, name: string): Promise<void> {
+  const viewport = page.viewportSize() ?? { width: 1280, height: 800 }
+  const height = await page.evaluate<number>('document.querySelector("main")?.scrollHeight ?? 0')
+  await page.setViewportSize({ width: viewport.width, height: Math.max(viewport.height, Math.min(height, 6000)) })
+  try {
+    await shot(page, name)
+  } finally {
+    await page.setViewportSize(viewport)
+  }
+}
+
 /** A running server and browser page; `pageErrors` collects page errors and console errors. */
 export interface Session {
   dataDir: string

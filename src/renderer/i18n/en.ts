@@ -137,7 +137,7 @@ const en = {
       trainOnPrompt: 'Also train on the prompt tokens (normally they are masked with -100)',
       maxLength: 'Max length (tokens)',
       maxLengthHelp: 'GPT-2 reads at most 1024 tokens.',
-      overlong: 'Samples longer than the max length',
+      overlong: 'Over-long samples',
       overlongTruncate: 'Truncate them',
       overlongDrop: 'Leave them out',
       textMode: 'How text becomes samples',
@@ -146,7 +146,7 @@ const en = {
       textSplit: 'One document split into several samples',
       overlap: 'Overlap between pieces (tokens)',
       tokenizer: 'Count tokens with',
-      tokenizerDefault: 'GPT-2 tokenizer (every GPT-2 model)',
+      tokenizerDefault: 'GPT-2 (default)',
       dedupe: 'Remove duplicate records',
       preview: 'Preview samples',
       previewing: 'Formatting…'
@@ -284,7 +284,7 @@ const en = {
       splitFile: 'From {files}',
       sources: 'Sources',
       records: 'Records',
-      report: 'Validation report ({count} problems)'
+      report: 'Validation report: no problems | Validation report: 1 problem | Validation report: {n} problems'
     },
     records: {
       search: 'Search records',

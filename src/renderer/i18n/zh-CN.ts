@@ -133,7 +133,7 @@ const zhCN: MessageSchema = {
       trainOnPrompt: '同时训练提示部分的 token（通常它们以 -100 遮蔽）',
       maxLength: '最大长度（token）',
       maxLengthHelp: 'GPT-2 最多读取 1024 个 token。',
-      overlong: '超过最大长度的样本',
+      overlong: '超长样本',
       overlongTruncate: '截断',
       overlongDrop: '丢弃',
       textMode: '文本如何切分成样本',
@@ -142,7 +142,7 @@ const zhCN: MessageSchema = {
       textSplit: '把一个文档切成多个样本',
       overlap: '相邻片段的重叠（token）',
       tokenizer: '用于统计 token 的分词器',
-      tokenizerDefault: 'GPT-2 分词器（所有 GPT-2 模型通用）',
+      tokenizerDefault: 'GPT-2（默认）',
       dedupe: '去除重复记录',
       preview: '预览样本',
       previewing: '格式化中…'
@@ -280,7 +280,7 @@ const zhCN: MessageSchema = {
       splitFile: '来自 {files}',
       sources: '来源',
       records: '记录',
-      report: '校验报告（{count} 个问题）'
+      report: '校验报告（{n} 个问题）'
     },
     records: {
       search: '搜索记录',
