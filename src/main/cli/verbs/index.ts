@@ -2,6 +2,8 @@
 // exporting a CliVerb and list it here.
 import type { CliVerb } from '../cli-verb'
 import { chatVerb } from './chat-verb'
+import { datasetsVerb } from './datasets-verb'
+import { importDatasetVerb } from './import-dataset-verb'
 import { importVerb } from './import-verb'
 import { infoVerb } from './info-verb'
 import { modelsVerb } from './models-verb'
@@ -20,5 +22,7 @@ export const verbs: readonly CliVerb[] = [
   exportVerb,
   chatVerb,
   modelsVerb,
-  importVerb
+  importVerb,
+  importDatasetVerb,
+  datasetsVerb
 ]

@@ -1,0 +1,95 @@
+// `lora-studio import-dataset` and `lora-studio datasets` as real subprocesses: a JSONL with one bad
+// line imports (exit 0) and names the line; a file of only bad lines fails with one line (exit 1) and
+// saves nothing; list, show and delete read the same database.
+import { execFile } from 'node:child_process'
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { promisify } from 'node:util'
+import { afterAll, describe, expect, it } from 'vitest'
+import type { DatasetDetail, DatasetSummary } from '../../src/shared/datasets'
+
+const run = promisify(execFile)
+const repoRoot = resolve(import.meta.dirname, '../..')
+const bin = join(repoRoot, 'bin/lora-studio.mjs')
+const root = mkdtempSync(join(tmpdir(), 'lora-cli-ds-'))
+const dataDir = join(root, 'data')
+
+afterAll(() => rmSync(root, { recursive: true, force: true }))
+
+async function cli(args: string[]) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [bin, ...args, '--data-dir', dataDir], { cwd: repoRoot })
+    return { code: 0, stdout, stderr }
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string }
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr }
+  }
+}
+
+function write(name: string, lines: string[]): string {
+  const path = join(root, name)
+  writeFileSync(path, lines.join('\n') + '\n')
+  return path
+}
+
+describe('lora-studio import-dataset and datasets', () => {
+  it('imports a JSONL with one bad line, listing the problem with its file and line', async () => {
+    const path = write('notes.jsonl', [
+      '{"instruction":"Say hi","input":"","output":"Hi!"}',
+      '{"instruction":"Add", "output":',
+      '{"instruction":"Add","input":"1+1","output":"2"}',
+      '{"instruction":"Explain CWE-121","input":"","output":"A stack-based buffer overflow."}'
+    ])
+    const human = await cli(['import-dataset', path, '--name', 'notes', '--split', '0.34', '--seed', '7', '--max-length', '64'])
+    expect(human.code).toBe(0)
+    expect(human.stderr).toBe('reading notes.jsonl…\nwriting 3 records…\n')
+    const out = human.stdout.split('\n')
+    expect(out[0]).toBe(
+      'Dataset 1 "notes": instruction, template human-assistant, max length 64; 3 records (2 train, 1 validation)'
+    )
+    expect(out).toContain('Read 1 file(s), 4 record(s): 3 valid, 1 skipped, 0 duplicate(s), 0 truncated, 0 dropped')
+    expect(out).toContainEqual(expect.stringMatching(/^ {2}notes\.jsonl line 2: invalid JSON \(/))
+    expect(out).toContainEqual(expect.stringMatching(/^ {2}steps per epoch: 1 at batch 8 × accumulation 1$/))
+
+    const json = await cli(['import-dataset', path, '--name', 'notes-json', '--split', '0', '--json'])
+    expect([json.code, json.stderr]).toEqual([0, ''])
+    const d = JSON.parse(json.stdout) as DatasetDetail
+    expect([d.recordCount, d.trainCount, d.validationCount]).toEqual([3, 3, 0])
+    expect(d.report.problems).toEqual([
+      expect.objectContaining({ file: 'notes.jsonl', line: 2, code: 'invalid_json', severity: 'error' })
+    ])
+    expect(d.statistics.records).toBe(3)
+    expect(d.settings.split).toEqual({ kind: 'none' })
+  })
+
+  it('fails with one line and exit code 1 when no line is valid, saving nothing', async () => {
+    const path = write('broken.jsonl', ['not json', '{"instruction": "q"', '[1, 2'])
+    const r = await cli(['import-dataset', path, '--format', 'instruction'])
+    expect(r.code).toBe(1)
+    expect(r.stdout).toBe('')
+    const lines = r.stderr.trimEnd().split('\n').filter((l) => !l.startsWith('reading '))
+    expect(lines).toHaveLength(1)
+    expect(lines[0]).toMatch(
+      /^lora-studio: Nothing to import: none of the 3 record\(s\) read is a valid instruction record .* broken\.jsonl line 1: invalid JSON/
+    )
+    const list = await cli(['datasets', 'list', '--json'])
+    expect((JSON.parse(list.stdout) as DatasetSummary[]).map((s) => s.name)).toEqual(['notes-json', 'notes'])
+    expect(readdirSync(join(dataDir, 'tmp'))).toEqual([])
+  })
+
+  it('lists, shows and deletes datasets, and refuses a wrong id with the usage exit code', async () => {
+    const list = await cli(['datasets'])
+    expect(list.stdout.split('\n')[1]).toMatch(/^ +1 +instruction +3 records \(2 train, 1 validation\) +\d+ tokens +notes$/)
+    const show = await cli(['datasets', 'show', '2'])
+    expect(show.stdout.split('\n')[0]).toBe(
+      'Dataset 2 "notes-json": instruction, template human-assistant, max length 1024; 3 records (3 train, 0 validation)'
+    )
+    const deleted = await cli(['datasets', 'delete', '2', '--json'])
+    expect([deleted.code, deleted.stdout]).toEqual([0, '{"deleted":true,"id":2}\n'])
+    expect((await cli(['datasets'])).stdout.split('\n').filter(Boolean)).toHaveLength(1)
+    const wrong = await cli(['datasets', 'delete', 'notes'])
+    expect(wrong.code).toBe(2)
+    expect(wrong.stderr).toMatch(/^lora-studio: datasets delete takes one dataset id \(a number\)/)
+  })
+})
