@@ -24,6 +24,8 @@ export interface EngineJobs {
   /** Pauses, resumes or stops the run a `train` job in this engine is training. */
   trainControl: { input: tp.TrainControlInput; output: { accepted: boolean } }
   estimateRun: { input: tp.EstimateJobInput; output: RunEstimate }
+  /** Two real steps on the run's data, nothing written: step time, tokens/s and the ETA. */
+  dryRun: { input: tp.DryRunJobInput; output: tp.DryRunResult }
   exportAdapter: { input: tp.ExportJobInput; output: { outDir: string } }
   /** Answers a prompt with a model (and adapter), streaming `generateToken`; see generation-protocol.ts. */
   generate: { input: gp.GenerateJobInput; output: gp.GenerateJobOutput }

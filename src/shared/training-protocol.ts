@@ -58,3 +58,20 @@ export interface ExportJobInput {
   format: 'peft' | 'merged'
   outDir: string
 }
+
+/** One measured optimizer step before a run starts, and what it predicts. */
+export interface DryRunResult {
+  stepS: number
+  tokensPerS: number
+  totalSteps: number
+  etaS: number
+  peakRssBytes: number
+  peakTfBytes: number
+  estimate: RunEstimate
+}
+
+export interface DryRunJobInput {
+  config: RunConfigValues
+  trainFile: string
+  validationFile: string | null
+}

@@ -2,7 +2,7 @@
 // and checkpoints land in SQLite as they arrive; `kill -9` of the engine mid-run leaves it failed
 // and resumable from its last checkpoint, and resuming completes it with the same losses; pause
 // in place; runs left running by a dead process come back as interrupted.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -84,6 +84,15 @@ describe.skipIf(missing)('training runs with a real engine', () => {
     const cps = await ctx.handlers.runs.checkpoints({ id: run.id })
     expect(cps.map((c) => c.step)).toEqual([4, 8, 12, 16])
     expect(progress.some((e) => e.runId === run.id && e.metric?.step === 16)).toBe(true)
+  })
+
+  it('measures two real steps before a run starts (dry run) and leaves nothing behind', async () => {
+    const estimate = await ctx.handlers.runs.estimate({ config: config(), measure: true })
+    expect(estimate.trainableLine).toMatch(/^trainable params: 3,072/)
+    expect(estimate.dryRun?.totalSteps).toBe(16)
+    expect(estimate.dryRun?.stepS).toBeGreaterThan(0)
+    expect(estimate.dryRun?.etaS).toBeCloseTo(estimate.dryRun!.stepS * 16, 6)
+    expect(readdirSync(join(dataDir, 'runs')).filter((n) => n.startsWith('.'))).toEqual([])
   })
 
   it('marks the run failed when the engine is killed, and resumes it from its last checkpoint', async () => {

@@ -3,7 +3,7 @@
 import type { JobHandlers } from '../job-registry'
 import { generate } from './generate-job'
 import { ping, sleep, systemInfo } from './system-jobs'
-import { estimateRun, exportAdapter, train, trainControl } from './training-jobs'
+import { dryRun, estimateRun, exportAdapter, train, trainControl } from './training-jobs'
 
 export const jobHandlers: JobHandlers = {
   ping,
@@ -12,6 +12,7 @@ export const jobHandlers: JobHandlers = {
   train,
   trainControl,
   estimateRun,
+  dryRun,
   exportAdapter,
   generate
 }

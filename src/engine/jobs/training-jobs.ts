@@ -1,13 +1,13 @@
 // The engine's training jobs: `train` (one run, streaming trainProgress), `trainControl` (pause,
 // resume or stop the run being trained here), `estimateRun` (PEFT's parameter line and the memory
-// estimate before a run starts) and `exportAdapter` (a PEFT folder or a merged HF model).
+// estimate before a run starts), `dryRun` (two timed steps) and `exportAdapter` (a PEFT folder or a merged HF model).
 import { cp } from 'node:fs/promises'
 import { inspectHfModelFolder, loadHfModelFolder } from '../formats/hf-model-folder'
 import type { JobHandler } from '../job-registry'
 import { writeMergedModel } from '../training/merged-export'
 import { estimateRun as estimate } from '../training/memory-estimate'
 import { readPeftAdapter, writeFolderAtomically } from '../training/peft-adapter'
-import { activeTrainer, runTraining } from '../training/train-run'
+import { activeTrainer, measureRun, runTraining } from '../training/train-run'
 
 export const train: JobHandler<'train'> = (input, { signal, emit }) =>
   runTraining(input, (progress) => emit('trainProgress', progress), signal)
@@ -42,3 +42,5 @@ export const exportAdapter: JobHandler<'exportAdapter'> = async ({
   else await writeFolderAtomically(outDir, (tmp) => cp(adapterDir, tmp, { recursive: true }))
   return { outDir }
 }
+
+export const dryRun: JobHandler<'dryRun'> = (input) => measureRun(input)

@@ -4,7 +4,12 @@
 // training, so `trainControl` can pause, resume or stop them.
 import { existsSync } from 'node:fs'
 import type { LoraSettingsConfig, RunConfigValues } from '../../shared/runs'
-import type { TrainJobInput, TrainJobOutput, TrainProgress } from '../../shared/training-protocol'
+import type {
+  DryRunResult,
+  TrainJobInput,
+  TrainJobOutput,
+  TrainProgress
+} from '../../shared/training-protocol'
 import { engineBackend } from '../backend'
 import type { Gpt2Config } from '../formats/hf-config'
 import { loadHfModelFolder } from '../formats/hf-model-folder'
@@ -103,22 +108,26 @@ async function initialWeights(
   return { weights: undefined, resume: undefined }
 }
 
-/** Runs the `train` job: set up, train until done, stopped or failed, and free every tensor. */
-export async function runTraining(
+interface PreparedRun {
+  trainer: Trainer
+  started: Extract<TrainProgress, { kind: 'started' }>
+  dispose(): void
+}
+
+/** Loads model and data, builds the LoRA layers and the Trainer; the caller disposes. */
+async function prepareRun(
   input: TrainJobInput,
   onProgress: (progress: TrainProgress) => void,
   signal?: AbortSignal
-): Promise<TrainJobOutput> {
-  if (active.has(input.runId)) throw new Error(`run ${input.runId} is already training in this engine`)
+): Promise<PreparedRun> {
   await engineBackend()
   const { config } = input
   const checkpoint = await loadHfModelFolder(config.baseModel)
   const gpt2 = checkpoint.config
   const { train, validation } = await loadRunRecords(input, config, gpt2)
-  const loraConfig = toLoraConfig(config.lora)
   const { weights, resume } = await initialWeights(input, gpt2)
   const rng = new Rng(config.seed)
-  const lora = LoraAdapter.create(gpt2, loraConfig, rng, weights)
+  const lora = LoraAdapter.create(gpt2, toLoraConfig(config.lora), rng, weights)
   const model = Gpt2Model.fromArrays(gpt2, checkpoint.weights, lora)
   checkpoint.weights.clear()
   const plan = planSteps(train.length, config)
@@ -128,7 +137,11 @@ export async function runTraining(
     totalSteps: plan.totalSteps,
     warmupSteps: resolveWarmupSteps(plan.totalSteps, config.warmupSteps, config.warmupRatio)
   }
-  let trainer: Trainer | null = null
+  const disposeModel = () => {
+    lora.dispose()
+    model.dispose()
+  }
+  let trainer: Trainer
   try {
     trainer = new Trainer({
       runDir: input.runDir,
@@ -145,9 +158,14 @@ export async function runTraining(
       signal,
       resume
     })
-    active.set(input.runId, trainer)
-    const longest = Math.max(...train.map((r) => r.inputIds.length))
-    onProgress({
+  } catch (err) {
+    disposeModel()
+    throw err
+  }
+  const longest = Math.max(...train.map((r) => r.inputIds.length))
+  return {
+    trainer,
+    started: {
       kind: 'started',
       totalSteps: plan.totalSteps,
       stepsPerEpoch: plan.stepsPerEpoch,
@@ -160,12 +178,54 @@ export async function runTraining(
         logitsChunkTokens: 256
       }),
       resumedFromStep: resume?.state.step ?? 0
-    })
-    return await trainer.run()
+    },
+    dispose() {
+      trainer.dispose()
+      disposeModel()
+    }
+  }
+}
+
+/** Runs the `train` job: set up, train until done, stopped or failed, and free every tensor. */
+export async function runTraining(
+  input: TrainJobInput,
+  onProgress: (progress: TrainProgress) => void,
+  signal?: AbortSignal
+): Promise<TrainJobOutput> {
+  if (active.has(input.runId)) throw new Error(`run ${input.runId} is already training in this engine`)
+  const prepared = await prepareRun(input, onProgress, signal)
+  try {
+    active.set(input.runId, prepared.trainer)
+    onProgress(prepared.started)
+    return await prepared.trainer.run()
   } finally {
     active.delete(input.runId)
-    trainer?.dispose()
-    lora.dispose()
-    model.dispose()
+    prepared.dispose()
+  }
+}
+
+/**
+ * The dry run before a run starts: two real optimizer steps on the run's first data (the first
+ * warms the backend up, the second is timed), nothing written; the ETA is that step time × steps.
+ */
+export async function measureRun(
+  input: Omit<TrainJobInput, 'runId' | 'runDir' | 'resumeFrom'>
+): Promise<DryRunResult> {
+  const prepared = await prepareRun({ ...input, runId: 0, runDir: '', resumeFrom: null }, () => undefined)
+  try {
+    const { totalSteps, estimate } = prepared.started
+    prepared.trainer.timedStep(0)
+    const timed = prepared.trainer.timedStep(Math.min(1, totalSteps - 1))
+    return {
+      stepS: timed.stepS,
+      tokensPerS: timed.tokens / timed.stepS,
+      totalSteps,
+      etaS: timed.stepS * totalSteps,
+      peakRssBytes: process.memoryUsage().rss,
+      peakTfBytes: timed.peakTfBytes,
+      estimate
+    }
+  } finally {
+    prepared.dispose()
   }
 }

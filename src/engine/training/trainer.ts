@@ -199,6 +199,13 @@ export class Trainer {
     }
   }
 
+  /** Runs optimizer step `step` (a dry run: nothing logged or saved), with its time and tensor-memory peak. */
+  timedStep(step: number): { stepS: number; tokens: number; peakTfBytes: number } {
+    const t0 = performance.now()
+    const { tokens } = this.trainStep(step)
+    return { stepS: (performance.now() - t0) / 1000, tokens, peakTfBytes: this.peakTf }
+  }
+
   /** One optimizer step (0-based `step`): accumulate over micro-batches, weighted by target tokens. */
   private trainStep(step: number): { loss: number; gradNorm: number; lr: number; tokens: number } {
     const { plan, config, model } = this.s

@@ -376,6 +376,32 @@ export function createRunService(deps: RunServiceDeps): RunService {
       } finally {
         await rm(scratch, { recursive: true, force: true })
       }
+    },
+    async export({ id, checkpointStep, format, outDir }) {
+      const run = mustGet(id)
+      if (!isAbsolute(outDir)) {
+        throw new ServiceError(
+          'invalid_input',
+          `Export folder "${outDir}" is not an absolute path; choose a full folder path.`,
+          [{ path: 'outDir', message: 'must be an absolute path' }]
+        )
+      }
+      let adapterDir = checkpointStep === undefined ? run.adapterPath : null
+      if (checkpointStep !== undefined) {
+        const cp = repo.checkpoint(id, checkpointStep)
+        if (!cp) throw new ServiceError('not_found', `Run ${id} has no checkpoint at step ${checkpointStep}.`)
+        adapterDir = join(cp.path, 'adapter')
+      } else if (adapterDir === null) {
+        const last = repo.checkpoints(id).at(-1)
+        if (!last)
+          throw new ServiceError(
+            'conflict',
+            `Run ${id} has no adapter and no checkpoint yet; let it train first.`
+          )
+        adapterDir = join(last.path, 'adapter')
+      }
+      const config = run.config as RunConfigValues
+      return engine.call('exportAdapter', { baseModel: config.baseModel, adapterDir, format, outDir })
     }
   }
 

@@ -71,6 +71,7 @@ describe('run config', () => {
         'checkpoints',
         'delete',
         'estimate',
+        'export',
         'get',
         'list',
         'metrics',

@@ -40,7 +40,8 @@ export const trainOptions = {
   'keep-last': { type: 'string' },
   seed: { type: 'string' },
   'init-adapter': { type: 'string' },
-  'continue-from': { type: 'string' }
+  'continue-from': { type: 'string' },
+  'dry-run': { type: 'boolean' }
 } satisfies VerbOptions
 
 export const trainUsage = [
@@ -50,7 +51,7 @@ export const trainUsage = [
   '    [--max-grad-norm X] [--adam-beta1 X] [--adam-beta2 X] [--adam-epsilon X]',
   '    [--r N] [--alpha N] [--dropout X] [--targets a,b] [--rslora] [--max-length N] [--packing|--no-packing]',
   '    [--template NAME] [--validation FILE|DATASET_ID | --validation-split X]',
-  '    [--save-every N] [--eval-every N] [--keep-last N] [--seed N] [--init-adapter DIR | --continue-from RUN_ID]',
+  '    [--save-every N] [--eval-every N] [--keep-last N] [--seed N] [--init-adapter DIR | --continue-from RUN_ID] [--dry-run]',
   `  presets: ${presetNames.join(', ')}. --data FILE is tokenized JSONL: {"input_ids": [...], "labels": [...]} a line.`
 ].join('\n')
 

@@ -1,6 +1,6 @@
 // `lora-studio export RUN_ID --format peft|merged --out DIR [--checkpoint STEP]`: a run's adapter as
 // a PEFT folder, or merged into the base model as a plain Hugging Face folder.
-import { join } from 'node:path'
+import { resolve } from 'node:path'
 import { ServiceError } from '../../../shared/errors'
 import type { CliVerb } from '../cli-verb'
 import { runIdArg } from './resume-verb'
@@ -18,25 +18,16 @@ export const exportVerb: CliVerb = {
       throw new ServiceError('invalid_input', '--format must be peft or merged')
     if (typeof values.out !== 'string') throw new ServiceError('invalid_input', '--out DIR is required')
     const context = await openContext()
-    const run = await context.handlers.runs.get({ id })
-    let adapterDir = run.adapterPath
-    if (typeof values.checkpoint === 'string') {
-      const step = Number(values.checkpoint)
-      const cp = (await context.handlers.runs.checkpoints({ id })).find((c) => c.step === step)
-      if (!cp) throw new ServiceError('not_found', `run ${id} has no checkpoint at step ${values.checkpoint}`)
-      adapterDir = join(cp.path, 'adapter')
-    } else if (adapterDir === null) {
-      const last = (await context.handlers.runs.checkpoints({ id })).at(-1)
-      if (!last) throw new ServiceError('conflict', `run ${id} has no adapter and no checkpoint yet`)
-      adapterDir = join(last.path, 'adapter')
-    }
-    const out = await context.engine.call('exportAdapter', {
-      baseModel: run.config.baseModel,
-      adapterDir,
+    const step = typeof values.checkpoint === 'string' ? Number(values.checkpoint) : undefined
+    if (step !== undefined && !Number.isInteger(step))
+      throw new ServiceError('invalid_input', '--checkpoint must be a step number')
+    const out = await context.handlers.runs.export({
+      id,
+      checkpointStep: step,
       format,
-      outDir: values.out
+      outDir: resolve(values.out)
     })
-    if (json) io.out(JSON.stringify({ id, format, out: out.outDir, adapter: adapterDir }))
+    if (json) io.out(JSON.stringify({ id, format, out: out.outDir }))
     else
       io.out(`exported ${format === 'peft' ? 'PEFT adapter' : 'merged model'} of run ${id} to ${out.outDir}`)
   }

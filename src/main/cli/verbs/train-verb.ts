@@ -1,5 +1,6 @@
 // `lora-studio train`: starts a run with a preset, a config file and/or one flag per config field,
-// prints PEFT's trainable-parameter line and the memory estimate, then follows the run to its end.
+// prints PEFT's trainable-parameter line and the memory estimate, then follows the run to its end
+// (--dry-run: two timed steps and the ETA instead, nothing trained).
 import type { CliVerb } from '../cli-verb'
 import { formatBytes } from '../human-format'
 import { followRun } from '../training/follow-run'
@@ -14,6 +15,22 @@ export const trainVerb: CliVerb = {
   async run({ values, json, io, openContext }) {
     const { preset, name, continueFrom, patch } = trainPatch(values)
     const context = await openContext()
+    if (values['dry-run'] === true) {
+      const estimate = await context.handlers.runs.estimate({ preset, config: patch, measure: true })
+      const dry = estimate.dryRun
+      if (json) io.out(JSON.stringify(estimate))
+      else {
+        io.out(estimate.trainableLine)
+        io.out(`estimated memory: ${formatBytes(estimate.memory.totalBytes)}`)
+        if (dry) {
+          io.out(
+            `one step: ${dry.stepS.toFixed(3)} s, ${Math.round(dry.tokensPerS)} tokens/s; ` +
+              `${dry.totalSteps} steps ≈ ${Math.round(dry.etaS)} s; RSS ${formatBytes(dry.peakRssBytes)}`
+          )
+        }
+      }
+      return 0
+    }
     const run = await context.handlers.runs.start({ name, preset, continueFrom, config: patch })
     if (!json) {
       io.err(`run ${run.id} "${run.name}" (${run.config.baseModel})`)
