@@ -659,7 +659,82 @@ const en = {
     emptyBody:
       'Download a GPT-2 family model (gpt2, distilgpt2, gpt2-medium) from Hugging Face or a mirror, import a model folder you already have, or create a tiny demo model to try the app offline.',
     firstStep: 'Add a base model here — every other step starts from one. Models are kept in',
-    folderUnknown: 'the data folder (see Settings)'
+    folderUnknown: 'the data folder (see Settings)',
+    refreshing: 'Loading models…',
+    loadFailed: 'Could not load the models: {message}',
+    add: {
+      title: 'Add a model',
+      demoTitle: 'Tiny demo model',
+      demoHelp:
+        'A randomly initialised GPT-2 with the real GPT-2 tokenizer, made on this computer without a download. It writes nonsense, but trains in seconds — ideal for trying every step of the app.',
+      demoSize: 'Size',
+      sizeTiny: 'Tiny — 2 layers × 64 wide (3.3 M parameters, 15 MB)',
+      sizeSmallTest: 'Small — 4 layers × 128 wide (7.3 M parameters, 30 MB)',
+      demoAction: 'Create demo model',
+      creating: 'Creating…',
+      hubTitle: 'Download from Hugging Face',
+      hubHelp:
+        'A GPT-2 family repository with model.safetensors, e.g. gpt2 (124 M parameters, 550 MB), distilgpt2 (82 M) or gpt2-medium (355 M). Interrupted downloads resume; every file is checked against the Hub’s sha256.',
+      repoId: 'Repository id',
+      revision: 'Revision',
+      endpoint: 'Endpoint',
+      endpointHelp: 'Leave empty for HF_ENDPOINT or https://huggingface.co; use a mirror’s address here. Gated models need HF_TOKEN set before the app starts.',
+      downloadAction: 'Download',
+      downloading: 'Downloading…',
+      importTitle: 'Import a folder',
+      importHelp:
+        'A folder saved by transformers’ save_pretrained: config.json, model.safetensors and the tokenizer files. The files are copied into the data folder.',
+      path: 'Folder path',
+      pathPlaceholder: '/home/me/models/my-gpt2',
+      name: 'Name (optional)',
+      importAction: 'Import',
+      importing: 'Importing…',
+      added: 'Added {name}.'
+    },
+    progress: {
+      label: 'Download of {repoId}',
+      file: 'File {index} of {count}: {file}',
+      bytes: '{done} of {total}',
+      bytesUnknown: '{done}',
+      speed: '{speed}/s',
+      starting: 'Looking up the files…',
+      verifying: 'Checking sha256…',
+      completed: 'Done',
+      failed: 'Failed',
+      cancelled: 'Cancelled — download again to resume',
+      cancel: 'Cancel',
+      dismiss: 'Dismiss'
+    },
+    list: {
+      caption: 'Models on this computer',
+      name: 'Name',
+      parameters: 'Parameters',
+      architecture: 'Architecture',
+      shape: '{layers} layers × {width}, {heads} heads',
+      vocabContext: 'vocabulary {vocab} · context {context}',
+      size: 'Size on disk',
+      tokenizer: 'Tokenizer',
+      tokenizerYes: 'Yes',
+      tokenizerNo: 'Missing — GPT-2’s is used',
+      created: 'Added',
+      actions: 'Actions',
+      delete: 'Delete',
+      deleteNamed: 'Delete {name}'
+    },
+    sources: {
+      demo: 'Demo',
+      imported: 'Imported',
+      hub: 'Hugging Face',
+      merged: 'Merged',
+      local: 'Local'
+    },
+    confirmDelete: {
+      title: 'Delete {name}?',
+      body: 'This removes the model and its folder {path} from this computer. Runs that used it keep their history, but cannot be resumed until the model is back.',
+      confirm: 'Delete model',
+      cancel: 'Cancel',
+      deleting: 'Deleting…'
+    }
   },
   settings: {
     title: 'Settings',

@@ -652,7 +652,82 @@ const zhCN: MessageSchema = {
     emptyBody:
       '从 Hugging Face 或镜像站下载 GPT-2 系列模型（gpt2、distilgpt2、gpt2-medium），导入你已有的模型文件夹，或者创建一个微型演示模型，离线试用本应用。',
     firstStep: '在这里添加一个基础模型——其他步骤都从它开始。模型保存在',
-    folderUnknown: '数据文件夹（见“设置”）'
+    folderUnknown: '数据文件夹（见“设置”）',
+    refreshing: '正在加载模型…',
+    loadFailed: '无法加载模型：{message}',
+    add: {
+      title: '添加模型',
+      demoTitle: '微型演示模型',
+      demoHelp:
+        '一个随机初始化的 GPT-2，带真正的 GPT-2 分词器，在本机生成，无需下载。它只会输出无意义的文字，但几秒钟就能训练完——适合把应用的每一步都试一遍。',
+      demoSize: '大小',
+      sizeTiny: '微型——2 层 × 64 宽（330 万参数，15 MB）',
+      sizeSmallTest: '小型——4 层 × 128 宽（730 万参数，30 MB）',
+      demoAction: '创建演示模型',
+      creating: '正在创建…',
+      hubTitle: '从 Hugging Face 下载',
+      hubHelp:
+        '含有 model.safetensors 的 GPT-2 系列仓库，例如 gpt2（1.24 亿参数，550 MB）、distilgpt2（8200 万）或 gpt2-medium（3.55 亿）。下载中断后可以续传；每个文件都会按 Hub 提供的 sha256 校验。',
+      repoId: '仓库 ID',
+      revision: '版本',
+      endpoint: '服务地址',
+      endpointHelp: '留空则使用 HF_ENDPOINT 或 https://huggingface.co；使用镜像站时在这里填写它的地址。需要授权的模型要在启动应用前设置 HF_TOKEN。',
+      downloadAction: '下载',
+      downloading: '正在下载…',
+      importTitle: '导入文件夹',
+      importHelp:
+        '由 transformers 的 save_pretrained 保存的文件夹：config.json、model.safetensors 和分词器文件。这些文件会被复制到数据文件夹中。',
+      path: '文件夹路径',
+      pathPlaceholder: '/home/me/models/my-gpt2',
+      name: '名称（可选）',
+      importAction: '导入',
+      importing: '正在导入…',
+      added: '已添加 {name}。'
+    },
+    progress: {
+      label: '{repoId} 的下载',
+      file: '第 {index} 个文件，共 {count} 个：{file}',
+      bytes: '{done} / {total}',
+      bytesUnknown: '{done}',
+      speed: '{speed}/秒',
+      starting: '正在查询文件列表…',
+      verifying: '正在校验 sha256…',
+      completed: '完成',
+      failed: '失败',
+      cancelled: '已取消——再次下载即可续传',
+      cancel: '取消',
+      dismiss: '关闭'
+    },
+    list: {
+      caption: '本机上的模型',
+      name: '名称',
+      parameters: '参数量',
+      architecture: '结构',
+      shape: '{layers} 层 × {width}，{heads} 个注意力头',
+      vocabContext: '词表 {vocab} · 上下文 {context}',
+      size: '磁盘占用',
+      tokenizer: '分词器',
+      tokenizerYes: '有',
+      tokenizerNo: '缺失——将使用 GPT-2 的分词器',
+      created: '添加时间',
+      actions: '操作',
+      delete: '删除',
+      deleteNamed: '删除 {name}'
+    },
+    sources: {
+      demo: '演示',
+      imported: '导入',
+      hub: 'Hugging Face',
+      merged: '合并',
+      local: '本地'
+    },
+    confirmDelete: {
+      title: '删除 {name}？',
+      body: '这会从本机删除该模型及其文件夹 {path}。使用过它的训练记录会保留，但在模型恢复之前无法继续训练。',
+      confirm: '删除模型',
+      cancel: '取消',
+      deleting: '正在删除…'
+    }
   },
   settings: {
     title: '设置',

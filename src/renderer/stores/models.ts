@@ -1,0 +1,100 @@
+// The base models on this computer (for the Models view, the train form and chat): the list, the
+// offline demo model, folder import, Hub downloads with their live progress, cancel and delete.
+import { defineStore } from 'pinia'
+import { ref } from 'vue'
+import type { DemoSizeName, DownloadProgressEvent, ModelSummary } from '../../shared/models'
+import { api } from '../api'
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err)
+}
+
+export interface DownloadRequest {
+  repoId: string
+  revision?: string
+  endpoint?: string
+}
+
+export const useModelsStore = defineStore('models', () => {
+  const list = ref<ModelSummary[]>([])
+  const loaded = ref(false)
+  const loading = ref(false)
+  const loadError = ref<string | null>(null)
+  /** The latest progress event of each download in flight or just ended, by repo id. */
+  const downloads = ref<Record<string, DownloadProgressEvent>>({})
+
+  async function load(): Promise<void> {
+    loading.value = true
+    try {
+      list.value = await api.models.list({})
+      loaded.value = true
+      loadError.value = null
+    } catch (err) {
+      loadError.value = messageOf(err)
+    } finally {
+      loading.value = false
+    }
+  }
+
+  function upsert(model: ModelSummary): ModelSummary {
+    list.value = [...list.value.filter((m) => m.id !== model.id), model].sort((a, b) =>
+      a.name.localeCompare(b.name)
+    )
+    return model
+  }
+
+  /** Each of these throws the service's error, for the caller to show where it happened. */
+  async function createDemo(size: DemoSizeName): Promise<ModelSummary> {
+    return upsert(await api.models.createDemo({ size }))
+  }
+
+  async function importFolder(path: string, name?: string): Promise<ModelSummary> {
+    return upsert(await api.models.importFolder({ path, ...(name ? { name } : {}) }))
+  }
+
+  async function download(request: DownloadRequest): Promise<ModelSummary> {
+    const model = await api.models.download({
+      repoId: request.repoId,
+      ...(request.revision ? { revision: request.revision } : {}),
+      ...(request.endpoint ? { endpoint: request.endpoint } : {})
+    })
+    return upsert(model)
+  }
+
+  async function cancelDownload(repoId: string): Promise<void> {
+    await api.models.cancelDownload({ repoId })
+  }
+
+  function forgetDownload(repoId: string): void {
+    const next = { ...downloads.value }
+    delete next[repoId]
+    downloads.value = next
+  }
+
+  async function remove(id: number): Promise<void> {
+    await api.models.delete({ id })
+    list.value = list.value.filter((m) => m.id !== id)
+  }
+
+  function listen(): () => void {
+    return api.on('download.progress', (event) => {
+      downloads.value = { ...downloads.value, [event.repoId]: event }
+    })
+  }
+
+  return {
+    list,
+    loaded,
+    loading,
+    loadError,
+    downloads,
+    load,
+    createDemo,
+    importFolder,
+    download,
+    cancelDownload,
+    forgetDownload,
+    remove,
+    listen
+  }
+})
