@@ -105,7 +105,7 @@ describe('datasets in browser mode', () => {
     await tallShot(page, 'datasets-06-statistics')
   })
 
-  it('saves with a progress bar and lists the dataset with its record count', async () => {
+  it('saves and lists the dataset with its record count and split', async () => {
     await page.getByTestId('next').click()
     expect(await page.getByTestId('dataset-name').inputValue()).toBe('alpaca-notes')
     await page.getByLabel('Validation share (%)').fill('25')
@@ -137,20 +137,27 @@ describe('datasets in browser mode', () => {
     await tallShot(page, 'datasets-09-detail')
   })
 
-  it('adds the CWE sample dataset with its 1607 instruction records', async () => {
+  it('adds the CWE sample dataset with a progress bar, and lists its 1607 instruction records', async () => {
     await page.getByRole('link', { name: 'All datasets' }).click()
     await page.locator('[data-sample="cwe-instructions"]').click()
+    const progress = page.getByTestId('import-progress')
+    await progress.waitFor({ timeout: 60_000 })
+    expect(await progress.textContent()).toContain('CWE weaknesses (instructions)')
+    await shot(page, 'datasets-10-cwe-progress')
     await page.getByTestId('imported-notice').getByText('CWE weaknesses (instructions)').waitFor({ timeout: 120_000 })
     const row = page.getByTestId('dataset-table').locator('tbody tr', { hasText: 'CWE weaknesses (instructions)' })
     expect((await row.getByTestId('record-count').textContent())?.trim()).toMatch(/^1,607\s/)
-    await tallShot(page, 'datasets-10-cwe-sample')
+    await tallShot(page, 'datasets-10-cwe-sample-added')
   })
 
-  it('warns that GPT-2 fragments Chinese text into many tokens per character', async () => {
+  it('warns that GPT-2 fragments Chinese text (wizard driven from the keyboard: Ctrl+Enter, focus on the step)', async () => {
     await page.getByTestId('open-wizard').click()
     await page.getByTestId('paths-input').fill(chineseFile)
-    await page.getByTestId('inspect').click()
+    await page.getByTestId('paths-input').press('Control+Enter')
     await page.getByTestId('detected-format').waitFor()
+    await expect
+      .poll(() => page.evaluate<string>('document.activeElement?.textContent?.trim() ?? ""'))
+      .toBe('Step 2 of 6 — Format')
     expect(await page.getByTestId('detected-name').textContent()).toBe('text')
     await page.getByTestId('run-preview').click()
     await page.getByTestId('mask-legend').waitFor()
