@@ -5,11 +5,20 @@ import { inputSchemaOf, splitChannel, type ApiHandlers, type ChannelName } from 
 import { toErrorPayload, type ApiResult, type FieldIssue } from '../shared/errors'
 
 export function zodIssues(error: z.ZodError): FieldIssue[] {
-  return error.issues.flatMap((issue) => {
-    const path = issue.path.map(String)
+  return flattenIssues(error.issues, [])
+}
+
+function flattenIssues(issues: readonly z.core.$ZodIssue[], prefix: string[]): FieldIssue[] {
+  return issues.flatMap((issue) => {
+    const path = [...prefix, ...issue.path.map(String)]
     // An unknown field is reported at its own path, so the caller sees which field to drop.
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => ({ path: [...path, key].join('.'), message: 'Unknown field; remove it' }))
+    }
+    // For a union, the closest alternative (fewest problems) says best what to fix.
+    if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+      const closest = issue.errors.reduce((best, branch) => (branch.length < best.length ? branch : best))
+      if (closest.length > 0) return flattenIssues(closest, path)
     }
     return [{ path: path.join('.'), message: issue.message }]
   })
