@@ -50,10 +50,17 @@ describe('datasets in browser mode', () => {
     await tallShot(page, 'datasets-01-empty')
   })
 
-  it('detects the format from the typed path and says why', async () => {
+  it('names a missing path where it was typed, then detects the format and says why', async () => {
     await page.getByTestId('open-wizard').click()
     await expect.poll(() => page.locator('h1').textContent()).toBe('Import a dataset')
     expect(await page.getByText('lora-studio serve').count()).toBeGreaterThan(0)
+    await page.getByTestId('paths-input').fill(join(folder, 'missing.jsonl'))
+    await page.getByTestId('inspect').click()
+    await expect
+      .poll(() => page.getByTestId('paths-error').textContent())
+      .toContain('missing.jsonl" does not exist; check the path or choose the file again.')
+    expect(await page.getByTestId('paths-input').getAttribute('aria-invalid')).toBe('true')
+    await tallShot(page, 'datasets-02-source-error')
     await page.getByTestId('paths-input').fill(file)
     await tallShot(page, 'datasets-02-source')
     await page.getByTestId('inspect').click()
