@@ -214,7 +214,7 @@ describe('Train and Runs in browser mode', () => {
     await expect.poll(() => page.getByTestId('run-status').textContent()).toBe('已完成')
     await fullShot(page, 'runs-09-run-zh-dark')
     await page.locator('nav a[data-nav="train"]').click()
-    await page.locator('.train-form').waitFor()
+    await page.getByTestId('trainable-line').waitFor({ timeout: 60_000 })
     await fullShot(page, 'runs-10-train-zh-dark')
     await callApi(page, 'settings.update', { language: 'en', theme: 'light' })
   })
