@@ -15,7 +15,7 @@ import { createSettingsService } from './services/settings-service'
 import { createSystemService } from './services/system-service'
 import { openStore, type Store } from './store/store'
 import { createRunService, type RunService } from './runs/run-service'
-import { buildTrainingSamples } from './datasets/training-samples'
+import { streamTrainingSamples } from './datasets/training-samples'
 import { defaultTokenizer } from './datasets/default-tokenizer'
 import { createModelService } from './models/model-service'
 import { createChatService, type ChatService } from './chat/chat-service'
@@ -64,7 +64,7 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
     engine,
     events,
     runsDir: paths.runs,
-    datasetSamples: async (id) => buildTrainingSamples(store.db, id, await defaultTokenizer())
+    datasetSamples: async (id) => streamTrainingSamples(store.db, id, await defaultTokenizer())
   })
   runs.recoverInterrupted()
   const chat = createChatService({ store, engine, events, runsDir: paths.runs })

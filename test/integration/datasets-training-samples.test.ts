@@ -6,7 +6,6 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
-  buildTrainingSamples,
   RECORDS_PER_PAGE,
   streamTrainingSamples
 } from '../../src/main/datasets/training-samples'
@@ -79,11 +78,7 @@ describe('training samples from a stored dataset', () => {
     expect(train.every((s) => s.labels.join() === s.inputIds.join())).toBe(true)
     expect([...stream.validation].map((s) => s.inputIds)).toEqual(packed(1))
     expect([...stream.train]).toEqual(train)
-
-    const built = buildTrainingSamples(store.db, id, chars)
-    expect(built.train).toEqual(train)
-    expect(built.validation.map((s) => s.inputIds)).toEqual(packed(1))
-    expect([built.maxLength, built.template]).toEqual([8, { name: 'human-assistant' }])
+    expect([stream.maxLength, stream.template]).toEqual([8, { name: 'human-assistant' }])
   })
 
   it('masks instruction prompts and drops over-long records when the dataset says so', () => {

@@ -1,7 +1,7 @@
 // Builds the token samples a training run feeds the model from a stored dataset, with the settings
 // it was imported with: the same template, mask, truncation and packing as its statistics counted.
 // Records are read a page at a time and samples made as they are iterated, so a large dataset is
-// never held in memory; buildTrainingSamples collects them into arrays for callers that need them.
+// never held in memory.
 import type { DatasetSettings, NormalizedRecord, TemplateSpec } from '../../shared/datasets'
 import { ServiceError } from '../../shared/errors'
 import { createDatasetsRepository, type RecordSplit } from '../store/datasets-repository'
@@ -23,14 +23,6 @@ export interface SampleSource extends Iterable<TokenizedSample> {
 export interface TrainingSampleStream {
   train: SampleSource
   validation: SampleSource
-  /** The dataset's template, for chat to format prompts the way the model was trained. */
-  template: TemplateSpec
-  maxLength: number
-}
-
-export interface TrainingSamples {
-  train: TokenizedSample[]
-  validation: TokenizedSample[]
   /** The dataset's template, for chat to format prompts the way the model was trained. */
   template: TemplateSpec
   maxLength: number
@@ -78,9 +70,4 @@ export function streamTrainingSamples(db: SqliteDatabase, datasetId: number, tok
     [Symbol.iterator]: () => samplesOf(storedRecords(db, datasetId, split), settings, tokenizer)
   })
   return { train: source('train'), validation: source('validation'), template: settings.template, maxLength: settings.maxLength }
-}
-
-export function buildTrainingSamples(db: SqliteDatabase, datasetId: number, tokenizer: TextTokenizer): TrainingSamples {
-  const stream = streamTrainingSamples(db, datasetId, tokenizer)
-  return { ...stream, train: [...stream.train], validation: [...stream.validation] }
 }

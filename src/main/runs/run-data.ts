@@ -1,9 +1,12 @@
 // A run's training data, frozen into its own folder when it is created (runs/<id>/data/): the
 // tokenized JSONL the engine reads. Resuming reads the same bytes even if the source file or the
 // dataset changed since, which is what makes an exact resume possible.
-import { existsSync } from 'node:fs'
-import { copyFile, mkdir, rename, writeFile } from 'node:fs/promises'
+import { createWriteStream, existsSync } from 'node:fs'
+import { copyFile, mkdir, rename, rm } from 'node:fs/promises'
 import { join } from 'node:path'
+import { once } from 'node:events'
+import { finished } from 'node:stream/promises'
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
 import { ServiceError } from '../../shared/errors'
 import type { RunConfigValues } from '../../shared/runs'
 
@@ -12,10 +15,13 @@ export interface TokenSample {
   labels: ArrayLike<number>
 }
 
-/** Tokenized train/validation samples of a stored dataset, formatted with its own template. */
+/**
+ * Tokenized train/validation samples of a stored dataset, formatted with its own template; made
+ * while they are written, so a large dataset is never held in memory whole.
+ */
 export type DatasetSamples = (
   datasetId: number
-) => Promise<{ train: TokenSample[]; validation: TokenSample[] }>
+) => Promise<{ train: Iterable<TokenSample>; validation: Iterable<TokenSample> }>
 
 export interface RunDataFiles {
   trainFile: string
@@ -29,13 +35,30 @@ export function runDataFiles(runDir: string, hasValidation: boolean): RunDataFil
   }
 }
 
-async function writeJsonl(path: string, samples: readonly TokenSample[]): Promise<void> {
-  const lines = samples.map((s) =>
-    JSON.stringify({ input_ids: Array.from(s.inputIds), labels: Array.from(s.labels) })
-  )
+/** Samples written between yields to the event loop, so main stays responsive while tokenizing. */
+const SAMPLES_PER_YIELD = 256
+
+/** Streams samples into `path` (temp name, then rename); returns how many. Writes no file for none. */
+async function writeJsonl(path: string, samples: Iterable<TokenSample>): Promise<number> {
   const tmp = `${path}.tmp-${process.pid}`
-  await writeFile(tmp, lines.join('\n') + '\n')
-  await rename(tmp, path)
+  const out = createWriteStream(tmp)
+  let count = 0
+  try {
+    for (const s of samples) {
+      const line = JSON.stringify({ input_ids: Array.from(s.inputIds), labels: Array.from(s.labels) }) + '\n'
+      if (!out.write(line)) await once(out, 'drain')
+      if (++count % SAMPLES_PER_YIELD === 0) await yieldToEventLoop()
+    }
+    out.end()
+    await finished(out)
+  } catch (err) {
+    out.destroy()
+    await rm(tmp, { force: true })
+    throw err
+  }
+  if (count === 0) await rm(tmp, { force: true })
+  else await rename(tmp, path)
+  return count
 }
 
 async function copyAtomically(from: string, to: string): Promise<void> {
@@ -70,32 +93,33 @@ export async function materializeRunData(
       )
     return datasetSamples(id)
   }
-  let validation: TokenSample[] | string | null = null
+  let ownValidation: Iterable<TokenSample> | null = null
   const train = join(runDir, 'data', 'train.jsonl')
   if (config.data.kind === 'file') {
     requireFile(config.data.path, 'config.data.path')
     await copyAtomically(config.data.path, train)
   } else {
     const samples = await needSamples(config.data.id)
-    if (samples.train.length === 0) {
+    if ((await writeJsonl(train, samples.train)) === 0) {
       throw new ServiceError(
         'invalid_input',
         `Dataset ${config.data.id} has no training records; import data into it first`
       )
     }
-    await writeJsonl(train, samples.train)
-    if (config.validation.kind === 'none' && samples.validation.length > 0) validation = samples.validation
+    if (config.validation.kind === 'none') ownValidation = samples.validation
   }
+  const validationFile = runDataFiles(runDir, true).validationFile as string
+  let hasValidation = false
   if (config.validation.kind === 'file') {
     requireFile(config.validation.path, 'config.validation.path')
-    validation = config.validation.path
+    await copyAtomically(config.validation.path, validationFile)
+    hasValidation = true
   } else if (config.validation.kind === 'dataset') {
-    validation = (await needSamples(config.validation.id)).train
+    hasValidation = (await writeJsonl(validationFile, (await needSamples(config.validation.id)).train)) > 0
+  } else if (ownValidation) {
+    hasValidation = (await writeJsonl(validationFile, ownValidation)) > 0
   }
-  const files = runDataFiles(runDir, validation !== null)
-  if (typeof validation === 'string') await copyAtomically(validation, files.validationFile as string)
-  else if (validation !== null) await writeJsonl(files.validationFile as string, validation)
-  return files
+  return runDataFiles(runDir, hasValidation)
 }
 
 /** The data files a run was created with (for resuming it). */
