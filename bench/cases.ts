@@ -92,12 +92,22 @@ export const BENCH_CASES: readonly BenchCase[] = [
     lora: RECIPE_LORA,
     batch: 2,
     seqLen: 64
+  },
+  {
+    kind: 'generate',
+    name: 'generate-tiny',
+    description: 'sanity: 2 layers × 64, vocab 5000, greedy, prompt 16, 32 new tokens',
+    arch: TINY,
+    lora: RECIPE_LORA,
+    promptTokens: 16,
+    newTokens: 32
   }
 ]
 
-/** What runs with no --case: every named case except the quick sanity one. */
-export const DEFAULT_CASES = BENCH_CASES.filter((c) => c.name !== 'train-tiny').map((c) => c.name)
-export const QUICK_CASE = 'train-tiny'
+/** The quick sanity cases (`--quick`): tiny models, seconds each. */
+export const QUICK_CASES = ['train-tiny', 'generate-tiny']
+/** What runs with no --case: every GPT-2-sized case. */
+export const DEFAULT_CASES = BENCH_CASES.filter((c) => !QUICK_CASES.includes(c.name)).map((c) => c.name)
 
 export function findCase(name: string): BenchCase {
   const found = BENCH_CASES.find((c) => c.name === name)

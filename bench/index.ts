@@ -6,7 +6,7 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { CaseMessage } from './case-process'
 import type { BenchReport, CaseResult } from './case-result'
-import { BENCH_CASES, DEFAULT_CASES, findCase, QUICK_CASE } from './cases'
+import { BENCH_CASES, DEFAULT_CASES, findCase, QUICK_CASES } from './cases'
 import { formatReport } from './report'
 import type { CaseRequest } from './run-case'
 import { findTorchPython, runTorchReference } from './torch-reference'
@@ -25,7 +25,7 @@ interface Options {
 
 const USAGE = `usage: npm run bench -- [--case NAME]... [--quick] [--profile] [--steps N] [--json] [--backend wasm|cpu|tensorflow|tensorflow-gpu] [--no-torch]
 cases: ${BENCH_CASES.map((c) => c.name).join(', ')}
-default: ${DEFAULT_CASES.join(', ')}; --quick runs ${QUICK_CASE}`
+default: ${DEFAULT_CASES.join(', ')}; --quick runs ${QUICK_CASES.join(', ')}`
 
 function parseArgs(argv: string[]): Options {
   const o: Options = { cases: [], profile: false, json: false, torch: true }
@@ -41,7 +41,7 @@ function parseArgs(argv: string[]): Options {
         o.cases.push(findCase(value(i++, arg)).name)
         break
       case '--quick':
-        o.cases.push(QUICK_CASE)
+        o.cases.push(...QUICK_CASES)
         break
       case '--profile':
         o.profile = true

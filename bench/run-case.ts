@@ -92,7 +92,11 @@ async function measureTrain(
     loss = g.lossSum / g.targetTokens
   }
   progress(c.name, 'warm-up step (profiled for peak tensor memory)')
-  const warm = await profileStep(step)
+  const warm = await profileStep(step).catch((err: unknown) => {
+    // tfjs's profiler loses a kernel's own exception (out of memory, say): run once more without it.
+    step()
+    throw err
+  })
   meter.sample()
   progress(c.name, `warm-up ${(warm.stepMs / 1000).toFixed(1)} s, loss ${loss.toFixed(3)}`)
   const steps = req.steps ?? 3
@@ -170,7 +174,10 @@ async function measureGenerate(
     }
   }
   progress(c.name, 'warm-up (8 tokens, profiled for peak tensor memory)')
-  const warm = await profileStep(() => run(8))
+  const warm = await profileStep(() => run(8)).catch(async (err: unknown) => {
+    await run(8)
+    throw err
+  })
   meter.sample()
   const repeats = req.steps ?? 1
   const perTokenWall: number[] = []

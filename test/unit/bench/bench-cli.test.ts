@@ -19,7 +19,7 @@ function positiveFinite(value: number): void {
 }
 
 describe('npm run bench -- --quick', () => {
-  it('reports speed, memory, FLOPs, efficiency and a kernel profile for train-tiny', async () => {
+  it('reports speed, memory, FLOPs, efficiency and a kernel profile for train-tiny and generate-tiny', async () => {
     const { stdout } = await promisify(execFile)(
       process.execPath,
       ['--import', tsx, 'bench/index.ts', '--quick', '--json', '--no-torch', '--steps', '2', '--profile'],
@@ -28,8 +28,8 @@ describe('npm run bench -- --quick', () => {
     const report = JSON.parse(stdout) as BenchReport
     expect(report.failures).toEqual([])
     expect(report.torch).toEqual([])
-    expect(report.results).toHaveLength(1)
-    const r = report.results[0]
+    expect(report.results.map((x) => x.case)).toEqual(['train-tiny', 'generate-tiny'])
+    const [r, g] = report.results
     expect(r.case).toBe('train-tiny')
     expect(r.kind).toBe('train')
     expect(r.stepMsAll).toHaveLength(2)
@@ -66,6 +66,22 @@ describe('npm run bench -- --quick', () => {
     expect(profile.kernels.map((k) => k.kernel)).toContain('BatchMatMul')
     for (const k of profile.kernels) expect(k.totalMs).toBeGreaterThanOrEqual(0)
     expect(profile.kernelMs).toBeLessThanOrEqual(profile.stepMs)
+
+    expect(g.kind).toBe('generate')
+    for (const v of [
+      g.tokensPerS,
+      g.stepMs,
+      g.prefillMs ?? 0,
+      g.prefillGflops ?? 0,
+      g.efficiency,
+      g.tfPeakBytes
+    ]) {
+      positiveFinite(v)
+    }
+    expect(g.tokensPerS).toBeCloseTo(1000 / g.stepMs, 6)
+    expect(g.newTokens).toBe(32)
+    expect(g.leakedTensorsPerStep).toBe(0)
+    expect(g.profile?.kernels.map((k) => k.kernel)).toContain('_FusedMatMul')
   })
 })
 
