@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { closeSession, openSession, shot, type Session } from './e2e-harness'
+import { closeSession, openSession, shot, tallShot, type Session } from './e2e-harness'
 
 const RUN_TIMEOUT_MS = 240_000
 
@@ -32,14 +32,6 @@ async function callApi<T>(page: Page, channel: string, payload: unknown): Promis
   }
   if (!answer.result.ok) throw new Error(`${channel} failed: ${answer.result.error.message}`)
   return answer.result.value
-}
-
-/** A screenshot of the whole page: the view scrolls inside <main>, so the window grows to fit it first. */
-async function fullShot(page: Page, name: string): Promise<void> {
-  const height = await page.evaluate<number>('document.querySelector("main").scrollHeight')
-  await page.setViewportSize({ width: 1280, height: Math.max(800, height) })
-  await shot(page, name)
-  await page.setViewportSize({ width: 1280, height: 800 })
 }
 
 async function chartPoints(page: Page, chart: string): Promise<number> {
@@ -105,7 +97,7 @@ describe('Train and Runs in browser mode', () => {
     await page.locator('#train-learningRate').fill('1e-3')
     await expect.poll(() => page.locator('.train-form [aria-invalid="true"]').count()).toBe(0)
     await page.locator('#train-name').fill('quick r4')
-    await fullShot(page, 'runs-03-train-form')
+    await tallShot(page, 'runs-03-train-form')
   })
 
   it('starts the run, opens its page and fills the chart from progress events', async () => {
@@ -134,7 +126,7 @@ describe('Train and Runs in browser mode', () => {
     expect(await chartPoints(page, 'train-loss')).toBe(20)
     expect(await chartPoints(page, 'eval-loss')).toBeGreaterThan(0)
     expect(await page.getByTestId('run-step').textContent()).toBe('Step 20 of 20')
-    await fullShot(page, 'runs-06-completed')
+    await tallShot(page, 'runs-06-completed')
   })
 
   it('opens the run from the history', async () => {
@@ -204,7 +196,21 @@ describe('Train and Runs in browser mode', () => {
     expect(settings).not.toContain('alpha')
     expect(settings).not.toContain('learningRate')
     expect(await page.locator('[data-setting="r"]').textContent()).toMatch(/4\s*8/)
-    await fullShot(page, 'runs-08-compare')
+    await tallShot(page, 'runs-08-compare')
+  })
+
+  it("continues the first run's adapter in a new run", async () => {
+    await page.locator('nav a[data-nav="train"]').click()
+    await page.locator('#train-init-adapter option', { hasText: `#${firstRun} quick r4` }).waitFor({ state: 'attached' })
+    await page.locator('#train-init-adapter').selectOption({ label: `#${firstRun} quick r4` })
+    await page.locator('#train-r').fill('4')
+    await page.locator('#train-maxSteps').fill('2')
+    await page.locator('#train-name').fill('quick r4 continued')
+    const third = await startFromForm(page)
+    await expect.poll(() => runStatus(page), { timeout: RUN_TIMEOUT_MS }).toBe('completed')
+    expect(await page.getByTestId('run-config').textContent()).toContain(join('runs', String(firstRun), 'adapter'))
+    const detail = await callApi<{ parentRunId: number | null }>(page, 'runs.get', { id: third })
+    expect(detail.parentRunId).toBe(firstRun)
   })
 
   it('reads in Chinese and in the dark theme', async () => {
@@ -212,10 +218,10 @@ describe('Train and Runs in browser mode', () => {
     await page.goto(page.url().replace(/#.*$/, `#/runs/${firstRun}`))
     await page.reload()
     await expect.poll(() => page.getByTestId('run-status').textContent()).toBe('已完成')
-    await fullShot(page, 'runs-09-run-zh-dark')
+    await tallShot(page, 'runs-09-run-zh-dark')
     await page.locator('nav a[data-nav="train"]').click()
     await page.getByTestId('trainable-line').waitFor({ timeout: 60_000 })
-    await fullShot(page, 'runs-10-train-zh-dark')
+    await tallShot(page, 'runs-10-train-zh-dark')
     await callApi(page, 'settings.update', { language: 'en', theme: 'light' })
   })
 
