@@ -4,6 +4,7 @@
 import { createWriteStream, existsSync } from 'node:fs'
 import { copyFile, mkdir, rename, rm } from 'node:fs/promises'
 import { join } from 'node:path'
+import { performance } from 'node:perf_hooks'
 import { once } from 'node:events'
 import { finished } from 'node:stream/promises'
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
@@ -35,19 +36,27 @@ export function runDataFiles(runDir: string, hasValidation: boolean): RunDataFil
   }
 }
 
-/** Samples written between yields to the event loop, so main stays responsive while tokenizing. */
-const SAMPLES_PER_YIELD = 256
+/**
+ * Longest stretch of tokenizing between yields to the event loop, so main stays responsive: a count
+ * of samples would not do, since one sample may take microseconds (warm BPE cache) or milliseconds.
+ */
+const SLICE_MS = 10
 
 /** Streams samples into `path` (temp name, then rename); returns how many. Writes no file for none. */
 async function writeJsonl(path: string, samples: Iterable<TokenSample>): Promise<number> {
   const tmp = `${path}.tmp-${process.pid}`
   const out = createWriteStream(tmp)
   let count = 0
+  let sliceStart = performance.now()
   try {
     for (const s of samples) {
       const line = JSON.stringify({ input_ids: Array.from(s.inputIds), labels: Array.from(s.labels) }) + '\n'
+      count++
       if (!out.write(line)) await once(out, 'drain')
-      if (++count % SAMPLES_PER_YIELD === 0) await yieldToEventLoop()
+      if (performance.now() - sliceStart >= SLICE_MS) {
+        await yieldToEventLoop()
+        sliceStart = performance.now()
+      }
     }
     out.end()
     await finished(out)
