@@ -43,6 +43,8 @@ export interface CaseResult {
   setupMs: number
   /** Training: mean loss of the last step (a sanity value: ≈ ln(vocab) for random weights). */
   loss?: number
+  /** Loss settings when not the trainer's defaults (--loss-chunk, --loss-recompute). */
+  lossSettings?: { chunkTokens?: number; recompute?: boolean }
   /** Generation only. */
   prefillMs?: number
   prefillGflops?: number

@@ -9,6 +9,7 @@ import type { BenchReport, CaseResult } from './case-result'
 import { BENCH_CASES, DEFAULT_CASES, findCase, QUICK_CASES } from './cases'
 import { formatReport } from './report'
 import type { CaseRequest } from './run-case'
+import type { LossOptions } from '../src/engine/model/causal-lm-loss'
 import { findTorchPython, runTorchReference } from './torch-reference'
 
 const here = dirname(fileURLToPath(import.meta.url))
@@ -21,14 +22,16 @@ interface Options {
   json: boolean
   backend?: string
   torch: boolean
+  loss: LossOptions
 }
 
-const USAGE = `usage: npm run bench -- [--case NAME]... [--quick] [--profile] [--steps N] [--json] [--backend wasm|cpu|tensorflow|tensorflow-gpu] [--no-torch]
+const USAGE = `usage: npm run bench -- [--case NAME]... [--quick] [--profile] [--steps N] [--json] [--backend wasm|cpu|tensorflow|tensorflow-gpu]
+       [--loss-chunk TOKENS] [--loss-recompute] [--no-torch]
 cases: ${BENCH_CASES.map((c) => c.name).join(', ')}
 default: ${DEFAULT_CASES.join(', ')}; --quick runs ${QUICK_CASES.join(', ')}`
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { cases: [], profile: false, json: false, torch: true }
+  const o: Options = { cases: [], profile: false, json: false, torch: true, loss: {} }
   const value = (i: number, flag: string): string => {
     const v = argv[i + 1]
     if (v === undefined || v.startsWith('--')) throw new Error(`${flag} needs a value\n${USAGE}`)
@@ -58,6 +61,16 @@ function parseArgs(argv: string[]): Options {
         break
       case '--backend':
         o.backend = value(i++, arg)
+        break
+      case '--loss-chunk': {
+        const n = Number(value(i++, arg))
+        if (!Number.isInteger(n) || n < 1)
+          throw new Error(`--loss-chunk must be a whole number ≥ 1; got ${argv[i]}`)
+        o.loss.chunkTokens = n
+        break
+      }
+      case '--loss-recompute':
+        o.loss.recompute = true
         break
       case '--no-torch':
         o.torch = false
@@ -112,7 +125,7 @@ async function main(): Promise<void> {
   const python = options.torch ? findTorchPython() : null
   for (const name of options.cases) {
     process.stderr.write(`bench: ${name}\n`)
-    const request: CaseRequest = { case: name, profile: options.profile }
+    const request: CaseRequest = { case: name, profile: options.profile, loss: options.loss }
     if (options.steps !== undefined) request.steps = options.steps
     if (options.backend !== undefined) request.backend = options.backend
     try {

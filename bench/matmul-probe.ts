@@ -6,39 +6,60 @@ import { median, timed } from './process-meter'
 
 export interface MatMulSpeed {
   shape: string
-  /** Median wall time of one product. */
+  /** Fastest wall time of one product (the backend's speed when nothing interferes). */
   wallMs: number
+  /** Fastest CPU time of one product. */
   cpuMs: number
+  medianWallMs: number
+  samples: number
   gflopsWall: number
   /** FLOPs per CPU second: what the backend does while it actually runs, independent of machine load. */
   gflopsCpu: number
 }
 
-export function probeMatMul(repeats = 7, m = 512, k = 768, n = 2304): MatMulSpeed {
-  const a = tf.randomUniform([m, k], -1, 1, 'float32', 1) as tf.Tensor2D
-  const b = tf.randomUniform([k, n], -1, 1, 'float32', 2) as tf.Tensor2D
+const M = 512
+const K = 768
+const N = 2304
+
+export interface MatMulSamples {
+  wallMs: number[]
+  cpuMs: number[]
+}
+
+/** `repeats` timed products after one untimed one. */
+export function sampleMatMul(repeats = 7): MatMulSamples {
+  const a = tf.randomUniform([M, K], -1, 1, 'float32', 1) as tf.Tensor2D
+  const b = tf.randomUniform([K, N], -1, 1, 'float32', 2) as tf.Tensor2D
   const run = () => {
     const c = tf.matMul(a, b)
     c.dataSync()
     c.dispose()
   }
   run()
-  const walls: number[] = []
-  const cpus: number[] = []
+  const out: MatMulSamples = { wallMs: [], cpuMs: [] }
   for (let i = 0; i < repeats; i++) {
     const t = timed(run)
-    walls.push(t.wallMs)
-    cpus.push(t.cpuMs)
+    out.wallMs.push(t.wallMs)
+    out.cpuMs.push(t.cpuMs)
   }
   tf.dispose([a, b])
-  const flops = matMulFlops(m, k, n)
-  const wallMs = median(walls)
-  const cpuMs = median(cpus)
+  return out
+}
+
+/** The speed from samples taken before and after a case: the fastest product counts. */
+export function matMulSpeed(...sets: MatMulSamples[]): MatMulSpeed {
+  const wall = sets.flatMap((s) => s.wallMs)
+  const cpu = sets.flatMap((s) => s.cpuMs)
+  const flops = matMulFlops(M, K, N)
+  const wallMs = Math.min(...wall)
+  const cpuMs = Math.max(Math.min(...cpu), 1e-3)
   return {
-    shape: `[${m},${k}]·[${k},${n}]`,
+    shape: `[${M},${K}]·[${K},${N}]`,
     wallMs,
     cpuMs,
+    medianWallMs: median(wall),
+    samples: wall.length,
     gflopsWall: flops / wallMs / 1e6,
-    gflopsCpu: flops / Math.max(cpuMs, 1e-3) / 1e6
+    gflopsCpu: flops / cpuMs / 1e6
   }
 }

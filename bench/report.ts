@@ -77,6 +77,7 @@ function notes(r: CaseResult): string[] {
         `then ${fixed(r.tokensPerS, 1)} tokens/s for ${r.newTokens} new tokens (step = time per token)`
     )
   }
+  if (r.lossSettings) lines.push(`${r.case}: loss settings ${JSON.stringify(r.lossSettings)}`)
   if (r.leakedTensorsPerStep !== 0) lines.push(`${r.case}: ${r.leakedTensorsPerStep} tensors leaked per step`)
   if (r.peakRssBytes === null) lines.push(`${r.case}: peak RSS sampled between steps only (no /proc here)`)
   return lines
@@ -89,7 +90,8 @@ export function formatReport(report: BenchReport): string {
     for (const r of report.results) out.push(...notes(r))
     const m = report.results[0].matMul
     out.push(
-      `matMul probe ${m.shape} (plain 2-D, median of 7): ${ms(m.wallMs)} wall, ${ms(m.cpuMs)} CPU; ` +
+      `matMul probe ${m.shape} (plain 2-D, fastest of ${m.samples} before and after each case): ` +
+        `${ms(m.wallMs)} wall (median ${ms(m.medianWallMs)}), ${ms(m.cpuMs)} CPU; ` +
         'efficiency = achieved GFLOP/s of the step ÷ that matMul GFLOP/s; CPU share < 1 means the machine was busy'
     )
     for (const r of report.results) {

@@ -11,6 +11,7 @@ import { Gpt2Model } from '../src/engine/model/gpt2-model'
 import { LoraAdapter } from '../src/engine/model/lora'
 import { loraGradients } from '../src/engine/model/train-step'
 import type { TrainBatch } from '../src/engine/model/train-step'
+import type { LossOptions } from '../src/engine/model/causal-lm-loss'
 import { AdamW } from '../src/engine/optim/adamw'
 import { clipGradNorm } from '../src/engine/optim/clip-grad-norm'
 import type { CaseResult } from './case-result'
@@ -19,8 +20,7 @@ import type { BenchCase, GenerateCase, TrainCase } from './cases'
 import { decodeFlops, prefillFlops, trainStepFlops } from './flops'
 import { profileStep } from './kernel-profile'
 import type { KernelProfile } from './kernel-profile'
-import { probeMatMul } from './matmul-probe'
-import type { MatMulSpeed } from './matmul-probe'
+import { matMulSpeed, sampleMatMul } from './matmul-probe'
 import { median, RssMeter, timed, timedAsync } from './process-meter'
 import { randomGpt2Weights, randomTokenIds } from './random-weights'
 
@@ -30,6 +30,8 @@ export interface CaseRequest {
   /** Timed repetitions after the warm-up; default 3 for training, 1 for generation. */
   steps?: number
   profile: boolean
+  /** Loss settings for training cases (default: the trainer's, 256-token chunks without recomputation). */
+  loss?: LossOptions
 }
 
 function progress(name: string, text: string): void {
@@ -85,7 +87,7 @@ async function measureTrain(
   let loss = Number.NaN
   // One optimizer step as the trainer takes it: gradients, global-norm clipping, AdamW.
   const step = () => {
-    const g = loraGradients(model, batch, { rng })
+    const g = loraGradients(model, batch, { rng, loss: req.loss })
     const clipped = clipGradNorm(g.grads, 1)
     adam.update(clipped.grads)
     tf.dispose([...g.grads, ...clipped.grads])
@@ -232,11 +234,8 @@ export async function runCase(req: CaseRequest): Promise<CaseResult> {
   }
   const info = await initBackend(req.backend)
   progress(c.name, `backend ${info.name}: ${info.reason}`)
-  const matMul: MatMulSpeed = probeMatMul()
-  progress(
-    c.name,
-    `matMul ${matMul.shape}: ${matMul.wallMs.toFixed(0)} ms, ${matMul.gflopsWall.toFixed(1)} GFLOP/s`
-  )
+  const before = sampleMatMul()
+  progress(c.name, `matMul probe: ${Math.min(...before.wallMs).toFixed(0)} ms at best`)
   progress(c.name, `building ${c.description}`)
   const built = buildModel(c)
   const meter = new RssMeter()
@@ -248,6 +247,12 @@ export async function runCase(req: CaseRequest): Promise<CaseResult> {
       ? await measureTrain(c, built, req, meter)
       : await measureGenerate(c, built, req, meter)
   meter.stop()
+  // Probed again after the case: the fastest product of both probes is the backend's speed.
+  const matMul = matMulSpeed(before, sampleMatMul())
+  progress(
+    c.name,
+    `matMul ${matMul.shape}: ${matMul.wallMs.toFixed(0)} ms, ${matMul.gflopsWall.toFixed(1)} GFLOP/s`
+  )
   const achievedGflops = m.flopsPerStep / m.stepMs / 1e6
   const achievedGflopsCpu = m.flopsPerStep / m.cpuMs / 1e6
   const result: CaseResult = {
@@ -276,6 +281,9 @@ export async function runCase(req: CaseRequest): Promise<CaseResult> {
     leakedTensorsPerStep: m.leakedTensorsPerStep,
     setupMs: built.setupMs,
     ...m.extra,
+    ...(c.kind === 'train' && req.loss !== undefined && Object.keys(req.loss).length > 0
+      ? { lossSettings: req.loss }
+      : {}),
     ...(m.profile ? { profile: m.profile } : {})
   }
   built.model.dispose()
