@@ -15,6 +15,8 @@ export interface KernelProfile {
   kernelMs: number
   /** Top kernels by total time. */
   kernels: KernelTime[]
+  /** Top matMul calls by kernel and input shapes (`BatchMatMul [512,768]·[768,50257]`): which products cost. */
+  matMulShapes: KernelTime[]
   /** Wall time outside any kernel: JavaScript, the tape, allocation, data transfer. */
   outsideKernelsMs: number
   peakBytes: number
@@ -29,28 +31,35 @@ export async function profileStep(fn: () => unknown, top = 15): Promise<KernelPr
   })
   const stepMs = performance.now() - t0
   const byName = new Map<string, { calls: number; totalMs: number }>()
+  const byShape = new Map<string, { calls: number; totalMs: number }>()
+  const add = (map: typeof byName, key: string, ms: number) => {
+    const entry = map.get(key) ?? { calls: 0, totalMs: 0 }
+    entry.calls += 1
+    entry.totalMs += ms
+    map.set(key, entry)
+  }
   for (const k of info.kernels) {
     // Scopes of tf.customGrad are recorded with their scope name and nest real kernels: skip them.
     if (tf.getKernel(k.name, backend) === undefined) continue
     const ms = await k.kernelTimeMs
     const time = typeof ms === 'number' ? ms : 0
-    const entry = byName.get(k.name) ?? { calls: 0, totalMs: 0 }
-    entry.calls += 1
-    entry.totalMs += time
-    byName.set(k.name, entry)
+    add(byName, k.name, time)
+    if (/MatMul/.test(k.name)) {
+      const shapes = k.inputShapes.slice(0, 2).map((s) => `[${(s ?? []).join(',')}]`)
+      add(byShape, `${k.name} ${shapes.join('·')}`, time)
+    }
   }
-  const all = [...byName.entries()].map(([kernel, e]) => ({
-    kernel,
-    calls: e.calls,
-    totalMs: e.totalMs,
-    share: e.totalMs / stepMs
-  }))
-  all.sort((a, b) => b.totalMs - a.totalMs)
+  const ranked = (map: typeof byName): KernelTime[] =>
+    [...map.entries()]
+      .map(([kernel, e]) => ({ kernel, calls: e.calls, totalMs: e.totalMs, share: e.totalMs / stepMs }))
+      .sort((a, b) => b.totalMs - a.totalMs)
+  const all = ranked(byName)
   const kernelMs = all.reduce((s, k) => s + k.totalMs, 0)
   return {
     stepMs,
     kernelMs,
     kernels: all.slice(0, top),
+    matMulShapes: ranked(byShape).slice(0, 10),
     outsideKernelsMs: Math.max(0, stepMs - kernelMs),
     peakBytes: info.peakBytes
   }

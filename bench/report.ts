@@ -63,9 +63,14 @@ function profileLines(r: CaseResult): string[] {
     ms(p.outsideKernelsMs),
     `${((100 * p.outsideKernelsMs) / p.stepMs).toFixed(1)}%`
   ])
+  const shapes = [['  matMul by input shapes (no transpose flags recorded)', 'calls', 'total', 'share']]
+  for (const k of p.matMulShapes) {
+    shapes.push([`  ${k.kernel}`, String(k.calls), ms(k.totalMs), `${(100 * k.share).toFixed(1)}%`])
+  }
   return [
     `${r.case}: profile of one ${r.kind === 'train' ? 'step' : 'generate call (32 tokens)'}, ${ms(p.stepMs)} with the profiler on`,
-    table(rows)
+    table(rows),
+    ...(shapes.length > 1 ? [table(shapes)] : [])
   ]
 }
 
