@@ -67,6 +67,9 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
     datasetSamples: async (id) => streamTrainingSamples(store.db, id, await defaultTokenizer())
   })
   runs.recoverInterrupted()
+  // Building GPT-2's tokenizer is ~0.3 s of synchronous work (vocabulary JSON, merge ranks); with a UI
+  // it happens here, before any window or socket is served, not on main while a run starts.
+  if (options.mode !== 'cli') await defaultTokenizer()
   const chat = createChatService({ store, engine, events, runsDir: paths.runs })
   const models = createModelService({
     store,
