@@ -68,8 +68,9 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
   })
   runs.recoverInterrupted()
   // Building GPT-2's tokenizer is ~0.3 s of synchronous work (vocabulary JSON, merge ranks); with a UI
-  // it happens here, before any window or socket is served, not on main while a run starts.
-  if (options.mode !== 'cli') await defaultTokenizer()
+  // it happens here, before any window or socket is served, not on main while a run starts. If it
+  // cannot be built, the import or run that needs it reports why.
+  if (options.mode !== 'cli') await defaultTokenizer().catch(() => undefined)
   const chat = createChatService({ store, engine, events, runsDir: paths.runs })
   const models = createModelService({
     store,
