@@ -121,10 +121,9 @@ describe('a run on an imported dataset', () => {
     expect(Number.isFinite(evals.at(-1)!.evalLoss)).toBe(true)
 
     expect(done.adapterPath).toBe(join(runDir, 'adapter'))
-    const adapterConfig = JSON.parse(readFileSync(join(done.adapterPath!, 'adapter_config.json'), 'utf8')) as Record<
-      string,
-      unknown
-    >
+    const adapterConfig = JSON.parse(
+      readFileSync(join(done.adapterPath!, 'adapter_config.json'), 'utf8')
+    ) as Record<string, unknown>
     expect(adapterConfig).toMatchObject({ peft_type: 'LORA', task_type: 'CAUSAL_LM', r: 4, lora_alpha: 8 })
     expect(existsSync(join(done.adapterPath!, 'adapter_model.safetensors'))).toBe(true)
     const header = readFileSync(join(done.adapterPath!, 'adapter_model.safetensors'))
