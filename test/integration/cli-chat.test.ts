@@ -1,5 +1,5 @@
-// `lora-studio chat` as a real subprocess on a tiny factory model: --json gives the result object, plain
-// output streams the same text to stdout with a footer on stderr, and a bad flag is refused by name.
+// `lora-studio chat` and `generate` as real subprocesses on a tiny factory model: --json gives the result
+// object, plain output streams the same text to stdout with a footer on stderr, bad flags are refused by name.
 import { execFile } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -53,5 +53,25 @@ describe('lora-studio chat', () => {
     expect(code).toBe(1)
     expect(stdout).toBe('')
     expect(stderr).toMatch(/^lora-studio: --temperature: .*5/)
+  })
+})
+
+describe('lora-studio generate', () => {
+  it('continues the prompt as raw text with the chat sampling options', async () => {
+    const prompt = ['--model', modelDir, '--prompt', 'A buffer overflow', '--max-new-tokens', '6', '--greedy']
+    const generated = await cli(['generate', ...prompt, '--json'])
+    expect(generated.code).toBe(0)
+    const result = JSON.parse(generated.stdout)
+    expect(result.template).toEqual({ name: 'raw' })
+    expect(result.newTokens).toBe(6)
+    expect(result.options.temperature).toBe(0)
+    const chatted = await cli(['chat', ...prompt, '--template', 'raw', '--json'])
+    expect(JSON.parse(chatted.stdout).text).toBe(result.text)
+  })
+
+  it('needs a prompt, and says where a conversation goes instead', async () => {
+    const { code, stderr } = await cli(['generate', '--model', modelDir])
+    expect(code).toBe(1)
+    expect(stderr).toBe('lora-studio: --prompt is required: generate continues one prompt (use `lora-studio chat` for a conversation)\n')
   })
 })

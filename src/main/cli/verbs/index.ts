@@ -9,6 +9,7 @@ import { infoVerb } from './info-verb'
 import { modelsVerb } from './models-verb'
 import { serveVerb } from './serve-verb'
 import { exportVerb } from './export-verb'
+import { generateVerb } from './generate-verb'
 import { resumeVerb } from './resume-verb'
 import { runsVerb } from './runs-verb'
 import { trainVerb } from './train-verb'
@@ -21,6 +22,7 @@ export const verbs: readonly CliVerb[] = [
   runsVerb,
   exportVerb,
   chatVerb,
+  generateVerb,
   modelsVerb,
   importVerb,
   importDatasetVerb,
