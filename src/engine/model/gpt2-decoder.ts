@@ -5,11 +5,28 @@ import type { CausalLm, DecodeSession } from '../generation/causal-lm'
 import { causalSelfAttention, MASKED_SCORE, qkvToHeadRows } from './attention'
 import type { Gpt2Model } from './gpt2-model'
 
+/**
+ * Positions a layer's open block of the KV cache holds before it is folded into the settled part.
+ * tfjs tensors cannot be written in place, so growing one cache tensor copies all of it every token;
+ * with an open block only the block is copied per token and the whole cache once per block.
+ */
+export const DEFAULT_CACHE_BLOCK = 64
+
+export interface Gpt2CausalLmOptions {
+  /** Open-block size of the KV cache (default DEFAULT_CACHE_BLOCK); any size gives the same logits. */
+  cacheBlock?: number
+}
+
 export class Gpt2CausalLm implements CausalLm {
   readonly model: Gpt2Model
+  readonly cacheBlock: number
 
-  constructor(model: Gpt2Model) {
+  constructor(model: Gpt2Model, options: Gpt2CausalLmOptions = {}) {
+    const block = options.cacheBlock ?? DEFAULT_CACHE_BLOCK
+    if (!Number.isInteger(block) || block < 1)
+      throw new Error(`cacheBlock must be a whole number ≥ 1; got ${block}`)
     this.model = model
+    this.cacheBlock = block
   }
 
   get vocabSize(): number {
@@ -21,22 +38,36 @@ export class Gpt2CausalLm implements CausalLm {
   }
 
   startSession(): DecodeSession {
-    return new Gpt2DecodeSession(this.model)
+    return new Gpt2DecodeSession(this.model, this.cacheBlock)
   }
 }
 
-/** Keys and values per layer as `[nHead, length, headDim]`, grown by concatenation along the length. */
+/** Keys and values of some positions as `[nHead, length, headDim]`. */
+interface KvPart {
+  k: tf.Tensor3D
+  v: tf.Tensor3D
+}
+
+/** One layer's cache: settled positions (grown once per block) followed by the open block (grown per token). */
+interface LayerCache {
+  settled: KvPart | null
+  open: KvPart | null
+}
+
+const partTensors = (c: LayerCache): tf.Tensor3D[] =>
+  [c.settled, c.open].flatMap((p) => (p === null ? [] : [p.k, p.v]))
+
 class Gpt2DecodeSession implements DecodeSession {
   private readonly model: Gpt2Model
-  private keys: (tf.Tensor3D | null)[]
-  private values: (tf.Tensor3D | null)[]
+  private readonly block: number
+  private layers: LayerCache[]
   private fed = 0
   private disposed = false
 
-  constructor(model: Gpt2Model) {
+  constructor(model: Gpt2Model, block: number) {
     this.model = model
-    this.keys = new Array<tf.Tensor3D | null>(model.config.nLayer).fill(null)
-    this.values = new Array<tf.Tensor3D | null>(model.config.nLayer).fill(null)
+    this.block = block
+    this.layers = Array.from({ length: model.config.nLayer }, () => ({ settled: null, open: null }))
   }
 
   get length(): number {
@@ -68,35 +99,63 @@ class Gpt2DecodeSession implements DecodeSession {
     const heads = tf.reshape(qkvToHeadRows(qkv, { batch: 1, seqLen: n, nHead }), [3 * nHead, n, headDim])
     const kNew = tf.slice(heads, [nHead, 0, 0], [nHead, n, headDim]) as tf.Tensor3D
     const vNew = tf.slice(heads, [2 * nHead, 0, 0], [nHead, n, headDim]) as tf.Tensor3D
-    const oldK = this.keys[layer]
-    const oldV = this.values[layer]
-    if (oldK === null || oldV === null) {
-      this.keys[layer] = tf.keep(kNew)
-      this.values[layer] = tf.keep(vNew)
+    const cache = this.layers[layer]
+    if (cache.settled === null && cache.open === null) {
+      this.store(layer, null, { k: kNew, v: vNew })
       return causalSelfAttention(qkv, { batch: 1, seqLen: n, nHead }, null, 0, null)
     }
-    const k = tf.keep(tf.concat([oldK, kNew], 1))
-    const v = tf.keep(tf.concat([oldV, vNew], 1))
-    oldK.dispose()
-    oldV.dispose()
-    this.keys[layer] = k
-    this.values[layer] = v
-    const total = offset + n
+    const settled = cache.settled
+    const open: KvPart =
+      cache.open === null
+        ? { k: kNew, v: vNew }
+        : { k: tf.concat([cache.open.k, kNew], 1), v: tf.concat([cache.open.v, vNew], 1) }
+    const settledLen = settled?.k.shape[1] ?? 0
+    const openLen = open.k.shape[1]
     const q = tf.mul(tf.slice(heads, [0, 0, 0], [nHead, n, headDim]), 1 / Math.sqrt(headDim)) as tf.Tensor3D
-    let scores = tf.matMul(q, k, false, true)
+    let openScores = tf.matMul(q, open.k, false, true)
     if (n > 1) {
-      const bias = new Float32Array(n * total)
+      // Query i sits at position offset + i; open key j at settledLen + j. Settled keys are all earlier.
+      const bias = new Float32Array(n * openLen)
       for (let i = 0; i < n; i++)
-        for (let j = offset + i + 1; j < total; j++) bias[i * total + j] = MASKED_SCORE
-      scores = tf.add(scores, tf.tensor2d(bias, [n, total]))
+        for (let j = 0; j < openLen; j++)
+          if (settledLen + j > offset + i) bias[i * openLen + j] = MASKED_SCORE
+      openScores = tf.add(openScores, tf.tensor2d(bias, [n, openLen]))
     }
-    const out = tf.matMul(tf.softmax(scores), v)
+    let out: tf.Tensor3D
+    if (settled === null) {
+      out = tf.matMul(tf.softmax(openScores), open.v)
+    } else {
+      const p = tf.softmax(tf.concat([tf.matMul(q, settled.k, false, true), openScores], 2))
+      out = tf.add(
+        tf.matMul(tf.slice(p, [0, 0, 0], [nHead, n, settledLen]), settled.v),
+        tf.matMul(tf.slice(p, [0, 0, settledLen], [nHead, n, openLen]), open.v)
+      )
+    }
+    this.store(layer, settled, open)
     return tf.reshape(tf.transpose(out, [1, 0, 2]), [n, embd])
+  }
+
+  /** Makes `settled` + `open` the layer's cache, folding a full open block into the settled part. */
+  private store(layer: number, settled: KvPart | null, open: KvPart): void {
+    const next: LayerCache =
+      open.k.shape[1] < this.block
+        ? { settled, open }
+        : {
+            settled:
+              settled === null
+                ? open
+                : { k: tf.concat([settled.k, open.k], 1), v: tf.concat([settled.v, open.v], 1) },
+            open: null
+          }
+    const kept = new Set(partTensors(next))
+    for (const t of partTensors(this.layers[layer])) if (!kept.has(t)) t.dispose()
+    for (const t of kept) tf.keep(t)
+    this.layers[layer] = next
   }
 
   dispose(): void {
     if (this.disposed) return
     this.disposed = true
-    tf.dispose([...this.keys, ...this.values].filter((t): t is tf.Tensor3D => t !== null))
+    tf.dispose(this.layers.flatMap(partTensors))
   }
 }
