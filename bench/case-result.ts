@@ -1,5 +1,6 @@
 // What one bench case reports back from its child process to the CLI (over IPC, or as --json output):
 // speed, memory, FLOPs and efficiency, with CPU time beside wall time so figures from a busy machine read right.
+import type { ImportCaseResult } from './import-case'
 import type { KernelProfile } from './kernel-profile'
 import type { MatMulSpeed } from './matmul-probe'
 
@@ -66,4 +67,6 @@ export interface BenchReport {
   results: CaseResult[]
   failures: { case: string; error: string }[]
   torch: TorchReference[]
+  /** The dataset-import case (`--case import-jsonl-500mb`), when named. */
+  imports: ImportCaseResult[]
 }

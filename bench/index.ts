@@ -5,8 +5,10 @@ import { createRequire } from 'node:module'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { CaseMessage } from './case-process'
-import type { BenchReport, CaseResult } from './case-result'
+import type { BenchReport } from './case-result'
 import { BENCH_CASES, DEFAULT_CASES, findCase, QUICK_CASES } from './cases'
+import { DEFAULT_IMPORT_MB, IMPORT_CASE } from './import-case'
+import type { ImportCaseMessage } from './import-case'
 import { formatReport } from './report'
 import type { CaseRequest } from './run-case'
 import type { LossOptions } from '../src/engine/model/causal-lm-loss'
@@ -23,15 +25,23 @@ interface Options {
   backend?: string
   torch: boolean
   loss: LossOptions
+  importMb: number
 }
 
 const USAGE = `usage: npm run bench -- [--case NAME]... [--quick] [--profile] [--steps N] [--json] [--backend wasm|cpu|tensorflow|tensorflow-gpu]
-       [--loss-chunk TOKENS] [--loss-recompute] [--no-torch]
-cases: ${BENCH_CASES.map((c) => c.name).join(', ')}
+       [--loss-chunk TOKENS] [--loss-recompute] [--no-torch] [--import-mb N]
+cases: ${BENCH_CASES.map((c) => c.name).join(', ')}, ${IMPORT_CASE} (only when named; --import-mb sets its size)
 default: ${DEFAULT_CASES.join(', ')}; --quick runs ${QUICK_CASES.join(', ')}`
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { cases: [], profile: false, json: false, torch: true, loss: {} }
+  const o: Options = {
+    cases: [],
+    profile: false,
+    json: false,
+    torch: true,
+    loss: {},
+    importMb: DEFAULT_IMPORT_MB
+  }
   const value = (i: number, flag: string): string => {
     const v = argv[i + 1]
     if (v === undefined || v.startsWith('--')) throw new Error(`${flag} needs a value\n${USAGE}`)
@@ -40,9 +50,17 @@ function parseArgs(argv: string[]): Options {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]
     switch (arg) {
-      case '--case':
-        o.cases.push(findCase(value(i++, arg)).name)
+      case '--case': {
+        const name = value(i++, arg)
+        o.cases.push(name === IMPORT_CASE ? name : findCase(name).name)
         break
+      }
+      case '--import-mb': {
+        const n = Number(value(i++, arg))
+        if (!Number.isFinite(n) || n <= 0) throw new Error(`--import-mb must be a number > 0; got ${argv[i]}`)
+        o.importMb = n
+        break
+      }
       case '--quick':
         o.cases.push(...QUICK_CASES)
         break
@@ -92,21 +110,24 @@ function tsxLoaderUrl(): string {
   return pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href
 }
 
-/** One case in a fresh Node process; its progress lines go to our stderr. */
-function runInChild(request: CaseRequest): Promise<CaseResult> {
+/** One case in a fresh Node process (`script` with `args`); its progress lines go to our stderr. */
+function runInChild<M extends CaseMessage | ImportCaseMessage>(
+  script: string,
+  args: string[]
+): Promise<Extract<M, { ok: true }>['result']> {
   return new Promise((resolvePromise, reject) => {
-    const child = fork(join(here, 'case-process.ts'), [JSON.stringify(request)], {
+    const child = fork(join(here, script), args, {
       execArgv: ['--import', tsxLoaderUrl(), '--expose-gc'],
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'advanced'
     })
     child.stdout?.pipe(process.stderr)
     child.stderr?.pipe(process.stderr)
-    let message: CaseMessage | null = null
-    child.on('message', (m) => (message = m as CaseMessage))
+    let message: M | null = null
+    child.on('message', (m) => (message = m as M))
     child.on('error', reject)
     child.on('exit', (code, signal) => {
-      const m = message as CaseMessage | null
+      const m = message as M | null
       if (m?.ok) resolvePromise(m.result)
       else if (m) reject(new Error(m.error))
       else
@@ -121,15 +142,23 @@ function runInChild(request: CaseRequest): Promise<CaseResult> {
 
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2))
-  const report: BenchReport = { results: [], failures: [], torch: [] }
+  const report: BenchReport = { results: [], failures: [], torch: [], imports: [] }
   const python = options.torch ? findTorchPython() : null
   for (const name of options.cases) {
     process.stderr.write(`bench: ${name}\n`)
+    if (name === IMPORT_CASE) {
+      try {
+        report.imports.push(await runInChild<ImportCaseMessage>('import-case.ts', [String(options.importMb)]))
+      } catch (err) {
+        report.failures.push({ case: name, error: err instanceof Error ? err.message : String(err) })
+      }
+      continue
+    }
     const request: CaseRequest = { case: name, profile: options.profile, loss: options.loss }
     if (options.steps !== undefined) request.steps = options.steps
     if (options.backend !== undefined) request.backend = options.backend
     try {
-      report.results.push(await runInChild(request))
+      report.results.push(await runInChild<CaseMessage>('case-process.ts', [JSON.stringify(request)]))
     } catch (err) {
       report.failures.push({ case: name, error: err instanceof Error ? err.message : String(err) })
       continue

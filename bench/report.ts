@@ -1,6 +1,7 @@
 // Turns bench results into the table the CLI prints: one row per case, the kernel breakdown under a
 // profiled case, generation's prefill, and the PyTorch reference with our speed as a ratio of it.
 import type { BenchReport, CaseResult } from './case-result'
+import type { ImportCaseResult } from './import-case'
 
 const mib = (bytes: number | null) => (bytes === null ? 'n/a' : `${(bytes / 2 ** 20).toFixed(0)} MiB`)
 const fixed = (v: number, digits: number) => (Number.isFinite(v) ? v.toFixed(digits) : 'n/a')
@@ -88,8 +89,29 @@ function notes(r: CaseResult): string[] {
   return lines
 }
 
+const IMPORT_HEADER = ['case', 'file', 'records', 'time', 'MB/s', 'records/s', 'peak RSS', 'RSS growth']
+
+function importRow(r: ImportCaseResult): string[] {
+  return [
+    r.case,
+    `${(r.fileBytes / 2 ** 20).toFixed(0)} MB`,
+    String(r.records),
+    `${r.seconds.toFixed(1)} s`,
+    fixed(r.mbPerS, 2),
+    fixed(r.recordsPerS, 0),
+    mib(r.peakRssBytes),
+    mib(r.peakGrowthBytes)
+  ]
+}
+
 export function formatReport(report: BenchReport): string {
   const out: string[] = []
+  if (report.imports.length > 0) {
+    out.push(table([IMPORT_HEADER, ...report.imports.map(importRow)]))
+    out.push(
+      'peak RSS = VmHWM during the import; growth = over the RSS just before it (store and tokenizer open)'
+    )
+  }
   if (report.results.length > 0) {
     out.push(table([HEADER, ...report.results.map(row)]))
     for (const r of report.results) out.push(...notes(r))
