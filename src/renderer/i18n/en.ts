@@ -16,6 +16,7 @@ const en = {
     settings: 'Settings'
   },
   common: {
+    cancel: 'Cancel',
     loading: 'Loading…',
     retry: 'Try again',
     refresh: 'Refresh',
@@ -49,7 +50,6 @@ const en = {
       'Import your own files or a folder, or add the MITRE CWE sample dataset to try the app with real security data.',
     importAction: 'Import dataset',
     delete: 'Delete',
-    cancel: 'Cancel',
     back: 'Back',
     next: 'Next',
     deleteTitle: 'Delete “{name}”?',

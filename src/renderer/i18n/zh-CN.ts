@@ -17,6 +17,7 @@ const zhCN: MessageSchema = {
     settings: '设置'
   },
   common: {
+    cancel: '取消',
     loading: '加载中…',
     retry: '重试',
     refresh: '刷新',
@@ -48,7 +49,6 @@ const zhCN: MessageSchema = {
     firstStep: '导入你自己的文件或文件夹，或者添加 MITRE CWE 示例数据集，用真实的安全数据试用本应用。',
     importAction: '导入数据集',
     delete: '删除',
-    cancel: '取消',
     back: '上一步',
     next: '下一步',
     deleteTitle: '删除“{name}”？',
