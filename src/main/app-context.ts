@@ -12,7 +12,7 @@ import { createEventBus, type EventBus } from './event-bus'
 import { createDatasetService } from './datasets/dataset-service'
 import { createTokenizerResolver } from './datasets/model-tokenizer'
 import { createSettingsService } from './services/settings-service'
-import { createSystemService } from './services/system-service'
+import { createSystemService, type SystemServiceDeps } from './services/system-service'
 import { openStore, type Store } from './store/store'
 import { createRunService, type RunService } from './runs/run-service'
 import { streamTrainingSamples } from './datasets/training-samples'
@@ -28,6 +28,8 @@ export interface AppContextOptions {
   engineSpawner?: EngineSpawner
   appVersion?: string
   electronVersions?: { electron: string; chrome: string }
+  /** The native open dialog (the desktop app passes Electron's); system.pickPaths refuses without one. */
+  pickPaths?: SystemServiceDeps['pickPaths']
 }
 
 export interface AppContext {
@@ -84,7 +86,8 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
       mode: options.mode,
       dataDir: paths.root,
       appVersion: options.appVersion ?? packageVersion,
-      electronVersions: options.electronVersions
+      electronVersions: options.electronVersions,
+      pickPaths: options.pickPaths
     }),
     settings: createSettingsService(store.settings),
     runs: runs.handlers,

@@ -31,7 +31,15 @@ async function start(): Promise<void> {
     mode: 'electron',
     engineSpawner: createUtilityEngineSpawner(),
     appVersion: app.getVersion(),
-    electronVersions: { electron: process.versions.electron, chrome: process.versions.chrome }
+    electronVersions: { electron: process.versions.electron, chrome: process.versions.chrome },
+    pickPaths: async ({ directory }) => {
+      const properties: ('openFile' | 'openDirectory' | 'multiSelections')[] = directory
+        ? ['openDirectory']
+        : ['openFile', 'multiSelections']
+      const options = { properties }
+      const result = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options)
+      return result.canceled ? [] : result.filePaths
+    }
   })
   registerIpc({ router: context.router, events: context.events, source })
   showWindow()

@@ -20,7 +20,8 @@ function method<O>() {
 
 export const contract = {
   system: {
-    info: method<sys.SystemInfo>()(sys.EmptyInput)
+    info: method<sys.SystemInfo>()(sys.EmptyInput),
+    pickPaths: method<sys.PickPathsResult>()(sys.PickPathsInput)
   },
   settings: {
     get: method<sys.Settings>()(sys.EmptyInput),

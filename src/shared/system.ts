@@ -10,6 +10,14 @@ export const Theme = z.enum(['system', 'light', 'dark'])
 export type LanguageCode = z.infer<typeof Language>
 export type ThemeName = z.infer<typeof Theme>
 
+/** The desktop app's open dialog: files (several) or one folder. */
+export const PickPathsInput = z.strictObject({ directory: z.boolean() })
+export type PickPathsOptions = z.infer<typeof PickPathsInput>
+export interface PickPathsResult {
+  /** Absolute paths chosen; empty when the person cancelled. */
+  paths: string[]
+}
+
 export const SettingsPatch = z.strictObject({
   language: Language.optional(),
   theme: Theme.optional()

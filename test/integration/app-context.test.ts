@@ -1,6 +1,6 @@
 // The app context over a real data folder: every API method refuses a bad payload naming the field,
-// system.info reports the engine's backend and the database, settings survive a reopen, and the
-// engine's state reaches the event bus.
+// system.info reports the engine's backend and the database, system.pickPaths needs the desktop's
+// dialog, settings survive a reopen, and the engine's state reaches the event bus.
 import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -105,6 +105,47 @@ describe('system.info', () => {
     expect(statSync(join(dataDir, 'models')).isDirectory()).toBe(true)
     expect(statSync(join(dataDir, 'runs')).isDirectory()).toBe(true)
     expect(statuses.map((s) => s.state)).toEqual(['starting', 'ready'])
+  })
+})
+
+describe('system.pickPaths', () => {
+  it('says to type the path where there is no file dialog (browser mode)', async () => {
+    const result = await context.router.call('system.pickPaths', { directory: true })
+    expect(result).toEqual({
+      ok: false,
+      error: {
+        code: 'conflict',
+        message:
+          'There is no file dialog in browser mode: type the path of the file or folder (on the machine running LoRA Studio) instead.'
+      }
+    })
+  })
+
+  it("answers with the desktop dialog's choice, asking for files or a folder as told", async () => {
+    const other = mkdtempSync(join(tmpdir(), 'lora-context-'))
+    const asked: boolean[] = []
+    const desktop = await openAppContext({
+      dataDir: other,
+      mode: 'electron',
+      pickPaths: async ({ directory }) => {
+        asked.push(directory)
+        return directory ? ['/home/me/notes'] : []
+      }
+    })
+    try {
+      expect(await desktop.router.call('system.pickPaths', { directory: true })).toEqual({
+        ok: true,
+        value: { paths: ['/home/me/notes'] }
+      })
+      expect(await desktop.router.call('system.pickPaths', { directory: false })).toEqual({
+        ok: true,
+        value: { paths: [] }
+      })
+      expect(asked).toEqual([true, false])
+    } finally {
+      await desktop.close()
+      rmSync(other, { recursive: true, force: true })
+    }
   })
 })
 

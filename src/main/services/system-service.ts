@@ -1,8 +1,10 @@
 // system.info: what About and `lora-studio info` show — the engine's backend and the reason for it,
-// versions (app, tfjs, Node, Electron, SQLite), the data folder, the database size, the machine.
+// versions (app, tfjs, Node, Electron, SQLite), the data folder, the database size, the machine;
+// system.pickPaths: the desktop app's open dialog (browser mode has none: paths are typed there).
 import { cpus, totalmem } from 'node:os'
 import type { ApiHandlers } from '../../shared/contract'
-import type { SystemInfo } from '../../shared/system'
+import { ServiceError } from '../../shared/errors'
+import type { PickPathsOptions, SystemInfo } from '../../shared/system'
 import type { EngineHost } from '../engine-host/engine-host'
 import type { Store } from '../store/store'
 
@@ -13,6 +15,8 @@ export interface SystemServiceDeps {
   dataDir: string
   appVersion: string
   electronVersions?: { electron: string; chrome: string }
+  /** The native open dialog; only the desktop app has one. Resolves to [] when cancelled. */
+  pickPaths?: (options: PickPathsOptions) => Promise<string[]>
 }
 
 export function createSystemService(deps: SystemServiceDeps): ApiHandlers['system'] {
@@ -38,6 +42,15 @@ export function createSystemService(deps: SystemServiceDeps): ApiHandlers['syste
         cpus: cpus().length,
         totalMemoryBytes: totalmem()
       }
+    },
+    async pickPaths(options) {
+      if (!deps.pickPaths) {
+        throw new ServiceError(
+          'conflict',
+          `There is no file dialog in ${deps.mode} mode: type the path of the file or folder (on the machine running LoRA Studio) instead.`
+        )
+      }
+      return { paths: await deps.pickPaths(options) }
     }
   }
 }
