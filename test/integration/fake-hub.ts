@@ -114,7 +114,9 @@ export async function startFakeHub(options: FakeHubOptions): Promise<FakeHub> {
     const cut = cuts.get(name)
     if (cut && cut.times > 0) {
       cut.times--
-      res.write(body.subarray(0, Math.max(0, cut.bytes - start)), () => res.destroy())
+      // End the socket (FIN after the bytes) rather than destroy it: a reset can discard bytes the
+      // client has not read yet, and the cut must land exactly at `bytes`.
+      res.write(body.subarray(0, Math.max(0, cut.bytes - start)), () => res.socket?.end())
       return
     }
     const stall = stalls.get(name)
