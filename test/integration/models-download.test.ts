@@ -156,18 +156,24 @@ describe('models.download from a Hub-like server', () => {
       service.handlers.download({ repoId: 'studio-test/tiny-gpt2', revision: 'main' })
     )
     const size = hub.blob('studio-test/tiny-gpt2', 'model.safetensors').data.length
-    expect(first.message).toMatch(
-      new RegExp(`dropped after 1000000 of ${size} bytes of model\\.safetensors.*download again to resume`)
-    )
+    // The server cuts after 1,000,000 bytes; how many of them the client had written when the
+    // connection dropped depends on buffering, so the check is that the message, the partial file
+    // and the resumed range all agree on that count.
+    const dropped = /dropped after (\d+) of (\d+) bytes of model\.safetensors.*download again to resume/.exec(first.message)
+    expect(dropped, first.message).not.toBeNull()
+    const kept = Number(dropped?.[1])
+    expect(Number(dropped?.[2])).toBe(size)
+    expect(kept).toBeGreaterThan(0)
+    expect(kept).toBeLessThanOrEqual(1_000_000)
     expect(await service.handlers.list({})).toEqual([])
     expect(events.at(-1)?.state).toBe('failed')
     const part = join(modelsDir, '.download-studio-test--tiny-gpt2', 'model.safetensors.part')
-    expect(statSync(part).size).toBe(1_000_000)
+    expect(statSync(part).size).toBe(kept)
 
     hub.requests.length = 0
     const model = await service.handlers.download({ repoId: 'studio-test/tiny-gpt2', revision: 'main' })
     const cdn = hub.requests.filter((r) => r.path.startsWith('/cdn/'))
-    expect(cdn.map((r) => r.range)).toEqual(['bytes=1000000-'])
+    expect(cdn.map((r) => r.range)).toEqual([`bytes=${kept}-`])
     // The small files finished in the first attempt and are not fetched again.
     expect(hub.requests.some((r) => r.path.endsWith('/vocab.json'))).toBe(false)
     expect(sha256(join(model.path, 'model.safetensors'))).toBe(
