@@ -40,7 +40,7 @@ export function runDataFiles(runDir: string, hasValidation: boolean): RunDataFil
  * Longest stretch of tokenizing between yields to the event loop, so main stays responsive: a count
  * of samples would not do, since one sample may take microseconds (warm BPE cache) or milliseconds.
  */
-const SLICE_MS = 10
+const SLICE_MS = 4
 
 /** Streams samples into `path` (temp name, then rename); returns how many. Writes no file for none. */
 async function writeJsonl(path: string, samples: Iterable<TokenSample>): Promise<number> {
