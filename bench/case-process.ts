@@ -1,10 +1,10 @@
 // Entry of the child process that runs one bench case, so each case's peak memory is its own: the request
 // comes as a JSON argument, the result goes back over IPC (or to stdout as JSON when run by hand).
+import { reportOutcome, type ChildMessage } from './child-outcome'
 import { runCase } from './run-case'
 import type { CaseRequest } from './run-case'
 
-export type CaseMessage =
-  { ok: true; result: Awaited<ReturnType<typeof runCase>> } | { ok: false; error: string }
+export type CaseMessage = ChildMessage<Awaited<ReturnType<typeof runCase>>>
 
 function parseRequest(argv: string[]): CaseRequest {
   const raw = argv[0]
@@ -14,19 +14,4 @@ function parseRequest(argv: string[]): CaseRequest {
   return JSON.parse(raw) as CaseRequest
 }
 
-function finish(message: CaseMessage): void {
-  const code = message.ok ? 0 : 1
-  if (process.send) {
-    process.send(message, () => process.exit(code))
-    return
-  }
-  if (message.ok) process.stdout.write(`${JSON.stringify(message.result)}\n`)
-  else process.stderr.write(`${message.error}\n`)
-  process.exit(code)
-}
-
-runCase(parseRequest(process.argv.slice(2))).then(
-  (result) => finish({ ok: true, result }),
-  (err: unknown) =>
-    finish({ ok: false, error: err instanceof Error ? (err.stack ?? err.message) : String(err) })
-)
+reportOutcome(runCase(parseRequest(process.argv.slice(2))))

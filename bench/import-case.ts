@@ -8,6 +8,7 @@ import { createDatasetService } from '../src/main/datasets/dataset-service'
 import { defaultTokenizer } from '../src/main/datasets/default-tokenizer'
 import { openStore } from '../src/main/store/store'
 import { ImportInput } from '../src/shared/datasets'
+import { reportOutcome, type ChildMessage } from './child-outcome'
 
 export const IMPORT_CASE = 'import-jsonl-500mb'
 export const DEFAULT_IMPORT_MB = 500
@@ -28,7 +29,7 @@ export interface ImportCaseResult {
   peakGrowthBytes: number
 }
 
-export type ImportCaseMessage = { ok: true; result: ImportCaseResult } | { ok: false; error: string }
+export type ImportCaseMessage = ChildMessage<ImportCaseResult>
 
 const MB = 1024 * 1024
 
@@ -131,23 +132,8 @@ async function runImportCase(megabytes: number): Promise<ImportCaseResult> {
   }
 }
 
-function finish(message: ImportCaseMessage): void {
-  const code = message.ok ? 0 : 1
-  if (process.send) {
-    process.send(message, () => process.exit(code))
-    return
-  }
-  if (message.ok) process.stdout.write(`${JSON.stringify(message.result)}\n`)
-  else process.stderr.write(`${message.error}\n`)
-  process.exit(code)
-}
-
 // Only as a process's entry (the CLI forks this file); the CLI itself imports just the types and names.
 if (process.argv[1] !== undefined && import.meta.filename === process.argv[1]) {
   const megabytes = Number(process.argv[2] ?? DEFAULT_IMPORT_MB)
-  runImportCase(megabytes).then(
-    (result) => finish({ ok: true, result }),
-    (err: unknown) =>
-      finish({ ok: false, error: err instanceof Error ? (err.stack ?? err.message) : String(err) })
-  )
+  reportOutcome(runImportCase(megabytes))
 }

@@ -4,6 +4,19 @@ import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 
+/**
+ * The files beside the weights that make a folder tokenize and generate as its source did; copied
+ * whenever a model folder is exported, imported or downloaded.
+ */
+export const TOKENIZER_FILES: readonly string[] = [
+  'tokenizer.json',
+  'vocab.json',
+  'merges.txt',
+  'tokenizer_config.json',
+  'special_tokens_map.json',
+  'generation_config.json'
+]
+
 export interface TokenizerSpec {
   vocab: Map<string, number>
   /** Merge pairs as `"left right"`, in rank order. */

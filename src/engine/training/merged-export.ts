@@ -9,16 +9,7 @@ import { writeSafetensors } from '../formats/safetensors'
 import type { TensorToWrite } from '../formats/safetensors'
 import { loraScaling, writeFolderAtomically } from './peft-adapter'
 import type { PeftAdapter } from './peft-adapter'
-
-/** Files copied from the base folder so the export tokenizes as the base did. */
-const TOKENIZER_FILES = [
-  'tokenizer.json',
-  'vocab.json',
-  'merges.txt',
-  'tokenizer_config.json',
-  'special_tokens_map.json',
-  'generation_config.json'
-]
+import { TOKENIZER_FILES } from '../tokenizer/tokenizer-files'
 
 /** W `[in, out]` plus scaling · Aᵀ·Bᵀ, with A `[r, in]` and B `[out, r]`; returns a new array. */
 export function mergeLoraIntoConv1d(

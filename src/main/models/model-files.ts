@@ -1,17 +1,13 @@
 // Which files of a Hugging Face GPT-2 repository or folder LoRA Studio keeps: the config, the
 // safetensors weights (single or sharded), the tokenizer and generation settings. Nothing else is copied.
+import { TOKENIZER_FILES } from '../../engine/tokenizer/tokenizer-files'
 
 /** Files taken when present; config.json and the weights are required (see requiredFiles). */
 export const knownModelFiles: readonly string[] = [
   'config.json',
   'model.safetensors',
   'model.safetensors.index.json',
-  'tokenizer.json',
-  'vocab.json',
-  'merges.txt',
-  'tokenizer_config.json',
-  'special_tokens_map.json',
-  'generation_config.json'
+  ...TOKENIZER_FILES
 ]
 
 const shardPattern = /^model-\d+-of-\d+\.safetensors$/
