@@ -71,7 +71,13 @@ const configShape = {
   /** Keep only the last K step checkpoints (plus the best by eval loss); null keeps all. */
   keepLast: z.number().int().positive().nullable(),
   /** Start from this PEFT adapter folder instead of a fresh LoRA init ("continue training"). */
-  initAdapter: z.string().min(1).nullable()
+  initAdapter: z.string().min(1).nullable(),
+  /**
+   * Data-parallel engine workers, each with its own copy of the model, computing gradients for a share of
+   * each step's rows; null = one per CPU core (capped by memory). The losses do not depend on it (up to
+   * float rounding).
+   */
+  workers: z.number().int().min(1).max(64).nullable()
 }
 
 /** A complete run configuration, as stored with the run. */
@@ -106,7 +112,8 @@ export const runDefaults: Omit<RunConfigValues, 'baseModel' | 'data'> = {
   evalEvery: null,
   saveEvery: 500,
   keepLast: null,
-  initAdapter: null
+  initAdapter: null,
+  workers: null
 }
 
 export const presetNames = ['gpt2-blog-recipe', 'quick-test', 'instruction-tuning'] as const
@@ -175,6 +182,14 @@ export function resolveRunConfig(
   const fromPreset = preset ? presets[preset].fields : {}
   const lora = { ...runDefaults.lora, ...fromPreset.lora, ...user.lora }
   return RunConfig.parse({ ...runDefaults, ...fromPreset, ...user, lora })
+}
+
+/**
+ * A configuration as stored with a run, completed with the defaults of fields added since it was stored
+ * (e.g. `workers`), so that older runs show, clone and resume as before.
+ */
+export function storedRunConfig(stored: unknown): RunConfigValues {
+  return { ...runDefaults, ...(stored as RunConfigValues) }
 }
 
 export const RunStatus = z.enum([

@@ -10,7 +10,7 @@ import type { ApiHandlers } from '../../shared/contract'
 import type { EngineCallOptions } from '../engine-host/engine-host'
 import type { EngineJobName, EngineJobs } from '../../shared/engine-protocol'
 import { ServiceError } from '../../shared/errors'
-import { resolveRunConfig, resumableStatuses } from '../../shared/runs'
+import { resolveRunConfig, resumableStatuses, storedRunConfig } from '../../shared/runs'
 import type {
   RunConfigPatchValues,
   RunConfigValues,
@@ -110,7 +110,9 @@ export function createRunService(deps: RunServiceDeps): RunService {
     switch (p.kind) {
       case 'started':
         repo.update(runId, { totalSteps: p.totalSteps, estimate: p.estimate })
-        emit(runId, { message: `training ${p.trainRecords} records, ${p.totalSteps} steps` })
+        emit(runId, {
+          message: `training ${p.trainRecords} records, ${p.totalSteps} steps, ${p.workers} worker${p.workers === 1 ? '' : 's'}`
+        })
         break
       case 'metric':
         store.transaction(() => {
@@ -170,7 +172,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
 
   async function train(runId: number): Promise<void> {
     const run = mustGet(runId)
-    const config = run.config as RunConfigValues
+    const config = storedRunConfig(run.config)
     const checkpoint = run.step > 0 ? repo.checkpoint(runId, run.step) : null
     setStatus(runId, 'running', {
       startedAt: run.startedAt ?? new Date().toISOString(),
@@ -240,7 +242,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
         `Run ${sourceId} has no adapter or checkpoint yet to continue from; let it train first.`
       )
     }
-    const { data: _data, validation: _validation, ...settings } = source.config as RunConfigValues
+    const { data: _data, validation: _validation, ...settings } = storedRunConfig(source.config)
     return { ...settings, ...patch, lora: { ...settings.lora, ...patch.lora }, initAdapter: adapter }
   }
 
@@ -400,7 +402,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
           )
         adapterDir = join(last.path, 'adapter')
       }
-      const config = run.config as RunConfigValues
+      const config = storedRunConfig(run.config)
       return engine.call('exportAdapter', { baseModel: config.baseModel, adapterDir, format, outDir })
     }
   }

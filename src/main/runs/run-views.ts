@@ -1,9 +1,9 @@
 // Stored runs, metrics and checkpoints as the API returns them (RunSummary, RunDetail, RunMetric,
 // CheckpointInfo): the one place that maps repository rows to the contract's shapes.
-import type {
-  CheckpointInfo,
-  CheckpointReason,
-  RunConfigValues,
+import {
+  storedRunConfig,
+  type CheckpointInfo,
+  type CheckpointReason,
   RunDetail,
   RunEstimate,
   RunMetric,
@@ -64,7 +64,7 @@ export function toRunSummary(repo: RunsRepository, run: StoredRun): RunSummary {
 export function toRunDetail(repo: RunsRepository, run: StoredRun): RunDetail {
   return {
     ...toRunSummary(repo, run),
-    config: run.config as RunConfigValues,
+    config: storedRunConfig(run.config),
     notes: run.notes,
     estimate: (run.estimate as RunEstimate | null) ?? null,
     peakRssBytes: run.peakRssBytes,

@@ -398,6 +398,12 @@ const en = {
         label: 'Gradient accumulation',
         help: 'Micro-batches per optimizer step; the effective batch is batch × this.'
       },
+      workers: {
+        label: 'Workers',
+        help:
+          'Engine workers training in parallel, one per CPU core by default (empty). Each holds its own copy of the model, so memory grows with the count; the losses stay the same.',
+        empty: 'Auto (one per CPU core)'
+      },
       learningRate: { label: 'Learning rate', help: 'Peak step size of AdamW, e.g. 5e-5 or 2e-4.' },
       schedule: { label: 'Schedule', help: 'How the learning rate changes after warmup.' },
       warmupSteps: { label: 'Warmup steps', help: 'Steps of linear warmup from 0; wins over the ratio when above 0.' },

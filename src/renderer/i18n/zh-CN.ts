@@ -393,6 +393,12 @@ const zhCN: MessageSchema = {
         label: '梯度累积',
         help: '每个优化步包含的微批次数；有效批大小 = 批大小 × 此值。'
       },
+      workers: {
+        label: '并行工作线程',
+        help:
+          '并行训练的引擎工作线程数，默认每个 CPU 核心一个（留空）。每个都持有一份模型副本，内存随数量增长；损失不变。',
+        empty: '自动（每个 CPU 核心一个）'
+      },
       learningRate: { label: '学习率', help: 'AdamW 的峰值步长，例如 5e-5 或 2e-4。' },
       schedule: { label: '学习率计划', help: '预热之后学习率如何变化。' },
       warmupSteps: { label: '预热步数', help: '从 0 线性预热的步数；大于 0 时优先于比例。' },

@@ -5,6 +5,7 @@ import { ref } from 'vue'
 import {
   presets,
   runDefaults,
+  storedRunConfig,
   type PresetName,
   type RunConfigValues,
   type ValidationSourceSpec
@@ -95,7 +96,7 @@ export const useTrainFormStore = defineStore('trainForm', () => {
         validation.kind === 'split' ? 'hold-out' : validation.kind === 'dataset' ? 'other-dataset' : 'dataset-split',
       holdOutRatio: validation.kind === 'split' ? validation.ratio : 0.05,
       validationDatasetId: validation.kind === 'dataset' ? validation.id : null,
-      settings: settingsFrom(config)
+      settings: settingsFrom(storedRunConfig(config))
     }
     clonedFrom.value = { id: run.id, name: run.name }
   }

@@ -28,6 +28,7 @@ describe('run config', () => {
       warmupRatio: 0,
       seed: 42,
       keepLast: null,
+      workers: null,
       saveEvery: 500,
       maxSteps: null,
       lora: { r: 8, alpha: 8, dropout: 0, targetModules: ['c_attn'], rsLora: false }
@@ -59,6 +60,16 @@ describe('run config', () => {
     const paths = bad.error!.issues.map((i) => i.path.join('.'))
     expect(paths).toEqual(expect.arrayContaining(['lora.r', 'learningRate']))
     expect(StartRunInput.safeParse({ config: { bogus: 1 } }).success).toBe(false)
+  })
+
+  it('takes 1 to 64 data-parallel workers, or null for one per CPU core', () => {
+    expect(resolveRunConfig('quick-test', { baseModel: 'm', data, workers: 3 }).workers).toBe(3)
+    expect(RunConfigPatch.safeParse({ workers: null }).success).toBe(true)
+    for (const bad of [0, 65, 1.5]) {
+      const r = RunConfigPatch.safeParse({ workers: bad })
+      expect(r.success).toBe(false)
+      expect(r.error!.issues[0].path).toEqual(['workers'])
+    }
   })
 
   it('defaults are a valid config when base model and data are given', () => {

@@ -52,6 +52,24 @@ describe('train flags', () => {
     })
   })
 
+  it('takes --workers N, and auto for one per CPU core', () => {
+    const given = resolveRunConfig(undefined, trainPatch({ model: '/m', data: 'd', workers: '4' }).patch)
+    expect(given.workers).toBe(4)
+    const auto = trainPatch({ model: '/m', data: 'd', workers: 'auto' }).patch
+    expect(auto).toHaveProperty('workers', null)
+    expect(resolveRunConfig(undefined, auto).workers).toBeNull()
+    expect(trainPatch({ model: '/m', data: 'd' }).patch).not.toHaveProperty('workers')
+    expect(resolveRunConfig(undefined, trainPatch({ model: '/m', data: 'd' }).patch).workers).toBeNull()
+  })
+
+  it('rejects --workers that is not 1 to 64 or auto, naming the flag', () => {
+    for (const bad of ['0', '65', '2.5', '-1', 'many', '']) {
+      expect(() => trainPatch({ model: '/m', data: 'd', workers: bad })).toThrow(
+        `--workers must be a whole number from 1 to 64 or auto, got "${bad}"`
+      )
+    }
+  })
+
   it('names the flag or field that is wrong', () => {
     expect(() => trainPatch({ model: '/m', data: 'd', epochs: 'x' })).toThrow(
       '--epochs must be a number, got "x"'

@@ -40,6 +40,7 @@ export const trainOptions = {
   'keep-last': { type: 'string' },
   seed: { type: 'string' },
   'init-adapter': { type: 'string' },
+  workers: { type: 'string' },
   'continue-from': { type: 'string' },
   'dry-run': { type: 'boolean' }
 } satisfies VerbOptions
@@ -52,6 +53,7 @@ export const trainUsage = [
   '    [--r N] [--alpha N] [--dropout X] [--targets a,b] [--rslora] [--max-length N] [--packing|--no-packing]',
   '    [--template NAME] [--validation FILE|DATASET_ID | --validation-split X]',
   '    [--save-every N] [--eval-every N] [--keep-last N] [--seed N] [--init-adapter DIR | --continue-from RUN_ID] [--dry-run]',
+  '    [--workers N|auto]  engine workers training in parallel (1-64; auto: one per CPU core); same losses',
   `  presets: ${presetNames.join(', ')}. --data FILE is tokenized JSONL: {"input_ids": [...], "labels": [...]} a line.`
 ].join('\n')
 
@@ -68,6 +70,21 @@ function num(values: Values, flag: string): number | undefined {
   const n = Number(v)
   if (v.trim() === '' || !Number.isFinite(n)) {
     throw new ServiceError('invalid_input', `--${flag} must be a number, got "${v}"`)
+  }
+  return n
+}
+
+/** --workers: a whole number of engine workers (1-64), or `auto` (null) for one per CPU core. */
+function workers(values: Values): number | null | undefined {
+  const v = str(values, 'workers')
+  if (v === undefined) return undefined
+  if (v.trim().toLowerCase() === 'auto') return null
+  const n = Number(v)
+  if (v.trim() === '' || !Number.isInteger(n) || n < 1 || n > 64) {
+    throw new ServiceError(
+      'invalid_input',
+      `--workers must be a whole number from 1 to 64 or auto, got "${v}"`
+    )
   }
   return n
 }
@@ -147,7 +164,8 @@ export function trainPatch(values: Values): {
     evalEvery: num(values, 'eval-every'),
     saveEvery: num(values, 'save-every'),
     keepLast: num(values, 'keep-last'),
-    initAdapter: str(values, 'init-adapter')
+    initAdapter: str(values, 'init-adapter'),
+    workers: workers(values)
   })
   const fileLora = (fromFile.lora ?? {}) as Record<string, unknown>
   const merged = { ...fromFile, ...flags, lora: { ...fileLora, ...lora } }

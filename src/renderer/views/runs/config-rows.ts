@@ -48,6 +48,7 @@ export function configRows(
     { key: 'maxSteps', value: orEmpty(config.maxSteps, 'maxSteps') },
     { key: 'batchSize', value: String(config.batchSize) },
     { key: 'gradientAccumulation', value: String(config.gradientAccumulation) },
+    { key: 'workers', value: orEmpty(config.workers, 'workers') },
     { key: 'learningRate', value: String(config.learningRate) },
     { key: 'schedule', value: t(`train.schedules.${config.schedule}`) },
     { key: 'warmupSteps', value: String(config.warmupSteps) },

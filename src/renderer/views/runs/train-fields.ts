@@ -8,6 +8,7 @@ export type NumericPath =
   | 'maxSteps'
   | 'batchSize'
   | 'gradientAccumulation'
+  | 'workers'
   | 'learningRate'
   | 'warmupSteps'
   | 'warmupRatio'
@@ -44,7 +45,8 @@ export const numericFields: Record<FieldGroup, NumericField[]> = {
     { path: 'epochs', key: 'epochs' },
     { path: 'maxSteps', key: 'maxSteps', nullable: true },
     { path: 'batchSize', key: 'batchSize' },
-    { path: 'gradientAccumulation', key: 'gradientAccumulation' }
+    { path: 'gradientAccumulation', key: 'gradientAccumulation' },
+    { path: 'workers', key: 'workers', nullable: true }
   ],
   optimizer: [
     { path: 'learningRate', key: 'learningRate' },
