@@ -1,4 +1,4 @@
-// electron-vite build of the desktop app: main (with the engine process entry), the sandboxed
+// electron-vite build of the desktop app: main (with the engine process and gradient-worker entries), the sandboxed
 // preload (CommonJS, as sandboxed preloads must be) and the renderer.
 import { resolve } from 'node:path'
 import { defineConfig, externalizeDepsPlugin } from 'electron-vite'
@@ -11,7 +11,8 @@ export default defineConfig({
       rollupOptions: {
         input: {
           index: resolve(import.meta.dirname, 'src/main/index.ts'),
-          engine: resolve(import.meta.dirname, 'src/engine/engine-process.ts')
+          engine: resolve(import.meta.dirname, 'src/engine/engine-process.ts'),
+          'gradient-worker': resolve(import.meta.dirname, 'src/engine/training/gradient-worker.ts')
         }
       }
     }

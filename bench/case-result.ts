@@ -27,9 +27,9 @@ export interface CaseResult {
   achievedGflops: number
   achievedGflopsCpu: number
   matMul: MatMulSpeed
-  /** achievedGflops ÷ matMul.gflopsWall. */
+  /** achievedGflops ÷ (workers × matMul.gflopsWall): 1.0 is every worker's core at the matMul's speed. */
   efficiency: number
-  /** The same by CPU time: independent of how busy the machine was. */
+  /** achievedGflops by CPU time (all threads) ÷ the matMul's by CPU time: independent of how busy the machine was. */
   efficiencyCpu: number
   /** Highest RSS sampled between steps (JavaScript cannot sample inside one). */
   peakRssSampledBytes: number
@@ -42,6 +42,12 @@ export interface CaseResult {
   /** Tensors left over per step (should be 0). */
   leakedTensorsPerStep: number
   setupMs: number
+  /** Training: data-parallel workers of the timed steps (the training thread included). */
+  workers?: number
+  /** Training: the same steps on the training thread alone, timed in the same process. */
+  singleWorker?: { tokensPerS: number; stepMs: number }
+  /** Training: single-worker step time ÷ the workers' step time. */
+  speedup?: number
   /** Training: mean loss of the last step (a sanity value: ≈ ln(vocab) for random weights). */
   loss?: number
   /** Loss settings when not the trainer's defaults (--loss-chunk, --loss-recompute). */

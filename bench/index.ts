@@ -1,6 +1,7 @@
 // `npm run bench`: runs the named speed/memory cases, each in a fresh child process so peak RSS is per
 // case, then prints one table (or JSON) with tokens/s, step time, memory, FLOPs and efficiency.
 import { fork } from 'node:child_process'
+import { availableParallelism } from 'node:os'
 import { createRequire } from 'node:module'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -26,12 +27,15 @@ interface Options {
   torch: boolean
   loss: LossOptions
   importMb: number
+  workers: number
 }
 
 const USAGE = `usage: npm run bench -- [--case NAME]... [--quick] [--profile] [--steps N] [--json] [--backend wasm|cpu|tensorflow|tensorflow-gpu]
-       [--loss-chunk TOKENS] [--loss-recompute] [--no-torch] [--import-mb N]
+       [--workers N] [--loss-chunk TOKENS] [--loss-recompute] [--no-torch] [--import-mb N]
 cases: ${BENCH_CASES.map((c) => c.name).join(', ')}, ${IMPORT_CASE} (only when named; --import-mb sets its size)
-default: ${DEFAULT_CASES.join(', ')}; --quick runs ${QUICK_CASES.join(', ')}`
+default: ${DEFAULT_CASES.join(', ')}; --quick runs ${QUICK_CASES.join(', ')}
+--workers: data-parallel workers for training cases (default: one per core, here ${availableParallelism()}); each case
+           also times one worker in the same process and reports the speed-up`
 
 function parseArgs(argv: string[]): Options {
   const o: Options = {
@@ -40,7 +44,8 @@ function parseArgs(argv: string[]): Options {
     json: false,
     torch: true,
     loss: {},
-    importMb: DEFAULT_IMPORT_MB
+    importMb: DEFAULT_IMPORT_MB,
+    workers: availableParallelism()
   }
   const value = (i: number, flag: string): string => {
     const v = argv[i + 1]
@@ -72,6 +77,13 @@ function parseArgs(argv: string[]): Options {
         if (!Number.isInteger(n) || n < 1)
           throw new Error(`--steps must be a whole number ≥ 1; got ${argv[i]}`)
         o.steps = n
+        break
+      }
+      case '--workers': {
+        const n = Number(value(i++, arg))
+        if (!Number.isInteger(n) || n < 1 || n > 64)
+          throw new Error(`--workers must be a whole number from 1 to 64; got ${argv[i]}`)
+        o.workers = n
         break
       }
       case '--json':
@@ -154,7 +166,12 @@ async function main(): Promise<void> {
       }
       continue
     }
-    const request: CaseRequest = { case: name, profile: options.profile, loss: options.loss }
+    const request: CaseRequest = {
+      case: name,
+      profile: options.profile,
+      loss: options.loss,
+      workers: options.workers
+    }
     if (options.steps !== undefined) request.steps = options.steps
     if (options.backend !== undefined) request.backend = options.backend
     try {

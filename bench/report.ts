@@ -20,7 +20,10 @@ function row(r: CaseResult): string[] {
   return [
     r.case,
     r.backend,
+    String(r.workers ?? 1),
     fixed(r.tokensPerS, 1),
+    r.singleWorker === undefined ? '' : fixed(r.singleWorker.tokensPerS, 1),
+    r.speedup === undefined ? '' : `${fixed(r.speedup, 2)}×`,
     ms(r.stepMs),
     ms(r.cpuMs),
     fixed(r.cpuShare, 2),
@@ -38,7 +41,10 @@ function row(r: CaseResult): string[] {
 const HEADER = [
   'case',
   'backend',
+  'workers',
   'tokens/s',
+  '1-worker tokens/s',
+  'speed-up',
   'step',
   'CPU/step',
   'CPU share',
@@ -119,7 +125,8 @@ export function formatReport(report: BenchReport): string {
     out.push(
       `matMul probe ${m.shape} (plain 2-D, fastest of ${m.samples} before and after each case): ` +
         `${ms(m.wallMs)} wall (median ${ms(m.medianWallMs)}), ${ms(m.cpuMs)} CPU; ` +
-        'efficiency = achieved GFLOP/s of the step ÷ that matMul GFLOP/s; CPU share < 1 means the machine was busy'
+        'efficiency = achieved GFLOP/s of the step ÷ (workers × that matMul GFLOP/s); ' +
+        'CPU share = CPU time of all threads ÷ wall time (below the worker count: the machine was busy)'
     )
     for (const r of report.results) {
       const lines = profileLines(r)

@@ -2,6 +2,7 @@
 // steps or generate calls, optionally profiles one, and returns speed, memory and efficiency figures.
 import * as tf from '@tensorflow/tfjs-core'
 import { initBackend, isBackendName } from '../src/engine/backend'
+import type { BackendName } from '../src/shared/system'
 import { generate } from '../src/engine/generation/generate'
 import { DEFAULT_GENERATION_OPTIONS } from '../src/engine/generation/generation-options'
 import type { GenerationOptions } from '../src/engine/generation/generation-options'
@@ -9,9 +10,10 @@ import { Rng } from '../src/engine/generation/rng'
 import { Gpt2CausalLm } from '../src/engine/model/gpt2-decoder'
 import { Gpt2Model } from '../src/engine/model/gpt2-model'
 import { LoraAdapter } from '../src/engine/model/lora'
-import { loraGradients } from '../src/engine/model/train-step'
-import type { TrainBatch } from '../src/engine/model/train-step'
 import type { LossOptions } from '../src/engine/model/causal-lm-loss'
+import { dataParallelGradients } from '../src/engine/training/data-parallel-step'
+import type { MicroBatch } from '../src/engine/training/gradient-pieces'
+import { GradientWorkers, shareWeights } from '../src/engine/training/gradient-workers'
 import { AdamW } from '../src/engine/optim/adamw'
 import { clipGradNorm } from '../src/engine/optim/clip-grad-norm'
 import type { CaseResult } from './case-result'
@@ -21,7 +23,7 @@ import { decodeFlops, prefillFlops, trainStepFlops } from './flops'
 import { profileStep } from './kernel-profile'
 import type { KernelProfile } from './kernel-profile'
 import { matMulSpeed, sampleMatMul } from './matmul-probe'
-import { median, RssMeter, timed, timedAsync } from './process-meter'
+import { median, RssMeter, timedAsync } from './process-meter'
 import { randomGpt2Weights, randomTokenIds } from './random-weights'
 
 export interface CaseRequest {
@@ -32,6 +34,8 @@ export interface CaseRequest {
   profile: boolean
   /** Loss settings for training cases (default: the trainer's, 256-token chunks without recomputation). */
   loss?: LossOptions
+  /** Data-parallel workers for training cases (1 = the training thread alone); default 1. */
+  workers?: number
 }
 
 function progress(name: string, text: string): void {
@@ -46,18 +50,23 @@ function collectGarbage(): void {
 interface Built {
   model: Gpt2Model
   lora: LoraAdapter
+  /** Worker threads besides this one (training cases with --workers > 1). */
+  pool: GradientWorkers | null
   setupMs: number
 }
 
-function buildModel(c: BenchCase): Built {
+async function buildModel(c: BenchCase, workers: number, backend: BackendName): Promise<Built> {
   const t0 = performance.now()
   const config = caseConfig(c.arch)
   let weights: ReturnType<typeof randomGpt2Weights> | null = randomGpt2Weights(config, 1)
+  if (workers > 1) weights = shareWeights(weights)
   const lora = LoraAdapter.create(config, c.lora, new Rng(2))
   const model = Gpt2Model.fromArrays(config, weights, lora)
+  const pool =
+    workers > 1 ? await GradientWorkers.start(workers - 1, backend, { config, lora: c.lora, weights }) : null
   weights = null
   collectGarbage()
-  return { model, lora, setupMs: performance.now() - t0 }
+  return { model, lora, pool, setupMs: performance.now() - t0 }
 }
 
 interface Measured {
@@ -73,68 +82,93 @@ interface Measured {
   profile?: KernelProfile
 }
 
+interface TimedSteps {
+  walls: number[]
+  cpus: number[]
+  warmMs: number
+}
+
 async function measureTrain(
   c: TrainCase,
   built: Built,
   req: CaseRequest,
   meter: RssMeter
 ): Promise<Measured> {
-  const { model, lora } = built
+  const { model, lora, pool } = built
   const ids = randomTokenIds(c.batch * c.seqLen, c.arch.vocabSize, 3)
-  const batch: TrainBatch = { inputIds: ids, labels: ids, batch: c.batch, seqLen: c.seqLen }
+  const records = Array.from({ length: c.batch }, (_, b) => {
+    const row = ids.slice(b * c.seqLen, (b + 1) * c.seqLen)
+    return { inputIds: row, labels: row }
+  })
+  const targets = c.batch * (c.seqLen - 1)
   const rng = new Rng(4)
   const adam = new AdamW(lora.variables(), { lr: 5e-5 })
   let loss = Number.NaN
-  // One optimizer step as the trainer takes it: gradients, global-norm clipping, AdamW.
-  const step = () => {
-    const g = loraGradients(model, batch, { rng, loss: req.loss })
+  // One optimizer step as the trainer takes it: gradients over the workers, global-norm clipping, AdamW.
+  const step = async (workers: GradientWorkers | null) => {
+    const micro: MicroBatch = { records, seeds: records.map(() => rng.nextUint32()) }
+    const g = await dataParallelGradients(model, workers, [micro], 1 / targets, req.loss)
     const clipped = clipGradNorm(g.grads, 1)
     adam.update(clipped.grads)
     tf.dispose([...g.grads, ...clipped.grads])
     loss = g.lossSum / g.targetTokens
   }
-  progress(c.name, 'warm-up step (profiled for peak tensor memory)')
-  const warm = await profileStep(step).catch((err: unknown) => {
+  const steps = req.steps ?? 3
+  const timeSteps = async (workers: GradientWorkers | null, label: string): Promise<TimedSteps> => {
+    const warm = await timedAsync(() => step(workers))
+    meter.sample()
+    progress(c.name, `${label}: warm-up ${(warm.wallMs / 1000).toFixed(1)} s, loss ${loss.toFixed(3)}`)
+    const walls: number[] = []
+    const cpus: number[] = []
+    for (let i = 0; i < steps; i++) {
+      const t = await timedAsync(() => step(workers))
+      meter.sample()
+      walls.push(t.wallMs)
+      cpus.push(t.cpuMs)
+      progress(
+        c.name,
+        `${label}: step ${i + 1}/${steps}: ${(t.wallMs / 1000).toFixed(2)} s wall, ${(t.cpuMs / 1000).toFixed(2)} s CPU`
+      )
+    }
+    return { walls, cpus, warmMs: warm.wallMs }
+  }
+  progress(c.name, 'one worker: profiled warm-up step (peak tensor memory)')
+  const warm = await profileStep(() => step(null)).catch(async (err: unknown) => {
     // tfjs's profiler loses a kernel's own exception (out of memory, say): run once more without it.
-    step()
+    await step(null)
     throw err
   })
   meter.sample()
-  progress(c.name, `warm-up ${(warm.stepMs / 1000).toFixed(1)} s, loss ${loss.toFixed(3)}`)
-  const steps = req.steps ?? 3
-  const walls: number[] = []
-  const cpus: number[] = []
   const tensorsBefore = tf.memory().numTensors
-  for (let i = 0; i < steps; i++) {
-    const t = timed(step)
-    meter.sample()
-    walls.push(t.wallMs)
-    cpus.push(t.cpuMs)
-    progress(
-      c.name,
-      `step ${i + 1}/${steps}: ${(t.wallMs / 1000).toFixed(2)} s wall, ${(t.cpuMs / 1000).toFixed(2)} s CPU`
-    )
-  }
-  const leaked = (tf.memory().numTensors - tensorsBefore) / steps
+  const single = await timeSteps(null, '1 worker')
+  const parallel = pool === null ? single : await timeSteps(pool, `${1 + pool.size} workers`)
+  const stepsRun = (steps + 1) * (pool === null ? 1 : 2)
+  const leaked = (tf.memory().numTensors - tensorsBefore) / stepsRun
   let profile: KernelProfile | undefined
   if (req.profile) {
-    progress(c.name, 'profiled step')
-    profile = await profileStep(step)
+    progress(c.name, 'profiled step (one worker)')
+    profile = await profileStep(() => step(null))
   }
   adam.dispose()
   const tokens = c.batch * c.seqLen
-  const stepMs = median(walls)
-  const cpuMs = median(cpus)
+  const stepMs = median(parallel.walls)
+  const cpuMs = median(parallel.cpus)
+  const singleStepMs = median(single.walls)
   return {
     tokensPerS: tokens / (stepMs / 1000),
     stepMs,
-    stepMsAll: walls,
+    stepMsAll: parallel.walls,
     cpuMs,
     tokensPerCpuS: tokens / (cpuMs / 1000),
     flopsPerStep: trainStepFlops(model.config, c.lora, c.batch, c.seqLen),
     tfPeakBytes: warm.peakBytes,
     leakedTensorsPerStep: leaked,
-    extra: { loss },
+    extra: {
+      loss,
+      workers: 1 + (pool?.size ?? 0),
+      singleWorker: { tokensPerS: tokens / (singleStepMs / 1000), stepMs: singleStepMs },
+      speedup: singleStepMs / stepMs
+    },
     profile
   }
 }
@@ -237,7 +271,8 @@ export async function runCase(req: CaseRequest): Promise<CaseResult> {
   const before = sampleMatMul()
   progress(c.name, `matMul probe: ${Math.min(...before.wallMs).toFixed(0)} ms at best`)
   progress(c.name, `building ${c.description}`)
-  const built = buildModel(c)
+  const workers = c.kind === 'train' ? (req.workers ?? 1) : 1
+  const built = await buildModel(c, workers, info.name)
   const meter = new RssMeter()
   meter.reset()
   const setupRssBytes = meter.sample()
@@ -255,6 +290,8 @@ export async function runCase(req: CaseRequest): Promise<CaseResult> {
   )
   const achievedGflops = m.flopsPerStep / m.stepMs / 1e6
   const achievedGflopsCpu = m.flopsPerStep / m.cpuMs / 1e6
+  // Each worker has one core's matMul speed: efficiency is per worker, so 1.0 is every core at that speed.
+  const cores = m.extra.workers ?? 1
   const result: CaseResult = {
     case: c.name,
     kind: c.kind,
@@ -272,7 +309,7 @@ export async function runCase(req: CaseRequest): Promise<CaseResult> {
     achievedGflops,
     achievedGflopsCpu,
     matMul,
-    efficiency: achievedGflops / matMul.gflopsWall,
+    efficiency: achievedGflops / (cores * matMul.gflopsWall),
     efficiencyCpu: achievedGflopsCpu / matMul.gflopsCpu,
     peakRssSampledBytes: meter.sampledPeak,
     peakRssBytes: meter.highWaterMark,
@@ -286,6 +323,7 @@ export async function runCase(req: CaseRequest): Promise<CaseResult> {
       : {}),
     ...(m.profile ? { profile: m.profile } : {})
   }
+  await built.pool?.dispose()
   built.model.dispose()
   built.lora.dispose()
   return result

@@ -37,6 +37,8 @@ export type TrainProgress =
       validationRecords: number
       estimate: RunEstimate
       resumedFromStep: number
+      /** Data-parallel workers computing the gradients (the training thread included). */
+      workers: number
     }
   | { kind: 'metric'; metric: RunMetric }
   | { kind: 'checkpoint'; checkpoint: CheckpointInfo; removed: number[] }

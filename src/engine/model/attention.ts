@@ -2,7 +2,7 @@
 // wasm's batched/transposed matMuls run ~10× slower than plain 2-D ones (DESIGN.md's table).
 import * as tf from '@tensorflow/tfjs-core'
 import { customOp } from './custom-op'
-import { dropoutMask } from './dropout-mask'
+import { causalDropoutMask } from './dropout-mask'
 import { splitRowBlocks } from './row-blocks'
 import type { DropoutContext } from './dropout-mask'
 
@@ -71,6 +71,7 @@ export function causalSelfAttention(
     const probs: tf.Tensor2D[] = []
     const masks: tf.Tensor2D[] = []
     const perBatch: tf.Tensor2D[] = []
+    const headStreams = useDropout ? Array.from({ length: h }, () => dropoutCtx.nextOp()) : []
     for (let b = 0; b < batch; b++) {
       const heads: tf.Tensor2D[] = []
       for (let j = 0; j < h; j++) {
@@ -81,7 +82,7 @@ export function causalSelfAttention(
         probs.push(p)
         let pd = p
         if (useDropout) {
-          const mask = dropoutMask([t, t], dropoutP, dropoutCtx.rng) as tf.Tensor2D
+          const mask = causalDropoutMask(t, dropoutP, headStreams[j](b))
           masks.push(mask)
           pd = tf.mul(p, mask)
         }

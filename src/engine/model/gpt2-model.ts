@@ -2,10 +2,9 @@
 // and the tied LM head. Training mode adds dropout from a seeded RNG; eval mode is deterministic.
 import * as tf from '@tensorflow/tfjs-core'
 import type { Gpt2Config } from '../formats/hf-config'
-import type { Rng } from '../generation/rng'
 import { activationFor } from './activation'
 import { causalSelfAttention } from './attention'
-import { dropout, dropoutMask } from './dropout-mask'
+import { dropout, dropoutContext, rowDropoutMask } from './dropout-mask'
 import type { DropoutContext } from './dropout-mask'
 import { createGpt2Weights, disposeGpt2Weights } from './frozen-weights'
 import type { BlockWeights, FrozenLinear, Gpt2Weights, WeightArray } from './frozen-weights'
@@ -22,11 +21,11 @@ export interface TokenBatch {
   attentionMask?: Int32Array | null
 }
 
-/** `train: true` turns dropout on (needs `rng`); eval mode has none. */
-export interface ForwardMode {
-  train: boolean
-  rng?: Rng
-}
+/**
+ * `train: true` turns dropout on, drawn per batch row from `new Rng(dropoutSeeds[b])`, so a row's
+ * masks do not depend on which rows share its pass; eval mode has none.
+ */
+export type ForwardMode = { train: false } | { train: true; dropoutSeeds: readonly number[] }
 
 /** How one block's attention is computed: full causal attention in training, the KV cache in decoding. */
 export type AttendFn = (layer: number, qkv: tf.Tensor2D, dropoutCtx: DropoutContext | null) => tf.Tensor2D
@@ -99,8 +98,10 @@ export class Gpt2Model {
       if (!(id >= 0 && id < cfg.vocabSize))
         throw new Error(`token id ${id} is outside the vocabulary (0…${cfg.vocabSize - 1})`)
     }
-    if (mode.train && mode.rng === undefined) throw new Error('training mode needs an rng for dropout')
-    const dropoutCtx: DropoutContext | null = mode.train && mode.rng !== undefined ? { rng: mode.rng } : null
+    if (mode.train && mode.dropoutSeeds.length !== batch) {
+      throw new Error(`training mode needs one dropout seed per batch row: ${mode.dropoutSeeds.length} for ${batch} rows`)
+    }
+    const dropoutCtx: DropoutContext | null = mode.train ? dropoutContext(mode.dropoutSeeds) : null
     const positions = new Int32Array(batch * seqLen)
     for (let i = 0; i < positions.length; i++) positions[i] = positionOffset + (i % seqLen)
     const embedded = tf.tidy(() =>
@@ -135,7 +136,7 @@ export class Gpt2Model {
       const branch = this.lora?.modules.get(`h.${i}.${name}`) ?? null
       const p = this.lora?.config.dropout ?? 0
       const mask =
-        branch !== null && dropoutCtx !== null && p > 0 ? dropoutMask(input.shape, p, dropoutCtx.rng) : null
+        branch !== null && dropoutCtx !== null && p > 0 ? rowDropoutMask(input.shape, p, dropoutCtx) : null
       const y = linear(input, layer, branch, flow.trainableUpstream, mask)
       mask?.dispose()
       if (branch !== null) flow.trainableUpstream = true

@@ -1,10 +1,9 @@
 // One forward + backward pass of a LoRA model on a batch: loss sum, target-token count and the LoRA
 // gradients, with every other tensor disposed; the trainer accumulates, clips and steps with these.
 import * as tf from '@tensorflow/tfjs-core'
-import type { Rng } from '../generation/rng'
 import { causalLmLoss, shiftedTargets } from './causal-lm-loss'
 import type { LossOptions } from './causal-lm-loss'
-import type { Gpt2Model } from './gpt2-model'
+import type { ForwardMode, Gpt2Model } from './gpt2-model'
 
 /** `[batch, seqLen]` row-major; labels -100 where nothing is predicted; attentionMask 0 on right padding. */
 export interface TrainBatch {
@@ -16,8 +15,8 @@ export interface TrainBatch {
 }
 
 export interface StepOptions {
-  /** Dropout on (training) with this RNG; omit for an eval-mode (dropout-free) gradient. */
-  rng?: Rng
+  /** Dropout on (training), one RNG seed per batch row; omit for an eval-mode (dropout-free) gradient. */
+  dropoutSeeds?: readonly number[]
   /**
    * Gradients are of lossSum × gradScale. Default 1 / targetTokens (the batch mean); for gradient
    * accumulation pass 1 / (target tokens of all micro-batches) so the sum of the grads is the mean.
@@ -42,7 +41,8 @@ export function loraGradients(model: Gpt2Model, batch: TrainBatch, options: Step
     return { lossSum: 0, targetTokens, grads: vars.map((v) => tf.zerosLike(v)) }
   }
   const scale = options.gradScale ?? 1 / targetTokens
-  const mode = options.rng === undefined ? { train: false } : { train: true, rng: options.rng }
+  const mode: ForwardMode =
+    options.dropoutSeeds === undefined ? { train: false } : { train: true, dropoutSeeds: options.dropoutSeeds }
   const lossOf = (): tf.Scalar => {
     const hidden = model.hiddenStates(batch, mode)
     const { lossSum } = causalLmLoss(

@@ -3,6 +3,7 @@
 // steps and the schedule, and hands everything to the Trainer. Also keeps the runs this engine is
 // training, so `trainControl` can pause, resume or stop them.
 import { existsSync } from 'node:fs'
+import { freemem } from 'node:os'
 import type { LoraSettingsConfig, RunConfigValues } from '../../shared/runs'
 import type {
   DryRunResult,
@@ -22,6 +23,7 @@ import { dataFingerprint, readCheckpoint } from './checkpoint-files'
 import type { CheckpointContents } from './checkpoint-files'
 import { toLoraConfig } from './lora-settings'
 import { estimateRun } from './memory-estimate'
+import { GradientWorkers, resolveWorkerCount, shareWeights } from './gradient-workers'
 import { readPeftAdapter } from './peft-adapter'
 import { Trainer } from './trainer'
 import { packRecords, planSteps, readTokenizedJsonl, splitValidation, truncateRecords } from './training-data'
@@ -111,7 +113,7 @@ async function initialWeights(
 interface PreparedRun {
   trainer: Trainer
   started: Extract<TrainProgress, { kind: 'started' }>
-  dispose(): void
+  dispose(): Promise<void>
 }
 
 /** Loads model and data, builds the LoRA layers and the Trainer; the caller disposes. */
@@ -120,16 +122,51 @@ async function prepareRun(
   onProgress: (progress: TrainProgress) => void,
   signal?: AbortSignal
 ): Promise<PreparedRun> {
-  await engineBackend()
+  const backend = await engineBackend()
   const { config } = input
   const checkpoint = await loadHfModelFolder(config.baseModel)
   const gpt2 = checkpoint.config
   const { train, validation } = await loadRunRecords(input, config, gpt2)
   const { weights, resume } = await initialWeights(input, gpt2)
   const rng = new Rng(config.seed)
-  const lora = LoraAdapter.create(gpt2, toLoraConfig(config.lora), rng, weights)
-  const model = Gpt2Model.fromArrays(gpt2, checkpoint.weights, lora)
-  checkpoint.weights.clear()
+  const loraConfig = toLoraConfig(config.lora)
+  const lora = LoraAdapter.create(gpt2, loraConfig, rng, weights)
+  const longest = Math.max(...train.map((r) => r.inputIds.length))
+  const estimate = estimateRun(gpt2, {
+    batchSize: config.batchSize,
+    seqLength: longest,
+    lora: config.lora,
+    logitsChunkTokens: 256
+  })
+  const workerCount = resolveWorkerCount({
+    requested: config.workers,
+    backend: backend.name,
+    rowsPerStep: Math.min(train.length, config.batchSize * config.gradientAccumulation),
+    // The estimate under-counts what tfjs and the heap really take: plan for twice it per copy.
+    bytesPerWorker: 2 * estimate.memory.totalBytes,
+    freeBytes: freemem()
+  })
+  let workers: GradientWorkers | null = null
+  let model: Gpt2Model
+  if (workerCount > 1) {
+    const shared = shareWeights(checkpoint.weights)
+    checkpoint.weights.clear()
+    model = Gpt2Model.fromArrays(gpt2, shared, lora)
+    try {
+      workers = await GradientWorkers.start(workerCount - 1, backend.name, {
+        config: gpt2,
+        lora: loraConfig,
+        weights: shared
+      })
+    } catch (err) {
+      lora.dispose()
+      model.dispose()
+      throw err
+    }
+  } else {
+    model = Gpt2Model.fromArrays(gpt2, checkpoint.weights, lora)
+    checkpoint.weights.clear()
+  }
   const plan = planSteps(train.length, config)
   const schedule = {
     kind: config.schedule,
@@ -137,7 +174,8 @@ async function prepareRun(
     totalSteps: plan.totalSteps,
     warmupSteps: resolveWarmupSteps(plan.totalSteps, config.warmupSteps, config.warmupRatio)
   }
-  const disposeModel = () => {
+  const disposeModel = async () => {
+    await workers?.dispose()
     lora.dispose()
     model.dispose()
   }
@@ -148,6 +186,7 @@ async function prepareRun(
       config,
       model,
       lora,
+      workers,
       rng,
       train,
       validation,
@@ -159,10 +198,9 @@ async function prepareRun(
       resume
     })
   } catch (err) {
-    disposeModel()
+    await disposeModel()
     throw err
   }
-  const longest = Math.max(...train.map((r) => r.inputIds.length))
   return {
     trainer,
     started: {
@@ -171,17 +209,13 @@ async function prepareRun(
       stepsPerEpoch: plan.stepsPerEpoch,
       trainRecords: train.length,
       validationRecords: validation.length,
-      estimate: estimateRun(gpt2, {
-        batchSize: config.batchSize,
-        seqLength: longest,
-        lora: config.lora,
-        logitsChunkTokens: 256
-      }),
-      resumedFromStep: resume?.state.step ?? 0
+      estimate,
+      resumedFromStep: resume?.state.step ?? 0,
+      workers: workerCount
     },
-    dispose() {
+    async dispose() {
       trainer.dispose()
-      disposeModel()
+      await disposeModel()
     }
   }
 }
@@ -200,7 +234,7 @@ export async function runTraining(
     return await prepared.trainer.run()
   } finally {
     active.delete(input.runId)
-    prepared.dispose()
+    await prepared.dispose()
   }
 }
 
@@ -214,8 +248,8 @@ export async function measureRun(
   const prepared = await prepareRun({ ...input, runId: 0, runDir: '', resumeFrom: null }, () => undefined)
   try {
     const { totalSteps, estimate } = prepared.started
-    prepared.trainer.timedStep(0)
-    const timed = prepared.trainer.timedStep(Math.min(1, totalSteps - 1))
+    await prepared.trainer.timedStep(0)
+    const timed = await prepared.trainer.timedStep(Math.min(1, totalSteps - 1))
     return {
       stepS: timed.stepS,
       tokensPerS: timed.tokens / timed.stepS,
@@ -226,6 +260,6 @@ export async function measureRun(
       estimate
     }
   } finally {
-    prepared.dispose()
+    await prepared.dispose()
   }
 }

@@ -9,13 +9,15 @@ import type { Rng } from '../generation/rng'
 import { causalLmLoss } from '../model/causal-lm-loss'
 import type { Gpt2Model } from '../model/gpt2-model'
 import type { LoraAdapter } from '../model/lora'
-import { loraGradients } from '../model/train-step'
 import { AdamW } from '../optim/adamw'
 import { clipGradNorm } from '../optim/clip-grad-norm'
 import { learningRateAt } from '../optim/lr-schedule'
 import type { LrSchedule } from '../optim/lr-schedule'
 import { checkpointDir, pruneCheckpoints, writeCheckpoint } from './checkpoint-files'
 import type { CheckpointContents, TrainerState } from './checkpoint-files'
+import { dataParallelGradients } from './data-parallel-step'
+import type { MicroBatch } from './gradient-pieces'
+import type { GradientWorkers } from './gradient-workers'
 import { fromLoraConfig } from './lora-settings'
 import { collate, epochOrder, stepData, targetTokenCount } from './training-data'
 import type { StepPlan, TokenRecord } from './training-data'
@@ -27,7 +29,9 @@ export interface TrainerSetup {
   config: RunConfigValues
   model: Gpt2Model
   lora: LoraAdapter
-  /** Dropout RNG, already advanced past the LoRA init (or restored from a checkpoint). */
+  /** Data-parallel workers besides this thread, or null to compute every step here. */
+  workers: GradientWorkers | null
+  /** Draws each row's dropout seed; already advanced past the LoRA init (or restored from a checkpoint). */
   rng: Rng
   train: readonly TokenRecord[]
   validation: readonly TokenRecord[]
@@ -57,6 +61,8 @@ export class Trainer {
   private lastCheckpoint: CheckpointInfo | null = null
   private peakRss = 0
   private peakTf = 0
+  /** Tensor memory of the worker threads after the last step (their model copies). */
+  private workerTfBytes = 0
   private pauseRequested = false
   private stopRequested = false
   private wake: (() => void) | null = null
@@ -149,13 +155,13 @@ export class Trainer {
           if (this.step === startStep) {
             // The first step of a session is profiled, for the true tensor-memory peak inside backward.
             let first: typeof result | null = null
-            const info = await tf.profile(() => {
-              first = this.trainStep(this.step)
+            const info = await tf.profile(async () => {
+              first = await this.trainStep(this.step)
             })
             this.peakTf = Math.max(this.peakTf, info.peakBytes)
             result = first as unknown as typeof result
           } else {
-            result = this.trainStep(this.step)
+            result = await this.trainStep(this.step)
           }
         } catch (err) {
           if (err instanceof NonFiniteError) return this.finishFailed(err.message)
@@ -200,39 +206,33 @@ export class Trainer {
   }
 
   /** Runs optimizer step `step` (a dry run: nothing logged or saved), with its time and tensor-memory peak. */
-  timedStep(step: number): { stepS: number; tokens: number; peakTfBytes: number } {
+  async timedStep(step: number): Promise<{ stepS: number; tokens: number; peakTfBytes: number }> {
     const t0 = performance.now()
-    const { tokens } = this.trainStep(step)
+    const { tokens } = await this.trainStep(step)
     return { stepS: (performance.now() - t0) / 1000, tokens, peakTfBytes: this.peakTf }
   }
 
-  /** One optimizer step (0-based `step`): accumulate over micro-batches, weighted by target tokens. */
-  private trainStep(step: number): { loss: number; gradNorm: number; lr: number; tokens: number } {
+  /**
+   * One optimizer step (0-based `step`): gradients of its micro-batches over the workers, weighted by
+   * target tokens, each row with its own dropout seed drawn here in data order.
+   */
+  private async trainStep(step: number): Promise<{ loss: number; gradNorm: number; lr: number; tokens: number }> {
     const { plan, config, model } = this.s
     const data = stepData(plan, step, config.seed, (n, seed, epoch) => this.order(n, seed, epoch))
-    const micro = data.microBatches.map((idx) => idx.map((i) => this.s.train[i]))
-    const targets = micro.reduce((n, recs) => n + recs.reduce((m, r) => m + targetTokenCount(r), 0), 0)
-    const tokens = micro.reduce((n, recs) => n + recs.reduce((m, r) => m + r.inputIds.length, 0), 0)
+    const micro: MicroBatch[] = data.microBatches.map((idx) => ({
+      records: idx.map((i) => this.s.train[i]),
+      seeds: idx.map(() => this.s.rng.nextUint32())
+    }))
+    const records = micro.flatMap((m) => m.records)
+    const targets = records.reduce((n, r) => n + targetTokenCount(r), 0)
+    const tokens = records.reduce((n, r) => n + r.inputIds.length, 0)
     const lr = learningRateAt(this.s.schedule, step)
-    let acc: tf.Tensor[] | null = null
-    let lossSum = 0
+    const g = await dataParallelGradients(model, this.s.workers, micro, targets > 0 ? 1 / targets : 0)
+    this.workerTfBytes = g.workerTfBytes
+    const grads = g.grads
     try {
-      for (const recs of micro) {
-        const g = loraGradients(model, collate(recs), {
-          rng: this.s.rng,
-          gradScale: targets > 0 ? 1 / targets : 0
-        })
-        lossSum += g.lossSum
-        if (acc === null) acc = g.grads
-        else {
-          const prev: tf.Tensor[] = acc
-          acc = prev.map((a, i) => tf.add(a, g.grads[i]))
-          tf.dispose([...prev, ...g.grads])
-        }
-      }
-      const loss = targets > 0 ? lossSum / targets : 0
+      const loss = targets > 0 ? g.lossSum / targets : 0
       if (!Number.isFinite(loss)) throw new NonFiniteError(this.nonFiniteMessage('loss', loss, step, lr))
-      const grads = acc ?? []
       let gradNorm: number
       let update: tf.Tensor[]
       if (config.maxGradNorm > 0) {
@@ -253,7 +253,7 @@ export class Trainer {
       this.notePeaks()
       return { loss, gradNorm, lr, tokens }
     } finally {
-      if (acc) tf.dispose(acc)
+      tf.dispose(grads)
     }
   }
 
@@ -323,7 +323,7 @@ export class Trainer {
   }
 
   private notePeaks(): { tf: number; rss: number } {
-    const mem = { tf: tf.memory().numBytes, rss: process.memoryUsage().rss }
+    const mem = { tf: tf.memory().numBytes + this.workerTfBytes, rss: process.memoryUsage().rss }
     this.peakTf = Math.max(this.peakTf, mem.tf)
     this.peakRss = Math.max(this.peakRss, mem.rss)
     return mem

@@ -2,9 +2,9 @@
 // wasm (the LoRA, attention, LayerNorm and loss gradients are checked against PyTorch in gpt2-parity).
 import { beforeAll, describe, expect, it } from 'vitest'
 import * as tf from '@tensorflow/tfjs-core'
-import { Rng } from '../../../src/engine/generation/rng'
 import { activationFor } from '../../../src/engine/model/activation'
-import { dropout } from '../../../src/engine/model/dropout-mask'
+import { causalDropoutMask, dropout, dropoutContext, rowDropoutMask } from '../../../src/engine/model/dropout-mask'
+import { Rng } from '../../../src/engine/generation/rng'
 import { backendsUnderTest, maxAbsDiff, useBackend } from './gpt2-reference'
 
 const xs = [-3, -1.5, -0.2, 0, 0.3, 1, 2.5, 4]
@@ -41,9 +41,9 @@ describe.each(backendsUnderTest)('model ops on %s', (backend) => {
   })
 
   it('dropout zeroes about p of the values, scales the rest by 1/(1−p), and routes the gradient the same way', () => {
-    const x = tf.ones([100, 100])
-    const y = dropout(x, 0.25, { rng: new Rng(3) })
-    const dx = tf.grad((t: tf.Tensor) => dropout(t, 0.25, { rng: new Rng(3) }))(x)
+    const x = tf.ones([100, 100]) as tf.Tensor2D
+    const y = dropout(x, 0.25, dropoutContext([3, 4]))
+    const dx = tf.grad((t: tf.Tensor) => dropout(t as tf.Tensor2D, 0.25, dropoutContext([3, 4])))(x)
     const values = y.dataSync()
     const zeros = values.filter((v) => v === 0).length / values.length
     expect(zeros).toBeGreaterThan(0.22)
@@ -52,5 +52,27 @@ describe.each(backendsUnderTest)('model ops on %s', (backend) => {
     expect(Array.from(dx.dataSync())).toEqual(Array.from(values))
     expect(dropout(x, 0.25, null)).toBe(x)
     tf.dispose([x, y, dx])
+  })
+
+  it("draws each batch row's dropout from that row's seed, whatever rows share the pass", () => {
+    const width = 6
+    const pair = rowDropoutMask([2 * 5, width], 0.5, dropoutContext([11, 12])).dataSync()
+    const alone = rowDropoutMask([5, width], 0.5, dropoutContext([12])).dataSync()
+    expect(Array.from(pair.slice(5 * width))).toEqual(Array.from(alone))
+    expect(Array.from(pair.slice(0, 5 * width))).not.toEqual(Array.from(alone))
+    // padding the row to 7 positions leaves its first 5 positions' masks as they were
+    const padded = rowDropoutMask([7, width], 0.5, dropoutContext([12])).dataSync()
+    expect(Array.from(padded.slice(0, 5 * width))).toEqual(Array.from(alone))
+    expect(() => rowDropoutMask([7, width], 0.5, dropoutContext([1, 2]))).toThrow(/do not split into 2/)
+  })
+
+  it('draws causal attention masks query by query, so a longer padded sequence keeps the same values', () => {
+    const short = causalDropoutMask(5, 0.5, new Rng(8)).arraySync()
+    const long = causalDropoutMask(7, 0.5, new Rng(8)).arraySync()
+    expect(long.slice(0, 5).map((row) => row.slice(0, 5))).toEqual(short)
+    const flat = short.flat()
+    expect(short.every((row, i) => row.slice(i + 1).every((v) => v === 0))).toBe(true)
+    expect(flat.filter((v) => v === 2).length).toBeGreaterThan(0)
+    expect(flat.every((v) => v === 0 || v === 2)).toBe(true)
   })
 })

@@ -112,7 +112,9 @@ describe.skipIf(missing)('trainer', () => {
       expect(x.tokensPerS).toBeGreaterThan(0)
       expect(x.rssBytes).toBeGreaterThan(0)
     }
-    expect(m[7].trainLoss!).toBeLessThan(m[0].trainLoss!)
+    // epochs 1 and 2 (steps 1–3 and 4–6) see the same 12 records: the second epoch's mean loss is lower
+    const epochMean = (from: number) => (m[from].trainLoss! + m[from + 1].trainLoss! + m[from + 2].trainLoss!) / 3
+    expect(epochMean(3)).toBeLessThan(epochMean(0))
     expect(existsSync(join(reference.out.adapterPath!, 'adapter_model.safetensors'))).toBe(true)
   })
 

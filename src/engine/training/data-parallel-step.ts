@@ -1,0 +1,73 @@
+// One step's gradients over every worker: the training thread computes its own share while the
+// worker threads compute theirs, then the sums are added in worker order. The result does not
+// depend on the number of workers beyond float rounding (rows are independent, dropout is per row).
+import * as tf from '@tensorflow/tfjs-core'
+import type { LossOptions } from '../model/causal-lm-loss'
+import type { Gpt2Model } from '../model/gpt2-model'
+import { sharePieces } from './gradient-pieces'
+import type { MicroBatch } from './gradient-pieces'
+import type { GradientWorkers, WorkerResult } from './gradient-workers'
+import { pieceGradients } from './piece-gradients'
+
+export interface StepGradients {
+  lossSum: number
+  targetTokens: number
+  /** Parallel to the LoRA variables; the caller disposes. */
+  grads: tf.Tensor[]
+  /** Tensor memory held by the worker threads after the step (0 without workers). */
+  workerTfBytes: number
+}
+
+type Settled = { ok: true; results: (WorkerResult | null)[] } | { ok: false; error: unknown }
+
+export async function dataParallelGradients(
+  model: Gpt2Model,
+  workers: GradientWorkers | null,
+  micro: readonly MicroBatch[],
+  gradScale: number,
+  loss: LossOptions = {}
+): Promise<StepGradients> {
+  const vars = model.lora?.variables()
+  if (vars === undefined) throw new Error('the model has no LoRA adapter to train; attach one first')
+  const shares = sharePieces(micro, 1 + (workers?.size ?? 0))
+  const remote: Promise<Settled> =
+    workers === null
+      ? Promise.resolve({ ok: true, results: [] })
+      : workers
+          .compute(
+            shares.slice(1),
+            vars.map((v) => (v.dataSync() as Float32Array).slice()),
+            gradScale,
+            loss
+          )
+          .then(
+            (results): Settled => ({ ok: true, results }),
+            (error: unknown): Settled => ({ ok: false, error })
+          )
+  let local: ReturnType<typeof pieceGradients>
+  try {
+    local = pieceGradients(model, shares[0], gradScale, loss)
+  } catch (err) {
+    await remote
+    throw err
+  }
+  const settled = await remote
+  if (!settled.ok) {
+    if (local.grads !== null) tf.dispose(local.grads)
+    throw settled.error
+  }
+  let lossSum = local.lossSum
+  let targetTokens = local.targetTokens
+  let workerTfBytes = 0
+  let grads = local.grads ?? vars.map((v) => tf.zerosLike(v))
+  for (const r of settled.results) {
+    if (r === null) continue
+    lossSum += r.lossSum
+    targetTokens += r.targetTokens
+    workerTfBytes += r.tfBytes
+    const prev = grads
+    grads = tf.tidy(() => prev.map((g, i) => tf.add(g, tf.tensor(r.grads[i], g.shape))))
+    tf.dispose(prev)
+  }
+  return { lossSum, targetTokens, grads, workerTfBytes }
+}

@@ -1,0 +1,41 @@
+// Messages between the engine's training thread and its data-parallel gradient workers (worker
+// threads): the model once (weights in shared memory), then per step the LoRA weights and the pieces.
+import type { BackendName } from '../../shared/system'
+import type { Gpt2Config } from '../formats/hf-config'
+import type { LossOptions } from '../model/causal-lm-loss'
+import type { WeightArray } from '../model/frozen-weights'
+import type { LoraConfig } from '../model/lora'
+import type { GradientPiece } from './gradient-pieces'
+
+export interface WorkerModel {
+  config: Gpt2Config
+  lora: LoraConfig
+  /** Frozen weights, backed by SharedArrayBuffers so every worker reads the same memory. */
+  weights: ReadonlyMap<string, WeightArray>
+}
+
+export type ToGradientWorker =
+  | { kind: 'init'; backend: BackendName; model: WorkerModel }
+  | {
+      kind: 'step'
+      id: number
+      /** Current LoRA weights, parallel to `LoraAdapter.variables()`. */
+      loraWeights: Float32Array[]
+      pieces: GradientPiece[]
+      gradScale: number
+      loss: LossOptions
+    }
+
+export type FromGradientWorker =
+  | { kind: 'ready' }
+  | {
+      kind: 'result'
+      id: number
+      lossSum: number
+      targetTokens: number
+      /** Summed over the pieces, parallel to `LoraAdapter.variables()`. */
+      grads: Float32Array[]
+      /** The worker's tensor memory after the step (its model and LoRA copies). */
+      tfBytes: number
+    }
+  | { kind: 'error'; id: number | null; message: string }

@@ -1,0 +1,64 @@
+// Entry of one data-parallel gradient worker (a worker thread of the engine process): its own
+// TensorFlow.js backend and model copy; per step it takes the LoRA weights and its pieces and
+// returns the summed loss and gradients. The wasm backend is one core per instance, hence threads.
+import { parentPort } from 'node:worker_threads'
+import * as tf from '@tensorflow/tfjs-core'
+import { initBackend } from '../backend'
+import { Rng } from '../generation/rng'
+import { Gpt2Model } from '../model/gpt2-model'
+import { LoraAdapter } from '../model/lora'
+import type { FromGradientWorker, ToGradientWorker } from './gradient-worker-protocol'
+import { pieceGradients } from './piece-gradients'
+
+const port = parentPort
+if (port === null) throw new Error('gradient-worker runs as a worker thread of the engine')
+
+let model: Gpt2Model | null = null
+
+function send(message: FromGradientWorker, transfer: ArrayBuffer[] = []): void {
+  port?.postMessage(message, transfer)
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err)
+}
+
+async function init(message: Extract<ToGradientWorker, { kind: 'init' }>): Promise<void> {
+  await initBackend(message.backend)
+  const { config, lora, weights } = message.model
+  model = Gpt2Model.fromArrays(config, weights, LoraAdapter.create(config, lora, new Rng(0)))
+  send({ kind: 'ready' })
+}
+
+function step(message: Extract<ToGradientWorker, { kind: 'step' }>): void {
+  if (model?.lora == null) throw new Error('the gradient worker got a step before its model')
+  const vars = model.lora.variables()
+  if (message.loraWeights.length !== vars.length) {
+    throw new Error(`got ${message.loraWeights.length} LoRA tensors, the model has ${vars.length}`)
+  }
+  tf.tidy(() => vars.forEach((v, i) => v.assign(tf.tensor(message.loraWeights[i], v.shape))))
+  const result = pieceGradients(model, message.pieces, message.gradScale, message.loss)
+  const grads = (result.grads ?? vars.map((v) => tf.zerosLike(v))).map((g) => {
+    const data = (g.dataSync() as Float32Array).slice()
+    g.dispose()
+    return data
+  })
+  send(
+    {
+      kind: 'result',
+      id: message.id,
+      lossSum: result.lossSum,
+      targetTokens: result.targetTokens,
+      grads,
+      tfBytes: tf.memory().numBytes
+    },
+    grads.map((g) => g.buffer as ArrayBuffer)
+  )
+}
+
+port.on('message', (message: ToGradientWorker) => {
+  const run = message.kind === 'init' ? init(message) : Promise.resolve().then(() => step(message))
+  run.catch((err: unknown) =>
+    send({ kind: 'error', id: message.kind === 'step' ? message.id : null, message: describe(err) })
+  )
+})
