@@ -107,7 +107,7 @@ async function measureTrain(
   // One optimizer step as the trainer takes it: gradients over the workers, global-norm clipping, AdamW.
   const step = async (workers: GradientWorkers | null) => {
     const micro: MicroBatch = { records, seeds: records.map(() => rng.nextUint32()) }
-    const g = await dataParallelGradients(model, workers, [micro], 1 / targets, req.loss)
+    const g = await dataParallelGradients(model, workers, [micro], 1 / targets, { loss: req.loss })
     const clipped = clipGradNorm(g.grads, 1)
     adam.update(clipped.grads)
     tf.dispose([...g.grads, ...clipped.grads])

@@ -11,9 +11,10 @@ import { customOp } from './custom-op'
  * depend on the other rows of its pass nor on how far the batch is padded.
  */
 export class DropoutContext {
-  private op = 0
-
-  constructor(private readonly seeds: readonly number[]) {
+  constructor(
+    private readonly seeds: readonly number[],
+    private op = 0
+  ) {
     for (const seed of seeds) {
       if (!Number.isInteger(seed) || seed < 0 || seed >= 2 ** 32) {
         throw new Error(`dropout seeds are unsigned 32-bit integers; got ${seed}`)
@@ -23,6 +24,16 @@ export class DropoutContext {
 
   get rows(): number {
     return this.seeds.length
+  }
+
+  /** The index of the next dropout op (where a recomputation of what follows starts). */
+  get position(): number {
+    return this.op
+  }
+
+  /** A context that draws again the masks of op `position` onward: a recomputed pass gets the same ones. */
+  replayFrom(position: number): DropoutContext {
+    return new DropoutContext(this.seeds, position)
   }
 
   /** The streams of the next dropout op, by batch row. */

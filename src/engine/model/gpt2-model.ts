@@ -10,6 +10,7 @@ import { createGpt2Weights, disposeGpt2Weights } from './frozen-weights'
 import type { BlockWeights, FrozenLinear, Gpt2Weights, WeightArray } from './frozen-weights'
 import { layerNorm } from './layer-norm'
 import { linear } from './linear'
+import { recomputedSegment } from './recomputed-segment'
 import { residualAdd } from './residual'
 import type { LoraAdapter } from './lora'
 
@@ -26,6 +27,18 @@ export interface TokenBatch {
  * masks do not depend on which rows share its pass; eval mode has none.
  */
 export type ForwardMode = { train: false } | { train: true; dropoutSeeds: readonly number[] }
+
+/** How a forward pass trades memory for time when a gradient is taken through it; values are the same. */
+export interface ForwardOptions {
+  /**
+   * Gradient checkpointing: keep only each block's input and run the block again in the backward pass
+   * (with the same dropout masks), so activation memory is one block's instead of every block's.
+   */
+  recomputeBlocks?: boolean
+}
+
+/** The Conv1D layers of a block, as LoRA names them after `h.<i>.`. */
+const BLOCK_LINEARS = ['attn.c_attn', 'attn.c_proj', 'mlp.c_fc', 'mlp.c_proj'] as const
 
 /** How one block's attention is computed: full causal attention in training, the KV cache in decoding. */
 export type AttendFn = (layer: number, qkv: tf.Tensor2D, dropoutCtx: DropoutContext | null) => tf.Tensor2D
@@ -54,7 +67,7 @@ export class Gpt2Model {
   }
 
   /** Final hidden states (after ln_f), `[batch·seqLen, nEmbd]`. */
-  hiddenStates(tokens: TokenBatch, mode: ForwardMode): tf.Tensor2D {
+  hiddenStates(tokens: TokenBatch, mode: ForwardMode, options: ForwardOptions = {}): tf.Tensor2D {
     const { batch, seqLen } = tokens
     const mask = tokens.attentionMask ?? null
     const attend: AttendFn = (_layer, qkv, dropoutCtx) =>
@@ -65,7 +78,7 @@ export class Gpt2Model {
         this.config.attnPdrop,
         dropoutCtx
       )
-    return this.run(tokens.inputIds, batch, seqLen, 0, mode, attend)
+    return this.run(tokens.inputIds, batch, seqLen, 0, mode, attend, options)
   }
 
   /** Logits `[rows, vocab]` for hidden states `[rows, nEmbd]` (the tied LM head: h·wteᵀ). */
@@ -83,7 +96,8 @@ export class Gpt2Model {
     seqLen: number,
     positionOffset: number,
     mode: ForwardMode,
-    attend: AttendFn
+    attend: AttendFn,
+    options: ForwardOptions = {}
   ): tf.Tensor2D {
     const cfg = this.config
     if (inputIds.length !== batch * seqLen) {
@@ -114,7 +128,9 @@ export class Gpt2Model {
     if (x !== embedded) embedded.dispose()
     const flow = { trainableUpstream: false }
     for (let i = 0; i < cfg.nLayer; i++) {
-      const next = this.block(i, x, dropoutCtx, attend, flow)
+      const next = options.recomputeBlocks
+        ? this.recomputedBlock(i, x, dropoutCtx, attend, flow)
+        : this.block(i, x, dropoutCtx, attend, flow)
       x.dispose()
       x = next
     }
@@ -152,6 +168,29 @@ export class Gpt2Model {
       const mlpOut = lin(hidden, 'mlp.c_proj', w.mlpCProj)
       return residualAdd(afterAttn, dropout(mlpOut, cfg.residPdrop, dropoutCtx))
     })
+  }
+
+  /** `block` as one op that keeps only its input: the backward pass runs it again, replaying its dropout masks. */
+  private recomputedBlock(
+    i: number,
+    x: tf.Tensor2D,
+    dropoutCtx: DropoutContext | null,
+    attend: AttendFn,
+    flow: { trainableUpstream: boolean }
+  ): tf.Tensor2D {
+    const params = BLOCK_LINEARS.flatMap((name) => {
+      const branch = this.lora?.modules.get(`h.${i}.${name}`)
+      return branch === undefined ? [] : [branch.a, branch.b]
+    })
+    const upstream = flow.trainableUpstream
+    const firstOp = dropoutCtx?.position ?? 0
+    const y = recomputedSegment(x, params, upstream, (input, again) =>
+      this.block(i, input, again ? (dropoutCtx?.replayFrom(firstOp) ?? null) : dropoutCtx, attend, {
+        trainableUpstream: upstream
+      })
+    )
+    if (params.length > 0) flow.trainableUpstream = true
+    return y
   }
 
   /** Frees the frozen weights (not the LoRA adapter, which the caller owns). */

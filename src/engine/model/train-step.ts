@@ -14,7 +14,14 @@ export interface TrainBatch {
   seqLen: number
 }
 
-export interface StepOptions {
+/** Memory-for-time settings of a gradient computation: the gradients are the same up to float rounding. */
+export interface ComputeOptions {
+  loss?: LossOptions
+  /** Gradient checkpointing: recompute each transformer block in the backward pass. */
+  recomputeBlocks?: boolean
+}
+
+export interface StepOptions extends ComputeOptions {
   /** Dropout on (training), one RNG seed per batch row; omit for an eval-mode (dropout-free) gradient. */
   dropoutSeeds?: readonly number[]
   /**
@@ -22,7 +29,6 @@ export interface StepOptions {
    * accumulation pass 1 / (target tokens of all micro-batches) so the sum of the grads is the mean.
    */
   gradScale?: number
-  loss?: LossOptions
 }
 
 export interface LoraGradients {
@@ -44,7 +50,7 @@ export function loraGradients(model: Gpt2Model, batch: TrainBatch, options: Step
   const mode: ForwardMode =
     options.dropoutSeeds === undefined ? { train: false } : { train: true, dropoutSeeds: options.dropoutSeeds }
   const lossOf = (): tf.Scalar => {
-    const hidden = model.hiddenStates(batch, mode)
+    const hidden = model.hiddenStates(batch, mode, { recomputeBlocks: options.recomputeBlocks ?? false })
     const { lossSum } = causalLmLoss(
       hidden,
       model.weights.lmHead,

@@ -2,8 +2,8 @@
 // worker threads compute theirs, then the sums are added in worker order. The result does not
 // depend on the number of workers beyond float rounding (rows are independent, dropout is per row).
 import * as tf from '@tensorflow/tfjs-core'
-import type { LossOptions } from '../model/causal-lm-loss'
 import type { Gpt2Model } from '../model/gpt2-model'
+import type { ComputeOptions } from '../model/train-step'
 import { sharePieces } from './gradient-pieces'
 import type { MicroBatch } from './gradient-pieces'
 import type { GradientWorkers, WorkerResult } from './gradient-workers'
@@ -25,7 +25,7 @@ export async function dataParallelGradients(
   workers: GradientWorkers | null,
   micro: readonly MicroBatch[],
   gradScale: number,
-  loss: LossOptions = {}
+  compute: ComputeOptions = {}
 ): Promise<StepGradients> {
   const vars = model.lora?.variables()
   if (vars === undefined) throw new Error('the model has no LoRA adapter to train; attach one first')
@@ -38,7 +38,7 @@ export async function dataParallelGradients(
             shares.slice(1),
             vars.map((v) => (v.dataSync() as Float32Array).slice()),
             gradScale,
-            loss
+            compute
           )
           .then(
             (results): Settled => ({ ok: true, results }),
@@ -46,7 +46,7 @@ export async function dataParallelGradients(
           )
   let local: ReturnType<typeof pieceGradients>
   try {
-    local = pieceGradients(model, shares[0], gradScale, loss)
+    local = pieceGradients(model, shares[0], gradScale, compute)
   } catch (err) {
     await remote
     throw err

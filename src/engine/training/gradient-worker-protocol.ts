@@ -2,9 +2,9 @@
 // threads): the model once (weights in shared memory), then per step the LoRA weights and the pieces.
 import type { BackendName } from '../../shared/system'
 import type { Gpt2Config } from '../formats/hf-config'
-import type { LossOptions } from '../model/causal-lm-loss'
 import type { WeightArray } from '../model/frozen-weights'
 import type { LoraConfig } from '../model/lora'
+import type { ComputeOptions } from '../model/train-step'
 import type { GradientPiece } from './gradient-pieces'
 
 export interface WorkerModel {
@@ -23,7 +23,8 @@ export type ToGradientWorker =
       loraWeights: Float32Array[]
       pieces: GradientPiece[]
       gradScale: number
-      loss: LossOptions
+      /** The training thread's loss and recomputation settings, so every worker computes alike. */
+      compute: ComputeOptions
     }
 
 export type FromGradientWorker =

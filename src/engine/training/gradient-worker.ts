@@ -37,7 +37,7 @@ function step(message: Extract<ToGradientWorker, { kind: 'step' }>): void {
     throw new Error(`got ${message.loraWeights.length} LoRA tensors, the model has ${vars.length}`)
   }
   tf.tidy(() => vars.forEach((v, i) => v.assign(tf.tensor(message.loraWeights[i], v.shape))))
-  const result = pieceGradients(model, message.pieces, message.gradScale, message.loss)
+  const result = pieceGradients(model, message.pieces, message.gradScale, message.compute)
   const grads = (result.grads ?? vars.map((v) => tf.zerosLike(v))).map((g) => {
     const data = (g.dataSync() as Float32Array).slice()
     g.dispose()

@@ -6,8 +6,8 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import type { BackendName } from '../../shared/system'
-import type { LossOptions } from '../model/causal-lm-loss'
 import type { WeightArray } from '../model/frozen-weights'
+import type { ComputeOptions } from '../model/train-step'
 import type { GradientPiece } from './gradient-pieces'
 import type { FromGradientWorker, ToGradientWorker, WorkerModel } from './gradient-worker-protocol'
 
@@ -166,7 +166,7 @@ export class GradientWorkers {
     shares: readonly GradientPiece[][],
     loraWeights: Float32Array[],
     gradScale: number,
-    loss: LossOptions
+    compute: ComputeOptions
   ): Promise<(WorkerResult | null)[]> {
     if (shares.length !== this.workers.length) {
       throw new Error(`internal: ${shares.length} shares for ${this.workers.length} workers`)
@@ -181,7 +181,7 @@ export class GradientWorkers {
               loraWeights,
               pieces,
               gradScale,
-              loss
+              compute
             })
       )
     )

@@ -1,9 +1,9 @@
 // Gradients of a list of pieces on one model, summed: what each data-parallel worker (the training
 // thread included) computes for its share of a step.
 import * as tf from '@tensorflow/tfjs-core'
-import type { LossOptions } from '../model/causal-lm-loss'
 import type { Gpt2Model } from '../model/gpt2-model'
 import { loraGradients } from '../model/train-step'
+import type { ComputeOptions } from '../model/train-step'
 import type { GradientPiece } from './gradient-pieces'
 
 export interface PieceGradients {
@@ -17,7 +17,7 @@ export function pieceGradients(
   model: Gpt2Model,
   pieces: readonly GradientPiece[],
   gradScale: number,
-  loss: LossOptions
+  compute: ComputeOptions
 ): PieceGradients {
   let grads: tf.Tensor[] | null = null
   let lossSum = 0
@@ -25,8 +25,8 @@ export function pieceGradients(
   try {
     for (const p of pieces) {
       const g = loraGradients(model, p.batch, {
+        ...compute,
         gradScale,
-        loss,
         ...(p.dropoutSeeds === null ? {} : { dropoutSeeds: p.dropoutSeeds })
       })
       lossSum += g.lossSum
