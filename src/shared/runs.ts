@@ -77,7 +77,13 @@ const configShape = {
    * each step's rows; null = one per CPU core (capped by memory). The losses do not depend on it (up to
    * float rounding).
    */
-  workers: z.number().int().min(1).max(64).nullable()
+  workers: z.number().int().min(1).max(64).nullable(),
+  /**
+   * HF `gradient_checkpointing`: recompute each transformer block (and each chunk of the LM head's
+   * logits) in the backward pass instead of keeping its activations, so long sequences and large batches
+   * fit in memory, at roughly one more forward pass per step. The losses do not depend on it.
+   */
+  gradientCheckpointing: z.boolean()
 }
 
 /** A complete run configuration, as stored with the run. */
@@ -113,7 +119,8 @@ export const runDefaults: Omit<RunConfigValues, 'baseModel' | 'data'> = {
   saveEvery: 500,
   keepLast: null,
   initAdapter: null,
-  workers: null
+  workers: null,
+  gradientCheckpointing: false
 }
 
 export const presetNames = ['gpt2-blog-recipe', 'quick-test', 'instruction-tuning'] as const

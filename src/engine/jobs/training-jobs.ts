@@ -26,7 +26,8 @@ export const estimateRun: JobHandler<'estimateRun'> = async ({ baseModel, config
     batchSize: config.batchSize,
     seqLength: Math.min(config.maxLength, info.config.nPositions),
     lora: config.lora,
-    logitsChunkTokens: 256
+    logitsChunkTokens: 256,
+    gradientCheckpointing: config.gradientCheckpointing
   })
 }
 

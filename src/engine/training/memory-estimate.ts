@@ -23,12 +23,14 @@ export interface EstimateOptions {
   logitsChunkTokens?: number
   /** The engine keeps a transposed copy of every frozen matrix for fast backward products. */
   transposedWeights?: boolean
+  /** Gradient checkpointing: only each block's input is kept; one block's activations live at a time. */
+  gradientCheckpointing?: boolean
 }
 
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`
 
 /**
- * Memory of one training step, in float32 (tfjs has no float16 and no gradient checkpointing):
+ * Memory of one training step, in float32 (tfjs has no float16):
  * frozen weights (and their transposed copies), LoRA weights with gradients and AdamW's two
  * moments, activations kept for the backward pass, attention scores b·h·t² per layer, and the
  * logits of one chunk with their softmax and gradient.
@@ -72,17 +74,27 @@ export function estimateTrainingMemory(shape: Gpt2Config, opts: EstimateOptions)
     (sum, m) => sum + tokens * (opts.lora.r + (opts.lora.dropout > 0 ? m.inFeatures : 0)),
     0
   )
-  const activations = (shape.nLayer * perLayerActs + loraActs + 2 * tokens * d) * F32
+  const checkpointed = opts.gradientCheckpointing ?? false
+  // With checkpointing every block keeps its input, and one block at a time its activations.
+  const liveLayers = checkpointed ? 1 : shape.nLayer
+  const activations =
+    (liveLayers * perLayerActs +
+      (loraActs * liveLayers) / shape.nLayer +
+      2 * tokens * d +
+      (checkpointed ? shape.nLayer * tokens * d : 0)) *
+    F32
   add(
     'activations',
     activations,
-    `${shape.nLayer} layers × ${tokens} tokens × ~${Math.round(perLayerActs / tokens)} floats, plus LoRA inputs`
+    checkpointed
+      ? `${shape.nLayer} block inputs of ${tokens} tokens × ${d}, plus one block's ~${Math.round(perLayerActs / tokens)} floats a token (recomputed)`
+      : `${shape.nLayer} layers × ${tokens} tokens × ~${Math.round(perLayerActs / tokens)} floats, plus LoRA inputs`
   )
-  const scores = shape.nLayer * 2 * b * shape.nHead * t * t * F32
+  const scores = liveLayers * 2 * b * shape.nHead * t * t * F32
   add(
     'attention scores',
     scores,
-    `scores and softmax b·h·t² = ${b}·${shape.nHead}·${t}² per layer, ${shape.nLayer} layers`
+    `scores and softmax b·h·t² = ${b}·${shape.nHead}·${t}² per layer, ${liveLayers} layer${liveLayers === 1 ? ' at a time' : 's'}`
   )
   const chunk = Math.min(opts.logitsChunkTokens ?? tokens, tokens)
   add(

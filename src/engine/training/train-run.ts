@@ -136,7 +136,8 @@ async function prepareRun(
     batchSize: config.batchSize,
     seqLength: longest,
     lora: config.lora,
-    logitsChunkTokens: 256
+    logitsChunkTokens: 256,
+    gradientCheckpointing: config.gradientCheckpointing
   })
   const workerCount = resolveWorkerCount({
     requested: config.workers,

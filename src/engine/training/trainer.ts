@@ -9,6 +9,7 @@ import type { Rng } from '../generation/rng'
 import { causalLmLoss } from '../model/causal-lm-loss'
 import type { Gpt2Model } from '../model/gpt2-model'
 import type { LoraAdapter } from '../model/lora'
+import type { ComputeOptions } from '../model/train-step'
 import { AdamW } from '../optim/adamw'
 import { clipGradNorm } from '../optim/clip-grad-norm'
 import { learningRateAt } from '../optim/lr-schedule'
@@ -43,6 +44,11 @@ export interface TrainerSetup {
   signal?: AbortSignal
   /** State to continue from (a resumed run). */
   resume?: CheckpointContents
+}
+
+/** What a run's `gradientCheckpointing` asks of each gradient: every block and every logits chunk recomputed. */
+export function computeOptionsFor(config: Pick<RunConfigValues, 'gradientCheckpointing'>): ComputeOptions {
+  return config.gradientCheckpointing ? { recomputeBlocks: true, loss: { recompute: true } } : {}
 }
 
 /** Thrown inside a step when the loss or the gradient norm is not a finite number. */
@@ -227,7 +233,13 @@ export class Trainer {
     const targets = records.reduce((n, r) => n + targetTokenCount(r), 0)
     const tokens = records.reduce((n, r) => n + r.inputIds.length, 0)
     const lr = learningRateAt(this.s.schedule, step)
-    const g = await dataParallelGradients(model, this.s.workers, micro, targets > 0 ? 1 / targets : 0)
+    const g = await dataParallelGradients(
+      model,
+      this.s.workers,
+      micro,
+      targets > 0 ? 1 / targets : 0,
+      computeOptionsFor(config)
+    )
     this.workerTfBytes = g.workerTfBytes
     const grads = g.grads
     try {

@@ -404,6 +404,10 @@ const en = {
           'Engine workers training in parallel, one per CPU core by default (empty). Each holds its own copy of the model, so memory grows with the count; the losses stay the same.',
         empty: 'Auto (one per CPU core)'
       },
+      gradientCheckpointing: {
+        label: 'Gradient checkpointing',
+        help: 'Recompute each layer (and the output logits) in the backward pass instead of keeping them: long sequences and large batches fit in far less memory, each step takes about a third longer; the losses stay the same.'
+      },
       learningRate: { label: 'Learning rate', help: 'Peak step size of AdamW, e.g. 5e-5 or 2e-4.' },
       schedule: { label: 'Schedule', help: 'How the learning rate changes after warmup.' },
       warmupSteps: { label: 'Warmup steps', help: 'Steps of linear warmup from 0; wins over the ratio when above 0.' },

@@ -399,6 +399,10 @@ const zhCN: MessageSchema = {
           '并行训练的引擎工作线程数，默认每个 CPU 核心一个（留空）。每个都持有一份模型副本，内存随数量增长；损失不变。',
         empty: '自动（每个 CPU 核心一个）'
       },
+      gradientCheckpointing: {
+        label: '梯度检查点',
+        help: '反向传播时重新计算每一层（以及输出 logits），而不是保存它们：长序列和大批次所需内存大大减少，每步约慢三分之一；损失不变。'
+      },
       learningRate: { label: '学习率', help: 'AdamW 的峰值步长，例如 5e-5 或 2e-4。' },
       schedule: { label: '学习率计划', help: '预热之后学习率如何变化。' },
       warmupSteps: { label: '预热步数', help: '从 0 线性预热的步数；大于 0 时优先于比例。' },

@@ -29,6 +29,7 @@ describe('run config', () => {
       seed: 42,
       keepLast: null,
       workers: null,
+      gradientCheckpointing: false,
       saveEvery: 500,
       maxSteps: null,
       lora: { r: 8, alpha: 8, dropout: 0, targetModules: ['c_attn'], rsLora: false }

@@ -62,6 +62,17 @@ describe('train flags', () => {
     expect(resolveRunConfig(undefined, trainPatch({ model: '/m', data: 'd' }).patch).workers).toBeNull()
   })
 
+  it('takes --gradient-checkpointing and --no-gradient-checkpointing, off by default', () => {
+    const on = trainPatch({ model: '/m', data: 'd', 'gradient-checkpointing': true }).patch
+    expect(resolveRunConfig(undefined, on).gradientCheckpointing).toBe(true)
+    const file = join(work, 'checkpointing.json')
+    writeFileSync(file, JSON.stringify({ gradientCheckpointing: true }))
+    const off = trainPatch({ model: '/m', data: 'd', config: file, 'no-gradient-checkpointing': true }).patch
+    expect(resolveRunConfig(undefined, off).gradientCheckpointing).toBe(false)
+    expect(trainPatch({ model: '/m', data: 'd' }).patch).not.toHaveProperty('gradientCheckpointing')
+    expect(resolveRunConfig(undefined, trainPatch({ model: '/m', data: 'd' }).patch).gradientCheckpointing).toBe(false)
+  })
+
   it('rejects --workers that is not 1 to 64 or auto, naming the flag', () => {
     for (const bad of ['0', '65', '2.5', '-1', 'many', '']) {
       expect(() => trainPatch({ model: '/m', data: 'd', workers: bad })).toThrow(

@@ -55,4 +55,15 @@ describe('memory estimate', () => {
     // GPT-2 small at 2 × 512 needs gigabytes: logits alone are 3 × 1024 × 50257 floats.
     expect(b.components.find((c) => c.name === 'logits')!.bytes).toBe(3 * 1024 * 50257 * 4)
   })
+
+  it('keeps one layer of activations and scores with gradient checkpointing, plus every block input', () => {
+    const opts = { batchSize: 8, seqLength: 1024, lora: blog, logitsChunkTokens: 256 }
+    const plain = estimateTrainingMemory(gpt2, opts)
+    const ckpt = estimateTrainingMemory(gpt2, { ...opts, gradientCheckpointing: true })
+    const bytes = (e: typeof plain, name: string) => e.components.find((c) => c.name === name)!.bytes
+    expect(bytes(ckpt, 'attention scores')).toBe(bytes(plain, 'attention scores') / 12)
+    // 12 block inputs of 8192 × 768 floats are kept besides one layer's activations
+    expect(bytes(ckpt, 'activations') - bytes(plain, 'activations') / 12).toBeGreaterThan(12 * 8192 * 768 * 4)
+    expect(ckpt.totalBytes).toBeLessThan(plain.totalBytes / 4)
+  })
 })

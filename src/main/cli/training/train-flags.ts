@@ -41,6 +41,8 @@ export const trainOptions = {
   seed: { type: 'string' },
   'init-adapter': { type: 'string' },
   workers: { type: 'string' },
+  'gradient-checkpointing': { type: 'boolean' },
+  'no-gradient-checkpointing': { type: 'boolean' },
   'continue-from': { type: 'string' },
   'dry-run': { type: 'boolean' }
 } satisfies VerbOptions
@@ -54,6 +56,7 @@ export const trainUsage = [
   '    [--template NAME] [--validation FILE|DATASET_ID | --validation-split X]',
   '    [--save-every N] [--eval-every N] [--keep-last N] [--seed N] [--init-adapter DIR | --continue-from RUN_ID] [--dry-run]',
   '    [--workers N|auto]  engine workers training in parallel (1-64; auto: one per CPU core); same losses',
+  '    [--gradient-checkpointing|--no-gradient-checkpointing]  recompute layers in the backward pass: far less memory, slower steps; same losses',
   `  presets: ${presetNames.join(', ')}. --data FILE is tokenized JSONL: {"input_ids": [...], "labels": [...]} a line.`
 ].join('\n')
 
@@ -165,7 +168,13 @@ export function trainPatch(values: Values): {
     saveEvery: num(values, 'save-every'),
     keepLast: num(values, 'keep-last'),
     initAdapter: str(values, 'init-adapter'),
-    workers: workers(values)
+    workers: workers(values),
+    gradientCheckpointing:
+      values['gradient-checkpointing'] === true
+        ? true
+        : values['no-gradient-checkpointing'] === true
+          ? false
+          : undefined
   })
   const fileLora = (fromFile.lora ?? {}) as Record<string, unknown>
   const merged = { ...fromFile, ...flags, lora: { ...fileLora, ...lora } }

@@ -49,6 +49,7 @@ export function configRows(
     { key: 'batchSize', value: String(config.batchSize) },
     { key: 'gradientAccumulation', value: String(config.gradientAccumulation) },
     { key: 'workers', value: orEmpty(config.workers, 'workers') },
+    { key: 'gradientCheckpointing', value: yes(config.gradientCheckpointing) },
     { key: 'learningRate', value: String(config.learningRate) },
     { key: 'schedule', value: t(`train.schedules.${config.schedule}`) },
     { key: 'warmupSteps', value: String(config.warmupSteps) },
