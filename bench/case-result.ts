@@ -52,6 +52,8 @@ export interface CaseResult {
   loss?: number
   /** Loss settings when not the trainer's defaults (--loss-chunk, --loss-recompute). */
   lossSettings?: { chunkTokens?: number; recompute?: boolean }
+  /** Training: whether each block was recomputed in the backward pass (--recompute-blocks). */
+  recomputeBlocks?: boolean
   /** Generation only. */
   prefillMs?: number
   prefillGflops?: number

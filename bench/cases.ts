@@ -67,6 +67,15 @@ export const BENCH_CASES: readonly BenchCase[] = [
     seqLen: 1024
   },
   {
+    kind: 'train',
+    name: 'train-gpt2-small-seq1024-b8',
+    description: 'GPT-2-small, LoRA r16, batch 8 × seq 1024 (the memory case for gradient checkpointing)',
+    arch: GPT2_SMALL,
+    lora: RECIPE_LORA,
+    batch: 8,
+    seqLen: 1024
+  },
+  {
     kind: 'generate',
     name: 'generate-gpt2-small',
     description: 'GPT-2-small greedy decoding, prompt 32, 256 new tokens, KV cache',
@@ -116,7 +125,7 @@ export const BENCH_CASES: readonly BenchCase[] = [
 /** The quick sanity cases (`--quick`): tiny models, seconds each. */
 export const QUICK_CASES = ['train-tiny', 'generate-tiny']
 /** Cases run only when named: tiny sanity cases and long ones. */
-const ON_REQUEST = [...QUICK_CASES, 'generate-gpt2-small-ctx1024']
+const ON_REQUEST = [...QUICK_CASES, 'generate-gpt2-small-ctx1024', 'train-gpt2-small-seq1024-b8']
 /** What runs with no --case: the GPT-2-sized cases of the issue. */
 export const DEFAULT_CASES = BENCH_CASES.filter((c) => !ON_REQUEST.includes(c.name)).map((c) => c.name)
 

@@ -26,16 +26,22 @@ interface Options {
   backend?: string
   torch: boolean
   loss: LossOptions
+  recomputeBlocks: boolean
+  /** Run every training case twice: as the flags say, then with blocks and logits recomputed. */
+  compareRecompute: boolean
   importMb: number
   workers: number
 }
 
 const USAGE = `usage: npm run bench -- [--case NAME]... [--quick] [--profile] [--steps N] [--json] [--backend wasm|cpu|tensorflow|tensorflow-gpu]
-       [--workers N] [--loss-chunk TOKENS] [--loss-recompute] [--no-torch] [--import-mb N]
+       [--workers N] [--loss-chunk TOKENS] [--loss-recompute] [--recompute-blocks] [--compare-recompute]
+       [--no-torch] [--import-mb N]
 cases: ${BENCH_CASES.map((c) => c.name).join(', ')}, ${IMPORT_CASE} (only when named; --import-mb sets its size)
 default: ${DEFAULT_CASES.join(', ')}; --quick runs ${QUICK_CASES.join(', ')}
 --workers: data-parallel workers for training cases (default: one per core, here ${availableParallelism()}); each case
-           also times one worker in the same process and reports the speed-up`
+           also times one worker in the same process and reports the speed-up
+--loss-recompute / --recompute-blocks: recompute each logits chunk / each transformer block in the backward pass
+           (gradient checkpointing = both); --compare-recompute runs each training case without, then with both`
 
 function parseArgs(argv: string[]): Options {
   const o: Options = {
@@ -44,6 +50,8 @@ function parseArgs(argv: string[]): Options {
     json: false,
     torch: true,
     loss: {},
+    recomputeBlocks: false,
+    compareRecompute: false,
     importMb: DEFAULT_IMPORT_MB,
     workers: availableParallelism()
   }
@@ -101,6 +109,12 @@ function parseArgs(argv: string[]): Options {
       }
       case '--loss-recompute':
         o.loss.recompute = true
+        break
+      case '--recompute-blocks':
+        o.recomputeBlocks = true
+        break
+      case '--compare-recompute':
+        o.compareRecompute = true
         break
       case '--no-torch':
         o.torch = false
@@ -170,17 +184,26 @@ async function main(): Promise<void> {
       case: name,
       profile: options.profile,
       loss: options.loss,
-      workers: options.workers
+      workers: options.workers,
+      recomputeBlocks: options.recomputeBlocks
     }
     if (options.steps !== undefined) request.steps = options.steps
     if (options.backend !== undefined) request.backend = options.backend
-    try {
-      report.results.push(await runInChild<CaseMessage>('case-process.ts', [JSON.stringify(request)]))
-    } catch (err) {
-      report.failures.push({ case: name, error: err instanceof Error ? err.message : String(err) })
-      continue
-    }
     const c = findCase(name)
+    const requests: CaseRequest[] = [request]
+    if (options.compareRecompute && c.kind === 'train') {
+      requests.push({ ...request, loss: { ...options.loss, recompute: true }, recomputeBlocks: true })
+    }
+    let failed = false
+    for (const r of requests) {
+      try {
+        report.results.push(await runInChild<CaseMessage>('case-process.ts', [JSON.stringify(r)]))
+      } catch (err) {
+        report.failures.push({ case: name, error: err instanceof Error ? err.message : String(err) })
+        failed = true
+      }
+    }
+    if (failed) continue
     if (options.torch && c.kind === 'train') {
       process.stderr.write(`bench: PyTorch reference for ${name}\n`)
       report.torch.push(runTorchReference(c, options.steps ?? 3, repoRoot, python))

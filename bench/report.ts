@@ -16,11 +16,19 @@ function table(rows: string[][]): string {
     .join('\n')
 }
 
+/** Which backward-pass recomputations a training row ran with: blocks, the logits chunks, both, or none. */
+function recomputed(r: CaseResult): string {
+  if (r.kind !== 'train') return ''
+  const parts = [r.recomputeBlocks ? 'blocks' : '', r.lossSettings?.recompute ? 'logits' : ''].filter(Boolean)
+  return parts.length > 0 ? parts.join('+') : 'none'
+}
+
 function row(r: CaseResult): string[] {
   return [
     r.case,
     r.backend,
     String(r.workers ?? 1),
+    recomputed(r),
     fixed(r.tokensPerS, 1),
     r.singleWorker === undefined ? '' : fixed(r.singleWorker.tokensPerS, 1),
     r.speedup === undefined ? '' : `${fixed(r.speedup, 2)}×`,
@@ -42,6 +50,7 @@ const HEADER = [
   'case',
   'backend',
   'workers',
+  'recompute',
   'tokens/s',
   '1-worker tokens/s',
   'speed-up',

@@ -36,6 +36,8 @@ export interface CaseRequest {
   loss?: LossOptions
   /** Data-parallel workers for training cases (1 = the training thread alone); default 1. */
   workers?: number
+  /** Training cases: recompute each transformer block in the backward pass (gradient checkpointing). */
+  recomputeBlocks?: boolean
 }
 
 function progress(name: string, text: string): void {
@@ -107,7 +109,10 @@ async function measureTrain(
   // One optimizer step as the trainer takes it: gradients over the workers, global-norm clipping, AdamW.
   const step = async (workers: GradientWorkers | null) => {
     const micro: MicroBatch = { records, seeds: records.map(() => rng.nextUint32()) }
-    const g = await dataParallelGradients(model, workers, [micro], 1 / targets, { loss: req.loss })
+    const g = await dataParallelGradients(model, workers, [micro], 1 / targets, {
+      loss: req.loss,
+      recomputeBlocks: req.recomputeBlocks ?? false
+    })
     const clipped = clipGradNorm(g.grads, 1)
     adam.update(clipped.grads)
     tf.dispose([...g.grads, ...clipped.grads])
@@ -321,6 +326,7 @@ export async function runCase(req: CaseRequest): Promise<CaseResult> {
     ...(c.kind === 'train' && req.loss !== undefined && Object.keys(req.loss).length > 0
       ? { lossSettings: req.loss }
       : {}),
+    ...(c.kind === 'train' ? { recomputeBlocks: req.recomputeBlocks ?? false } : {}),
     ...(m.profile ? { profile: m.profile } : {})
   }
   await built.pool?.dispose()
