@@ -14,7 +14,14 @@ import type { LoraConfig, LoraWeightArrays } from '../../../src/engine/model/lor
 import { loraGradients } from '../../../src/engine/model/train-step'
 import type { StepOptions, TrainBatch } from '../../../src/engine/model/train-step'
 import { fixtureMissing } from './fixtures-dir'
-import { backendsUnderTest, loadReference, maxAbs, maxAbsDiff, referenceDir, useBackend } from './gpt2-reference'
+import {
+  backendsUnderTest,
+  loadReference,
+  maxAbs,
+  maxAbsDiff,
+  referenceDir,
+  useBackend
+} from './gpt2-reference'
 import type { Reference } from './gpt2-reference'
 
 const CHECKPOINTING: StepOptions = { recomputeBlocks: true, loss: { recompute: true, chunkTokens: 7 } }
@@ -144,7 +151,8 @@ function randomWeights(config: Gpt2Config, seed: number): Map<string, WeightArra
   for (const [key, shape] of gpt2WeightShapes(config)) {
     const data = new Float32Array(shape.reduce((a, b) => a * b, 1))
     if (/ln_\d\.weight$|^ln_f\.weight$/.test(key)) data.fill(1)
-    else if (key.endsWith('.weight')) for (let i = 0; i < data.length; i++) data[i] = (rng.nextFloat() - 0.5) * 0.07
+    else if (key.endsWith('.weight'))
+      for (let i = 0; i < data.length; i++) data[i] = (rng.nextFloat() - 0.5) * 0.07
     out.set(key, { shape, data })
   }
   return out
@@ -174,7 +182,11 @@ describe('gradient-checkpointing memory', () => {
       useRslora: false,
       bias: 'none'
     }
-    const model = Gpt2Model.fromArrays(config, randomWeights(config, 1), LoraAdapter.create(config, lora, new Rng(3)))
+    const model = Gpt2Model.fromArrays(
+      config,
+      randomWeights(config, 1),
+      LoraAdapter.create(config, lora, new Rng(3))
+    )
     const rng = new Rng(4)
     const ids = Int32Array.from({ length: 4 * 128 }, () => rng.nextInt(2000))
     const batch: TrainBatch = { inputIds: ids, labels: ids, batch: 4, seqLen: 128 }
@@ -202,7 +214,8 @@ describe('gradient-checkpointing memory', () => {
         `loss recomputed ${mib(lossOnly.bytes)}, blocks recomputed ${mib(blocksOnly.bytes)}, both ${mib(both.bytes)}`
     )
     expect(tf.memory().numTensors).toBe(before.numTensors)
-    for (const r of [lossOnly, blocksOnly, both]) expect(Math.abs(r.loss - plain.loss)).toBeLessThan(1e-6 * plain.loss)
+    for (const r of [lossOnly, blocksOnly, both])
+      expect(Math.abs(r.loss - plain.loss)).toBeLessThan(1e-6 * plain.loss)
     // blocks: one block's activations at a time instead of six
     expect(blocksOnly.bytes).toBeLessThan(0.5 * plain.bytes)
     // loss: (softmax − one-hot) of all 508 target tokens, 508 × 2000 floats = 3.9 MiB, is no longer kept

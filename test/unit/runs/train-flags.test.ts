@@ -70,7 +70,9 @@ describe('train flags', () => {
     const off = trainPatch({ model: '/m', data: 'd', config: file, 'no-gradient-checkpointing': true }).patch
     expect(resolveRunConfig(undefined, off).gradientCheckpointing).toBe(false)
     expect(trainPatch({ model: '/m', data: 'd' }).patch).not.toHaveProperty('gradientCheckpointing')
-    expect(resolveRunConfig(undefined, trainPatch({ model: '/m', data: 'd' }).patch).gradientCheckpointing).toBe(false)
+    expect(
+      resolveRunConfig(undefined, trainPatch({ model: '/m', data: 'd' }).patch).gradientCheckpointing
+    ).toBe(false)
   })
 
   it('rejects --workers that is not 1 to 64 or auto, naming the flag', () => {

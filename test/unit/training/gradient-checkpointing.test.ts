@@ -33,10 +33,17 @@ afterAll(() => rmSync(work, { recursive: true, force: true }))
 describe('the gradientCheckpointing setting', () => {
   it('is off by default, also for configs stored before it existed, and asks for both recomputations', () => {
     expect(runDefaults.gradientCheckpointing).toBe(false)
-    const { gradientCheckpointing: _omitted, ...older } = { ...runDefaults, baseModel: 'gpt2', data: { kind: 'dataset', id: 1 } }
+    const { gradientCheckpointing: _omitted, ...older } = {
+      ...runDefaults,
+      baseModel: 'gpt2',
+      data: { kind: 'dataset', id: 1 }
+    }
     expect(storedRunConfig(older).gradientCheckpointing).toBe(false)
     expect(computeOptionsFor({ gradientCheckpointing: false })).toEqual({})
-    expect(computeOptionsFor({ gradientCheckpointing: true })).toEqual({ recomputeBlocks: true, loss: { recompute: true } })
+    expect(computeOptionsFor({ gradientCheckpointing: true })).toEqual({
+      recomputeBlocks: true,
+      loss: { recompute: true }
+    })
   })
 })
 
@@ -58,7 +65,14 @@ describe.skipIf(fixtureMissing(tinyModelDir))('training with gradient checkpoint
       gradientCheckpointing
     })
     const out = await runTraining(
-      { runId, runDir: join(work, `run-${runId}`), config, trainFile, validationFile: null, resumeFrom: null },
+      {
+        runId,
+        runDir: join(work, `run-${runId}`),
+        config,
+        trainFile,
+        validationFile: null,
+        resumeFrom: null
+      },
       (p) => events.push(p)
     )
     expect(out.status).toBe('completed')
