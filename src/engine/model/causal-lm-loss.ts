@@ -1,6 +1,6 @@
 // Shifted causal-LM cross-entropy (labels -100 ignored) from hidden states and the LM head, in token
-// chunks, with the gradient (softmax − one-hot) written by hand: no gather gradient (wasm lacks
-// UnsortedSegmentSum), no one-hot in the forward pass, and logits of target tokens only.
+// chunks, with the gradient written by hand as softmax·W − W[targets]: no gather gradient (wasm lacks
+// UnsortedSegmentSum), no one-hot, and no elementwise exp over [tokens, vocab] (scalar and slow on wasm).
 import * as tf from '@tensorflow/tfjs-core'
 import { customOp } from './custom-op'
 import type { LmHeadWeights } from './frozen-weights'
@@ -44,26 +44,42 @@ export function shiftedTargets(
   return { rows: Int32Array.from(rows), targets: Int32Array.from(targets) }
 }
 
-/** Sum over rows of logsumexp(logits) − logits[target], and optionally (softmax − one-hot) for the chunk. */
-function chunkLoss(
-  h: tf.Tensor2D,
-  head: LmHeadWeights,
-  targets: Int32Array,
-  withGrad: boolean
-): { sum: tf.Scalar; dLogits: tf.Tensor2D | null } {
-  const [sum, dLogits] = tf.tidy((): tf.Tensor[] => {
-    const vocab = head.wT.shape[1]
-    const logits = tf.matMul(h, head.wT)
-    const lse = tf.logSumExp(logits, -1, true)
-    const flatIndex = new Int32Array(targets.length)
-    for (let i = 0; i < targets.length; i++) flatIndex[i] = i * vocab + targets[i]
-    const picked = tf.gather(tf.reshape(logits, [-1]), tf.tensor1d(flatIndex, 'int32'))
+interface ChunkLoss {
+  /** Σ over the chunk's rows of logsumexp(logits) − logits[target]. */
+  sum: tf.Scalar
+  /** The softmax in the head's column blocks (`[rows, block]` each), when asked for. */
+  probs: tf.Tensor2D[]
+}
+
+/**
+ * The chunk's loss from its logits in the head's column blocks. Each block gets one softmax kernel
+ * (vectorised, unlike exp); a block's largest probability is 1/Σexp(l − blockMax), which yields the
+ * row's logsumexp exactly and rescales the blocks into the row's softmax. The target logit is h·W[target].
+ */
+function chunkLoss(h: tf.Tensor2D, head: LmHeadWeights, targets: Int32Array, withProbs: boolean): ChunkLoss {
+  const [sum, ...probs] = tf.tidy((): tf.Tensor[] => {
+    const logits = head.wTBlocks.map((block) => tf.matMul(h, block))
+    const blockMax = logits.map((l) => tf.max(l, -1, true))
+    const blockSoftmax = logits.map((l) => tf.softmax(l))
+    const rowMax = tf.max(tf.concat(blockMax, 1), -1, true)
+    // Σexp(l − rowMax) over a block = exp(blockMax − rowMax) / (the block's largest probability)
+    const blockSums = blockSoftmax.map((p, i) =>
+      tf.div(tf.exp(tf.sub(blockMax[i], rowMax)), tf.max(p, -1, true))
+    )
+    const rowSum = tf.addN(blockSums)
+    const lse = tf.add(rowMax, tf.log(rowSum))
+    const picked = tf.sum(tf.mul(h, tf.gather(head.w, tf.tensor1d(targets, 'int32'))), -1)
     const total = tf.sub(tf.sum(lse), tf.sum(picked))
-    if (!withGrad) return [total]
-    const softmax = tf.exp(tf.sub(logits, lse))
-    return [total, tf.sub(softmax, tf.oneHot(tf.tensor1d(targets, 'int32'), vocab))]
+    if (!withProbs) return [total]
+    return [total, ...blockSoftmax.map((p, i) => tf.mul(p, tf.div(blockSums[i], rowSum)))]
   })
-  return { sum: sum as tf.Scalar, dLogits: (dLogits as tf.Tensor2D | undefined) ?? null }
+  return { sum: sum as tf.Scalar, probs: probs as tf.Tensor2D[] }
+}
+
+/** d(loss)/dh = softmax·W − W[targets], as Σ over blocks (wTᵢ·softmaxᵢᵀ)ᵀ: plain 2-D products only. */
+function chunkGrad(probs: tf.Tensor2D[], head: LmHeadWeights, targets: Int32Array): tf.Tensor2D {
+  const products = probs.map((p, i) => tf.matMul(head.wTBlocks[i], tf.transpose(p)))
+  return tf.sub(tf.transpose(tf.addN(products)), tf.gather(head.w, tf.tensor1d(targets, 'int32')))
 }
 
 /**
@@ -82,7 +98,7 @@ export function causalLmLoss(
   if (labels.length !== batch * seqLen) {
     throw new Error(`labels has ${labels.length} entries, expected batch ${batch} × seqLen ${seqLen}`)
   }
-  const vocab = head.wT.shape[1]
+  const vocab = head.w.shape[0]
   for (const label of labels) {
     if (label !== IGNORE_INDEX && !(label >= 0 && label < vocab)) {
       throw new Error(`label ${label} is outside the vocabulary (0…${vocab - 1}) and is not -100`)
@@ -101,24 +117,28 @@ export function causalLmLoss(
   const lossSum = customOp<tf.Scalar>([hidden], ([input], save) => {
     const selected = tf.gather(input as tf.Tensor2D, tf.tensor1d(rows, 'int32')) as tf.Tensor2D
     const sums: tf.Scalar[] = []
-    const grads: tf.Tensor2D[] = []
+    const probs: tf.Tensor2D[] = []
     const chunks = splitRows(selected, chunkSizes)
     for (const [i, s] of starts.entries()) {
-      const { sum, dLogits } = chunkLoss(chunks[i], head, targetsOf(s), !recompute)
-      sums.push(sum)
-      if (dLogits !== null) grads.push(dLogits)
+      const chunkOut = chunkLoss(chunks[i], head, targetsOf(s), !recompute)
+      sums.push(chunkOut.sum)
+      probs.push(...chunkOut.probs)
     }
-    save(recompute ? [selected] : grads)
+    save(recompute ? [selected] : probs)
+    const blocks = head.wTBlocks.length
     return {
       value: tf.addN(sums) as tf.Scalar,
       gradFunc: (dy, saved) => {
         const recomputed = recompute ? splitRows(saved[0] as tf.Tensor2D, chunkSizes) : []
-        const dRows: tf.Tensor2D[] = starts.map((s, i) => {
-          const dLogits = recompute
-            ? (chunkLoss(recomputed[i], head, targetsOf(s), true).dLogits as tf.Tensor2D)
-            : (saved[i] as tf.Tensor2D)
-          return tf.matMul(dLogits, head.w)
-        })
+        // One chunk at a time, so that recomputed probabilities never exist for more than a chunk.
+        const dRows: tf.Tensor2D[] = starts.map((s, i) =>
+          tf.tidy(() => {
+            const chunkProbs = recompute
+              ? chunkLoss(recomputed[i], head, targetsOf(s), true).probs
+              : (saved.slice(i * blocks, (i + 1) * blocks) as tf.Tensor2D[])
+            return chunkGrad(chunkProbs, head, targetsOf(s))
+          })
+        )
         // Scatter the target rows back into [rows, embd] with a gather (no scatter gradient kernel needed):
         // every non-target row points at an appended zero row.
         const withZero = tf.concat([...dRows, tf.zeros([1, hidden.shape[1]])], 0)

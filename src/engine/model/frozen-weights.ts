@@ -25,10 +25,43 @@ export interface BlockWeights {
   mlpCProj: FrozenLinear
 }
 
-/** The output projection: `w` is `[vocab, embd]` (wte when tied), `wT` is `[embd, vocab]`. */
+/**
+ * The output projection: `w` is `[vocab, embd]` (wte when tied), `wT` is `[embd, vocab]`, and `wTBlocks`
+ * holds `wT` again cut into column blocks `[embd, ≤ LM_HEAD_BLOCK]` (vocab order). The loss multiplies by
+ * the blocks: on wasm a product whose inner dimension is the whole vocabulary runs ~1.5× slower than
+ * the same work split into blocks, and each block stays a cached XNNPACK operand.
+ */
 export interface LmHeadWeights {
   w: tf.Tensor2D
   wT: tf.Tensor2D
+  wTBlocks: tf.Tensor2D[]
+}
+
+/** Vocabulary columns per block of `wTBlocks` (GPT-2's 50257 gives 7 blocks of ≤ 7180). */
+export const LM_HEAD_BLOCK = 8192
+
+/** `w`'s transpose and its column blocks, built from `w`'s rows (contiguous; a column slice is slow on wasm). */
+export function createLmHead(w: tf.Tensor2D, blockSize = LM_HEAD_BLOCK): LmHeadWeights {
+  const [vocab, embd] = w.shape
+  const count = Math.ceil(vocab / blockSize)
+  const size = Math.ceil(vocab / count)
+  const data = w.dataSync() as Float32Array
+  const wTBlocks: tf.Tensor2D[] = []
+  for (let start = 0; start < vocab; start += size) {
+    const rows = Math.min(size, vocab - start)
+    wTBlocks.push(
+      tf.tidy(() =>
+        tf.transpose(tf.tensor2d(data.subarray(start * embd, (start + rows) * embd), [rows, embd]))
+      )
+    )
+  }
+  return { w, wT: tf.transpose(w), wTBlocks }
+}
+
+/** Disposes what `createLmHead` made; `w` too unless the caller owns it (wte of a tied model). */
+export function disposeLmHead(head: LmHeadWeights, keepW: boolean): void {
+  tf.dispose([head.wT, ...head.wTBlocks])
+  if (!keepW) head.w.dispose()
 }
 
 export interface Gpt2Weights {
@@ -94,13 +127,13 @@ export function createGpt2Weights(config: Gpt2Config, arrays: ReadonlyMap<string
     wpe: take('wpe.weight') as tf.Tensor2D,
     blocks,
     lnF: layerNorm('ln_f'),
-    lmHead: { w: headW, wT: tf.transpose(headW) }
+    lmHead: createLmHead(headW)
   }
 }
 
 export function disposeGpt2Weights(weights: Gpt2Weights): void {
-  const all: tf.Tensor[] = [weights.wte, weights.wpe, weights.lnF.gamma, weights.lnF.beta, weights.lmHead.wT]
-  if (weights.lmHead.w !== weights.wte) all.push(weights.lmHead.w)
+  disposeLmHead(weights.lmHead, weights.lmHead.w === weights.wte)
+  const all: tf.Tensor[] = [weights.wte, weights.wpe, weights.lnF.gamma, weights.lnF.beta]
   for (const block of weights.blocks) {
     for (const ln of [block.ln1, block.ln2]) all.push(ln.gamma, ln.beta)
     for (const lin of [block.cAttn, block.attnCProj, block.cFc, block.mlpCProj])

@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import { Rng } from '../../../src/engine/generation/rng'
 import { causalLmLoss, shiftedTargets } from '../../../src/engine/model/causal-lm-loss'
 import type { LossOptions } from '../../../src/engine/model/causal-lm-loss'
+import { createLmHead, disposeLmHead, LM_HEAD_BLOCK } from '../../../src/engine/model/frozen-weights'
 import { backendsUnderTest, maxAbsDiff, useBackend, values } from './gpt2-reference'
 
 const batch = 2
@@ -18,7 +19,7 @@ const headData = Float32Array.from({ length: vocab * embd }, () => rng.nextFloat
 const labels = Int32Array.from([3, 1, 6, 0, 2, -100, -100, 5, 4, -100])
 
 /** Float64 reference: per target row, logsumexp − target logit; gradient (softmax − one-hot)·W. */
-function reference(): { sum: number; count: number; grad: Float64Array } {
+function reference(hiddenData: Float32Array): { sum: number; count: number; grad: Float64Array } {
   const grad = new Float64Array(batch * seqLen * embd)
   let sum = 0
   let count = 0
@@ -55,12 +56,15 @@ describe('shiftedTargets', () => {
 
 describe.each(backendsUnderTest)('causalLmLoss on %s', (backend) => {
   beforeAll(() => useBackend(backend))
-  const expected = reference()
+  const expected = reference(hiddenData)
 
-  function run(options: LossOptions): { sum: number; count: number; grad: Float32Array } {
-    const hidden = tf.tensor2d(hiddenData, [batch * seqLen, embd])
-    const w = tf.tensor2d(headData, [vocab, embd])
-    const head = { w, wT: tf.transpose(w) }
+  function run(
+    options: LossOptions,
+    blockSize: number,
+    hiddenValues = hiddenData
+  ): { sum: number; count: number; grad: Float32Array } {
+    const hidden = tf.tensor2d(hiddenValues, [batch * seqLen, embd])
+    const head = createLmHead(tf.tensor2d(headData, [vocab, embd]), blockSize)
     let count = 0
     let sum = 0
     const grad = tf.grad((h: tf.Tensor) => {
@@ -70,36 +74,51 @@ describe.each(backendsUnderTest)('causalLmLoss on %s', (backend) => {
       return out.lossSum
     })(hidden)
     const data = Float32Array.from(grad.dataSync())
-    tf.dispose([hidden, w, head.wT, grad])
+    disposeLmHead(head, false)
+    tf.dispose([hidden, grad])
     return { sum, count, grad: data }
   }
 
-  for (const options of [
-    {},
-    { chunkTokens: 4 },
-    { chunkTokens: 1, recompute: true },
-    { chunkTokens: 4, recompute: true }
-  ]) {
-    it(`gives the summed loss, the count and the gradient with ${JSON.stringify(options)}`, () => {
-      const before = tf.memory().numTensors
-      const got = run(options)
-      expect(got.count).toBe(expected.count)
-      expect(got.sum).toBeCloseTo(expected.sum, 4)
-      expect(maxAbsDiff(got.grad, expected.grad)).toBeLessThan(1e-5)
-      expect(tf.memory().numTensors).toBe(before)
-    })
+  // Block size 3 cuts the 7-token vocabulary into head blocks of 3, 3 and 1 columns.
+  for (const blockSize of [LM_HEAD_BLOCK, 3]) {
+    for (const options of [
+      {},
+      { chunkTokens: 4 },
+      { chunkTokens: 1, recompute: true },
+      { chunkTokens: 4, recompute: true }
+    ]) {
+      it(`gives the summed loss, the count and the gradient with ${JSON.stringify(options)}, head blocks of ${blockSize}`, () => {
+        const before = tf.memory().numTensors
+        const got = run(options, blockSize)
+        expect(got.count).toBe(expected.count)
+        expect(got.sum).toBeCloseTo(expected.sum, 4)
+        expect(maxAbsDiff(got.grad, expected.grad)).toBeLessThan(1e-5)
+        expect(tf.memory().numTensors).toBe(before)
+      })
+    }
   }
+
+  it('stays exact when whole head blocks have probabilities that underflow float32', () => {
+    // Logits up to ±300: exp(l − max) of most columns is below float32's range.
+    const sharp = hiddenData.map((v) => v * 80)
+    const reference80 = reference(sharp)
+    for (const options of [{}, { recompute: true }]) {
+      const got = run(options, 3, sharp)
+      expect(Math.abs(got.sum - reference80.sum) / reference80.sum).toBeLessThan(1e-6)
+      expect(maxAbsDiff(got.grad, reference80.grad)).toBeLessThan(1e-5)
+    }
+  })
 
   it('returns zero with no target token, and rejects labels outside the vocabulary', async () => {
     const hidden = tf.tensor2d(hiddenData, [batch * seqLen, embd])
-    const w = tf.tensor2d(headData, [vocab, embd])
-    const head = { w, wT: tf.transpose(w) }
+    const head = createLmHead(tf.tensor2d(headData, [vocab, embd]))
     const none = causalLmLoss(hidden, head, new Int32Array(batch * seqLen).fill(-100), batch, seqLen)
     expect(none.count).toBe(0)
     expect((await values(none.lossSum))[0]).toBe(0)
     const bad = Int32Array.from(labels)
     bad[3] = vocab
     expect(() => causalLmLoss(hidden, head, bad, batch, seqLen)).toThrow(/label 7 is outside the vocabulary/)
-    tf.dispose([hidden, w, head.wT, none.lossSum])
+    disposeLmHead(head, false)
+    tf.dispose([hidden, none.lossSum])
   })
 })

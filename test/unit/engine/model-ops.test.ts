@@ -11,6 +11,11 @@ const xs = [-3, -1.5, -0.2, 0, 0.3, 1, 2.5, 4]
 const c = Math.sqrt(2 / Math.PI)
 const gelu = (x: number) => 0.5 * x * (1 + Math.tanh(c * (x + 0.044715 * x ** 3)))
 const geluGrad = (x: number) => (gelu(x + 1e-6) - gelu(x - 1e-6)) / 2e-6
+/** The analytic derivative in float64: 0.5(1 + t) + 0.5·x·(1 − t²)·c·(1 + 3·0.044715·x²). */
+const geluGradOf = (x: number) => {
+  const t = Math.tanh(c * (x + 0.044715 * x ** 3))
+  return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * c * (1 + 3 * 0.044715 * x * x)
+}
 
 describe.each(backendsUnderTest)('model ops on %s', (backend) => {
   beforeAll(() => useBackend(backend))
@@ -28,6 +33,19 @@ describe.each(backendsUnderTest)('model ops on %s', (backend) => {
     const { y, dx } = valueAndGrad(activationFor('gelu_new'))
     expect(maxAbsDiff(y, xs.map(gelu))).toBeLessThan(1e-6)
     expect(maxAbsDiff(dx, xs.map(geluGrad))).toBeLessThan(1e-5)
+  })
+
+  it('gelu_new stays within float32 rounding of HF’s formula over [-12, 12], where σ or tanh saturate', () => {
+    const dense = Array.from({ length: 2401 }, (_, i) => Math.fround(-12 + i * 0.01))
+    const x = tf.tensor2d(dense, [49, 49])
+    const geluNew = activationFor('gelu_new')
+    const y = geluNew(x)
+    const dx = tf.grad((t: tf.Tensor) => geluNew(t as tf.Tensor2D))(x)
+    const yErr = maxAbsDiff(Float32Array.from(y.dataSync()), dense.map(gelu))
+    const dxErr = maxAbsDiff(Float32Array.from(dx.dataSync()), dense.map(geluGradOf))
+    tf.dispose([x, y, dx])
+    expect(yErr).toBeLessThan(1e-6)
+    expect(dxErr).toBeLessThan(2e-6)
   })
 
   it('relu passes the gradient where the input is positive', () => {
