@@ -406,7 +406,7 @@ const en = {
       },
       gradientCheckpointing: {
         label: 'Gradient checkpointing',
-        help: 'Recompute each layer (and the output logits) in the backward pass instead of keeping them: long sequences and large batches fit in far less memory, each step takes about a third longer; the losses stay the same.'
+        help: 'Recompute each layer (and the output logits) in the backward pass instead of keeping them: long sequences and large batches fit in far less memory, each step does about one more forward pass, so it is slower; the losses stay the same.'
       },
       learningRate: { label: 'Learning rate', help: 'Peak step size of AdamW, e.g. 5e-5 or 2e-4.' },
       schedule: { label: 'Schedule', help: 'How the learning rate changes after warmup.' },

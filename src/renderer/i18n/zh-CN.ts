@@ -401,7 +401,7 @@ const zhCN: MessageSchema = {
       },
       gradientCheckpointing: {
         label: '梯度检查点',
-        help: '反向传播时重新计算每一层（以及输出 logits），而不是保存它们：长序列和大批次所需内存大大减少，每步约慢三分之一；损失不变。'
+        help: '反向传播时重新计算每一层（以及输出 logits），而不是保存它们：长序列和大批次所需内存大大减少，每步约多一次前向计算，因此更慢；损失不变。'
       },
       learningRate: { label: '学习率', help: 'AdamW 的峰值步长，例如 5e-5 或 2e-4。' },
       schedule: { label: '学习率计划', help: '预热之后学习率如何变化。' },
