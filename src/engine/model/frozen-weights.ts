@@ -26,14 +26,12 @@ export interface BlockWeights {
 }
 
 /**
- * The output projection: `w` is `[vocab, embd]` (wte when tied), `wT` is `[embd, vocab]`, and `wTBlocks`
- * holds `wT` again cut into column blocks `[embd, ≤ LM_HEAD_BLOCK]` (vocab order). The loss multiplies by
- * the blocks: on wasm a product whose inner dimension is the whole vocabulary runs ~1.5× slower than
+ * The output projection: `w` is `[vocab, embd]` (wte when tied) and `wTBlocks` holds its transpose cut
+ * into column blocks `[embd, ≤ LM_HEAD_BLOCK]` (vocab order). Logits and the loss multiply by the blocks: on wasm a product whose inner dimension is the whole vocabulary runs ~1.5× slower than
  * the same work split into blocks, and each block stays a cached XNNPACK operand.
  */
 export interface LmHeadWeights {
   w: tf.Tensor2D
-  wT: tf.Tensor2D
   wTBlocks: tf.Tensor2D[]
 }
 
@@ -55,12 +53,12 @@ export function createLmHead(w: tf.Tensor2D, blockSize = LM_HEAD_BLOCK): LmHeadW
       )
     )
   }
-  return { w, wT: tf.transpose(w), wTBlocks }
+  return { w, wTBlocks }
 }
 
 /** Disposes what `createLmHead` made; `w` too unless the caller owns it (wte of a tied model). */
 export function disposeLmHead(head: LmHeadWeights, keepW: boolean): void {
-  tf.dispose([head.wT, ...head.wTBlocks])
+  tf.dispose(head.wTBlocks)
   if (!keepW) head.w.dispose()
 }
 
