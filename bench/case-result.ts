@@ -50,7 +50,7 @@ export interface CaseResult {
   speedup?: number
   /** Training: mean loss of the last step (a sanity value: ≈ ln(vocab) for random weights). */
   loss?: number
-  /** Loss settings when not the trainer's defaults (--loss-chunk, --loss-recompute). */
+  /** Training: the loss settings as run (`recompute` as the loss chose it when not forced). */
   lossSettings?: { chunkTokens?: number; recompute?: boolean }
   /** Training: whether each block was recomputed in the backward pass (--recompute-blocks). */
   recomputeBlocks?: boolean

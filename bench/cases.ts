@@ -23,6 +23,8 @@ export interface TrainCase extends CaseBase {
   kind: 'train'
   batch: number
   seqLen: number
+  /** Recompute every block in the backward pass even without --recompute-blocks: without it the case does not fit wasm's 4 GB heap. */
+  recomputeBlocks?: boolean
 }
 
 export interface GenerateCase extends CaseBase {
@@ -60,11 +62,12 @@ export const BENCH_CASES: readonly BenchCase[] = [
   {
     kind: 'train',
     name: 'train-gpt2-small-seq1024',
-    description: 'GPT-2-small, LoRA r16, batch 1 × seq 1024',
+    description: 'GPT-2-small, LoRA r16, batch 1 × seq 1024 (blocks recomputed: wasm heap)',
     arch: GPT2_SMALL,
     lora: RECIPE_LORA,
     batch: 1,
-    seqLen: 1024
+    seqLen: 1024,
+    recomputeBlocks: true
   },
   {
     kind: 'train',
@@ -73,7 +76,8 @@ export const BENCH_CASES: readonly BenchCase[] = [
     arch: GPT2_SMALL,
     lora: RECIPE_LORA,
     batch: 8,
-    seqLen: 1024
+    seqLen: 1024,
+    recomputeBlocks: true
   },
   {
     kind: 'generate',

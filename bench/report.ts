@@ -98,7 +98,9 @@ function notes(r: CaseResult): string[] {
         `then ${fixed(r.tokensPerS, 1)} tokens/s for ${r.newTokens} new tokens (step = time per token)`
     )
   }
-  if (r.lossSettings) lines.push(`${r.case}: loss settings ${JSON.stringify(r.lossSettings)}`)
+  if (r.lossSettings?.chunkTokens !== undefined) {
+    lines.push(`${r.case}: loss settings ${JSON.stringify(r.lossSettings)}`)
+  }
   if (r.leakedTensorsPerStep !== 0) lines.push(`${r.case}: ${r.leakedTensorsPerStep} tensors leaked per step`)
   if (r.peakRssBytes === null) lines.push(`${r.case}: peak RSS sampled between steps only (no /proc here)`)
   return lines

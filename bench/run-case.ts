@@ -10,6 +10,7 @@ import { Rng } from '../src/engine/generation/rng'
 import { Gpt2CausalLm } from '../src/engine/model/gpt2-decoder'
 import { Gpt2Model } from '../src/engine/model/gpt2-model'
 import { LoraAdapter } from '../src/engine/model/lora'
+import { SAVED_PROBABILITIES_BUDGET } from '../src/engine/model/causal-lm-loss'
 import type { LossOptions } from '../src/engine/model/causal-lm-loss'
 import { dataParallelGradients } from '../src/engine/training/data-parallel-step'
 import type { MicroBatch } from '../src/engine/training/gradient-pieces'
@@ -103,6 +104,11 @@ async function measureTrain(
     return { inputIds: row, labels: row }
   })
   const targets = c.batch * (c.seqLen - 1)
+  const recomputeBlocks = (req.recomputeBlocks ?? false) || (c.recomputeBlocks ?? false)
+  // The loss recomputes its logits by default when a pass's saved probabilities would pass the budget.
+  const rowsPerPass = Math.ceil(c.batch / Math.min(c.batch, 1 + (pool?.size ?? 0)))
+  const recomputeLogits =
+    req.loss?.recompute ?? rowsPerPass * (c.seqLen - 1) * c.arch.vocabSize * 4 > SAVED_PROBABILITIES_BUDGET
   const rng = new Rng(4)
   const adam = new AdamW(lora.variables(), { lr: 5e-5 })
   let loss = Number.NaN
@@ -111,7 +117,7 @@ async function measureTrain(
     const micro: MicroBatch = { records, seeds: records.map(() => rng.nextUint32()) }
     const g = await dataParallelGradients(model, workers, [micro], 1 / targets, {
       loss: req.loss,
-      recomputeBlocks: req.recomputeBlocks ?? false
+      recomputeBlocks
     })
     const clipped = clipGradNorm(g.grads, 1)
     adam.update(clipped.grads)
@@ -170,6 +176,8 @@ async function measureTrain(
     leakedTensorsPerStep: leaked,
     extra: {
       loss,
+      recomputeBlocks,
+      lossSettings: { ...req.loss, recompute: recomputeLogits },
       workers: 1 + (pool?.size ?? 0),
       singleWorker: { tokensPerS: tokens / (singleStepMs / 1000), stepMs: singleStepMs },
       speedup: singleStepMs / stepMs
@@ -323,10 +331,6 @@ export async function runCase(req: CaseRequest): Promise<CaseResult> {
     leakedTensorsPerStep: m.leakedTensorsPerStep,
     setupMs: built.setupMs,
     ...m.extra,
-    ...(c.kind === 'train' && req.loss !== undefined && Object.keys(req.loss).length > 0
-      ? { lossSettings: req.loss }
-      : {}),
-    ...(c.kind === 'train' ? { recomputeBlocks: req.recomputeBlocks ?? false } : {}),
     ...(m.profile ? { profile: m.profile } : {})
   }
   await built.pool?.dispose()

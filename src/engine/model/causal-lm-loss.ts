@@ -12,11 +12,15 @@ export interface LossOptions {
   /** Rows of logits computed at once (memory: chunkTokens × vocab floats per chunk). Default 256. */
   chunkTokens?: number
   /**
-   * Recompute each chunk's logits in the backward pass instead of keeping (softmax − one-hot) for all
+   * Recompute each chunk's logits in the backward pass instead of keeping the probabilities of all
    * target tokens: peak memory no longer grows with tokens × vocab, at one more LM-head product.
+   * Default: only when keeping them would take more than SAVED_PROBABILITIES_BUDGET bytes.
    */
   recompute?: boolean
 }
+
+/** 128 MiB: 2 × 256 GPT-2 tokens keep theirs (51 MB a row), 1 × 1024 (205 MB) recomputes. */
+export const SAVED_PROBABILITIES_BUDGET = 128 * 2 ** 20
 
 export interface CausalLmLoss {
   /** Sum of the per-token cross-entropies (a scalar on the tape; differentiate it). */
@@ -108,7 +112,7 @@ export function causalLmLoss(
   const count = rows.length
   if (count === 0) return { lossSum: tf.scalar(0), count }
   const chunk = Math.max(1, options.chunkTokens ?? 256)
-  const recompute = options.recompute ?? false
+  const recompute = options.recompute ?? count * vocab * 4 > SAVED_PROBABILITIES_BUDGET
   const starts: number[] = []
   for (let s = 0; s < count; s += chunk) starts.push(s)
   const chunkSizes = starts.map((s) => Math.min(chunk, count - s))

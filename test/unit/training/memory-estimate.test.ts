@@ -45,8 +45,13 @@ describe('memory estimate', () => {
       'AdamW moments',
       'activations',
       'attention scores',
-      'logits'
+      'logits',
+      'saved probabilities'
     ])
+    // 1 × 256 GPT-2 tokens keep their probabilities (51 MB); 2 × 512 (206 MB) would pass the loss's budget
+    const saved = (e: typeof a) => e.components.find((c) => c.name === 'saved probabilities')?.bytes
+    expect(saved(a)).toBe(256 * 50257 * 4)
+    expect(saved(b)).toBeUndefined()
     const scores = (e: typeof a) => e.components.find((c) => c.name === 'attention scores')!.bytes
     expect(scores(b) / scores(a)).toBe(8)
     expect(a.components[0].bytes).toBe(124_439_808 * 4)
