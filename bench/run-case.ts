@@ -284,7 +284,8 @@ export async function runCase(req: CaseRequest): Promise<CaseResult> {
   const before = sampleMatMul()
   progress(c.name, `matMul probe: ${Math.min(...before.wallMs).toFixed(0)} ms at best`)
   progress(c.name, `building ${c.description}`)
-  const workers = c.kind === 'train' ? (req.workers ?? 1) : 1
+  // As the trainer does: no more workers than rows in a step (1 × 1024 has nothing to share).
+  const workers = c.kind === 'train' ? Math.min(req.workers ?? 1, c.batch) : 1
   const built = await buildModel(c, workers, info.name)
   const meter = new RssMeter()
   meter.reset()
