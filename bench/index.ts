@@ -34,14 +34,15 @@ interface Options {
 }
 
 const USAGE = `usage: npm run bench -- [--case NAME]... [--quick] [--profile] [--steps N] [--json] [--backend wasm|cpu|tensorflow|tensorflow-gpu]
-       [--workers N] [--loss-chunk TOKENS] [--loss-recompute] [--recompute-blocks] [--compare-recompute]
+       [--workers N] [--loss-chunk TOKENS] [--[no-]loss-recompute] [--recompute-blocks] [--compare-recompute]
        [--no-torch] [--import-mb N]
 cases: ${BENCH_CASES.map((c) => c.name).join(', ')}, ${IMPORT_CASE} (only when named; --import-mb sets its size)
 default: ${DEFAULT_CASES.join(', ')}; --quick runs ${QUICK_CASES.join(', ')}
 --workers: data-parallel workers for training cases (default: one per core, here ${availableParallelism()}); each case
            also times one worker in the same process and reports the speed-up
 --loss-recompute / --recompute-blocks: recompute each logits chunk / each transformer block in the backward pass
-           (gradient checkpointing = both); --compare-recompute runs each training case without, then with both`
+           (gradient checkpointing = both); --compare-recompute runs each training case without, then with both.
+           Without either loss flag the loss recomputes only when saved probabilities would pass 128 MiB`
 
 function parseArgs(argv: string[]): Options {
   const o: Options = {
@@ -109,6 +110,9 @@ function parseArgs(argv: string[]): Options {
       }
       case '--loss-recompute':
         o.loss.recompute = true
+        break
+      case '--no-loss-recompute':
+        o.loss.recompute = false
         break
       case '--recompute-blocks':
         o.recomputeBlocks = true
