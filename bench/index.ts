@@ -31,15 +31,16 @@ interface Options {
   compareRecompute: boolean
   importMb: number
   workers: number
+  singleWorker: boolean
 }
 
 const USAGE = `usage: npm run bench -- [--case NAME]... [--quick] [--profile] [--steps N] [--json] [--backend wasm|cpu|tensorflow|tensorflow-gpu]
-       [--workers N] [--loss-chunk TOKENS] [--[no-]loss-recompute] [--recompute-blocks] [--compare-recompute]
+       [--workers N] [--no-single-worker] [--loss-chunk TOKENS] [--[no-]loss-recompute] [--recompute-blocks] [--compare-recompute]
        [--no-torch] [--import-mb N]
 cases: ${BENCH_CASES.map((c) => c.name).join(', ')}, ${IMPORT_CASE} (only when named; --import-mb sets its size)
 default: ${DEFAULT_CASES.join(', ')}; --quick runs ${QUICK_CASES.join(', ')}
 --workers: data-parallel workers for training cases (default: one per core, here ${availableParallelism()}); each case
-           also times one worker in the same process and reports the speed-up
+           also times one worker in the same process and reports the speed-up (--no-single-worker skips that)
 --loss-recompute / --recompute-blocks: recompute each logits chunk / each transformer block in the backward pass
            (gradient checkpointing = both); --compare-recompute runs each training case without, then with both.
            Without either loss flag the loss recomputes only when saved probabilities would pass 128 MiB`
@@ -54,7 +55,8 @@ function parseArgs(argv: string[]): Options {
     recomputeBlocks: false,
     compareRecompute: false,
     importMb: DEFAULT_IMPORT_MB,
-    workers: availableParallelism()
+    workers: availableParallelism(),
+    singleWorker: true
   }
   const value = (i: number, flag: string): string => {
     const v = argv[i + 1]
@@ -110,6 +112,9 @@ function parseArgs(argv: string[]): Options {
       }
       case '--loss-recompute':
         o.loss.recompute = true
+        break
+      case '--no-single-worker':
+        o.singleWorker = false
         break
       case '--no-loss-recompute':
         o.loss.recompute = false
@@ -189,6 +194,7 @@ async function main(): Promise<void> {
       profile: options.profile,
       loss: options.loss,
       workers: options.workers,
+      singleWorker: options.singleWorker,
       recomputeBlocks: options.recomputeBlocks
     }
     if (options.steps !== undefined) request.steps = options.steps

@@ -37,6 +37,8 @@ export interface CaseRequest {
   loss?: LossOptions
   /** Data-parallel workers for training cases (1 = the training thread alone); default 1. */
   workers?: number
+  /** false: skip timing the training thread alone (the speed-up) when there are several workers. */
+  singleWorker?: boolean
   /** Training cases: recompute each transformer block in the backward pass (gradient checkpointing). */
   recomputeBlocks?: boolean
 }
@@ -143,17 +145,25 @@ async function measureTrain(
     }
     return { walls, cpus, warmMs: warm.wallMs }
   }
-  progress(c.name, 'one worker: profiled warm-up step (peak tensor memory)')
-  const warm = await profileStep(() => step(null)).catch(async (err: unknown) => {
+  // The warm-up is profiled for the training thread's peak tensor memory: with the whole batch on one
+  // worker, or with its share of it when the one-worker timing is skipped (--no-single-worker).
+  const timeSingle = pool === null || req.singleWorker !== false
+  const warmWorkers = timeSingle ? null : pool
+  progress(
+    c.name,
+    `profiled warm-up step on ${timeSingle ? 'one worker' : 'every worker'} (peak tensor memory)`
+  )
+  const warm = await profileStep(() => step(warmWorkers)).catch(async (err: unknown) => {
     // tfjs's profiler loses a kernel's own exception (out of memory, say): run once more without it.
-    await step(null)
+    await step(warmWorkers)
     throw err
   })
   meter.sample()
   const tensorsBefore = tf.memory().numTensors
-  const single = await timeSteps(null, '1 worker')
-  const parallel = pool === null ? single : await timeSteps(pool, `${1 + pool.size} workers`)
-  const stepsRun = (steps + 1) * (pool === null ? 1 : 2)
+  const single = timeSingle ? await timeSteps(null, '1 worker') : null
+  const parallel =
+    pool === null && single !== null ? single : await timeSteps(pool, `${1 + (pool?.size ?? 0)} workers`)
+  const stepsRun = (steps + 1) * (single !== null && pool !== null ? 2 : 1)
   const leaked = (tf.memory().numTensors - tensorsBefore) / stepsRun
   let profile: KernelProfile | undefined
   if (req.profile) {
@@ -164,7 +174,7 @@ async function measureTrain(
   const tokens = c.batch * c.seqLen
   const stepMs = median(parallel.walls)
   const cpuMs = median(parallel.cpus)
-  const singleStepMs = median(single.walls)
+  const singleStepMs = single === null ? null : median(single.walls)
   return {
     tokensPerS: tokens / (stepMs / 1000),
     stepMs,
@@ -179,8 +189,12 @@ async function measureTrain(
       recomputeBlocks,
       lossSettings: { ...req.loss, recompute: recomputeLogits },
       workers: 1 + (pool?.size ?? 0),
-      singleWorker: { tokensPerS: tokens / (singleStepMs / 1000), stepMs: singleStepMs },
-      speedup: singleStepMs / stepMs
+      ...(singleStepMs === null
+        ? {}
+        : {
+            singleWorker: { tokensPerS: tokens / (singleStepMs / 1000), stepMs: singleStepMs },
+            speedup: singleStepMs / stepMs
+          })
     },
     profile
   }

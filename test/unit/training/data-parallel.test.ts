@@ -17,7 +17,11 @@ import { clipGradNorm } from '../../../src/engine/optim/clip-grad-norm'
 import { dataParallelGradients } from '../../../src/engine/training/data-parallel-step'
 import { sharePieces } from '../../../src/engine/training/gradient-pieces'
 import type { MicroBatch } from '../../../src/engine/training/gradient-pieces'
-import { GradientWorkers, resolveWorkerCount, shareWeights } from '../../../src/engine/training/gradient-workers'
+import {
+  GradientWorkers,
+  resolveWorkerCount,
+  shareWeights
+} from '../../../src/engine/training/gradient-workers'
 import { readPeftAdapter } from '../../../src/engine/training/peft-adapter'
 import { runTraining } from '../../../src/engine/training/train-run'
 import type { TokenRecord } from '../../../src/engine/training/training-data'
@@ -57,7 +61,13 @@ describe('sharing a step among workers', () => {
 
   it('hands out whole micro-batches round-robin when there are at least as many as workers', () => {
     const shares = sharePieces([micro([[3], [4]], 10), micro([[5]], 20), micro([[6], [2]], 30)], 2)
-    expect(shares.map((s) => s.map((p) => p.dropoutSeeds))).toEqual([[[10, 11], [30, 31]], [[20]]])
+    expect(shares.map((s) => s.map((p) => p.dropoutSeeds))).toEqual([
+      [
+        [10, 11],
+        [30, 31]
+      ],
+      [[20]]
+    ])
     expect(shares[0][0].batch).toMatchObject({ batch: 2, seqLen: 4 })
   })
 
@@ -70,7 +80,13 @@ describe('sharing a step among workers', () => {
   })
 
   it('chooses one worker per core on single-threaded backends, capped by rows and memory', () => {
-    const base = { requested: null, backend: 'wasm' as const, rowsPerStep: 64, bytesPerWorker: 1e9, freeBytes: 64e9 }
+    const base = {
+      requested: null,
+      backend: 'wasm' as const,
+      rowsPerStep: 64,
+      bytesPerWorker: 1e9,
+      freeBytes: 64e9
+    }
     expect(resolveWorkerCount(base)).toBeGreaterThanOrEqual(1)
     expect(resolveWorkerCount({ ...base, rowsPerStep: 1 })).toBe(1)
     expect(resolveWorkerCount({ ...base, freeBytes: 1.5e9 })).toBe(1)
@@ -101,7 +117,9 @@ describe.skipIf(fixtureMissing(tinyModelDir))('data-parallel training', () => {
       (p) => events.push(p)
     )
     expect(out.status).toBe('completed')
-    const losses = events.flatMap((e) => (e.kind === 'metric' && e.metric.trainLoss !== null ? [e.metric.trainLoss] : []))
+    const losses = events.flatMap((e) =>
+      e.kind === 'metric' && e.metric.trainLoss !== null ? [e.metric.trainLoss] : []
+    )
     const started = events.find((e) => e.kind === 'started')
     const adapter = await readPeftAdapter(out.adapterPath!, (await loadHfModelFolder(modelDir)).config)
     return { losses, workers: started?.kind === 'started' ? started.workers : 0, adapter }
@@ -123,7 +141,9 @@ describe.skipIf(fixtureMissing(tinyModelDir))('data-parallel training', () => {
         w.b.forEach((v, i) => (maxWeight = Math.max(maxWeight, Math.abs(v - o.b[i]))))
       }
     }
-    console.log(`1 vs 2 and 3 workers: max |Δloss| ${maxLoss.toExponential(2)}, max |Δweight| ${maxWeight.toExponential(2)}`)
+    console.log(
+      `1 vs 2 and 3 workers: max |Δloss| ${maxLoss.toExponential(2)}, max |Δweight| ${maxWeight.toExponential(2)}`
+    )
     expect(maxLoss).toBeLessThan(1e-5)
     expect(maxWeight).toBeLessThan(1e-6)
     // the run did learn something, so equal weights are not two untouched initialisations
@@ -145,7 +165,11 @@ describe.skipIf(fixtureMissing(tinyModelDir))('data-parallel training', () => {
     beforeAll(async () => {
       const checkpoint = await loadHfModelFolder(modelDir)
       const shared = shareWeights(checkpoint.weights)
-      model = Gpt2Model.fromArrays(checkpoint.config, shared, LoraAdapter.create(checkpoint.config, lora, new Rng(1)))
+      model = Gpt2Model.fromArrays(
+        checkpoint.config,
+        shared,
+        LoraAdapter.create(checkpoint.config, lora, new Rng(1))
+      )
       workers = await GradientWorkers.start(1, 'wasm', { config: checkpoint.config, lora, weights: shared })
     })
     afterAll(async () => {
@@ -186,7 +210,9 @@ describe.skipIf(fixtureMissing(tinyModelDir))('data-parallel training', () => {
       adam.dispose()
       expect(new Set(counts.slice(1)).size).toBe(1)
       expect(new Set(workerBytes.slice(1)).size).toBe(1)
-      console.log(`1,000 steps: ${counts[999]} tensors on the training thread throughout, worker ${workerBytes[999]} bytes`)
+      console.log(
+        `1,000 steps: ${counts[999]} tensors on the training thread throughout, worker ${workerBytes[999]} bytes`
+      )
     }, 300_000)
   })
 })
