@@ -13,6 +13,7 @@ import { LoraAdapter } from '../src/engine/model/lora'
 import { SAVED_PROBABILITIES_BUDGET } from '../src/engine/model/causal-lm-loss'
 import type { LossOptions } from '../src/engine/model/causal-lm-loss'
 import { dataParallelGradients } from '../src/engine/training/data-parallel-step'
+import { PASS_TOKENS } from '../src/engine/training/gradient-pieces'
 import type { MicroBatch } from '../src/engine/training/gradient-pieces'
 import { GradientWorkers, shareWeights } from '../src/engine/training/gradient-workers'
 import { AdamW } from '../src/engine/optim/adamw'
@@ -108,7 +109,10 @@ async function measureTrain(
   const targets = c.batch * (c.seqLen - 1)
   const recomputeBlocks = (req.recomputeBlocks ?? false) || (c.recomputeBlocks ?? false)
   // The loss recomputes its logits by default when a pass's saved probabilities would pass the budget.
-  const rowsPerPass = Math.ceil(c.batch / Math.min(c.batch, 1 + (pool?.size ?? 0)))
+  const rowsPerPass = Math.min(
+    Math.ceil(c.batch / Math.min(c.batch, 1 + (pool?.size ?? 0))),
+    Math.max(1, Math.floor(PASS_TOKENS / c.seqLen))
+  )
   const recomputeLogits =
     req.loss?.recompute ?? rowsPerPass * (c.seqLen - 1) * c.arch.vocabSize * 4 > SAVED_PROBABILITIES_BUDGET
   const rng = new Rng(4)

@@ -15,7 +15,7 @@ import type { LoraConfig } from '../../../src/engine/model/lora'
 import { AdamW } from '../../../src/engine/optim/adamw'
 import { clipGradNorm } from '../../../src/engine/optim/clip-grad-norm'
 import { dataParallelGradients } from '../../../src/engine/training/data-parallel-step'
-import { sharePieces } from '../../../src/engine/training/gradient-pieces'
+import { PASS_TOKENS, sharePieces } from '../../../src/engine/training/gradient-pieces'
 import type { MicroBatch } from '../../../src/engine/training/gradient-pieces'
 import {
   GradientWorkers,
@@ -77,6 +77,16 @@ describe('sharing a step among workers', () => {
     // each part is padded only to its own longest row
     expect(shares[1][0].batch).toMatchObject({ batch: 2, seqLen: 5 })
     expect(sharePieces([micro([[3]], 1)], 3).map((s) => s.length)).toEqual([1, 0, 0])
+  })
+
+  it('runs long rows as passes of at most PASS_TOKENS tokens (one row at least)', () => {
+    const long = micro([[600], [600], [300], [200], [2000]], 1)
+    const [only] = sharePieces([long], 1)
+    // the longest row (2000 tokens) sets the pass size: one row a pass
+    expect(only.map((p) => p.dropoutSeeds)).toEqual([[1], [2], [3], [4], [5]])
+    const short = micro([[300], [300], [300], [300]], 10)
+    expect(sharePieces([short], 1)[0].map((p) => p.dropoutSeeds)).toEqual([[10, 11, 12], [13]])
+    expect(PASS_TOKENS).toBe(1024)
   })
 
   it('chooses one worker per core on single-threaded backends, capped by rows and memory', () => {
