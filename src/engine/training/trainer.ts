@@ -294,7 +294,10 @@ export class Trainer {
       const batch = collate(validation.slice(i, i + config.batchSize))
       const part = tf.tidy(() => {
         const hidden = model.hiddenStates(batch, { train: false })
-        const out = causalLmLoss(hidden, model.weights.lmHead, batch.labels, batch.batch, batch.seqLen)
+        // No backward pass here: `recompute` makes the loss skip the probabilities it would keep for one.
+        const out = causalLmLoss(hidden, model.weights.lmHead, batch.labels, batch.batch, batch.seqLen, {
+          recompute: true
+        })
         return { value: out.lossSum.dataSync()[0], count: out.count }
       })
       sum += part.value
