@@ -12,7 +12,7 @@ import { layerNorm } from './layer-norm'
 import { linear } from './linear'
 import { recomputedSegment } from './recomputed-segment'
 import { residualAdd } from './residual'
-import type { LoraAdapter } from './lora'
+import type { LoraAdapter, LoraModule } from './lora'
 
 /** Token ids `[batch, seqLen]` row-major; `attentionMask` (same layout, 1 = token, 0 = right padding). */
 export interface TokenBatch {
@@ -152,7 +152,7 @@ export class Gpt2Model {
     const w: BlockWeights = this.weights.blocks[i]
     const cfg = this.config
     const lin = (input: tf.Tensor2D, name: string, layer: FrozenLinear): tf.Tensor2D => {
-      const branch = this.lora?.modules.get(`h.${i}.${name}`) ?? null
+      const branch = this.loraBranch(i, name)
       const p = this.lora?.config.dropout ?? 0
       const mask =
         branch !== null && dropoutCtx !== null && p > 0 ? rowDropoutMask(input.shape, p, dropoutCtx) : null
@@ -173,6 +173,11 @@ export class Gpt2Model {
     })
   }
 
+  /** The LoRA layer on block i's linear `name` (`attn.c_attn`, …), or null where none is attached. */
+  private loraBranch(i: number, name: string): LoraModule | null {
+    return this.lora?.modules.get(`h.${i}.${name}`) ?? null
+  }
+
   /** `block` as one op that keeps only its input: the backward pass runs it again, replaying its dropout masks. */
   private recomputedBlock(
     i: number,
@@ -182,8 +187,8 @@ export class Gpt2Model {
     flow: { trainableUpstream: boolean }
   ): tf.Tensor2D {
     const params = BLOCK_LINEARS.flatMap((name) => {
-      const branch = this.lora?.modules.get(`h.${i}.${name}`)
-      return branch === undefined ? [] : [branch.a, branch.b]
+      const branch = this.loraBranch(i, name)
+      return branch === null ? [] : [branch.a, branch.b]
     })
     const upstream = flow.trainableUpstream
     const firstOp = dropoutCtx?.position ?? 0
