@@ -1,7 +1,7 @@
 // Data-parallel training on the tiny fixture model (wasm): how a step's rows are shared, the same
 // losses and adapter with 1, 2 and 3 workers (all dropouts on), a worker's error reaching the step
 // with its name, and no tensor leak over 1,000 steps on the training thread or in a worker.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
@@ -22,15 +22,11 @@ import {
   resolveWorkerCount,
   shareWeights
 } from '../../../src/engine/training/gradient-workers'
-import { readPeftAdapter } from '../../../src/engine/training/peft-adapter'
-import { runTraining } from '../../../src/engine/training/train-run'
 import type { TokenRecord } from '../../../src/engine/training/training-data'
-import { resolveRunConfig } from '../../../src/shared/runs'
-import type { TrainProgress } from '../../../src/shared/training-protocol'
 import { fixtureMissing, tinyModelDir } from '../engine/fixtures-dir'
+import { runDifference, tinyModelFolder, trainTiny, writeRandomRecords } from './tiny-runs'
 
 const work = mkdtempSync(join(tmpdir(), 'data-parallel-'))
-const modelDir = join(tinyModelDir, 'model')
 const trainFile = join(work, 'train.jsonl')
 
 function record(ids: number[], promptLength = 0): TokenRecord {
@@ -42,13 +38,7 @@ function record(ids: number[], promptLength = 0): TokenRecord {
 
 beforeAll(async () => {
   await initBackend('wasm')
-  const rng = new Rng(5)
-  const lines: string[] = []
-  for (let i = 0; i < 16; i++) {
-    const ids = Array.from({ length: 5 + rng.nextInt(20) }, () => rng.nextInt(999))
-    lines.push(JSON.stringify({ input_ids: ids, labels: ids.map((id, t) => (t < 2 ? -100 : id)) }))
-  }
-  writeFileSync(trainFile, lines.join('\n') + '\n')
+  writeRandomRecords(trainFile, { seed: 5, count: 16, minLength: 5, spread: 20, promptLength: 2 })
 })
 afterAll(() => rmSync(work, { recursive: true, force: true }))
 
@@ -107,33 +97,8 @@ describe('sharing a step among workers', () => {
 })
 
 describe.skipIf(fixtureMissing(tinyModelDir))('data-parallel training', () => {
-  async function train(workers: number) {
-    const events: TrainProgress[] = []
-    const runDir = join(work, `run-${workers}`)
-    const config = resolveRunConfig('quick-test', {
-      baseModel: modelDir,
-      data: { kind: 'file', path: trainFile },
-      maxLength: 32,
-      batchSize: 3,
-      gradientAccumulation: 2,
-      maxSteps: 5,
-      learningRate: 5e-3,
-      saveEvery: 100,
-      lora: { r: 4, alpha: 8, dropout: 0.1, targetModules: ['attn.c_attn', 'attn.c_proj', 'mlp.c_fc'] },
-      workers
-    })
-    const out = await runTraining(
-      { runId: workers, runDir, config, trainFile, validationFile: null, resumeFrom: null },
-      (p) => events.push(p)
-    )
-    expect(out.status).toBe('completed')
-    const losses = events.flatMap((e) =>
-      e.kind === 'metric' && e.metric.trainLoss !== null ? [e.metric.trainLoss] : []
-    )
-    const started = events.find((e) => e.kind === 'started')
-    const adapter = await readPeftAdapter(out.adapterPath!, (await loadHfModelFolder(modelDir)).config)
-    return { losses, workers: started?.kind === 'started' ? started.workers : 0, adapter }
-  }
+  const train = (workers: number) =>
+    trainTiny(trainFile, join(work, `run-${workers}`), workers, { maxSteps: 5, workers })
 
   it('gives the same losses and adapter with 1, 2 and 3 workers, every dropout on', async () => {
     const one = await train(1)
@@ -141,16 +106,9 @@ describe.skipIf(fixtureMissing(tinyModelDir))('data-parallel training', () => {
     const three = await train(3)
     expect([one.workers, two.workers, three.workers]).toEqual([1, 2, 3])
     expect(one.losses).toHaveLength(5)
-    let maxLoss = 0
-    let maxWeight = 0
-    for (const other of [two, three]) {
-      other.losses.forEach((l, i) => (maxLoss = Math.max(maxLoss, Math.abs(l - one.losses[i]))))
-      for (const [name, w] of one.adapter.modules) {
-        const o = other.adapter.modules.get(name)!
-        w.a.forEach((v, i) => (maxWeight = Math.max(maxWeight, Math.abs(v - o.a[i]))))
-        w.b.forEach((v, i) => (maxWeight = Math.max(maxWeight, Math.abs(v - o.b[i]))))
-      }
-    }
+    const diffs = [two, three].map((other) => runDifference(one, other))
+    const maxLoss = Math.max(...diffs.map((d) => d.loss))
+    const maxWeight = Math.max(...diffs.map((d) => d.weight))
     console.log(
       `1 vs 2 and 3 workers: max |Δloss| ${maxLoss.toExponential(2)}, max |Δweight| ${maxWeight.toExponential(2)}`
     )
@@ -173,7 +131,7 @@ describe.skipIf(fixtureMissing(tinyModelDir))('data-parallel training', () => {
     let workers: GradientWorkers
 
     beforeAll(async () => {
-      const checkpoint = await loadHfModelFolder(modelDir)
+      const checkpoint = await loadHfModelFolder(tinyModelFolder)
       const shared = shareWeights(checkpoint.weights)
       model = Gpt2Model.fromArrays(
         checkpoint.config,

@@ -1,12 +1,11 @@
 // The training loop on the tiny fixture model (wasm): exact resume after a stop, pause in place,
 // the NaN guard keeping the last good checkpoint, evaluation with best/last-K retention, and the
 // memory estimate against what tfjs measured.
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadHfModelFolder } from '../../../src/engine/formats/hf-model-folder'
-import { Rng } from '../../../src/engine/generation/rng'
 import type { LoraWeightArrays } from '../../../src/engine/model/lora'
 import { readPeftAdapter } from '../../../src/engine/training/peft-adapter'
 import { activeTrainer, runTraining } from '../../../src/engine/training/train-run'
@@ -14,6 +13,7 @@ import { resolveRunConfig } from '../../../src/shared/runs'
 import type { RunConfigPatchValues, RunMetric } from '../../../src/shared/runs'
 import type { TrainJobOutput, TrainProgress } from '../../../src/shared/training-protocol'
 import { fixtureMissing, tinyModelDir } from '../engine/fixtures-dir'
+import { writeRandomRecords } from './tiny-runs'
 
 const work = mkdtempSync(join(tmpdir(), 'trainer-'))
 const modelDir = join(tinyModelDir, 'model')
@@ -22,16 +22,8 @@ const missing = fixtureMissing(tinyModelDir)
 
 beforeAll(() => {
   process.env.LORA_STUDIO_BACKEND = 'wasm'
-  const rng = new Rng(7)
-  const lines: string[] = []
-  for (let i = 0; i < 12; i++) {
-    const n = 6 + rng.nextInt(14)
-    const ids = Array.from({ length: n }, () => rng.nextInt(999))
-    // a masked "prompt" of 3 tokens, as instruction records have
-    const labels = ids.map((id, t) => (t < 3 ? -100 : id))
-    lines.push(JSON.stringify({ input_ids: ids, labels }))
-  }
-  writeFileSync(trainFile, lines.join('\n') + '\n')
+  // a masked "prompt" of 3 tokens, as instruction records have
+  writeRandomRecords(trainFile, { seed: 7, count: 12, minLength: 6, spread: 14, promptLength: 3 })
 })
 afterAll(() => rmSync(work, { recursive: true, force: true }))
 
