@@ -10,10 +10,10 @@ import { Rng } from '../src/engine/generation/rng'
 import { Gpt2CausalLm } from '../src/engine/model/gpt2-decoder'
 import { Gpt2Model } from '../src/engine/model/gpt2-model'
 import { LoraAdapter } from '../src/engine/model/lora'
-import { SAVED_PROBABILITIES_BUDGET } from '../src/engine/model/causal-lm-loss'
+import { recomputesByDefault } from '../src/engine/model/causal-lm-loss'
 import type { LossOptions } from '../src/engine/model/causal-lm-loss'
 import { dataParallelGradients } from '../src/engine/training/data-parallel-step'
-import { PASS_TOKENS } from '../src/engine/training/gradient-pieces'
+import { sharePieces } from '../src/engine/training/gradient-pieces'
 import type { MicroBatch } from '../src/engine/training/gradient-pieces'
 import { GradientWorkers, shareWeights } from '../src/engine/training/gradient-workers'
 import { AdamW } from '../src/engine/optim/adamw'
@@ -108,13 +108,12 @@ async function measureTrain(
   })
   const targets = c.batch * (c.seqLen - 1)
   const recomputeBlocks = (req.recomputeBlocks ?? false) || (c.recomputeBlocks ?? false)
-  // The loss recomputes its logits by default when a pass's saved probabilities would pass the budget.
-  const rowsPerPass = Math.min(
-    Math.ceil(c.batch / Math.min(c.batch, 1 + (pool?.size ?? 0))),
-    Math.max(1, Math.floor(PASS_TOKENS / c.seqLen))
-  )
+  // What the loss chose for its largest pass, as the workers share the batch (or what --loss-recompute forced).
+  const passTargets = sharePieces([{ records, seeds: null }], 1 + (pool?.size ?? 0))
+    .flat()
+    .map((p) => p.batch.batch * (p.batch.seqLen - 1))
   const recomputeLogits =
-    req.loss?.recompute ?? rowsPerPass * (c.seqLen - 1) * c.arch.vocabSize * 4 > SAVED_PROBABILITIES_BUDGET
+    req.loss?.recompute ?? recomputesByDefault(Math.max(...passTargets), c.arch.vocabSize)
   const rng = new Rng(4)
   const adam = new AdamW(lora.variables(), { lr: 5e-5 })
   let loss = Number.NaN

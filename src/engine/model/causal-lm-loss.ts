@@ -22,6 +22,11 @@ export interface LossOptions {
 /** 128 MiB: 2 × 256 GPT-2 tokens keep theirs (51 MB a row), 1 × 1024 (205 MB) recomputes. */
 export const SAVED_PROBABILITIES_BUDGET = 128 * 2 ** 20
 
+/** Whether the loss recomputes its logits when not told: keeping `targetTokens` rows of probabilities passes the budget. */
+export function recomputesByDefault(targetTokens: number, vocab: number): boolean {
+  return targetTokens * vocab * 4 > SAVED_PROBABILITIES_BUDGET
+}
+
 export interface CausalLmLoss {
   /** Sum of the per-token cross-entropies (a scalar on the tape; differentiate it). */
   lossSum: tf.Scalar
@@ -112,7 +117,7 @@ export function causalLmLoss(
   const count = rows.length
   if (count === 0) return { lossSum: tf.scalar(0), count }
   const chunk = Math.max(1, options.chunkTokens ?? 256)
-  const recompute = options.recompute ?? count * vocab * 4 > SAVED_PROBABILITIES_BUDGET
+  const recompute = options.recompute ?? recomputesByDefault(count, vocab)
   const starts: number[] = []
   for (let s = 0; s < count; s += chunk) starts.push(s)
   const chunkSizes = starts.map((s) => Math.min(chunk, count - s))

@@ -1,6 +1,6 @@
 // What a LoRA training step on GPT-2 should need in memory, worked out from the architecture and the
 // run config before the run starts, component by component, so it can be shown beside the measured peak.
-import { SAVED_PROBABILITIES_BUDGET } from '../model/causal-lm-loss'
+import { recomputesByDefault } from '../model/causal-lm-loss'
 import type { LoraSettingsConfig, MemoryComponent, MemoryEstimate, RunEstimate } from '../../shared/runs'
 import { countGpt2Parameters } from '../formats/gpt2-weights'
 import type { Gpt2Config } from '../formats/hf-config'
@@ -105,9 +105,12 @@ export function estimateTrainingMemory(shape: Gpt2Config, opts: EstimateOptions)
   )
   // The loss keeps every target token's probabilities for the backward pass unless that would pass
   // its budget (or checkpointing asks it to recompute them chunk by chunk).
-  const saved = tokens * shape.vocabSize * F32
-  if (!checkpointed && saved <= SAVED_PROBABILITIES_BUDGET) {
-    add('saved probabilities', saved, `${tokens} tokens × ${shape.vocabSize} vocab, kept for the backward pass`)
+  if (!checkpointed && !recomputesByDefault(tokens, shape.vocabSize)) {
+    add(
+      'saved probabilities',
+      tokens * shape.vocabSize * F32,
+      `${tokens} tokens × ${shape.vocabSize} vocab, kept for the backward pass`
+    )
   }
 
   const totalBytes = components.reduce((s, c) => s + c.bytes, 0)
