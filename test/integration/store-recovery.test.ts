@@ -243,3 +243,25 @@ describe('restoring a backup', () => {
     expect(readdirSync(paths.root).filter((f) => f.startsWith('studio.db.'))).toEqual([])
   })
 })
+
+describe('when backups are made', () => {
+  it('at start, then after a run ends (not for its metrics), keeping the newest five', async () => {
+    const { openAppContext } = await import('../../src/main/app-context')
+    const ctx = await openAppContext({ dataDir: paths.root, mode: 'cli' })
+    try {
+      await ctx.backups.idle()
+      expect(listBackups(paths.backups)).toHaveLength(1)
+      ctx.events.emit('run.progress', { runId: 1, status: 'running', metric: { step: 1 } as never })
+      ctx.events.emit('run.progress', { runId: 1, status: 'running' })
+      await ctx.backups.idle()
+      expect(listBackups(paths.backups)).toHaveLength(1)
+      for (let i = 0; i < 6; i++) {
+        ctx.events.emit('run.progress', { runId: 1, status: i % 2 ? 'completed' : 'failed' })
+        await ctx.backups.idle()
+      }
+      expect(listBackups(paths.backups)).toHaveLength(5)
+    } finally {
+      await ctx.close()
+    }
+  })
+})

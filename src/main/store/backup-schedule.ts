@@ -50,6 +50,9 @@ export function createBackupSchedule(
 
   return {
     atStart() {
+      // Fold the WAL into the file first, so its mtime says when the data last changed: a session that
+      // only reads then leaves it untouched, and the next start need not copy the same data again.
+      store.db.pragma('wal_checkpoint(TRUNCATE)')
       const newest = listBackups(dir)[0]
       if (newest && statSync(newest.path).mtimeMs >= lastWriteMs(store.path)) return Promise.resolve(null)
       return run()
