@@ -18,6 +18,8 @@ import { openStore, type Store } from './store/store'
 import { createBackupSchedule, type BackupSchedule } from './store/backup-schedule'
 import { withDamageReport } from './store/damaged-database'
 import { guardFreshStart } from './store/fresh-start-guard'
+import { applyPendingRestore } from './store/pending-restore'
+import { createBackupService } from './services/backup-service'
 import { createRunService, type RunService } from './runs/run-service'
 import { streamTrainingSamples } from './datasets/training-samples'
 import { defaultTokenizer } from './datasets/default-tokenizer'
@@ -65,6 +67,8 @@ const endedStatuses: ReadonlySet<RunStatusName> = new Set(['completed', 'failed'
 
 export async function openAppContext(options: AppContextOptions): Promise<AppContext> {
   const paths = prepareDataDir(resolveDataDir(options.dataDir))
+  const lastRestore = applyPendingRestore(paths)
+  if (lastRestore) process.stderr.write(`lora-studio: ${lastRestore.message}\n`)
   guardFreshStart(paths, options.startFresh === true)
   const store = openStore(paths.database)
   const backups = createBackupSchedule(store, paths.backups, (err) => {
@@ -115,6 +119,7 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
         pickPaths: options.pickPaths
       }),
       settings: createSettingsService(store.settings),
+      backups: createBackupService(paths, lastRestore),
       runs: runs.handlers,
       models: models.handlers,
       chat: chat.handlers,

@@ -265,3 +265,39 @@ describe('when backups are made', () => {
     }
   })
 })
+
+describe('restoring from Settings (backups.restore)', () => {
+  it('stages the restore, which the next start does before opening the database, and reports it', async () => {
+    const { openAppContext } = await import('../../src/main/app-context')
+    fillDatabase()
+    const first = await openAppContext({ dataDir: paths.root, mode: 'browser' })
+    let file: string
+    try {
+      await first.backups.idle()
+      file = listBackups(paths.backups)[0].file
+      first.store.db.exec('delete from metrics')
+      const refused = await first.router.call('backups.restore', { file: '../studio.db' })
+      expect(refused).toMatchObject({ ok: false, error: { code: 'invalid_input' } })
+      const staged = await first.router.call('backups.restore', { file })
+      expect(staged).toMatchObject({ ok: true, value: { pendingRestore: file, lastRestore: null } })
+      // Still the open database until the restart.
+      expect(first.store.runs.metrics(1)).toHaveLength(0)
+    } finally {
+      await first.close()
+    }
+    const second = await openAppContext({ dataDir: paths.root, mode: 'browser' })
+    try {
+      expect(second.store.runs.metrics(1)).toHaveLength(2000)
+      const info = await second.handlers.backups.list({})
+      expect(info.pendingRestore).toBeNull()
+      expect(info.lastRestore?.ok).toBe(true)
+      expect(info.lastRestore?.message).toMatch(
+        new RegExp(
+          `^Restored .*studio\\.db from ${file.replace(/\./g, '\\.')}\\. The previous file is kept as .*studio\\.db\\.before-restore-`
+        )
+      )
+    } finally {
+      await second.close()
+    }
+  })
+})
