@@ -21,6 +21,8 @@ export interface BackupSummary {
 export interface BackupsInfo {
   /** The backups folder. */
   dir: string
+  /** How many are kept. */
+  keep: number
   /** Newest first. */
   backups: BackupSummary[]
   /** The backup that will replace studio.db at the next start, if one was chosen. */

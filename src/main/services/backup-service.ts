@@ -3,7 +3,7 @@
 import type { ApiHandlers } from '../../shared/contract'
 import type { BackupsInfo } from '../../shared/backups'
 import type { DataPaths } from '../data-dir'
-import { listBackups } from '../store/backups'
+import { KEEP_BACKUPS, listBackups } from '../store/backups'
 import { pendingRestore, stageRestore } from '../store/pending-restore'
 
 export function createBackupService(
@@ -12,6 +12,7 @@ export function createBackupService(
 ): ApiHandlers['backups'] {
   const info = (): BackupsInfo => ({
     dir: paths.backups,
+    keep: KEEP_BACKUPS,
     backups: listBackups(paths.backups).map(({ file, createdAt, bytes }) => ({ file, createdAt, bytes })),
     pendingRestore: pendingRestore(paths),
     lastRestore
