@@ -3,6 +3,7 @@
 import { createApiRouter, type ApiRouter } from './api-router'
 import type { ApiHandlers } from '../shared/contract'
 import type { SystemInfo } from '../shared/system'
+import type { RunStatusName } from '../shared/runs'
 import { appVersion as packageVersion } from './app-version'
 import { prepareDataDir, resolveDataDir, type DataPaths } from './data-dir'
 import { EngineHost } from './engine-host/engine-host'
@@ -14,6 +15,11 @@ import { createTokenizerResolver } from './datasets/model-tokenizer'
 import { createSettingsService } from './services/settings-service'
 import { createSystemService, type SystemServiceDeps } from './services/system-service'
 import { openStore, type Store } from './store/store'
+import { createBackupSchedule, type BackupSchedule } from './store/backup-schedule'
+import { withDamageReport } from './store/damaged-database'
+import { guardFreshStart } from './store/fresh-start-guard'
+import { applyPendingRestore } from './store/pending-restore'
+import { createBackupService } from './services/backup-service'
 import { createRunService, type RunService } from './runs/run-service'
 import { streamTrainingSamples } from './datasets/training-samples'
 import { defaultTokenizer } from './datasets/default-tokenizer'
@@ -30,6 +36,11 @@ export interface AppContextOptions {
   electronVersions?: { electron: string; chrome: string }
   /** The native open dialog (the desktop app passes Electron's); system.pickPaths refuses without one. */
   pickPaths?: SystemServiceDeps['pickPaths']
+  /**
+   * Create a new empty database even though runs/ or models/ hold data (the database was lost);
+   * without it that case is refused (see store/fresh-start-guard.ts).
+   */
+  startFresh?: boolean
 }
 
 export interface AppContext {
@@ -45,17 +56,34 @@ export interface AppContext {
   readonly runs: RunService
   /** Chats and one-off answers (the CLI's chat). */
   readonly chat: ChatService
+  /** Backups of studio.db: at start and after each run that ends. */
+  readonly backups: BackupSchedule
   /** Stops the engine (gracefully, then by force) and closes the database. */
   close(): Promise<void>
 }
 
+/** A run that reaches one of these has ended: studio.db is backed up then. */
+const endedStatuses: ReadonlySet<RunStatusName> = new Set(['completed', 'failed', 'stopped'])
+
 export async function openAppContext(options: AppContextOptions): Promise<AppContext> {
   const paths = prepareDataDir(resolveDataDir(options.dataDir))
+  const lastRestore = applyPendingRestore(paths)
+  if (lastRestore) process.stderr.write(`lora-studio: ${lastRestore.message}\n`)
+  guardFreshStart(paths, options.startFresh === true)
   const store = openStore(paths.database)
+  const backups = createBackupSchedule(store, paths.backups, (err) => {
+    process.stderr.write(
+      `lora-studio: could not back up ${paths.database} into ${paths.backups}: ${err instanceof Error ? err.message : err}\n`
+    )
+  })
+  void backups.atStart()
   const events = createEventBus((event, err) => {
     process.stderr.write(
       `lora-studio: a listener of ${event} failed: ${err instanceof Error ? err.message : err}\n`
     )
+  })
+  events.on('run.progress', ({ status, metric, checkpoint }) => {
+    if (!metric && !checkpoint && endedStatuses.has(status)) void backups.request()
   })
   const engine = new EngineHost({
     spawner: options.engineSpawner ?? createNodeEngineSpawner(),
@@ -79,27 +107,31 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
     modelsDir: paths.models,
     emitProgress: (event) => events.emit('download.progress', event)
   })
-  const handlers: ApiHandlers = {
-    system: createSystemService({
-      store,
-      engine,
-      mode: options.mode,
-      dataDir: paths.root,
-      appVersion: options.appVersion ?? packageVersion,
-      electronVersions: options.electronVersions,
-      pickPaths: options.pickPaths
-    }),
-    settings: createSettingsService(store.settings),
-    runs: runs.handlers,
-    models: models.handlers,
-    chat: chat.handlers,
-    datasets: createDatasetService({
-      db: store.db,
-      dataDir: paths.root,
-      tokenizerFor: createTokenizerResolver(store.db),
-      emit: (event, data) => events.emit(event, data)
-    })
-  }
+  const handlers: ApiHandlers = withDamageReport(
+    {
+      system: createSystemService({
+        store,
+        engine,
+        mode: options.mode,
+        dataDir: paths.root,
+        appVersion: options.appVersion ?? packageVersion,
+        electronVersions: options.electronVersions,
+        pickPaths: options.pickPaths
+      }),
+      settings: createSettingsService(store.settings),
+      backups: createBackupService(paths, lastRestore),
+      runs: runs.handlers,
+      models: models.handlers,
+      chat: chat.handlers,
+      datasets: createDatasetService({
+        db: store.db,
+        dataDir: paths.root,
+        tokenizerFor: createTokenizerResolver(store.db),
+        emit: (event, data) => events.emit(event, data)
+      })
+    },
+    store.path
+  )
   let closing: Promise<void> | null = null
   return {
     dataDir: paths.root,
@@ -112,11 +144,13 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
     events,
     runs,
     chat,
+    backups,
     close() {
       models.cancelAll()
       closing ??= Promise.all([runs.shutdown(), chat.shutdown()])
         .then(() => undefined)
         .finally(() => engine.shutdown())
+        .finally(() => backups.idle())
         .finally(() => store.close())
       return closing
     }

@@ -30,6 +30,8 @@ export interface DataPaths {
   models: string
   /** One folder per run: checkpoints/step-N/, adapter/. */
   runs: string
+  /** Copies of studio.db (studio-<timestamp>.db), the last few kept; made when needed. */
+  backups: string
 }
 
 /** Creates the data folder and its models/ and runs/ subfolders if missing. */
@@ -38,7 +40,8 @@ export function prepareDataDir(root: string): DataPaths {
     root,
     database: join(root, 'studio.db'),
     models: join(root, 'models'),
-    runs: join(root, 'runs')
+    runs: join(root, 'runs'),
+    backups: join(root, 'backups')
   }
   try {
     for (const dir of [paths.root, paths.models, paths.runs]) mkdirSync(dir, { recursive: true })

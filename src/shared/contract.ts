@@ -7,6 +7,7 @@ import * as runs from './runs'
 import * as ds from './datasets'
 import * as models from './models'
 import * as chat from './chat'
+import * as backups from './backups'
 
 interface MethodSpec<I extends z.ZodType, O> {
   input: I
@@ -26,6 +27,11 @@ export const contract = {
   settings: {
     get: method<sys.Settings>()(sys.EmptyInput),
     update: method<sys.Settings>()(sys.SettingsPatch)
+  },
+  backups: {
+    list: method<backups.BackupsInfo>()(sys.EmptyInput),
+    /** Stages a backup to replace studio.db at the next start (null cancels); the app must restart. */
+    restore: method<backups.BackupsInfo>()(backups.RestoreBackupInput)
   },
   runs: {
     start: method<runs.RunDetail>()(runs.StartRunInput),

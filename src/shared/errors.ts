@@ -9,6 +9,8 @@ export type ApiErrorCode =
   | 'engine_error'
   | 'cancelled'
   | 'forbidden'
+  /** studio.db cannot be read as a database; the message names the file and how to restore a backup. */
+  | 'database_damaged'
   | 'internal'
 
 export interface FieldIssue {

@@ -10,6 +10,7 @@ import { verbs as allVerbs } from './verbs'
 const globalOptions = {
   'data-dir': { type: 'string' },
   json: { type: 'boolean' },
+  'start-fresh': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' }
 } satisfies VerbOptions
@@ -30,6 +31,7 @@ function generalHelp(verbs: readonly CliVerb[]): string {
     'Options for every command:',
     '  --data-dir DIR  the data folder (default: LORA_STUDIO_HOME, else the platform default)',
     '  --json          machine-readable output',
+    '  --start-fresh   create a new empty database although runs/ or models/ hold data (studio.db was lost)',
     '  -h, --help      help for a command: lora-studio <command> --help',
     '  --version       print the version'
   ].join('\n')
@@ -107,7 +109,8 @@ export async function runCli(
       io,
       async openContext(overrides = {}) {
         if (context) return context
-        context = await openAppContext({ dataDir, mode: 'cli', ...overrides })
+        const startFresh = values['start-fresh'] === true
+        context = await openAppContext({ dataDir, mode: 'cli', startFresh, ...overrides })
         return context
       }
     })

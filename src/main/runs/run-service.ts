@@ -23,6 +23,7 @@ import type { RunUpdate } from '../store/runs-repository'
 import type { Store } from '../store/store'
 import { existingRunData, materializeRunData, type DatasetSamples } from './run-data'
 import { claimRun, orphanedRuns } from './run-owner'
+import { checkStartInputs } from './start-checks'
 import { toCheckpointInfo, toRunDetail, toRunMetric, toRunSummary } from './run-views'
 
 /** The part of EngineHost the service needs (a fake in unit tests). */
@@ -250,6 +251,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
     async start({ name, preset, continueFrom, config: given }) {
       const patch = continueFrom === undefined ? given : continuation(continueFrom, given)
       const config = resolveConfig(preset, patch)
+      await checkStartInputs(config, store.datasets)
       const estimate = await engine
         .call('estimateRun', { baseModel: config.baseModel, config })
         .catch((err: unknown) => {

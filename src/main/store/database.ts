@@ -17,10 +17,16 @@ export function openDatabase(path: string): SqliteDatabase {
       `Cannot open the database ${path}: ${why}. Check that the folder is writable, or choose another data folder`
     )
   }
-  db.pragma('journal_mode = WAL')
-  db.pragma('foreign_keys = ON')
-  db.pragma('busy_timeout = 5000')
-  db.pragma('synchronous = NORMAL')
+  try {
+    db.pragma('journal_mode = WAL')
+    db.pragma('foreign_keys = ON')
+    db.pragma('busy_timeout = 5000')
+    db.pragma('synchronous = NORMAL')
+  } catch (err) {
+    // The first read of the file: a damaged one fails here (the caller names it).
+    db.close()
+    throw err
+  }
   return db
 }
 

@@ -3,7 +3,9 @@
 import { statSync } from 'node:fs'
 import { createChatsRepository, type ChatsRepository } from './chats-repository'
 import { openDatabase, sqliteVersion, type SqliteDatabase } from './database'
+import { asDamaged } from './damaged-database'
 import { createDatasetsRepository, type DatasetsRepository } from './datasets-repository'
+import { checkIntegrity, type IntegrityReport } from './integrity-check'
 import { migrate, type MigrationResult } from './migrate'
 import type { Migration } from './migrations/migration'
 import { migrations as allMigrations } from './migrations'
@@ -16,6 +18,8 @@ export interface Store {
   /** The raw connection, for repositories added later and for transactions across repositories. */
   readonly db: SqliteDatabase
   readonly migration: MigrationResult
+  /** The integrity check made at open (which form, how long it took). */
+  readonly integrity: IntegrityReport
   readonly settings: SettingsRepository
   readonly models: ModelsRepository
   readonly datasets: DatasetsRepository
@@ -42,19 +46,27 @@ function fileSize(path: string): number {
   }
 }
 
+/**
+ * Opens the database at `path`, checks its integrity and brings it to the current schema. A damaged
+ * file fails with DatabaseDamagedError, which names the file and how to restore a backup.
+ */
 export function openStore(path: string, options: OpenStoreOptions = {}): Store {
-  const db = openDatabase(path)
+  let db: SqliteDatabase | null = null
   let migration: MigrationResult
+  let integrity: IntegrityReport
   try {
+    db = openDatabase(path)
+    integrity = checkIntegrity(db, path)
     migration = migrate(db, options.migrations ?? allMigrations)
   } catch (err) {
-    db.close()
-    throw err
+    if (db?.open) db.close()
+    throw asDamaged(err, path)
   }
   return {
     path,
     db,
     migration,
+    integrity,
     settings: createSettingsRepository(db),
     models: createModelsRepository(db),
     datasets: createDatasetsRepository(db),

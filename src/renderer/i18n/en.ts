@@ -800,7 +800,22 @@ const en = {
     platform: 'Platform',
     cpus: 'CPU cores',
     memory: 'Memory',
-    notElectron: 'Not used (browser mode)'
+    notElectron: 'Not used (browser mode)',
+    backups: {
+      title: 'Backups',
+      help: 'A copy of the database is made at start and after each run that ends; the newest {keep} are kept in {dir}.',
+      none: 'No backups yet.',
+      restore: 'Restore…',
+      pending: 'Will be restored at the next start',
+      cancelPending: 'Cancel restore',
+      pendingNotice: '{file} will replace the database when LoRA Studio next starts. Restart LoRA Studio (quit the app, or stop and start lora-studio serve) to finish.',
+      lastRestoreOk: 'Restored at this start: {message}',
+      lastRestoreFailed: 'The restore chosen before this start was not done: {message}',
+      confirmTitle: 'Restore the backup of {date}?',
+      confirmBody: 'The database will be replaced by this backup when LoRA Studio next starts; runs, datasets and chats changed since then will be as they were at that time. The current database file is kept beside it, not deleted.',
+      confirm: 'Restore at next start',
+      failed: 'Could not load or change the backups: {message}'
+    }
   },
   backends: {
     'tensorflow-gpu': 'TensorFlow with CUDA (GPU)',

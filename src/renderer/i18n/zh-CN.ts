@@ -793,7 +793,22 @@ const zhCN: MessageSchema = {
     platform: '平台',
     cpus: 'CPU 核心数',
     memory: '内存',
-    notElectron: '未使用（浏览器模式）'
+    notElectron: '未使用（浏览器模式）',
+    backups: {
+      title: '备份',
+      help: '每次启动时以及每次训练结束后都会备份数据库；最新的 {keep} 份保存在 {dir}。',
+      none: '还没有备份。',
+      restore: '恢复…',
+      pending: '将在下次启动时恢复',
+      cancelPending: '取消恢复',
+      pendingNotice: '下次启动 LoRA Studio 时，{file} 将替换当前数据库。请重启 LoRA Studio（退出应用，或停止并重新运行 lora-studio serve）以完成恢复。',
+      lastRestoreOk: '本次启动时已恢复：{message}',
+      lastRestoreFailed: '启动前选择的恢复未完成：{message}',
+      confirmTitle: '恢复 {date} 的备份？',
+      confirmBody: '下次启动 LoRA Studio 时，数据库将被此备份替换；之后更改的训练、数据集和对话将回到当时的状态。当前的数据库文件会保留在旁边，不会被删除。',
+      confirm: '下次启动时恢复',
+      failed: '无法加载或更改备份：{message}'
+    }
   },
   backends: {
     'tensorflow-gpu': 'TensorFlow + CUDA（GPU）',

@@ -1,6 +1,7 @@
 // Every CLI verb, in the order `--help` lists them. To add one, write verbs/<name>-verb.ts
 // exporting a CliVerb and list it here.
 import type { CliVerb } from '../cli-verb'
+import { backupsVerb } from './backups-verb'
 import { chatVerb } from './chat-verb'
 import { datasetsVerb } from './datasets-verb'
 import { importDatasetVerb } from './import-dataset-verb'
@@ -10,6 +11,7 @@ import { modelsVerb } from './models-verb'
 import { serveVerb } from './serve-verb'
 import { exportVerb } from './export-verb'
 import { generateVerb } from './generate-verb'
+import { restoreDbVerb } from './restore-db-verb'
 import { resumeVerb } from './resume-verb'
 import { runsVerb } from './runs-verb'
 import { trainVerb } from './train-verb'
@@ -26,5 +28,7 @@ export const verbs: readonly CliVerb[] = [
   modelsVerb,
   importVerb,
   importDatasetVerb,
-  datasetsVerb
+  datasetsVerb,
+  backupsVerb,
+  restoreDbVerb
 ]

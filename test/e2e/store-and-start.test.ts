@@ -1,0 +1,81 @@
+// In a real browser: Settings → Backups lists the backup made at start and stages a restore after a
+// confirm (done at the next start, which the card says); and the Train form shows runs.start's
+// refusal of a max length beyond the model's context at the Max length field, with no run created.
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { closeSession, openSession, shot, type Session } from './e2e-harness'
+
+async function callApi<T>(page: Page, channel: string, payload: unknown): Promise<T> {
+  const script = `(async () => {
+    const token = sessionStorage.getItem('lora-studio.token')
+    const ws = new WebSocket('ws://' + location.host + '/api?token=' + token)
+    await new Promise((ok, fail) => { ws.onopen = ok; ws.onerror = fail })
+    const reply = new Promise((ok) => {
+      ws.onmessage = (event) => {
+        const message = JSON.parse(String(event.data))
+        if (message.id === 9) ok(String(event.data))
+      }
+    })
+    ws.send(JSON.stringify({ id: 9, channel: ${JSON.stringify(channel)}, payload: ${JSON.stringify(payload)} }))
+    const text = await reply
+    ws.close()
+    return text
+  })()`
+  const reply = JSON.parse(await page.evaluate<string>(script)) as { result: { ok: boolean; value: T } }
+  if (!reply.result.ok) throw new Error(`${channel} failed: ${JSON.stringify(reply.result)}`)
+  return reply.result.value
+}
+
+describe('database backups and start refusals in browser mode', () => {
+  let session: Session
+  let page: Page
+
+  beforeAll(async () => {
+    session = await openSession('lora-studio-e2e-store-')
+    page = session.page
+    await page.goto(session.served.url)
+  })
+
+  afterAll(async () => {
+    await closeSession(session)
+  })
+
+  it('lists the backup made at start and stages a restore after a confirm', async () => {
+    await page.locator('nav a[data-nav="settings"]').click()
+    const card = page.getByTestId('backups')
+    await expect.poll(() => card.locator('li[data-file]').count(), { timeout: 30_000 }).toBe(1)
+    const file = await card.locator('li[data-file]').getAttribute('data-file')
+    expect(file).toMatch(/^studio-.*Z\.db$/)
+    await card.locator('li[data-file] button').click()
+    await expect
+      .poll(() => page.locator('dialog.confirm h2').textContent())
+      .toMatch(/^Restore the backup of .+\?$/)
+    await page.getByTestId('confirm').click()
+    await expect
+      .poll(() => page.getByTestId('pending-restore').textContent())
+      .toContain(`${file} will replace the database when LoRA Studio next starts. Restart LoRA Studio`)
+    await shot(page, 'settings-backups-pending')
+    const info = await callApi<{ pendingRestore: string | null }>(page, 'backups.list', {})
+    expect(info.pendingRestore).toBe(file)
+    await page.getByRole('button', { name: 'Cancel restore' }).click()
+    await expect.poll(() => page.getByTestId('pending-restore').count()).toBe(0)
+    expect(session.pageErrors).toEqual([])
+  })
+
+  it("shows runs.start's refusal of a max length above the model's context at that field", async () => {
+    await callApi(page, 'models.createDemo', { size: 'tiny' })
+    await callApi(page, 'datasets.addSample', { kind: 'cwe-instructions' })
+    await page.locator('nav a[data-nav="train"]').click()
+    await page.locator('.train-form').waitFor()
+    await page.locator('#train-maxLength').fill('1024')
+    await page.getByTestId('start-run').click()
+    await expect
+      .poll(() => page.locator('#train-maxLength-error').textContent(), { timeout: 30_000 })
+      .toBe("1024 is longer than the model's context (n_positions 256); set it to 256 or less")
+    expect(await page.getByTestId('start-error').textContent()).toContain(
+      'Cannot start the run: config.maxLength'
+    )
+    await shot(page, 'train-max-length-refused')
+    expect(await callApi<unknown[]>(page, 'runs.list', {})).toEqual([])
+  })
+})
