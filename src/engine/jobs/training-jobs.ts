@@ -54,4 +54,4 @@ export const exportAdapter: JobHandler<'exportAdapter'> = async (
   return { outDir }
 }
 
-export const dryRun: JobHandler<'dryRun'> = (input) => measureRun(input)
+export const dryRun: JobHandler<'dryRun'> = (input, { signal }) => measureRun(input, signal)
