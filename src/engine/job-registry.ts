@@ -49,11 +49,14 @@ function isMainToEngine(value: unknown): value is MainToEngine {
 }
 
 export interface JobRunner {
-  /** Resolves once a shutdown request has been handled and every job has answered. */
+  /** Resolves once a shutdown request has been handled and every job has answered (or the wait ran out). */
   readonly shutdownRequested: Promise<void>
-  /** Aborts every running job and waits for their answers. */
-  abortAll(): Promise<void>
+  /** Aborts every running job and waits for their answers, at most `waitMs`: a stuck job never keeps the engine alive. */
+  abortAll(waitMs?: number): Promise<void>
 }
+
+/** How long abortAll waits for aborted jobs (a training run writes its checkpoint in that time). */
+export const ABORT_WAIT_MS = 60_000
 
 export function startJobRunner(transport: EngineTransport, handlers: JobHandlers): JobRunner {
   const running = new Map<number, { controller: AbortController; done: Promise<void> }>()
@@ -84,10 +87,13 @@ export function startJobRunner(transport: EngineTransport, handlers: JobHandlers
     }
   }
 
-  async function abortAll(): Promise<void> {
+  async function abortAll(waitMs = ABORT_WAIT_MS): Promise<void> {
     const jobs = [...running.values()]
     for (const job of jobs) job.controller.abort()
-    await Promise.allSettled(jobs.map((job) => job.done))
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, waitMs)))
+    await Promise.race([Promise.allSettled(jobs.map((job) => job.done)), waited])
+    clearTimeout(timer)
   }
 
   transport.onMessage((message) => {

@@ -1,8 +1,8 @@
 // Where LoRA Studio keeps its data: the folder given (Electron passes app.getPath('userData'),
 // the CLI and browser mode --data-dir), else LORA_STUDIO_HOME, else the platform's usual place.
-import { mkdirSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { FolderError, makeDirsSync } from '../engine/files/make-dirs'
 
 const appFolderName = 'lora-studio'
 
@@ -44,12 +44,11 @@ export function prepareDataDir(root: string): DataPaths {
     backups: join(root, 'backups')
   }
   try {
-    for (const dir of [paths.root, paths.models, paths.runs]) mkdirSync(dir, { recursive: true })
+    for (const dir of [paths.root, paths.models, paths.runs]) makeDirsSync(dir)
   } catch (err) {
-    const why = err instanceof Error ? err.message : String(err)
-    throw new Error(
-      `Cannot create the data folder ${root}: ${why}. Choose another with --data-dir or LORA_STUDIO_HOME`
-    )
+    const why =
+      err instanceof FolderError ? err.message : `Cannot create the data folder ${root}: ${String(err)}.`
+    throw new Error(`${why} Choose another data folder with --data-dir or LORA_STUDIO_HOME.`)
   }
   return paths
 }

@@ -340,5 +340,7 @@ export const ExportRunInput = z.strictObject({
   id: RunId,
   checkpointStep: z.number().int().min(0).optional(),
   format: z.enum(['peft', 'merged']),
-  outDir: z.string().trim().min(1, 'give the folder to write the export to')
+  outDir: z.string().trim().min(1, 'give the folder to write the export to'),
+  /** The user confirmed replacing an earlier export at outDir (never anything else). */
+  overwrite: z.boolean().optional()
 })

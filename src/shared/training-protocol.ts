@@ -59,6 +59,10 @@ export interface ExportJobInput {
   adapterDir: string
   format: 'peft' | 'merged'
   outDir: string
+  /** Replace an earlier export of ours at outDir (the user said yes). */
+  overwrite: boolean
+  /** LoRA Studio's data folder, which an export never replaces nor writes into outside exports/. */
+  dataDir: string
 }
 
 /** One measured optimizer step before a run starts, and what it predicts. */

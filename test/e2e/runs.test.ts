@@ -2,7 +2,7 @@
 // API socket, a "Quick test" run started from the form, its chart filling from run.progress events,
 // pause and resume, the run opened from the history, its settings cloned into a second run with a
 // different r, the two compared (overlaid curves, differences only), then notes, rename and delete.
-import { existsSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -152,6 +152,31 @@ describe('Train and Runs in browser mode', () => {
     expect(existsSync(join(folder, 'adapter_config.json'))).toBe(true)
     expect(existsSync(join(folder, 'adapter_model.safetensors'))).toBe(true)
     await shot(page, 'runs-07b-exported')
+
+    // The same folder again: the earlier export is replaced only after the user says yes.
+    await page.getByTestId('export-start').click()
+    const confirm = page.locator('dialog[open] [data-testid="confirm"]')
+    await confirm.waitFor()
+    expect(await page.locator('dialog[open] .confirm-body').textContent()).toContain(folder)
+    await shot(page, 'runs-07c-replace-export')
+    await confirm.click()
+    await expect.poll(() => page.getByTestId('export-done').textContent(), { timeout: 60_000 }).toContain(folder)
+    expect(readdirSync(folder).sort()).toEqual([
+      'adapter_config.json',
+      'adapter_model.safetensors',
+      'lora-studio-export.json'
+    ])
+
+    // A folder holding a user's file is refused, and the file stays.
+    const notes = join(session.dataDir, 'exports', 'notes')
+    mkdirSync(notes, { recursive: true })
+    writeFileSync(join(notes, 'notes.md'), 'mine')
+    await page.locator('#export-folder').fill(notes)
+    await page.getByTestId('export-start').click()
+    await expect
+      .poll(() => page.locator('#export-folder-error').textContent())
+      .toBe(`${notes} holds other files (notes.md); choose an empty or new folder.`)
+    expect(readFileSync(join(notes, 'notes.md'), 'utf8')).toBe('mine')
     await page.locator('dialog[open]').press('Escape')
     await expect.poll(() => page.locator('dialog[open]').count()).toBe(0)
   })

@@ -1,5 +1,6 @@
-// A real engine process forked under Node: ping and systemInfo answer, `kill -9` mid-call is
-// reported as a crash naming the signal and the job, and the next call starts a fresh engine.
+// A real engine process forked under Node: ping and systemInfo answer, a job past its time limit is
+// rejected and the next one runs, `kill -9` mid-call is reported as a crash naming the signal and the
+// job, and the next call starts a fresh engine.
 import { afterAll, describe, expect, it } from 'vitest'
 import { EngineHost } from '../../src/main/engine-host/engine-host'
 import { createNodeEngineSpawner } from '../../src/main/engine-host/node-engine-spawner'
@@ -54,6 +55,20 @@ describe('EngineHost with a forked engine', () => {
       message: expect.stringMatching(/^sleep was cancelled after \d+ ms$/)
     })
     expect(events).toEqual(['sleeping for 60000 ms'])
+    expect(host.state).toBe('ready')
+  })
+
+  it('rejects a job past its time limit and runs the next one on the same engine', async () => {
+    const pid = host.pid
+    const started = Date.now()
+    await expect(host.call('sleep', { ms: 60_000 }, { timeoutMs: 300 })).rejects.toMatchObject({
+      code: 'engine_error',
+      message:
+        'sleep took longer than its limit of 300 ms and was stopped; try again, and if it keeps happening, restart LoRA Studio.'
+    })
+    expect(Date.now() - started).toBeLessThan(5000)
+    const pong = await host.call('ping', {})
+    expect(pong.pid).toBe(pid)
     expect(host.state).toBe('ready')
   })
 

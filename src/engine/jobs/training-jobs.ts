@@ -1,12 +1,14 @@
 // The engine's training jobs: `train` (one run, streaming trainProgress), `trainControl` (pause,
 // resume or stop the run being trained here), `estimateRun` (PEFT's parameter line and the memory
 // estimate before a run starts), `dryRun` (two timed steps) and `exportAdapter` (a PEFT folder or a merged HF model).
-import { cp } from 'node:fs/promises'
+import { copyFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { EXPORT_FILES, checkExportTarget, writeExportFolder } from '../files/export-folder'
 import { inspectHfModelFolder, loadHfModelFolder } from '../formats/hf-model-folder'
 import type { JobHandler } from '../job-registry'
 import { writeMergedModel } from '../training/merged-export'
 import { estimateRun as estimate } from '../training/memory-estimate'
-import { readPeftAdapter, writeFolderAtomically } from '../training/peft-adapter'
+import { readPeftAdapter } from '../training/peft-adapter'
 import { activeTrainer, measureRun, runTraining } from '../training/train-run'
 
 export const train: JobHandler<'train'> = (input, { signal, emit }) =>
@@ -31,17 +33,25 @@ export const estimateRun: JobHandler<'estimateRun'> = async ({ baseModel, config
   })
 }
 
-export const exportAdapter: JobHandler<'exportAdapter'> = async ({
-  baseModel,
-  adapterDir,
-  format,
-  outDir
-}) => {
+export const exportAdapter: JobHandler<'exportAdapter'> = async (
+  { baseModel, adapterDir, format, outDir, overwrite, dataDir },
+  { signal }
+) => {
+  const target = { overwrite, dataDir }
+  // Before minutes of loading: a folder that cannot take the export is refused at once.
+  await checkExportTarget(outDir, target)
   const base = await loadHfModelFolder(baseModel)
+  signal.throwIfAborted()
   const adapter = await readPeftAdapter(adapterDir, base.config)
-  if (format === 'merged') await writeMergedModel(outDir, base, adapter)
-  else await writeFolderAtomically(outDir, (tmp) => cp(adapterDir, tmp, { recursive: true }))
+  signal.throwIfAborted()
+  if (format === 'merged') await writeMergedModel(outDir, base, adapter, target)
+  else {
+    await writeExportFolder(outDir, 'peft', target, async (tmp) => {
+      for (const f of EXPORT_FILES.peft) await copyFile(join(adapterDir, f), join(tmp, f))
+      signal.throwIfAborted()
+    })
+  }
   return { outDir }
 }
 
-export const dryRun: JobHandler<'dryRun'> = (input) => measureRun(input)
+export const dryRun: JobHandler<'dryRun'> = (input, { signal }) => measureRun(input, signal)

@@ -7,7 +7,8 @@ import type { LoadedCheckpoint, LoadedWeight } from '../formats/hf-model-folder'
 import type { LoraWeightArrays } from '../model/lora'
 import { writeSafetensors } from '../formats/safetensors'
 import type { TensorToWrite } from '../formats/safetensors'
-import { loraScaling, writeFolderAtomically } from './peft-adapter'
+import { writeExportFolder, type ExportTargetOptions } from '../files/export-folder'
+import { loraScaling } from './peft-adapter'
 import type { PeftAdapter } from './peft-adapter'
 import { TOKENIZER_FILES } from '../tokenizer/tokenizer-files'
 
@@ -53,11 +54,15 @@ export function mergedWeights(base: LoadedCheckpoint, adapter: PeftAdapter): Map
   return out
 }
 
-/** Writes config.json, model.safetensors (GPT2LMHeadModel keys) and the base's tokenizer files, atomically. */
+/**
+ * Writes config.json, model.safetensors (GPT2LMHeadModel keys) and the base's tokenizer files as an
+ * export to `dir` (a user's path: see writeExportFolder for what may be there and what is replaced).
+ */
 export async function writeMergedModel(
   dir: string,
   base: LoadedCheckpoint,
-  adapter: PeftAdapter
+  adapter: PeftAdapter,
+  target: ExportTargetOptions = { overwrite: false }
 ): Promise<void> {
   const weights = mergedWeights(base, adapter)
   const tensors: Record<string, TensorToWrite> = {}
@@ -66,7 +71,7 @@ export async function writeMergedModel(
     tensors[name] = { dtype: 'F32', shape: w.shape, data: w.data }
   }
   const present = new Set(await readdir(base.dir))
-  await writeFolderAtomically(dir, async (tmp) => {
+  await writeExportFolder(dir, 'merged', target, async (tmp) => {
     await writeFile(join(tmp, 'config.json'), JSON.stringify(toHfConfigJson(base.config), null, 2))
     await writeSafetensors(join(tmp, 'model.safetensors'), tensors, { format: 'pt' })
     for (const f of TOKENIZER_FILES) if (present.has(f)) await copyFile(join(base.dir, f), join(tmp, f))

@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs'
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import type { LoraSettingsConfig } from '../../shared/runs'
+import { makeDirs } from '../files/make-dirs'
 import type { Gpt2Config } from '../formats/hf-config'
 import { readSafetensors, writeSafetensors } from '../formats/safetensors'
 import type { TensorToWrite } from '../formats/safetensors'
@@ -79,13 +80,17 @@ function shapesOf(name: string, pair: LoraWeightArrays, r: number): { a: number[
   return { a: [r, nIn], b: [nOut, r] }
 }
 
-/** Writes `dir` whole or not at all: a sibling temporary folder, then one rename over the old one. */
+/**
+ * Writes `dir` whole or not at all: a sibling temporary folder, then one rename over the old one, which
+ * is deleted. Only for folders LoRA Studio owns (a run's adapter, its checkpoints); a path the user
+ * chose goes through writeExportFolder, which never deletes what it did not write.
+ */
 export async function writeFolderAtomically(
   dir: string,
   fill: (tmp: string) => Promise<void>
 ): Promise<void> {
   const parent = dirname(dir)
-  await mkdir(parent, { recursive: true })
+  await makeDirs(parent)
   const tmp = join(parent, `.${basename(dir)}.tmp-${process.pid}-${Date.now()}`)
   const old = join(parent, `.${basename(dir)}.old-${process.pid}-${Date.now()}`)
   await rm(tmp, { recursive: true, force: true })

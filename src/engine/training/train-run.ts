@@ -244,12 +244,19 @@ export async function runTraining(
  * warms the backend up, the second is timed), nothing written; the ETA is that step time × steps.
  */
 export async function measureRun(
-  input: Omit<TrainJobInput, 'runId' | 'runDir' | 'resumeFrom'>
+  input: Omit<TrainJobInput, 'runId' | 'runDir' | 'resumeFrom'>,
+  signal?: AbortSignal
 ): Promise<DryRunResult> {
-  const prepared = await prepareRun({ ...input, runId: 0, runDir: '', resumeFrom: null }, () => undefined)
+  const prepared = await prepareRun(
+    { ...input, runId: 0, runDir: '', resumeFrom: null },
+    () => undefined,
+    signal
+  )
   try {
     const { totalSteps, estimate } = prepared.started
+    signal?.throwIfAborted()
     await prepared.trainer.timedStep(0)
+    signal?.throwIfAborted()
     const timed = await prepared.trainer.timedStep(Math.min(1, totalSteps - 1))
     return {
       stepS: timed.stepS,

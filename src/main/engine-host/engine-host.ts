@@ -1,6 +1,8 @@
 // Supervises one engine process for main: starts it on the first call, routes requests, responses
 // and progress events by id, turns a crash (exit code or signal) into errors for the calls in
-// flight and an engine.status event, and starts a fresh engine on the next call.
+// flight and an engine.status event, and starts a fresh engine on the next call. Every job but a
+// training run has a time limit (job-limits.ts): past it the caller gets an error and the engine a
+// cancel; a job that does not answer its cancel gets its engine restarted, so it never blocks the next.
 import type {
   EngineEventMessage,
   EngineJobName,
@@ -12,6 +14,7 @@ import { isEngineToMain } from '../../shared/engine-protocol'
 import { ServiceError } from '../../shared/errors'
 import type { EngineStatusEvent } from '../../shared/system'
 import { crashMessage, describeExit, lastOutputLine } from './crash-report'
+import { CANCEL_GRACE_MS, formatDuration, jobTimeLimitMs } from './job-limits'
 import type { EngineExit, EngineHandle, EngineSpawner } from './engine-spawner'
 
 export type EngineState = EngineStatusEvent['state']
@@ -26,13 +29,20 @@ export interface EngineHostOptions {
   readyTimeoutMs?: number
   /** How long a graceful shutdown may take before the engine is killed (default 10 s). */
   shutdownTimeoutMs?: number
+  /** How long a cancelled job has to answer before its engine is restarted (default CANCEL_GRACE_MS). */
+  cancelGraceMs?: number
 }
 
 export interface EngineCallOptions {
   /** Progress the job reports while it runs. */
   onEvent?: (message: EngineEventMessage) => void
-  /** Aborting asks the engine to cancel the job; the call still settles with the engine's answer. */
+  /**
+   * Aborting asks the engine to cancel the job; the call settles with the engine's answer, or, for a
+   * job with a time limit that does not answer within the grace period, with a `cancelled` error.
+   */
   signal?: AbortSignal
+  /** Overrides the job's time limit (jobTimeLimitMs); null for none. */
+  timeoutMs?: number | null
 }
 
 interface PendingCall {
@@ -40,18 +50,19 @@ interface PendingCall {
   resolve: (value: unknown) => void
   reject: (err: Error) => void
   onEvent?: (message: EngineEventMessage) => void
-  detachAbort: () => void
+  /** Clears the call's timers and abort listener; called once it settles. */
+  release: () => void
 }
 
 const outputTailChars = 4000
 
-function formatDuration(ms: number): string {
-  return ms >= 1000 ? `${Math.round(ms / 1000)} s` : `${ms} ms`
-}
-
 /** One engine process and the calls it is serving. */
 class EngineSession {
   readonly pending = new Map<number, PendingCall>()
+  /** Calls given up on (time limit passed), each with the timer that restarts the engine if it never answers. */
+  readonly abandoned = new Map<number, ReturnType<typeof setTimeout>>()
+  /** Set when main restarts this engine because a job ignored its cancel. */
+  restartReason: string | null = null
   pid: number | undefined
   output = ''
   stopping = false
@@ -143,18 +154,73 @@ export class EngineHost {
     if (session.exited)
       throw new ServiceError('engine_crashed', `The engine stopped before ${job} could be sent.`)
     const id = this.nextId++
+    const limitMs = options.timeoutMs !== undefined ? options.timeoutMs : jobTimeLimitMs(job, input)
+    const graceMs = this.options.cancelGraceMs ?? CANCEL_GRACE_MS
     return new Promise<EngineJobs[J]['output']>((resolve, reject) => {
-      const onAbort = () => session.send({ kind: 'cancel', id })
-      options.signal?.addEventListener('abort', onAbort, { once: true })
-      session.pending.set(id, {
+      let limitTimer: ReturnType<typeof setTimeout> | undefined
+      let graceTimer: ReturnType<typeof setTimeout> | undefined
+      const onAbort = () => {
+        session.send({ kind: 'cancel', id })
+        if (limitMs === null) return
+        graceTimer = setTimeout(() => {
+          if (!session.pending.delete(id)) return
+          call.release()
+          const why = `${job} did not stop within ${formatDuration(graceMs)} of being cancelled`
+          reject(new ServiceError('cancelled', `${job} was cancelled; ${why}, so the engine was restarted.`))
+          this.restart(session, why)
+        }, graceMs)
+      }
+      const call: PendingCall = {
         job,
         resolve: resolve as (value: unknown) => void,
         reject,
         onEvent: options.onEvent,
-        detachAbort: () => options.signal?.removeEventListener('abort', onAbort)
-      })
+        release: () => {
+          clearTimeout(limitTimer)
+          clearTimeout(graceTimer)
+          options.signal?.removeEventListener('abort', onAbort)
+        }
+      }
+      options.signal?.addEventListener('abort', onAbort, { once: true })
+      if (limitMs !== null) {
+        limitTimer = setTimeout(() => {
+          if (!session.pending.delete(id)) return
+          call.release()
+          session.send({ kind: 'cancel', id })
+          reject(
+            new ServiceError(
+              'engine_error',
+              `${job} took longer than its limit of ${formatDuration(limitMs)} and was stopped; try again, ` +
+                'and if it keeps happening, restart LoRA Studio.'
+            )
+          )
+          this.abandon(session, id, job, graceMs)
+        }, limitMs)
+      }
+      session.pending.set(id, call)
       session.send({ kind: 'request', id, job, input } as MainToEngine)
     })
+  }
+
+  /** Waits for a timed-out job's late answer; if none comes within the grace period, restarts the engine. */
+  private abandon(session: EngineSession, id: number, job: EngineJobName, graceMs: number): void {
+    const timer = setTimeout(() => {
+      session.abandoned.delete(id)
+      this.restart(session, `${job} did not stop within ${formatDuration(graceMs)} of being cancelled`)
+    }, graceMs)
+    session.abandoned.set(id, timer)
+  }
+
+  /**
+   * Replaces an engine that a stuck job holds: the next call starts a fresh one. An engine training a
+   * run is left alone (its run has its own stop); the stuck job's answer is ignored if it ever comes.
+   */
+  private restart(session: EngineSession, why: string): void {
+    if (session.exited || session.restartReason !== null) return
+    if ([...session.pending.values()].some((call) => call.job === 'train')) return
+    session.restartReason = why
+    if (this.session === session) this.session = null
+    session.handle.kill('SIGKILL')
   }
 
   /** Asks the engine to finish (jobs are cancelled and answer), then kills it if it takes too long. */
@@ -205,10 +271,15 @@ export class EngineHost {
 
   private route(session: EngineSession, message: EngineToMain): void {
     if (message.kind === 'response') {
+      const late = session.abandoned.get(message.id)
+      if (late !== undefined) {
+        clearTimeout(late)
+        session.abandoned.delete(message.id)
+      }
       const call = session.pending.get(message.id)
       if (!call) return
       session.pending.delete(message.id)
-      call.detachAbort()
+      call.release()
       if (message.ok) call.resolve(message.result)
       else call.reject(new ServiceError(message.error.code, message.error.message, message.error.issues))
     } else if (message.kind === 'event') {
@@ -223,12 +294,23 @@ export class EngineHost {
     if (this.session === session) this.session = null
     const jobs = [...session.pending.values()]
     session.pending.clear()
+    for (const timer of session.abandoned.values()) clearTimeout(timer)
+    session.abandoned.clear()
     if (session.stopping) {
       for (const call of jobs) {
-        call.detachAbort()
+        call.release()
         call.reject(new ServiceError('cancelled', `${call.job} was stopped because the engine shut down.`))
       }
       this.setState('stopped')
+      return
+    }
+    if (session.restartReason !== null) {
+      const message = `The engine was restarted because ${session.restartReason}; try again.`
+      for (const call of jobs) {
+        call.release()
+        call.reject(new ServiceError('engine_crashed', message))
+      }
+      if (this.session === null) this.setState('stopped', message)
       return
     }
     const message = crashMessage(
@@ -237,7 +319,7 @@ export class EngineHost {
       session.output
     )
     for (const call of jobs) {
-      call.detachAbort()
+      call.release()
       call.reject(new ServiceError('engine_crashed', message))
     }
     this.setState('crashed', message)

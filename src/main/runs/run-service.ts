@@ -4,8 +4,9 @@
 // that says what happened and resumes from its last checkpoint.
 import { existsSync } from 'node:fs'
 import { rm } from 'node:fs/promises'
-import { isAbsolute, join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { z } from 'zod'
+import { checkExportTarget } from '../../engine/files/export-folder'
 import type { ApiHandlers } from '../../shared/contract'
 import type { EngineCallOptions } from '../engine-host/engine-host'
 import type { EngineJobName, EngineJobs } from '../../shared/engine-protocol'
@@ -381,15 +382,11 @@ export function createRunService(deps: RunServiceDeps): RunService {
         await rm(scratch, { recursive: true, force: true })
       }
     },
-    async export({ id, checkpointStep, format, outDir }) {
+    async export({ id, checkpointStep, format, outDir, overwrite = false }) {
       const run = mustGet(id)
-      if (!isAbsolute(outDir)) {
-        throw new ServiceError(
-          'invalid_input',
-          `Export folder "${outDir}" is not an absolute path; choose a full folder path.`,
-          [{ path: 'outDir', message: 'must be an absolute path' }]
-        )
-      }
+      // Checked here too, so a bad folder is refused at once, before the engine loads any weights.
+      const dataDir = dirname(deps.runsDir)
+      await checkExportTarget(outDir, { overwrite, dataDir })
       let adapterDir = checkpointStep === undefined ? run.adapterPath : null
       if (checkpointStep !== undefined) {
         const cp = repo.checkpoint(id, checkpointStep)
@@ -405,7 +402,14 @@ export function createRunService(deps: RunServiceDeps): RunService {
         adapterDir = join(last.path, 'adapter')
       }
       const config = storedRunConfig(run.config)
-      return engine.call('exportAdapter', { baseModel: config.baseModel, adapterDir, format, outDir })
+      return engine.call('exportAdapter', {
+        baseModel: config.baseModel,
+        adapterDir,
+        format,
+        outDir,
+        overwrite,
+        dataDir
+      })
     }
   }
 

@@ -574,7 +574,12 @@ const en = {
       exportPeft: 'PEFT adapter folder (loads with PeftModel.from_pretrained)',
       exportMerged: 'Merged model (a plain Hugging Face folder for transformers)',
       exportFolder: 'Folder',
-      exportFolderHelp: 'An absolute path on the computer running LoRA Studio; it is created if missing.',
+      exportFolderHelp:
+        'An absolute path on the computer running LoRA Studio: a new or empty folder (created if missing), or an earlier export to replace.',
+      exportReplaceTitle: 'Replace the earlier export?',
+      exportReplaceBody:
+        '{dir} holds an earlier export of LoRA Studio. Its files are replaced by this export; nothing else is touched.',
+      exportReplace: 'Replace',
       exportStart: 'Export',
       exporting: 'Exporting…',
       exported: 'Written to {dir}',

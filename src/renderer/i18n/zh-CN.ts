@@ -568,7 +568,11 @@ const zhCN: MessageSchema = {
       exportPeft: 'PEFT 适配器文件夹（可用 PeftModel.from_pretrained 加载）',
       exportMerged: '合并后的模型（transformers 可直接加载的 Hugging Face 文件夹）',
       exportFolder: '文件夹',
-      exportFolderHelp: '运行 LoRA Studio 的电脑上的绝对路径；不存在时会创建。',
+      exportFolderHelp:
+        '运行 LoRA Studio 的电脑上的绝对路径：新的或空的文件夹（不存在时会创建），或要替换的先前导出。',
+      exportReplaceTitle: '替换先前的导出？',
+      exportReplaceBody: '{dir} 中有 LoRA Studio 先前的导出。其文件将被本次导出替换，其他内容不会被改动。',
+      exportReplace: '替换',
       exportStart: '导出',
       exporting: '正在导出…',
       exported: '已写入 {dir}',

@@ -1,7 +1,8 @@
 // Where the data folder goes: the explicit folder, else LORA_STUDIO_HOME, else the platform's
 // default (the same folder Electron's userData gives an app named lora-studio).
+import { existsSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { defaultDataDir, resolveDataDir } from '../../../src/main/data-dir'
+import { defaultDataDir, prepareDataDir, resolveDataDir } from '../../../src/main/data-dir'
 
 describe('data folder', () => {
   it('follows each platform’s convention', () => {
@@ -16,5 +17,11 @@ describe('data folder', () => {
   it('prefers the explicit folder, then LORA_STUDIO_HOME', () => {
     expect(resolveDataDir('/data/explicit', { LORA_STUDIO_HOME: '/data/home' })).toBe('/data/explicit')
     expect(resolveDataDir(undefined, { LORA_STUDIO_HOME: '/data/home' })).toBe('/data/home')
+  })
+
+  it.skipIf(!existsSync('/proc/self'))('refuses a folder under /proc at once instead of spinning', () => {
+    expect(() => prepareDataDir('/proc/nope/x')).toThrow(
+      'Cannot create /proc/nope/x: /proc does not accept new folders. Choose another data folder with --data-dir or LORA_STUDIO_HOME.'
+    )
   })
 })

@@ -1,5 +1,6 @@
-// `lora-studio export RUN_ID --format peft|merged --out DIR [--checkpoint STEP]`: a run's adapter as
-// a PEFT folder, or merged into the base model as a plain Hugging Face folder.
+// `lora-studio export RUN_ID --format peft|merged --out DIR [--checkpoint STEP] [--overwrite]`: a run's
+// adapter as a PEFT folder, or merged into the base model as a plain Hugging Face folder. DIR must be new
+// or empty; --overwrite replaces an earlier export there (never a folder holding anything else).
 import { resolve } from 'node:path'
 import { ServiceError } from '../../../shared/errors'
 import type { CliVerb } from '../cli-verb'
@@ -8,8 +9,14 @@ import { runIdArg } from './resume-verb'
 export const exportVerb: CliVerb = {
   name: 'export',
   summary: "Export a run's adapter (PEFT folder) or the merged model (Hugging Face folder)",
-  usage: 'lora-studio export RUN_ID --format peft|merged --out DIR [--checkpoint STEP] [--json]',
-  options: { format: { type: 'string' }, out: { type: 'string' }, checkpoint: { type: 'string' } },
+  usage:
+    'lora-studio export RUN_ID --format peft|merged --out DIR [--checkpoint STEP] [--overwrite] [--json]',
+  options: {
+    format: { type: 'string' },
+    out: { type: 'string' },
+    checkpoint: { type: 'string' },
+    overwrite: { type: 'boolean' }
+  },
   positionals: true,
   async run({ values, positionals, json, io, openContext }) {
     const id = runIdArg(positionals, this.usage)
@@ -25,7 +32,8 @@ export const exportVerb: CliVerb = {
       id,
       checkpointStep: step,
       format,
-      outDir: resolve(values.out)
+      outDir: resolve(values.out),
+      overwrite: values.overwrite === true
     })
     if (json) io.out(JSON.stringify({ id, format, out: out.outDir }))
     else
