@@ -13,7 +13,7 @@ import {
   TOKEN_PARAM
 } from '../../shared/socket-protocol'
 import type { ApiRouter } from '../api-router'
-import { contentSecurityPolicy } from '../content-security-policy'
+import { contentSecurityPolicy, withoutMetaPolicy } from '../content-security-policy'
 import { checkToken, createAccessToken, tokenCookie } from './access-token'
 import { allowedHostHeaders, isAllowedHost, isSameOrigin } from './host-guard'
 import { attachSocketSession, type ApiEventSource } from './socket-session'
@@ -155,7 +155,14 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
     const extra: Record<string, string> = url.searchParams.has(TOKEN_PARAM)
       ? { 'Set-Cookie': tokenCookie(port, token) }
       : {}
-    const sent = await sendStaticFile(res, file, { ...headers, ...extra }, req.method === 'HEAD')
+    // The page's <meta> policy is the desktop app's; here the header alone, with the exact socket, applies.
+    const sent = await sendStaticFile(
+      res,
+      file,
+      { ...headers, ...extra },
+      req.method === 'HEAD',
+      withoutMetaPolicy
+    )
     if (!sent) refuse(res, 404, `LoRA Studio has no file at "${url.pathname}".`)
   }
 
