@@ -134,6 +134,16 @@ describe('browser-mode server under malformed input', () => {
     expect(page.statusLine).toBe('HTTP/1.1 400 Bad Request')
     const garbage = await sendRaw(server.port, 'NOT HTTP AT ALL\r\n\r\n')
     expect(garbage.statusLine).toBe('HTTP/1.1 400 Bad Request')
+    const badVersion = await sendRaw(
+      server.port,
+      upgradeRequest(server.port, `/api?token=${server.token}`).replace('Version: 13', 'Version: 99')
+    )
+    expect(badVersion.statusLine).toBe('HTTP/1.1 400 Bad Request')
+    const noKey = await sendRaw(
+      server.port,
+      upgradeRequest(server.port, `/api?token=${server.token}`).replace(/Sec-WebSocket-Key: .*\r\n/, '')
+    )
+    expect(noKey.statusLine).toBe('HTTP/1.1 400 Bad Request')
     expect(await callOnce(server, 'settings.get')).toMatchObject({ id: 1, result: { ok: true } })
   })
 
