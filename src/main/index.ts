@@ -10,6 +10,10 @@ import { createMainWindow, rendererSource } from './shell/window'
 let context: AppContext | null = null
 let mainWindow: BrowserWindow | null = null
 let quitting = false
+/** Set once IPC is registered: a window shown before would find none of its calls answered. */
+let ipcRegistered = false
+/** Set when the quit starts: a window shown then would be torn down with the app. */
+let shuttingDown = false
 
 function showWindow(): void {
   if (mainWindow && !mainWindow.isDestroyed()) {
@@ -37,11 +41,14 @@ async function start(): Promise<void> {
         ? ['openDirectory']
         : ['openFile', 'multiSelections']
       const options = { properties }
-      const result = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options)
+      const result = mainWindow
+        ? await dialog.showOpenDialog(mainWindow, options)
+        : await dialog.showOpenDialog(options)
       return result.canceled ? [] : result.filePaths
     }
   })
   registerIpc({ router: context.router, events: context.events, source })
+  ipcRegistered = true
   showWindow()
 }
 
@@ -50,7 +57,9 @@ if (!app.requestSingleInstanceLock()) {
 } else {
   app.enableSandbox()
   hardenApp()
-  app.on('second-instance', showWindow)
+  app.on('second-instance', () => {
+    if (ipcRegistered && !shuttingDown) showWindow()
+  })
   app.on('activate', () => {
     if (context && BrowserWindow.getAllWindows().length === 0) showWindow()
   })
@@ -58,6 +67,7 @@ if (!app.requestSingleInstanceLock()) {
     if (process.platform !== 'darwin') app.quit()
   })
   app.on('before-quit', (event) => {
+    shuttingDown = true
     if (quitting || !context) return
     event.preventDefault()
     quitting = true

@@ -30,3 +30,10 @@ export const SOCKET_PATH = '/api'
  */
 export const SOCKET_SUBPROTOCOL = 'lora-studio.v1'
 export const TOKEN_SUBPROTOCOL_PREFIX = 'lora-studio.token.'
+
+/**
+ * The largest message the server accepts; a larger one closes the connection with 1009 before it
+ * is buffered. The largest valid request (a 100,000-character chat message or compare prompt, all
+ * of it escaped in JSON) is about 0.6 MB, so this leaves more than six times that.
+ */
+export const MAX_SOCKET_MESSAGE_BYTES = 4 * 1024 * 1024

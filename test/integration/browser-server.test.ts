@@ -100,7 +100,10 @@ describe('browser-mode server', () => {
     dir = mkdtempSync(join(tmpdir(), 'lora-studio-server-'))
     webRoot = join(dir, 'web')
     mkdirSync(join(webRoot, 'assets'), { recursive: true })
-    writeFileSync(join(webRoot, 'index.html'), '<!doctype html><title>LoRA Studio</title>')
+    writeFileSync(
+      join(webRoot, 'index.html'),
+      `<!doctype html>\n<meta http-equiv="Content-Security-Policy" content="connect-src 'self'" />\n<title>LoRA Studio</title>`
+    )
     writeFileSync(join(webRoot, 'assets', 'app.js'), 'console.log(1)')
     writeFileSync(join(dir, 'secret.txt'), 'outside the web root')
     server = await startStudioServer({ router: createApiRouter(handlers), events, webRoot, port: 0 })
@@ -133,6 +136,9 @@ describe('browser-mode server', () => {
     expect(page.status).toBe(200)
     expect(page.headers['content-type']).toBe('text/html; charset=utf-8')
     expect(page.headers['content-security-policy']).toContain("frame-ancestors 'none'")
+    // The page's own <meta> policy (for file:// in the desktop app) is not served: the header applies.
+    expect(page.body).toBe('<!doctype html>\n<title>LoRA Studio</title>')
+    expect(page.headers['content-length']).toBe(String(page.body.length))
     expect(page.headers['content-security-policy']).toContain(
       `connect-src 'self' ws://127.0.0.1:${server.port}`
     )

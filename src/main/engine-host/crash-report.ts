@@ -1,6 +1,6 @@
-// Turns an engine process's exit into a sentence a person can act on: how it ended (code or
-// signal), what it was doing, the last thing it printed, and what happens next.
-import type { EngineExit } from './engine-spawner'
+// Turns an engine process's exit into a sentence a person can act on: how it ended (code, signal,
+// or Electron's reason), what it was doing, the last thing it printed, and what happens next.
+import type { EngineExit, EngineExitReason } from './engine-spawner'
 
 const signalHints: Partial<Record<NodeJS.Signals, string>> = {
   SIGKILL: 'it may have run out of memory or been ended from outside',
@@ -9,10 +9,37 @@ const signalHints: Partial<Record<NodeJS.Signals, string>> = {
   SIGABRT: 'a native library aborted (often out of memory)'
 }
 
+const outOfMemory = 'it ran out of memory: lower the batch size or the max length, or close other programs'
+
+/** Electron's reasons (the desktop app's engine), worded like the signals above. */
+const reasons: Record<EngineExitReason, { said: string; hint?: string }> = {
+  'clean-exit': { said: 'exited' },
+  'abnormal-exit': { said: 'ended abnormally' },
+  killed: { said: 'was killed', hint: signalHints.SIGKILL },
+  crashed: { said: 'crashed', hint: signalHints.SIGSEGV },
+  oom: { said: 'ran out of memory', hint: outOfMemory },
+  'launch-failed': { said: 'could not be launched' },
+  'integrity-failure': {
+    said: 'failed an integrity check',
+    hint: "the app's files may be damaged: reinstall LoRA Studio"
+  },
+  'fatal-error': { said: 'stopped on a V8 fatal error' }
+}
+
 export function describeExit(exit: EngineExit): string {
   if (exit.signal) return `was killed (${exit.signal})`
+  if (exit.reason && exit.reason !== 'clean-exit') {
+    const said = reasons[exit.reason].said
+    return exit.code === null ? said : `${said} (exit code ${exit.code})`
+  }
   if (exit.code === null) return 'could not be started'
   return `exited with code ${exit.code}`
+}
+
+function hintOf(exit: EngineExit): string | undefined {
+  if (exit.signal) return signalHints[exit.signal]
+  if (exit.detail && /out of memory|heap limit/i.test(exit.detail)) return outOfMemory
+  return exit.reason ? reasons[exit.reason].hint : undefined
 }
 
 /** The last non-empty line of the engine's output, shortened. */
@@ -28,10 +55,11 @@ export function lastOutputLine(output: string): string | null {
 
 export function crashMessage(exit: EngineExit, runningJobs: string[], output: string): string {
   const doing = runningJobs.length ? `while running ${[...new Set(runningJobs)].join(', ')}` : 'while idle'
-  const hint = exit.signal ? signalHints[exit.signal] : undefined
+  const hint = hintOf(exit)
   const last = lastOutputLine(output)
   const parts = [`The engine process ${describeExit(exit)} ${doing}.`]
   if (hint) parts.push(`${hint[0].toUpperCase()}${hint.slice(1)}.`)
+  if (exit.detail) parts.push(`V8 said: "${exit.detail.slice(0, 300)}".`)
   if (last) parts.push(`Its last output: "${last}".`)
   parts.push('The next request starts a fresh engine.')
   return parts.join(' ')

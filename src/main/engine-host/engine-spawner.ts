@@ -2,10 +2,28 @@
 // under Node (tests, CLI, browser mode) or Electron's utilityProcess.fork in the app (src/main/shell/).
 import type { MainToEngine } from '../../shared/engine-protocol'
 
-/** How an engine process ended. Electron's utilityProcess reports no signal, only a code. */
+/**
+ * How Electron says a utility process ended (app 'child-process-gone'), or 'fatal-error' for a V8
+ * fatal error reported on the process itself.
+ */
+export type EngineExitReason =
+  | 'clean-exit'
+  | 'abnormal-exit'
+  | 'killed'
+  | 'crashed'
+  | 'oom'
+  | 'launch-failed'
+  | 'integrity-failure'
+  | 'fatal-error'
+
+/** How an engine process ended. Electron's utilityProcess reports no signal: a code and a reason. */
 export interface EngineExit {
   code: number | null
   signal: NodeJS.Signals | null
+  /** Electron only, when it said why. */
+  reason?: EngineExitReason
+  /** What V8 said with a fatal error (e.g. "... JavaScript heap out of memory"). */
+  detail?: string
 }
 
 /** One started engine process. Listeners may be added at any time; each is called for every event after. */

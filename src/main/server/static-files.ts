@@ -1,7 +1,7 @@
 // Serves the built renderer (out/web) to browser mode: only files inside the web root, with their
 // content types; any path that escapes the root (.., encoded separators, NUL) is refused.
 import { createReadStream } from 'node:fs'
-import { stat } from 'node:fs/promises'
+import { readFile, stat } from 'node:fs/promises'
 import type { ServerResponse } from 'node:http'
 import { extname, isAbsolute, join, relative, resolve } from 'node:path'
 
@@ -43,12 +43,16 @@ export function resolveStaticPath(root: string, urlPath: string): string | null 
   return full
 }
 
-/** Sends the file, or returns false (nothing sent) when it does not exist or is not a file. */
+/**
+ * Sends the file, or returns false (nothing sent) when it does not exist or is not a file. An HTML
+ * page goes through `rewriteHtml` when given (pages are small; everything else is streamed).
+ */
 export async function sendStaticFile(
   res: ServerResponse,
   file: string,
   headers: Record<string, string>,
-  headOnly: boolean
+  headOnly: boolean,
+  rewriteHtml?: (html: string) => string
 ): Promise<boolean> {
   let size: number
   try {
@@ -58,7 +62,14 @@ export async function sendStaticFile(
   } catch {
     return false
   }
-  res.writeHead(200, { ...headers, 'Content-Type': contentTypeOf(file), 'Content-Length': String(size) })
+  const type = contentTypeOf(file)
+  if (rewriteHtml && type.startsWith('text/html')) {
+    const body = Buffer.from(rewriteHtml(await readFile(file, 'utf8')))
+    res.writeHead(200, { ...headers, 'Content-Type': type, 'Content-Length': String(body.length) })
+    res.end(headOnly ? undefined : body)
+    return true
+  }
+  res.writeHead(200, { ...headers, 'Content-Type': type, 'Content-Length': String(size) })
   if (headOnly) {
     res.end()
     return true

@@ -1,19 +1,25 @@
 // Browser mode: one node:http server that serves the built renderer and, on the same port, the
-// API over WebSocket. Loopback by default; every request needs the per-start access token.
+// API over WebSocket. Loopback by default; every request needs the per-start access token. A
+// malformed request, upgrade or frame is answered (400, or the WebSocket close code) and logged;
+// it never reaches the process, so a training run the server drives goes on.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer } from 'ws'
-import { SOCKET_PATH, SOCKET_SUBPROTOCOL, TOKEN_PARAM } from '../../shared/socket-protocol'
+import {
+  MAX_SOCKET_MESSAGE_BYTES,
+  SOCKET_PATH,
+  SOCKET_SUBPROTOCOL,
+  TOKEN_PARAM
+} from '../../shared/socket-protocol'
 import type { ApiRouter } from '../api-router'
-import { contentSecurityPolicy } from '../content-security-policy'
+import { contentSecurityPolicy, withoutMetaPolicy } from '../content-security-policy'
 import { checkToken, createAccessToken, tokenCookie } from './access-token'
 import { allowedHostHeaders, isAllowedHost, isSameOrigin } from './host-guard'
 import { attachSocketSession, type ApiEventSource } from './socket-session'
 import { resolveStaticPath, sendStaticFile } from './static-files'
 
 export const DEFAULT_PORT = 5719
-const MAX_MESSAGE_BYTES = 64 * 1024 * 1024
 
 export interface StudioServerOptions {
   router: ApiRouter
@@ -26,6 +32,8 @@ export interface StudioServerOptions {
   port?: number
   /** Default: a fresh random token. */
   token?: string
+  /** Where failures of one connection are logged (default: console.error). */
+  logError?: (message: string) => void
 }
 
 export interface StudioServer {
@@ -65,6 +73,18 @@ function refuseUpgrade(socket: Duplex, status: number, reason: string, message: 
   )
 }
 
+/** The request's URL, or null when its target cannot be parsed (e.g. `GET http://[ HTTP/1.1`). */
+function requestUrl(req: IncomingMessage): URL | null {
+  try {
+    return new URL(req.url ?? '/', 'http://localhost')
+  } catch {
+    return null
+  }
+}
+
+const badTarget = (req: IncomingMessage) =>
+  `LoRA Studio could not read the address "${String(req.url).slice(0, 200)}" of this request.`
+
 function listen(server: ReturnType<typeof createServer>, port: number, host: string): Promise<AddressInfo> {
   return new Promise((resolvePromise, reject) => {
     const onError = (err: NodeJS.ErrnoException) => {
@@ -89,9 +109,10 @@ function listen(server: ReturnType<typeof createServer>, port: number, host: str
 export async function startStudioServer(options: StudioServerOptions): Promise<StudioServer> {
   const host = options.host ?? '127.0.0.1'
   const token = options.token ?? createAccessToken()
+  const logError = options.logError ?? ((message: string) => console.error(message))
   const wss = new WebSocketServer({
     noServer: true,
-    maxPayload: MAX_MESSAGE_BYTES,
+    maxPayload: MAX_SOCKET_MESSAGE_BYTES,
     handleProtocols: (protocols) => (protocols.has(SOCKET_SUBPROTOCOL) ? SOCKET_SUBPROTOCOL : false)
   })
   let port = options.port ?? DEFAULT_PORT
@@ -116,7 +137,11 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
       )
       return
     }
-    const url = new URL(req.url ?? '/', 'http://localhost')
+    const url = requestUrl(req)
+    if (!url) {
+      refuse(res, 400, badTarget(req))
+      return
+    }
     const auth = checkToken(req, url, port, token)
     if (!auth.ok) {
       refuse(res, auth.status, auth.message)
@@ -130,12 +155,23 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
     const extra: Record<string, string> = url.searchParams.has(TOKEN_PARAM)
       ? { 'Set-Cookie': tokenCookie(port, token) }
       : {}
-    const sent = await sendStaticFile(res, file, { ...headers, ...extra }, req.method === 'HEAD')
+    // The page's <meta> policy is the desktop app's; here the header alone, with the exact socket, applies.
+    const sent = await sendStaticFile(
+      res,
+      file,
+      { ...headers, ...extra },
+      req.method === 'HEAD',
+      withoutMetaPolicy
+    )
     if (!sent) refuse(res, 404, `LoRA Studio has no file at "${url.pathname}".`)
   }
 
   function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const url = new URL(req.url ?? '/', 'http://localhost')
+    const url = requestUrl(req)
+    if (!url) {
+      refuseUpgrade(socket, 400, 'Bad Request', badTarget(req))
+      return
+    }
     if (url.pathname !== SOCKET_PATH) {
       refuseUpgrade(socket, 404, 'Not Found', `LoRA Studio's WebSocket is at ${SOCKET_PATH}.`)
       return
@@ -172,7 +208,19 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
       else res.destroy()
     })
   })
-  server.on('upgrade', handleUpgrade)
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // Node hands over the raw socket without its error listener: a peer resetting it mid-refusal
+    // would otherwise throw an uncaught ECONNRESET. ws adds its own once it takes the socket.
+    socket.on('error', () => socket.destroy())
+    try {
+      handleUpgrade(req, socket, head)
+    } catch (err) {
+      logError(`LoRA Studio refused a WebSocket upgrade that failed unexpectedly: ${String(err)}`)
+      if (socket.writable)
+        refuseUpgrade(socket, 500, 'Internal Server Error', 'LoRA Studio could not open the socket.')
+      else socket.destroy()
+    }
+  })
 
   const address = await listen(server, port, host)
   port = address.port

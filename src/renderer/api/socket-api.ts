@@ -3,7 +3,7 @@
 import { buildApi } from '../../shared/api-client'
 import type { Api, ApiEvents, ChannelName, EventName } from '../../shared/contract'
 import { ApiCallError } from '../../shared/errors'
-import type { ServerMessage } from '../../shared/socket-protocol'
+import { MAX_SOCKET_MESSAGE_BYTES, type ServerMessage } from '../../shared/socket-protocol'
 import { createConnectionStatus, type ConnectionStatus } from './connection-state'
 
 /** The part of the WHATWG WebSocket this client uses (the browser's, or `ws` in tests). */
@@ -140,8 +140,20 @@ export function createSocketApi(options: SocketApiOptions): SocketApi {
     if (closed)
       return Promise.reject(new ApiCallError({ code: 'internal', message: 'The connection was closed.' }))
     const id = nextId++
+    const message = JSON.stringify({ id, channel, payload })
+    // The server would close the whole connection (1009) on it, failing every other call in flight.
+    const bytes = new TextEncoder().encode(message).length
+    if (bytes > MAX_SOCKET_MESSAGE_BYTES) {
+      const mib = (n: number) => (n / 1024 / 1024).toFixed(1)
+      return Promise.reject(
+        new ApiCallError({
+          code: 'invalid_input',
+          message: `This ${channel} request is ${mib(bytes)} MiB; the LoRA Studio server accepts at most ${mib(MAX_SOCKET_MESSAGE_BYTES)} MiB per request. Shorten the text or choose fewer files.`
+        })
+      )
+    }
     return new Promise((resolve, reject) => {
-      pending.set(id, { resolve, reject, message: JSON.stringify({ id, channel, payload }), sent: false })
+      pending.set(id, { resolve, reject, message, sent: false })
       flush()
     })
   }
