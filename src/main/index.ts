@@ -3,13 +3,13 @@
 import { app, BrowserWindow, dialog, session } from 'electron'
 import { openAppContext, type AppContext } from './app-context'
 import { registerIpc } from './shell/ipc'
+import { holdQuitUntilClosed } from './shell/quit-guard'
 import { hardenApp, hardenSession } from './shell/security'
 import { createUtilityEngineSpawner } from './shell/utility-engine-spawner'
 import { createMainWindow, rendererSource } from './shell/window'
 
 let context: AppContext | null = null
 let mainWindow: BrowserWindow | null = null
-let quitting = false
 
 function showWindow(): void {
   if (mainWindow && !mainWindow.isDestroyed()) {
@@ -37,7 +37,9 @@ async function start(): Promise<void> {
         ? ['openDirectory']
         : ['openFile', 'multiSelections']
       const options = { properties }
-      const result = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options)
+      const result = mainWindow
+        ? await dialog.showOpenDialog(mainWindow, options)
+        : await dialog.showOpenDialog(options)
       return result.canceled ? [] : result.filePaths
     }
   })
@@ -57,17 +59,15 @@ if (!app.requestSingleInstanceLock()) {
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit()
   })
-  app.on('before-quit', (event) => {
-    if (quitting || !context) return
-    event.preventDefault()
-    quitting = true
-    const closing = context
-    context = null
-    closing
-      .close()
-      .catch((err: unknown) => console.error(`LoRA Studio did not shut down cleanly: ${String(err)}`))
-      .finally(() => app.quit())
-  })
+  holdQuitUntilClosed(
+    app,
+    async () => {
+      const closing = context
+      context = null
+      await closing?.close()
+    },
+    (err: unknown) => console.error(`LoRA Studio did not shut down cleanly: ${String(err)}`)
+  )
   app
     .whenReady()
     .then(start)

@@ -49,12 +49,21 @@ export interface RunService {
   settled(runId: number): Promise<void>
   /** Marks runs left running, paused or queued by a process that has died as interrupted; returns their ids. */
   recoverInterrupted(): number[]
-  /** Stops the training run (checkpoint first) and waits for it; for app quit. */
-  shutdown(): Promise<void>
+  /**
+   * Stops the training run (checkpoint first) and waits for it, for app quit: at most `graceMs`; a run
+   * still winding down then is marked interrupted (resumable from its last checkpoint) and left.
+   */
+  shutdown(graceMs?: number): Promise<void>
 }
+
+/** How long quitting waits for a run to checkpoint and stop; the engine's own shutdown adds at most 10 s. */
+export const SHUTDOWN_GRACE_MS = 20_000
 
 export const INTERRUPTED_MESSAGE =
   'LoRA Studio closed while this run was training. Resume continues from its last checkpoint.'
+
+export const QUIT_TIMEOUT_MESSAGE =
+  'LoRA Studio quit before this run finished writing its stop checkpoint. Resume continues from its last checkpoint.'
 
 function resolveConfig(
   preset: Parameters<typeof resolveRunConfig>[0],
@@ -87,7 +96,8 @@ export function createRunService(deps: RunServiceDeps): RunService {
   const { store, engine, events } = deps
   const repo = store.runs
   const queue: number[] = []
-  let active: { runId: number; done: Promise<void> } | null = null
+  /** The run training now; aborting `stop` stops it in any phase (engine starting, loading, training). */
+  let active: { runId: number; done: Promise<void>; stop: AbortController } | null = null
   const runDir = (id: number) => join(deps.runsDir, String(id))
 
   function mustGet(id: number) {
@@ -170,7 +180,27 @@ export function createRunService(deps: RunServiceDeps): RunService {
     setStatus(runId, 'failed', { finishedAt: new Date().toISOString(), error: message }, message)
   }
 
-  async function train(runId: number): Promise<void> {
+  /** A run stopped before the engine took its first step: it keeps its step and checkpoints. */
+  function stoppedBeforeStart(runId: number): void {
+    const run = mustGet(runId)
+    const message =
+      run.step > 0
+        ? `Stopped before training started again; resume continues from step ${run.step}.`
+        : 'Stopped before training started; nothing was trained.'
+    setStatus(runId, 'stopped', { finishedAt: new Date().toISOString(), error: message }, message)
+  }
+
+  /** `work`, or null as soon as `signal` aborts (the work goes on, unwatched). */
+  function unlessStopped<T>(work: Promise<T>, signal: AbortSignal): Promise<T | null> {
+    if (signal.aborted) return Promise.resolve(null)
+    return new Promise<T | null>((resolve, reject) => {
+      const onAbort = () => resolve(null)
+      signal.addEventListener('abort', onAbort, { once: true })
+      work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
+    })
+  }
+
+  async function train(runId: number, signal: AbortSignal): Promise<void> {
     const run = mustGet(runId)
     const config = storedRunConfig(run.config)
     const checkpoint = run.step > 0 ? repo.checkpoint(runId, run.step) : null
@@ -181,19 +211,23 @@ export function createRunService(deps: RunServiceDeps): RunService {
     })
     try {
       const files = existingRunData(runDir(runId))
-      const backend = await engine
-        .call('systemInfo', {})
-        .then((info) => info?.backend?.name ?? null)
-        .catch(() => null)
-      if (backend) repo.update(runId, { backend })
+      // The first call may wait for the engine to start; a stop meanwhile ends the run at once.
+      const info = await unlessStopped(
+        engine.call('systemInfo', {}).catch(() => ({ backend: null })),
+        signal
+      )
+      if (signal.aborted || info === null) return stoppedBeforeStart(runId)
+      if (info.backend?.name) repo.update(runId, { backend: info.backend.name })
       const out = await engine.call(
         'train',
         { runId, runDir: runDir(runId), config, ...files, resumeFrom: checkpoint?.path ?? null },
-        { onEvent: (m) => m.event === 'trainProgress' && onProgress(runId, m.data) }
+        { signal, onEvent: (m) => m.event === 'trainProgress' && onProgress(runId, m.data) }
       )
       finish(runId, out)
     } catch (err) {
-      failed(runId, err)
+      // The engine answers a stop during its set-up (model, data) as a cancelled job.
+      if (signal.aborted && err instanceof ServiceError && err.code === 'cancelled') stoppedBeforeStart(runId)
+      else failed(runId, err)
     }
   }
 
@@ -201,9 +235,9 @@ export function createRunService(deps: RunServiceDeps): RunService {
     if (active) return
     const next = queue.shift()
     if (next === undefined) return
-    const entry = { runId: next, done: Promise.resolve() }
+    const entry = { runId: next, done: Promise.resolve(), stop: new AbortController() }
     active = entry
-    entry.done = train(next).finally(() => {
+    entry.done = train(next, entry.stop.signal).finally(() => {
       active = null
       pump()
     })
@@ -215,7 +249,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
     pump()
   }
 
-  async function control(runId: number, action: 'pause' | 'resume' | 'stop'): Promise<boolean> {
+  async function control(runId: number, action: 'pause' | 'resume'): Promise<boolean> {
     if (active?.runId !== runId) return false
     return (await engine.call('trainControl', { runId, action })).accepted
   }
@@ -332,8 +366,9 @@ export function createRunService(deps: RunServiceDeps): RunService {
         queue.splice(queue.indexOf(id), 1)
         setStatus(id, 'stopped', { error: 'Stopped before it started.' })
       } else if (active?.runId === id) {
-        await control(id, 'stop')
-        await active?.done
+        const current = active
+        current.stop.abort()
+        await current.done
       } else if (run.status !== 'paused') {
         throw new ServiceError('conflict', `Run ${id} is ${run.status}; there is nothing to stop.`)
       } else {
@@ -419,12 +454,24 @@ export function createRunService(deps: RunServiceDeps): RunService {
       })
       return ids
     },
-    async shutdown() {
+    async shutdown(graceMs = SHUTDOWN_GRACE_MS) {
       queue.length = 0
       const current = active
       if (!current) return
-      await control(current.runId, 'stop').catch(() => false)
-      await current.done
+      current.stop.abort()
+      let timer: NodeJS.Timeout | undefined
+      const settled = await Promise.race([
+        current.done.then(() => true),
+        new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), graceMs)))
+      ])
+      clearTimeout(timer)
+      if (settled) return
+      // Still writing its checkpoint (or stuck): leave it resumable and say so; the engine's shutdown
+      // follows, and a stop answer arriving meanwhile still records the checkpoint.
+      const run = repo.get(current.runId)
+      if (run && (run.status === 'running' || run.status === 'paused')) {
+        setStatus(current.runId, 'interrupted', { error: QUIT_TIMEOUT_MESSAGE }, QUIT_TIMEOUT_MESSAGE)
+      }
     }
   }
 }

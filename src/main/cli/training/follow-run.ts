@@ -4,6 +4,7 @@
 import type { RunDetail, RunMetric, RunProgressEvent } from '../../../shared/runs'
 import type { AppContext } from '../../app-context'
 import type { CliIo } from '../cli-verb'
+import type { Interrupts } from './interrupts'
 
 function duration(seconds: number | null): string {
   if (seconds === null || !Number.isFinite(seconds)) return '?'
@@ -73,7 +74,8 @@ export async function followRun(
   context: AppContext,
   runId: number,
   io: CliIo,
-  json: boolean
+  json: boolean,
+  interrupts: Interrupts
 ): Promise<number> {
   const tty = !json && process.stderr.isTTY === true
   let total = (await context.handlers.runs.get({ id: runId })).totalSteps
@@ -94,19 +96,15 @@ export async function followRun(
       io.err(`checkpoint: step ${e.checkpoint.step} (${e.checkpoint.reason}) → ${e.checkpoint.path}`)
     }
   })
-  const onSignal = (signal: NodeJS.Signals) => {
+  interrupts.onInterrupt((signal) => {
     interrupted = true
     io.err(`\n${signal}: stopping run ${runId} after a checkpoint…`)
     void context.handlers.runs.stop({ id: runId }).catch(() => undefined)
-  }
-  process.once('SIGINT', onSignal)
-  process.once('SIGTERM', onSignal)
+  })
   try {
     await context.runs.settled(runId)
   } finally {
     off()
-    process.off('SIGINT', onSignal)
-    process.off('SIGTERM', onSignal)
   }
   if (tty) process.stderr.write('\n')
   const run = await context.handlers.runs.get({ id: runId })
