@@ -22,6 +22,7 @@ import type { EventBus } from '../event-bus'
 import type { RunUpdate } from '../store/runs-repository'
 import type { Store } from '../store/store'
 import { existingRunData, materializeRunData, type DatasetSamples } from './run-data'
+import { checkResumable } from './resume-check'
 import { claimRun, orphanedRuns } from './run-owner'
 import { toCheckpointInfo, toRunDetail, toRunMetric, toRunSummary } from './run-views'
 
@@ -308,13 +309,13 @@ export function createRunService(deps: RunServiceDeps): RunService {
       }
       emit(run.id)
       enqueue(run.id)
-      return toRunDetail(repo, mustGet(run.id))
+      return toRunDetail(repo, mustGet(run.id), deps.runsDir)
     },
     async list() {
-      return repo.list().map((r) => toRunSummary(repo, r))
+      return repo.list().map((r) => toRunSummary(repo, r, deps.runsDir))
     },
     async get({ id }) {
-      return toRunDetail(repo, mustGet(id))
+      return toRunDetail(repo, mustGet(id), deps.runsDir)
     },
     async metrics({ id, afterStep }) {
       mustGet(id)
@@ -325,13 +326,13 @@ export function createRunService(deps: RunServiceDeps): RunService {
       if (run.status !== 'running' || !(await control(id, 'pause'))) {
         throw new ServiceError('conflict', `Run ${id} is ${run.status}; only a running run can be paused.`)
       }
-      return toRunSummary(repo, mustGet(id))
+      return toRunSummary(repo, mustGet(id), deps.runsDir)
     },
     async resume({ id, checkpointStep }) {
       const run = mustGet(id)
       if (run.status === 'paused' && active?.runId === id && checkpointStep === undefined) {
         await control(id, 'resume')
-        return toRunSummary(repo, mustGet(id))
+        return toRunSummary(repo, mustGet(id), deps.runsDir)
       }
       if (
         !resumableStatuses.includes(run.status) &&
@@ -344,6 +345,10 @@ export function createRunService(deps: RunServiceDeps): RunService {
       }
       if (active?.runId === id)
         throw new ServiceError('conflict', `Run ${id} is still winding down; try again in a moment.`)
+      const config = storedRunConfig(run.config)
+      if (!existsSync(runDir(id))) {
+        await checkResumable({ runId: id, runDir: runDir(id), config, checkpoint: null, otherSteps: [] })
+      }
       const checkpoints = repo.checkpoints(id).filter((c) => existsSync(c.path))
       const chosen =
         checkpointStep === undefined ? checkpoints.at(-1) : checkpoints.find((c) => c.step === checkpointStep)
@@ -353,12 +358,23 @@ export function createRunService(deps: RunServiceDeps): RunService {
           `Run ${id} has no checkpoint at step ${checkpointStep}; its checkpoints: ${checkpoints.map((c) => c.step).join(', ') || 'none'}.`
         )
       }
+      // Everything the engine will read is checked before the rewind below deletes later history.
+      await checkResumable({
+        runId: id,
+        runDir: runDir(id),
+        config,
+        checkpoint: chosen ? { step: chosen.step, path: chosen.path } : null,
+        otherSteps: checkpoints.map((c) => c.step)
+      })
+      if (mustGet(id).status !== run.status || active?.runId === id || queue.includes(id)) {
+        throw new ServiceError('conflict', `Run ${id} changed while it was being checked; try again.`)
+      }
       await rewind(id, chosen?.step ?? 0)
       emit(id, {
         message: chosen ? `resuming from step ${chosen.step}` : 'restarting from the start (no checkpoint)'
       })
       enqueue(id)
-      return toRunSummary(repo, mustGet(id))
+      return toRunSummary(repo, mustGet(id), deps.runsDir)
     },
     async stop({ id }) {
       const run = mustGet(id)
@@ -374,7 +390,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
       } else {
         setStatus(id, 'stopped')
       }
-      return toRunSummary(repo, mustGet(id))
+      return toRunSummary(repo, mustGet(id), deps.runsDir)
     },
     async delete({ id }) {
       mustGet(id)
@@ -389,12 +405,12 @@ export function createRunService(deps: RunServiceDeps): RunService {
     async rename({ id, name }) {
       mustGet(id)
       repo.update(id, { name })
-      return toRunSummary(repo, mustGet(id))
+      return toRunSummary(repo, mustGet(id), deps.runsDir)
     },
     async notes({ id, notes }) {
       mustGet(id)
       repo.update(id, { notes })
-      return toRunDetail(repo, mustGet(id))
+      return toRunDetail(repo, mustGet(id), deps.runsDir)
     },
     async checkpoints({ id }) {
       mustGet(id)
