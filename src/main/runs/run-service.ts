@@ -53,6 +53,7 @@ export interface RunService {
   /**
    * Stops the training run (checkpoint first) and waits for it, for app quit: at most `graceMs`; a run
    * still winding down then is marked interrupted (resumable from its last checkpoint) and left.
+   * Later calls share the first one's wait. Nothing is queued after it.
    */
   shutdown(graceMs?: number): Promise<void>
 }
@@ -458,6 +459,28 @@ export function createRunService(deps: RunServiceDeps): RunService {
     }
   }
 
+  let shuttingDown: Promise<void> | null = null
+
+  async function stopForQuit(graceMs: number): Promise<void> {
+    queue.length = 0
+    const current = active
+    if (!current) return
+    current.stop.abort()
+    let timer: NodeJS.Timeout | undefined
+    const settled = await Promise.race([
+      current.done.then(() => true),
+      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), graceMs)))
+    ])
+    clearTimeout(timer)
+    if (settled) return
+    // Still writing its checkpoint (or stuck): leave it resumable and say so; the engine's shutdown
+    // follows, and a stop answer arriving meanwhile still records the checkpoint.
+    const run = repo.get(current.runId)
+    if (run && (run.status === 'running' || run.status === 'paused')) {
+      setStatus(current.runId, 'interrupted', { error: QUIT_TIMEOUT_MESSAGE }, QUIT_TIMEOUT_MESSAGE)
+    }
+  }
+
   return {
     handlers,
     async settled(runId) {
@@ -470,24 +493,9 @@ export function createRunService(deps: RunServiceDeps): RunService {
       })
       return ids
     },
-    async shutdown(graceMs = SHUTDOWN_GRACE_MS) {
-      queue.length = 0
-      const current = active
-      if (!current) return
-      current.stop.abort()
-      let timer: NodeJS.Timeout | undefined
-      const settled = await Promise.race([
-        current.done.then(() => true),
-        new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), graceMs)))
-      ])
-      clearTimeout(timer)
-      if (settled) return
-      // Still writing its checkpoint (or stuck): leave it resumable and say so; the engine's shutdown
-      // follows, and a stop answer arriving meanwhile still records the checkpoint.
-      const run = repo.get(current.runId)
-      if (run && (run.status === 'running' || run.status === 'paused')) {
-        setStatus(current.runId, 'interrupted', { error: QUIT_TIMEOUT_MESSAGE }, QUIT_TIMEOUT_MESSAGE)
-      }
+    shutdown(graceMs = SHUTDOWN_GRACE_MS) {
+      shuttingDown ??= stopForQuit(graceMs)
+      return shuttingDown
     }
   }
 }

@@ -96,13 +96,17 @@ export async function followRun(
       io.err(`checkpoint: step ${e.checkpoint.step} (${e.checkpoint.reason}) → ${e.checkpoint.path}`)
     }
   })
+  // A stop that cannot finish its checkpoint in time leaves the run interrupted (resumable) rather
+  // than holding the terminal: the same bounded wait as the app's quit.
+  let onStopped: () => void = () => undefined
+  const stopped = new Promise<void>((resolve) => (onStopped = resolve))
   interrupts.onInterrupt((signal) => {
     interrupted = true
     io.err(`\n${signal}: stopping run ${runId} after a checkpoint…`)
-    void context.handlers.runs.stop({ id: runId }).catch(() => undefined)
+    void context.runs.shutdown().finally(onStopped)
   })
   try {
-    await context.runs.settled(runId)
+    await Promise.race([context.runs.settled(runId), stopped])
   } finally {
     off()
   }
@@ -117,5 +121,5 @@ export async function followRun(
     if (run.message) io.out(run.message)
   }
   if (run.status === 'completed') return 0
-  return interrupted && run.status === 'stopped' ? 130 : 1
+  return interrupted && (run.status === 'stopped' || run.status === 'interrupted') ? 130 : 1
 }
