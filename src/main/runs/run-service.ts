@@ -309,7 +309,8 @@ export function createRunService(deps: RunServiceDeps): RunService {
         throw err
       }
       emit(run.id)
-      enqueue(run.id)
+      // Stopped while its data were being prepared: it stays stopped (and resumable), not queued.
+      if (mustGet(run.id).status === 'queued') enqueue(run.id)
       return toRunDetail(repo, mustGet(run.id), deps.runsDir)
     },
     async list() {
@@ -380,7 +381,9 @@ export function createRunService(deps: RunServiceDeps): RunService {
     async stop({ id }) {
       const run = mustGet(id)
       if (run.status === 'queued') {
-        queue.splice(queue.indexOf(id), 1)
+        // Not in the queue yet while its data are still being prepared (start has not returned).
+        const at = queue.indexOf(id)
+        if (at >= 0) queue.splice(at, 1)
         setStatus(id, 'stopped', { error: 'Stopped before it started.' })
       } else if (active?.runId === id) {
         const current = active

@@ -7,12 +7,16 @@ import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createEventBus } from '../../../src/main/event-bus'
+import type { EngineCallOptions } from '../../../src/main/engine-host/engine-host'
+import type { TokenSample } from '../../../src/main/runs/run-data'
 import {
   createRunService,
   QUIT_TIMEOUT_MESSAGE,
   type EngineCaller,
   type RunService
 } from '../../../src/main/runs/run-service'
+import { ServiceError } from '../../../src/shared/errors'
+import type { TrainJobInput } from '../../../src/shared/training-protocol'
 import { openStore, type Store } from '../../../src/main/store/store'
 import type { EngineJobName, EngineJobs } from '../../../src/shared/engine-protocol'
 import type { RunEstimate } from '../../../src/shared/runs'
@@ -24,15 +28,34 @@ const estimate: RunEstimate = {
   memory: { totalBytes: 1, components: [] }
 } as unknown as RunEstimate
 
-/** Answers the estimate (and `systemInfo` once `engineReady`); every other job never answers. */
-function hangingEngine(calls: string[], engineReady: boolean): EngineCaller {
+/**
+ * Answers the estimate (and `systemInfo` once `engineReady`); every other job never answers, except
+ * that a `train` job whose signal aborts is answered `cancelled`, as the engine answers a stop in set-up.
+ */
+function hangingEngine(
+  calls: string[],
+  engineReady: boolean,
+  trained: number[] = [],
+  answersStop = true
+): EngineCaller {
   return {
-    call<J extends EngineJobName>(job: J): Promise<EngineJobs[J]['output']> {
+    call<J extends EngineJobName>(
+      job: J,
+      input: EngineJobs[J]['input'],
+      options?: EngineCallOptions
+    ): Promise<EngineJobs[J]['output']> {
       calls.push(job)
       if (job === 'estimateRun') return Promise.resolve(estimate as EngineJobs[J]['output'])
       if (job === 'systemInfo' && engineReady)
         return Promise.resolve({ backend: { name: 'cpu' } } as EngineJobs[J]['output'])
-      return new Promise<EngineJobs[J]['output']>(() => undefined)
+      if (job === 'train') trained.push((input as TrainJobInput).runId)
+      return new Promise<EngineJobs[J]['output']>((_, reject) => {
+        if (job === 'train' && answersStop && options?.signal) {
+          options.signal.addEventListener('abort', () =>
+            reject(new ServiceError('cancelled', 'train was cancelled'))
+          )
+        }
+      })
     }
   }
 }
@@ -48,10 +71,10 @@ beforeEach(() => {
   calls = []
 })
 
-function service(engineReady: boolean): RunService {
+function service(engineReady: boolean, answersStop = true): RunService {
   return createRunService({
     store,
-    engine: hangingEngine(calls, engineReady),
+    engine: hangingEngine(calls, engineReady, [], answersStop),
     events: createEventBus(),
     runsDir: join(work, 'runs')
   })
@@ -81,7 +104,7 @@ describe('stop and quit with an engine that does not answer', () => {
   })
 
   it('returns from quit after the grace time and leaves a run that cannot checkpoint interrupted', async () => {
-    const runs = service(true)
+    const runs = service(true, false)
     const run = await start(runs)
     // The train job is sent and never answers, as an engine stuck writing its checkpoint would not.
     while (!calls.includes('train')) await new Promise((resolve) => setImmediate(resolve))
@@ -94,5 +117,43 @@ describe('stop and quit with an engine that does not answer', () => {
     expect(after.status).toBe('interrupted')
     expect(after.error).toBe(QUIT_TIMEOUT_MESSAGE)
     expect(QUIT_TIMEOUT_MESSAGE).toMatch(/Resume continues from its last checkpoint/)
+  })
+
+  it('stops a run whose data are still being prepared without taking another run out of the queue', async () => {
+    const trained: number[] = []
+    let release: () => void = () => undefined
+    const gate = new Promise<void>((resolve) => (release = resolve))
+    const dataset = store.datasets.create({ name: 'slow', format: 'text', settings: {}, sources: [] })
+    const sample: TokenSample = { inputIds: [1, 2, 3], labels: [1, 2, 3] }
+    const runs = createRunService({
+      store,
+      engine: hangingEngine(calls, true, trained),
+      events: createEventBus(),
+      runsDir: join(work, 'runs'),
+      datasetSamples: async () => {
+        await gate
+        return { train: [sample], validation: [] }
+      }
+    })
+    const first = await start(runs)
+    const second = await start(runs)
+    while (!trained.includes(first.id)) await new Promise((resolve) => setImmediate(resolve))
+    expect(store.runs.get(second.id)?.status).toBe('queued')
+    const creating = runs.handlers.start({
+      config: { baseModel: join(work, 'model'), data: { kind: 'dataset', id: dataset.id } }
+    })
+    let third: number | undefined
+    while (third === undefined) {
+      await new Promise((resolve) => setImmediate(resolve))
+      third = store.runs.list().find((r) => r.id > second.id)?.id
+    }
+    expect((await runs.handlers.stop({ id: third })).status).toBe('stopped')
+    release()
+    expect((await creating).status).toBe('stopped')
+    // The first run stops; the queue moves on to the second, never to the stopped third.
+    await runs.handlers.stop({ id: first.id })
+    while (trained.length < 2) await new Promise((resolve) => setImmediate(resolve))
+    expect(trained).toEqual([first.id, second.id])
+    expect(store.runs.get(third)?.status).toBe('stopped')
   })
 })
