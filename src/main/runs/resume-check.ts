@@ -44,7 +44,9 @@ async function checkSafetensors(file: string): Promise<void> {
   try {
     await readSafetensorsHeader(file)
   } catch (err) {
-    refuse(`${file} is damaged or truncated (${(err as Error).message})`)
+    // The reader's message starts with the file and may end with advice for downloaded files.
+    const why = (err as Error).message.replace(`${file}: `, '').replace(/ \(download it again\)$/, '')
+    refuse(`${file} is damaged or truncated (${why})`)
   }
 }
 
