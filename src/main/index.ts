@@ -37,9 +37,7 @@ async function start(): Promise<void> {
         ? ['openDirectory']
         : ['openFile', 'multiSelections']
       const options = { properties }
-      const result = mainWindow
-        ? await dialog.showOpenDialog(mainWindow, options)
-        : await dialog.showOpenDialog(options)
+      const result = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options)
       return result.canceled ? [] : result.filePaths
     }
   })

@@ -223,9 +223,7 @@ export class Trainer {
    * One optimizer step (0-based `step`): gradients of its micro-batches over the workers, weighted by
    * target tokens, each row with its own dropout seed drawn here in data order.
    */
-  private async trainStep(
-    step: number
-  ): Promise<{ loss: number; gradNorm: number; lr: number; tokens: number }> {
+  private async trainStep(step: number): Promise<{ loss: number; gradNorm: number; lr: number; tokens: number }> {
     const { plan, config, model } = this.s
     const data = stepData(plan, step, config.seed, (n, seed, epoch) => this.order(n, seed, epoch))
     const micro: MicroBatch[] = data.microBatches.map((idx) => ({
@@ -413,7 +411,7 @@ export class Trainer {
   private async finishStopped(): Promise<TrainJobOutput> {
     // Stopped before its first step: nothing was trained, so there is nothing to checkpoint.
     if (this.step === 0) {
-      return this.output('stopped', `Stopped before its first step; nothing was trained.`, null)
+      return this.output('stopped', 'Stopped before its first step; nothing was trained.', null)
     }
     if (this.lastCheckpoint?.step !== this.step) await this.checkpoint('stop')
     return this.output(
