@@ -28,6 +28,11 @@ process.on('unhandledRejection', (err) => {
   exitSoon(70)
 })
 
+// Ctrl-C in a terminal signals the whole process group, this engine included; its parent decides what
+// a Ctrl-C means (stop the run with a checkpoint first), so the engine does not end on it. It never
+// outlives its parent: a closed channel (below) or the parent's own kill ends it.
+process.on('SIGINT', () => undefined)
+
 transport.onDisconnect(() => {
   void runner.abortAll().then(() => process.exit(0))
 })

@@ -3,13 +3,13 @@
 import { app, BrowserWindow, dialog, session } from 'electron'
 import { openAppContext, type AppContext } from './app-context'
 import { registerIpc } from './shell/ipc'
+import { holdQuitUntilClosed } from './shell/quit-guard'
 import { hardenApp, hardenSession } from './shell/security'
 import { createUtilityEngineSpawner } from './shell/utility-engine-spawner'
 import { createMainWindow, rendererSource } from './shell/window'
 
 let context: AppContext | null = null
 let mainWindow: BrowserWindow | null = null
-let quitting = false
 /** Set once IPC is registered: a window shown before would find none of its calls answered. */
 let ipcRegistered = false
 /** Set when the quit starts: a window shown then would be torn down with the app. */
@@ -66,18 +66,16 @@ if (!app.requestSingleInstanceLock()) {
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit()
   })
-  app.on('before-quit', (event) => {
-    shuttingDown = true
-    if (quitting || !context) return
-    event.preventDefault()
-    quitting = true
-    const closing = context
-    context = null
-    closing
-      .close()
-      .catch((err: unknown) => console.error(`LoRA Studio did not shut down cleanly: ${String(err)}`))
-      .finally(() => app.quit())
-  })
+  holdQuitUntilClosed(
+    app,
+    async () => {
+      shuttingDown = true
+      const closing = context
+      context = null
+      await closing?.close()
+    },
+    (err: unknown) => console.error(`LoRA Studio did not shut down cleanly: ${String(err)}`)
+  )
   app
     .whenReady()
     .then(start)

@@ -287,6 +287,8 @@ export interface RunSummary {
   checkpoints: number
   /** The TensorFlow.js backend it last trained on (`wasm`, `tensorflow-gpu`, ...); null before it started. */
   backend: string | null
+  /** Its folder under runs/ (data, checkpoints, adapter) is gone: it can no longer be resumed or exported. */
+  folderMissing: boolean
 }
 
 export interface RunDetail extends RunSummary {

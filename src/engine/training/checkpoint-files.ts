@@ -14,8 +14,9 @@ import type { AdamWState } from '../optim/adamw'
 import type { LrSchedule } from '../optim/lr-schedule'
 import { readPeftAdapter, writeFolderAtomically, writePeftAdapter } from './peft-adapter'
 
-export const OPTIMIZER_FILE = 'optimizer.safetensors'
-export const TRAINER_STATE_FILE = 'trainer_state.json'
+import { CHECKPOINT_ADAPTER_DIR, OPTIMIZER_FILE, TRAINER_STATE_FILE } from './training-file-names'
+
+export { OPTIMIZER_FILE, TRAINER_STATE_FILE }
 
 /** Everything besides weights and moments that an exact resume needs. */
 export interface TrainerState {
@@ -74,7 +75,7 @@ export async function writeCheckpoint(
     }
   })
   await writeFolderAtomically(dir, async (tmp) => {
-    await writePeftAdapter(join(tmp, 'adapter'), {
+    await writePeftAdapter(join(tmp, CHECKPOINT_ADAPTER_DIR), {
       settings: contents.lora,
       modules: contents.weights,
       baseModel: contents.baseModel
@@ -106,7 +107,7 @@ export async function readCheckpoint(
   const state = JSON.parse(await readFile(stateFile, 'utf8')) as TrainerState
   if (state.version !== 1)
     throw new Error(`${stateFile}: checkpoint version ${String(state.version)} is not supported`)
-  const adapter = await readPeftAdapter(join(dir, 'adapter'), base)
+  const adapter = await readPeftAdapter(join(dir, CHECKPOINT_ADAPTER_DIR), base)
   const { tensors, metadata } = await readSafetensors(join(dir, OPTIMIZER_FILE))
   const take = (key: string): Float32Array => {
     const t = tensors.get(key)

@@ -13,8 +13,9 @@ import { gpt2LinearModules, loraScaling as modelLoraScaling, loraTargetModules }
 import type { LoraWeightArrays } from '../model/lora'
 import { toLoraConfig } from './lora-settings'
 
-export const ADAPTER_CONFIG_FILE = 'adapter_config.json'
-export const ADAPTER_WEIGHTS_FILE = 'adapter_model.safetensors'
+import { ADAPTER_CONFIG_FILE, ADAPTER_WEIGHTS_FILE } from './training-file-names'
+
+export { ADAPTER_CONFIG_FILE, ADAPTER_WEIGHTS_FILE }
 
 /** LoRA settings and weights as they travel between the trainer and the files. */
 export interface PeftAdapter {

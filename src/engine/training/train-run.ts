@@ -52,21 +52,22 @@ function describeLora(l: LoraSettingsConfig): string {
 export async function loadRunRecords(
   input: Pick<TrainJobInput, 'trainFile' | 'validationFile'>,
   config: RunConfigValues,
-  model: Gpt2Config
+  model: Gpt2Config,
+  signal?: AbortSignal
 ): Promise<{ train: TokenRecord[]; validation: TokenRecord[] }> {
   if (config.maxLength > model.nPositions) {
     throw new Error(
       `max length ${config.maxLength} is longer than the model's n_positions (${model.nPositions}); set it to ${model.nPositions} or less`
     )
   }
-  let train = await readTokenizedJsonl(input.trainFile, model.vocabSize)
+  let train = await readTokenizedJsonl(input.trainFile, model.vocabSize, signal)
   let validation: TokenRecord[] = []
   if (config.validation.kind === 'split') {
     const split = splitValidation(train, config.validation.ratio, config.seed)
     train = split.train
     validation = split.validation
   } else if (input.validationFile !== null) {
-    validation = await readTokenizedJsonl(input.validationFile, model.vocabSize)
+    validation = await readTokenizedJsonl(input.validationFile, model.vocabSize, signal)
   }
   const shape = (records: TokenRecord[]) =>
     config.packing ? packRecords(records, config.maxLength) : truncateRecords(records, config.maxLength)
@@ -122,12 +123,17 @@ async function prepareRun(
   onProgress: (progress: TrainProgress) => void,
   signal?: AbortSignal
 ): Promise<PreparedRun> {
+  // Stop may come in any phase of the set-up (the model loading, the records read): each phase ends by
+  // checking, so a stopped run ends here at once with nothing trained.
   const backend = await engineBackend()
+  signal?.throwIfAborted()
   const { config } = input
   const checkpoint = await loadHfModelFolder(config.baseModel)
+  signal?.throwIfAborted()
   const gpt2 = checkpoint.config
-  const { train, validation } = await loadRunRecords(input, config, gpt2)
+  const { train, validation } = await loadRunRecords(input, config, gpt2, signal)
   const { weights, resume } = await initialWeights(input, gpt2)
+  signal?.throwIfAborted()
   const rng = new Rng(config.seed)
   const loraConfig = toLoraConfig(config.lora)
   const lora = LoraAdapter.create(gpt2, loraConfig, rng, weights)
@@ -163,6 +169,12 @@ async function prepareRun(
       lora.dispose()
       model.dispose()
       throw err
+    }
+    if (signal?.aborted) {
+      await workers.dispose()
+      lora.dispose()
+      model.dispose()
+      signal.throwIfAborted()
     }
   } else {
     model = Gpt2Model.fromArrays(gpt2, checkpoint.weights, lora)

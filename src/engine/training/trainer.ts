@@ -195,9 +195,10 @@ export class Trainer {
           this.s.validation.length > 0 &&
           ((config.evalEvery !== null && this.step % config.evalEvery === 0) || last)
         ) {
-          newBest = this.evaluateAndReport(this.elapsedBefore + (performance.now() - started) / 1000)
+          newBest = await this.evaluateAndReport(this.elapsedBefore + (performance.now() - started) / 1000)
         }
         if (last) break
+        if (this.stopRequested) continue
         if (this.step % config.saveEvery === 0) await this.checkpoint('periodic')
         else if (newBest) await this.checkpoint('best')
       }
@@ -285,12 +286,17 @@ export class Trainer {
     )
   }
 
-  /** Token-weighted mean loss on the validation records, in eval mode (no dropout). */
-  evaluate(): { loss: number; tokens: number } {
+  /**
+   * Token-weighted mean loss on the validation records, in eval mode (no dropout). Yields between
+   * batches, so a stop is heard during a long evaluation; null when a stop cut it short.
+   */
+  async evaluate(): Promise<{ loss: number; tokens: number } | null> {
     const { model, config, validation } = this.s
     let sum = 0
     let count = 0
     for (let i = 0; i < validation.length; i += config.batchSize) {
+      await yieldToEventLoop()
+      if (this.stopRequested) return null
       const batch = collate(validation.slice(i, i + config.batchSize))
       const part = tf.tidy(() => {
         const hidden = model.hiddenStates(batch, { train: false })
@@ -307,8 +313,10 @@ export class Trainer {
     return { loss: count > 0 ? sum / count : Number.NaN, tokens: count }
   }
 
-  private evaluateAndReport(elapsedS: number): boolean {
-    const { loss } = this.evaluate()
+  private async evaluateAndReport(elapsedS: number): Promise<boolean> {
+    const result = await this.evaluate()
+    if (result === null) return false
+    const { loss } = result
     this.lastEvalLoss = loss
     const newBest = Number.isFinite(loss) && (this.bestEvalLoss === null || loss < this.bestEvalLoss)
     if (newBest) this.bestEvalLoss = loss
@@ -401,6 +409,10 @@ export class Trainer {
   }
 
   private async finishStopped(): Promise<TrainJobOutput> {
+    // Stopped before its first step: nothing was trained, so there is nothing to checkpoint.
+    if (this.step === 0) {
+      return this.output('stopped', 'Stopped before its first step; nothing was trained.', null)
+    }
     if (this.lastCheckpoint?.step !== this.step) await this.checkpoint('stop')
     return this.output(
       'stopped',

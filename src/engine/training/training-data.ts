@@ -14,12 +14,18 @@ export interface TokenRecord {
 }
 
 /** Reads `{"input_ids": [...], "labels": [...]}` lines; labels default to input_ids (all trained). */
-export async function readTokenizedJsonl(path: string, vocabSize: number): Promise<TokenRecord[]> {
+export async function readTokenizedJsonl(
+  path: string,
+  vocabSize: number,
+  signal?: AbortSignal
+): Promise<TokenRecord[]> {
   const records: TokenRecord[] = []
   const lines = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity })
   let lineNo = 0
   for await (const line of lines) {
     lineNo++
+    // A large file takes a while: a stop that came meanwhile ends the read (aborted reads throw).
+    if (lineNo % 1000 === 0) signal?.throwIfAborted()
     if (line.trim() === '') continue
     const where = `${path} line ${lineNo}`
     let raw: unknown

@@ -92,7 +92,10 @@ export function createNodeEngineSpawner(options: NodeEngineSpawnerOptions = {}):
         execArgv,
         env: { ...process.env, ...options.env },
         stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-        serialization: 'advanced'
+        serialization: 'advanced',
+        // Its own process group, so a terminal's Ctrl-C (sent to the CLI's whole group) reaches only the
+        // CLI, which stops the run with a checkpoint; the engine ends when the CLI does (its channel closes).
+        detached: true
       })
       const handle = new NodeEngineHandle(child)
       // Drain output even when nobody listens, so a chatty engine never blocks on a full pipe.

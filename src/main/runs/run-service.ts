@@ -23,6 +23,7 @@ import type { EventBus } from '../event-bus'
 import type { RunUpdate } from '../store/runs-repository'
 import type { Store } from '../store/store'
 import { existingRunData, materializeRunData, type DatasetSamples } from './run-data'
+import { checkResumable } from './resume-check'
 import { claimRun, orphanedRuns } from './run-owner'
 import { checkStartInputs } from './start-checks'
 import { toCheckpointInfo, toRunDetail, toRunMetric, toRunSummary } from './run-views'
@@ -51,12 +52,22 @@ export interface RunService {
   settled(runId: number): Promise<void>
   /** Marks runs left running, paused or queued by a process that has died as interrupted; returns their ids. */
   recoverInterrupted(): number[]
-  /** Stops the training run (checkpoint first) and waits for it; for app quit. */
-  shutdown(): Promise<void>
+  /**
+   * Stops the training run (checkpoint first) and waits for it, for app quit: at most `graceMs`; a run
+   * still winding down then is marked interrupted (resumable from its last checkpoint) and left.
+   * Later calls share the first one's wait. Nothing is queued after it.
+   */
+  shutdown(graceMs?: number): Promise<void>
 }
+
+/** How long quitting waits for a run to checkpoint and stop; the engine's own shutdown adds at most 10 s. */
+export const SHUTDOWN_GRACE_MS = 20_000
 
 export const INTERRUPTED_MESSAGE =
   'LoRA Studio closed while this run was training. Resume continues from its last checkpoint.'
+
+export const QUIT_TIMEOUT_MESSAGE =
+  'LoRA Studio quit before this run finished writing its stop checkpoint. Resume continues from its last checkpoint.'
 
 function resolveConfig(
   preset: Parameters<typeof resolveRunConfig>[0],
@@ -89,7 +100,8 @@ export function createRunService(deps: RunServiceDeps): RunService {
   const { store, engine, events } = deps
   const repo = store.runs
   const queue: number[] = []
-  let active: { runId: number; done: Promise<void> } | null = null
+  /** The run training now; aborting `stop` stops it in any phase (engine starting, loading, training). */
+  let active: { runId: number; done: Promise<void>; stop: AbortController } | null = null
   const runDir = (id: number) => join(deps.runsDir, String(id))
 
   function mustGet(id: number) {
@@ -172,7 +184,27 @@ export function createRunService(deps: RunServiceDeps): RunService {
     setStatus(runId, 'failed', { finishedAt: new Date().toISOString(), error: message }, message)
   }
 
-  async function train(runId: number): Promise<void> {
+  /** A run stopped before the engine took its first step: it keeps its step and checkpoints. */
+  function stoppedBeforeStart(runId: number): void {
+    const run = mustGet(runId)
+    const message =
+      run.step > 0
+        ? `Stopped before training started again; resume continues from step ${run.step}.`
+        : 'Stopped before training started; nothing was trained.'
+    setStatus(runId, 'stopped', { finishedAt: new Date().toISOString(), error: message }, message)
+  }
+
+  /** `work`, or null as soon as `signal` aborts (the work goes on, unwatched). */
+  function unlessStopped<T>(work: Promise<T>, signal: AbortSignal): Promise<T | null> {
+    if (signal.aborted) return Promise.resolve(null)
+    return new Promise<T | null>((resolve, reject) => {
+      const onAbort = () => resolve(null)
+      signal.addEventListener('abort', onAbort, { once: true })
+      work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
+    })
+  }
+
+  async function train(runId: number, signal: AbortSignal): Promise<void> {
     const run = mustGet(runId)
     const config = storedRunConfig(run.config)
     const checkpoint = run.step > 0 ? repo.checkpoint(runId, run.step) : null
@@ -183,19 +215,23 @@ export function createRunService(deps: RunServiceDeps): RunService {
     })
     try {
       const files = existingRunData(runDir(runId))
-      const backend = await engine
-        .call('systemInfo', {})
-        .then((info) => info?.backend?.name ?? null)
-        .catch(() => null)
-      if (backend) repo.update(runId, { backend })
+      // The first call may wait for the engine to start; a stop meanwhile ends the run at once.
+      const info = await unlessStopped(
+        engine.call('systemInfo', {}).catch(() => ({ backend: null })),
+        signal
+      )
+      if (signal.aborted || info === null) return stoppedBeforeStart(runId)
+      if (info.backend?.name) repo.update(runId, { backend: info.backend.name })
       const out = await engine.call(
         'train',
         { runId, runDir: runDir(runId), config, ...files, resumeFrom: checkpoint?.path ?? null },
-        { onEvent: (m) => m.event === 'trainProgress' && onProgress(runId, m.data) }
+        { signal, onEvent: (m) => m.event === 'trainProgress' && onProgress(runId, m.data) }
       )
       finish(runId, out)
     } catch (err) {
-      failed(runId, err)
+      // The engine answers a stop during its set-up (model, data) as a cancelled job.
+      if (signal.aborted && err instanceof ServiceError && err.code === 'cancelled') stoppedBeforeStart(runId)
+      else failed(runId, err)
     }
   }
 
@@ -203,9 +239,9 @@ export function createRunService(deps: RunServiceDeps): RunService {
     if (active) return
     const next = queue.shift()
     if (next === undefined) return
-    const entry = { runId: next, done: Promise.resolve() }
+    const entry = { runId: next, done: Promise.resolve(), stop: new AbortController() }
     active = entry
-    entry.done = train(next).finally(() => {
+    entry.done = train(next, entry.stop.signal).finally(() => {
       active = null
       pump()
     })
@@ -217,7 +253,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
     pump()
   }
 
-  async function control(runId: number, action: 'pause' | 'resume' | 'stop'): Promise<boolean> {
+  async function control(runId: number, action: 'pause' | 'resume'): Promise<boolean> {
     if (active?.runId !== runId) return false
     return (await engine.call('trainControl', { runId, action })).accepted
   }
@@ -276,14 +312,15 @@ export function createRunService(deps: RunServiceDeps): RunService {
         throw err
       }
       emit(run.id)
-      enqueue(run.id)
-      return toRunDetail(repo, mustGet(run.id))
+      // Stopped while its data were being prepared: it stays stopped (and resumable), not queued.
+      if (mustGet(run.id).status === 'queued') enqueue(run.id)
+      return toRunDetail(repo, mustGet(run.id), deps.runsDir)
     },
     async list() {
-      return repo.list().map((r) => toRunSummary(repo, r))
+      return repo.list().map((r) => toRunSummary(repo, r, deps.runsDir))
     },
     async get({ id }) {
-      return toRunDetail(repo, mustGet(id))
+      return toRunDetail(repo, mustGet(id), deps.runsDir)
     },
     async metrics({ id, afterStep }) {
       mustGet(id)
@@ -294,13 +331,13 @@ export function createRunService(deps: RunServiceDeps): RunService {
       if (run.status !== 'running' || !(await control(id, 'pause'))) {
         throw new ServiceError('conflict', `Run ${id} is ${run.status}; only a running run can be paused.`)
       }
-      return toRunSummary(repo, mustGet(id))
+      return toRunSummary(repo, mustGet(id), deps.runsDir)
     },
     async resume({ id, checkpointStep }) {
       const run = mustGet(id)
       if (run.status === 'paused' && active?.runId === id && checkpointStep === undefined) {
         await control(id, 'resume')
-        return toRunSummary(repo, mustGet(id))
+        return toRunSummary(repo, mustGet(id), deps.runsDir)
       }
       if (
         !resumableStatuses.includes(run.status) &&
@@ -313,6 +350,10 @@ export function createRunService(deps: RunServiceDeps): RunService {
       }
       if (active?.runId === id)
         throw new ServiceError('conflict', `Run ${id} is still winding down; try again in a moment.`)
+      const config = storedRunConfig(run.config)
+      if (!existsSync(runDir(id))) {
+        await checkResumable({ runId: id, runDir: runDir(id), config, checkpoint: null, otherSteps: [] })
+      }
       const checkpoints = repo.checkpoints(id).filter((c) => existsSync(c.path))
       const chosen =
         checkpointStep === undefined ? checkpoints.at(-1) : checkpoints.find((c) => c.step === checkpointStep)
@@ -322,27 +363,41 @@ export function createRunService(deps: RunServiceDeps): RunService {
           `Run ${id} has no checkpoint at step ${checkpointStep}; its checkpoints: ${checkpoints.map((c) => c.step).join(', ') || 'none'}.`
         )
       }
+      // Everything the engine will read is checked before the rewind below deletes later history.
+      await checkResumable({
+        runId: id,
+        runDir: runDir(id),
+        config,
+        checkpoint: chosen ? { step: chosen.step, path: chosen.path } : null,
+        otherSteps: checkpoints.map((c) => c.step)
+      })
+      if (mustGet(id).status !== run.status || active?.runId === id || queue.includes(id)) {
+        throw new ServiceError('conflict', `Run ${id} changed while it was being checked; try again.`)
+      }
       await rewind(id, chosen?.step ?? 0)
       emit(id, {
         message: chosen ? `resuming from step ${chosen.step}` : 'restarting from the start (no checkpoint)'
       })
       enqueue(id)
-      return toRunSummary(repo, mustGet(id))
+      return toRunSummary(repo, mustGet(id), deps.runsDir)
     },
     async stop({ id }) {
       const run = mustGet(id)
       if (run.status === 'queued') {
-        queue.splice(queue.indexOf(id), 1)
+        // Not in the queue yet while its data are still being prepared (start has not returned).
+        const at = queue.indexOf(id)
+        if (at >= 0) queue.splice(at, 1)
         setStatus(id, 'stopped', { error: 'Stopped before it started.' })
       } else if (active?.runId === id) {
-        await control(id, 'stop')
-        await active?.done
+        const current = active
+        current.stop.abort()
+        await current.done
       } else if (run.status !== 'paused') {
         throw new ServiceError('conflict', `Run ${id} is ${run.status}; there is nothing to stop.`)
       } else {
         setStatus(id, 'stopped')
       }
-      return toRunSummary(repo, mustGet(id))
+      return toRunSummary(repo, mustGet(id), deps.runsDir)
     },
     async delete({ id }) {
       mustGet(id)
@@ -357,12 +412,12 @@ export function createRunService(deps: RunServiceDeps): RunService {
     async rename({ id, name }) {
       mustGet(id)
       repo.update(id, { name })
-      return toRunSummary(repo, mustGet(id))
+      return toRunSummary(repo, mustGet(id), deps.runsDir)
     },
     async notes({ id, notes }) {
       mustGet(id)
       repo.update(id, { notes })
-      return toRunDetail(repo, mustGet(id))
+      return toRunDetail(repo, mustGet(id), deps.runsDir)
     },
     async checkpoints({ id }) {
       mustGet(id)
@@ -413,6 +468,28 @@ export function createRunService(deps: RunServiceDeps): RunService {
     }
   }
 
+  let shuttingDown: Promise<void> | null = null
+
+  async function stopForQuit(graceMs: number): Promise<void> {
+    queue.length = 0
+    const current = active
+    if (!current) return
+    current.stop.abort()
+    let timer: NodeJS.Timeout | undefined
+    const settled = await Promise.race([
+      current.done.then(() => true),
+      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), graceMs)))
+    ])
+    clearTimeout(timer)
+    if (settled) return
+    // Still writing its checkpoint (or stuck): leave it resumable and say so; the engine's shutdown
+    // follows, and a stop answer arriving meanwhile still records the checkpoint.
+    const run = repo.get(current.runId)
+    if (run && (run.status === 'running' || run.status === 'paused')) {
+      setStatus(current.runId, 'interrupted', { error: QUIT_TIMEOUT_MESSAGE }, QUIT_TIMEOUT_MESSAGE)
+    }
+  }
+
   return {
     handlers,
     async settled(runId) {
@@ -425,12 +502,9 @@ export function createRunService(deps: RunServiceDeps): RunService {
       })
       return ids
     },
-    async shutdown() {
-      queue.length = 0
-      const current = active
-      if (!current) return
-      await control(current.runId, 'stop').catch(() => false)
-      await current.done
+    shutdown(graceMs = SHUTDOWN_GRACE_MS) {
+      shuttingDown ??= stopForQuit(graceMs)
+      return shuttingDown
     }
   }
 }

@@ -1,5 +1,7 @@
 // Stored runs, metrics and checkpoints as the API returns them (RunSummary, RunDetail, RunMetric,
 // CheckpointInfo): the one place that maps repository rows to the contract's shapes.
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
 import {
   storedRunConfig,
   type CheckpointInfo,
@@ -39,7 +41,8 @@ export function toCheckpointInfo(c: StoredCheckpoint): CheckpointInfo {
   }
 }
 
-export function toRunSummary(repo: RunsRepository, run: StoredRun): RunSummary {
+/** `runsDir`: the data folder's runs/, to tell whether the run's own folder is still there. */
+export function toRunSummary(repo: RunsRepository, run: StoredRun, runsDir: string): RunSummary {
   const metrics = repo.metrics(run.id)
   const lastTrain = [...metrics].reverse().find((m) => m.trainLoss !== null)
   const lastEval = [...metrics].reverse().find((m) => m.evalLoss !== null)
@@ -57,13 +60,14 @@ export function toRunSummary(repo: RunsRepository, run: StoredRun): RunSummary {
     finishedAt: run.finishedAt,
     message: run.error,
     checkpoints: repo.checkpoints(run.id).length,
-    backend: run.backend
+    backend: run.backend,
+    folderMissing: !existsSync(join(runsDir, String(run.id)))
   }
 }
 
-export function toRunDetail(repo: RunsRepository, run: StoredRun): RunDetail {
+export function toRunDetail(repo: RunsRepository, run: StoredRun, runsDir: string): RunDetail {
   return {
-    ...toRunSummary(repo, run),
+    ...toRunSummary(repo, run, runsDir),
     config: storedRunConfig(run.config),
     notes: run.notes,
     estimate: (run.estimate as RunEstimate | null) ?? null,

@@ -486,6 +486,9 @@ const en = {
     tableCaption: 'Training runs',
     noMatch: 'No run matches the search and filter.',
     detailsFailed: 'Some run details could not be loaded: {message}',
+    folderMissing: 'folder missing',
+    folderMissingHint:
+      "This run's folder (data, checkpoints, adapter) is gone from the data folder, so it cannot be resumed or exported; its history stays here.",
     datasetGone: 'dataset {id} (deleted)',
     yes: 'Yes',
     no: 'No',

@@ -481,6 +481,8 @@ const zhCN: MessageSchema = {
     tableCaption: '训练记录',
     noMatch: '没有符合搜索和筛选条件的训练。',
     detailsFailed: '部分训练详情加载失败：{message}',
+    folderMissing: '文件夹缺失',
+    folderMissingHint: '此训练的文件夹（数据、检查点、适配器）已不在数据目录中，因此无法恢复或导出；其历史记录仍保留在这里。',
     datasetGone: '数据集 {id}（已删除）',
     yes: '是',
     no: '否',

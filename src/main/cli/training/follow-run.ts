@@ -4,6 +4,7 @@
 import type { RunDetail, RunMetric, RunProgressEvent } from '../../../shared/runs'
 import type { AppContext } from '../../app-context'
 import type { CliIo } from '../cli-verb'
+import type { Interrupts } from './interrupts'
 
 function duration(seconds: number | null): string {
   if (seconds === null || !Number.isFinite(seconds)) return '?'
@@ -73,7 +74,8 @@ export async function followRun(
   context: AppContext,
   runId: number,
   io: CliIo,
-  json: boolean
+  json: boolean,
+  interrupts: Interrupts
 ): Promise<number> {
   const tty = !json && process.stderr.isTTY === true
   let total = (await context.handlers.runs.get({ id: runId })).totalSteps
@@ -94,19 +96,19 @@ export async function followRun(
       io.err(`checkpoint: step ${e.checkpoint.step} (${e.checkpoint.reason}) → ${e.checkpoint.path}`)
     }
   })
-  const onSignal = (signal: NodeJS.Signals) => {
+  // A stop that cannot finish its checkpoint in time leaves the run interrupted (resumable) rather
+  // than holding the terminal: the same bounded wait as the app's quit.
+  let onStopped: () => void = () => undefined
+  const stopped = new Promise<void>((resolve) => (onStopped = resolve))
+  interrupts.onInterrupt((signal) => {
     interrupted = true
     io.err(`\n${signal}: stopping run ${runId} after a checkpoint…`)
-    void context.handlers.runs.stop({ id: runId }).catch(() => undefined)
-  }
-  process.once('SIGINT', onSignal)
-  process.once('SIGTERM', onSignal)
+    void context.runs.shutdown().finally(onStopped)
+  })
   try {
-    await context.runs.settled(runId)
+    await Promise.race([context.runs.settled(runId), stopped])
   } finally {
     off()
-    process.off('SIGINT', onSignal)
-    process.off('SIGTERM', onSignal)
   }
   if (tty) process.stderr.write('\n')
   const run = await context.handlers.runs.get({ id: runId })
@@ -119,5 +121,5 @@ export async function followRun(
     if (run.message) io.out(run.message)
   }
   if (run.status === 'completed') return 0
-  return interrupted && run.status === 'stopped' ? 130 : 1
+  return interrupted && (run.status === 'stopped' || run.status === 'interrupted') ? 130 : 1
 }

@@ -3,6 +3,7 @@
 import { ServiceError } from '../../../shared/errors'
 import type { CliVerb } from '../cli-verb'
 import { followRun } from '../training/follow-run'
+import { watchInterrupts } from '../training/interrupts'
 
 export function runIdArg(positionals: string[], usage: string): number {
   const [id, ...rest] = positionals
@@ -23,7 +24,12 @@ export const resumeVerb: CliVerb = {
     if (cp !== undefined && !Number.isInteger(cp))
       throw new ServiceError('invalid_input', '--checkpoint must be a step number')
     const context = await openContext()
-    await context.handlers.runs.resume({ id, checkpointStep: cp })
-    return followRun(context, id, io, json)
+    const interrupts = watchInterrupts(io)
+    try {
+      await context.handlers.runs.resume({ id, checkpointStep: cp })
+      return await followRun(context, id, io, json, interrupts)
+    } finally {
+      interrupts.dispose()
+    }
   }
 }

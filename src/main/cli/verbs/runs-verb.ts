@@ -24,7 +24,8 @@ export const runsVerb: CliVerb = {
             reason: c.reason,
             path: c.path
           })),
-          message: r.message
+          message: r.message,
+          folder_missing: r.folderMissing
         }))
       )
       io.out(JSON.stringify(rows, null, 2))
@@ -33,7 +34,7 @@ export const runsVerb: CliVerb = {
     if (runs.length === 0) io.out('no runs yet; start one with lora-studio train')
     for (const r of runs) {
       io.out(
-        `${String(r.id).padStart(4)}  ${r.status.padEnd(11)} step ${r.step}/${r.totalSteps ?? '?'}  loss ${r.lastLoss?.toFixed(4) ?? '-'}  ${r.checkpoints} checkpoints  ${r.name}`
+        `${String(r.id).padStart(4)}  ${r.status.padEnd(11)} step ${r.step}/${r.totalSteps ?? '?'}  loss ${r.lastLoss?.toFixed(4) ?? '-'}  ${r.checkpoints} checkpoints  ${r.name}${r.folderMissing ? '  (run folder missing)' : ''}`
       )
     }
   }

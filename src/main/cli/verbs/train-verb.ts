@@ -4,6 +4,7 @@
 import type { CliVerb } from '../cli-verb'
 import { formatBytes } from '../human-format'
 import { followRun } from '../training/follow-run'
+import { watchInterrupts } from '../training/interrupts'
 import { trainOptions, trainPatch, trainUsage } from '../training/train-flags'
 
 export const trainVerb: CliVerb = {
@@ -31,16 +32,22 @@ export const trainVerb: CliVerb = {
       }
       return 0
     }
-    const run = await context.handlers.runs.start({ name, preset, continueFrom, config: patch })
-    if (!json) {
-      io.err(`run ${run.id} "${run.name}" (${run.config.baseModel})`)
-      if (run.estimate) {
-        io.err(run.estimate.trainableLine)
-        io.err(
-          `estimated memory: ${formatBytes(run.estimate.memory.totalBytes)} (${run.estimate.memory.components.map((c) => `${c.name} ${formatBytes(c.bytes)}`).join(', ')})`
-        )
+    // Caught from here: a Ctrl-C while the run is being made (its engine starting) stops it once it exists.
+    const interrupts = watchInterrupts(io)
+    try {
+      const run = await context.handlers.runs.start({ name, preset, continueFrom, config: patch })
+      if (!json) {
+        io.err(`run ${run.id} "${run.name}" (${run.config.baseModel})`)
+        if (run.estimate) {
+          io.err(run.estimate.trainableLine)
+          io.err(
+            `estimated memory: ${formatBytes(run.estimate.memory.totalBytes)} (${run.estimate.memory.components.map((c) => `${c.name} ${formatBytes(c.bytes)}`).join(', ')})`
+          )
+        }
       }
+      return await followRun(context, run.id, io, json, interrupts)
+    } finally {
+      interrupts.dispose()
     }
-    return followRun(context, run.id, io, json)
   }
 }
