@@ -153,6 +153,7 @@ export class EngineHost {
     await session.ready
     if (session.exited)
       throw new ServiceError('engine_crashed', `The engine stopped before ${job} could be sent.`)
+    if (options.signal?.aborted) throw new ServiceError('cancelled', `${job} was cancelled before it started`)
     const id = this.nextId++
     const limitMs = options.timeoutMs !== undefined ? options.timeoutMs : jobTimeLimitMs(job, input)
     const graceMs = this.options.cancelGraceMs ?? CANCEL_GRACE_MS

@@ -241,6 +241,16 @@ describe('EngineHost time limits and cancel', () => {
     expect(engines).toHaveLength(1)
   })
 
+  it('never sends a job whose caller aborted while the engine was starting', async () => {
+    const { host, engines } = setup()
+    const controller = new AbortController()
+    const call = host.call('sleep', { ms: 10 }, { signal: controller.signal })
+    controller.abort()
+    engines.at(-1)!.say({ kind: 'ready', pid: 4242 })
+    await expect(call).rejects.toMatchObject({ code: 'cancelled' })
+    expect(engines.at(-1)!.received.filter((m) => m.kind === 'request')).toEqual([])
+  })
+
   it('gives every job but a training run a limit', () => {
     expect(jobTimeLimitMs('train', {} as never)).toBe(null)
     expect(jobTimeLimitMs('exportAdapter', {} as never)).toBe(30 * 60_000)
