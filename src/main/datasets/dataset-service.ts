@@ -8,6 +8,7 @@ import { ServiceError } from '../../shared/errors'
 import { createDatasetsRepository } from '../store/datasets-repository'
 import type { SqliteDatabase } from '../store/database'
 import { toDatasetDetail, toDatasetSummary } from './dataset-view'
+import { ImportControl } from './import-control'
 import { importDataset } from './import-service'
 import { inspectPaths, previewPaths, previewSample } from './preview-service'
 import { searchRecords } from './record-search'
@@ -23,6 +24,8 @@ export interface DatasetServiceDeps {
   tokenizerFor(modelId?: number): Promise<TextTokenizer>
   emit<E extends EventName>(event: E, data: ApiEvents[E]): void
   limits?: SourceLimits
+  /** The app's imports in progress, cancelled when it closes; default: one of this service's own. */
+  imports?: ImportControl
 }
 
 const samples = {
@@ -49,23 +52,31 @@ function writeAtomic(path: string, text: string): void {
 
 export function createDatasetService(deps: DatasetServiceDeps): ApiHandlers['datasets'] {
   const limits = deps.limits ?? defaultLimits
+  const imports = deps.imports ?? new ImportControl()
   const repo = createDatasetsRepository(deps.db)
   const get = (id: number): DatasetDetail => {
     const d = repo.get(id)
     if (!d) throw new ServiceError('not_found', `Dataset ${id} does not exist; it may have been deleted.`)
     return toDatasetDetail(d)
   }
-  const runImport = async (request: Parameters<ApiHandlers['datasets']['import']>[0]): Promise<DatasetDetail> =>
-    importDataset(
-      {
-        db: deps.db,
-        dataDir: deps.dataDir,
-        tokenizer: await deps.tokenizerFor(request.modelId),
-        onProgress: (e) => deps.emit('dataset.importProgress', e),
-        limits
-      },
-      request
+  const runImport = async (
+    request: Parameters<ApiHandlers['datasets']['import']>[0]
+  ): Promise<DatasetDetail> => {
+    const tokenizer = await deps.tokenizerFor(request.modelId)
+    return imports.run((signal) =>
+      importDataset(
+        {
+          db: deps.db,
+          dataDir: deps.dataDir,
+          tokenizer,
+          onProgress: (e) => deps.emit('dataset.importProgress', e),
+          limits,
+          signal
+        },
+        request
+      )
     )
+  }
 
   return {
     inspect: (input) => inspectPaths(input.paths, input.sampleSize, limits),
@@ -85,7 +96,12 @@ export function createDatasetService(deps: DatasetServiceDeps): ApiHandlers['dat
       }
       const settings: DatasetSettings = dataset.settings
       const tokenizer = await deps.tokenizerFor(settings.modelId)
-      return previewSample(row.record as NormalizedRecord, row.location as SourceLocation, settings, tokenizer)
+      return previewSample(
+        row.record as NormalizedRecord,
+        row.location as SourceLocation,
+        settings,
+        tokenizer
+      )
     },
     delete: async ({ id }) => {
       get(id)
@@ -97,11 +113,16 @@ export function createDatasetService(deps: DatasetServiceDeps): ApiHandlers['dat
       const dir = join(deps.dataDir, 'samples')
       mkdirSync(dir, { recursive: true })
       const path = join(dir, sample.file)
-      writeAtomic(path, sample.rows().map((r) => JSON.stringify(r)).join('\n') + '\n')
-      const taken = new Set(repo.list().map((d) => d.name))
+      writeAtomic(
+        path,
+        sample
+          .rows()
+          .map((r) => JSON.stringify(r))
+          .join('\n') + '\n'
+      )
       const base = name ?? sample.name
       let unique = base
-      for (let n = 2; taken.has(unique); n++) unique = `${base} (${n})`
+      for (let n = 2; repo.nameTaken(unique); n++) unique = `${base} (${n})`
       return runImport(ImportInput.parse({ name: unique, paths: [path], format: sample.format }))
     }
   }
