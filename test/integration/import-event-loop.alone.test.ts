@@ -1,0 +1,76 @@
+// The UI never freezes during an import: main's event-loop delay measured while a ~50 MB JSONL is
+// imported through the app context in browser mode (reading, tokenizing, writing 100k+ records to
+// SQLite), with the GPT-2 tokenizer warmed as at app start.
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs'
+import { once } from 'node:events'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { openAppContext, type AppContext } from '../../src/main/app-context'
+import { ImportInput } from '../../src/shared/datasets'
+import { ownBlockingMonitor } from './own-blocking-monitor'
+
+const work = mkdtempSync(join(tmpdir(), 'import-event-loop-'))
+/** The issue's bound: no main-thread task over this during an import. */
+const LIMIT_MS = 50
+const MB = 1024 * 1024
+let ctx: AppContext
+let path: string
+let fileBytes = 0
+
+async function writeJsonl(target: string, bytes: number): Promise<number> {
+  const out = createWriteStream(target)
+  const advice = 'Check the length before copying into the stack buffer, and prefer bounded functions. '
+  let written = 0
+  for (let i = 0; written < bytes; i++) {
+    const line =
+      JSON.stringify({
+        instruction: `Review function number ${i}`,
+        input: '',
+        output: `${advice.repeat(4)}(${i})`
+      }) + '\n'
+    written += Buffer.byteLength(line)
+    if (!out.write(line)) await once(out, 'drain')
+  }
+  out.end()
+  await once(out, 'close')
+  return written
+}
+
+beforeAll(async () => {
+  path = join(work, 'big.jsonl')
+  fileBytes = await writeJsonl(path, 50 * MB)
+  ctx = await openAppContext({ dataDir: join(work, 'data'), mode: 'browser' })
+})
+
+afterAll(async () => {
+  await ctx?.close()
+  rmSync(work, { recursive: true, force: true })
+})
+
+describe('main during an import', () => {
+  it(`keeps every event-loop turn under ${LIMIT_MS} ms while a 50 MB JSONL is imported`, async () => {
+    const delay = monitorEventLoopDelay({ resolution: 10 })
+    const own = ownBlockingMonitor()
+    delay.enable()
+    const started = performance.now()
+    const d = await ctx.handlers.datasets.import(ImportInput.parse({ name: 'big', paths: [path] }))
+    // The monitors see a blocked turn only when their next timer fires: give them one after the last task.
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    delay.disable()
+    const ownMs = own.stop()
+    const seconds = (performance.now() - started) / 1000
+
+    expect(d.recordCount).toBeGreaterThan(100_000)
+    expect(d.recordCount).toBe(d.trainCount + d.validationCount)
+    const ms = (ns: number) => ns / 1e6
+    console.info(
+      `import of ${(fileBytes / MB).toFixed(1)} MB, ${d.recordCount} records in ${seconds.toFixed(1)} s: event-loop delay ` +
+        `p50 ${ms(delay.percentile(50)).toFixed(1)} ms, p99 ${ms(delay.percentile(99)).toFixed(1)} ms, ` +
+        `max ${ms(delay.max).toFixed(1)} ms; longest own task ${ownMs.toFixed(1)} ms`
+    )
+    expect(ownMs).toBeLessThan(LIMIT_MS)
+    expect(ms(delay.percentile(99))).toBeLessThan(LIMIT_MS)
+  })
+})
