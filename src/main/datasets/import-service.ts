@@ -25,7 +25,7 @@ import { discardDataset } from './discard-dataset'
 import { recordText } from './field-mapping'
 import { FingerprintSet } from './fingerprint-set'
 import { FatalSourceError } from './problems'
-import { mergeBatch, type RecordBatchProcessor } from './record-batches'
+import { mergeBatch } from './record-batches'
 import { normalizedRecords, type LocatedRecord } from './record-stream'
 import { checkSettings, decideFormat } from './settings'
 import { resolveSources } from './sources/folder-source'
@@ -114,7 +114,6 @@ export async function importDataset(deps: ImportDeps, request: ImportRequest): P
 
   let staged: StagedDataset | null = null
   let spool: SpoolFile<SpooledRecord> | null = null
-  let processor: RecordBatchProcessor | null = null
   try {
     try {
       staged = repo.reserve(
@@ -132,7 +131,6 @@ export async function importDataset(deps: ImportDeps, request: ImportRequest): P
     const out = new SpoolFile<SpooledRecord>(join(deps.dataDir, 'tmp'))
     spool = out
     const batches = recordProcessor(request, deps.tokenizer)
-    processor = batches
     const seen = new FingerprintSet()
     let validationRecords = 0
 
@@ -198,7 +196,6 @@ export async function importDataset(deps: ImportDeps, request: ImportRequest): P
     }
     await read(files, false)
     await read(validationFiles, true)
-    await batches.close()
     await out.close()
 
     const trainCandidates = out.count - validationRecords
@@ -270,7 +267,6 @@ export async function importDataset(deps: ImportDeps, request: ImportRequest): P
     }
     throw err
   } finally {
-    await processor?.close()
     await spool?.remove()
   }
 }

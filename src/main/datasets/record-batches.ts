@@ -25,7 +25,6 @@ export interface BatchResult {
 
 export interface RecordBatchProcessor {
   process(batch: LocatedRecord[]): Promise<BatchResult>
-  close(): Promise<void>
 }
 
 export function processBatch(
@@ -56,8 +55,5 @@ export function mergeBatch(into: ReportBuilder, result: BatchResult): void {
 }
 
 export function inlineProcessor(settings: ProcessSettings, tokenizer: TextTokenizer): RecordBatchProcessor {
-  return {
-    process: async (batch) => processBatch(batch, settings, tokenizer),
-    close: async () => undefined
-  }
+  return { process: async (batch) => processBatch(batch, settings, tokenizer) }
 }

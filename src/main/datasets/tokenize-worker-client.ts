@@ -1,6 +1,7 @@
-// Main's side of an import's tokenizing worker thread: one worker per import, started with the
-// import's tokenizer source and settings, sent batches in turn, ended when the import ends. A
-// tokenizer with no source (a test's) is run inline instead.
+// Main's side of the tokenizing worker thread: one worker for all imports, started on the first
+// batch and kept while imports come (its start and GPT-2's vocabulary cost about a second and 40 MB,
+// paid once), ended after a minute idle. It holds the process open only while a batch is out, so
+// the CLI exits when its work is done. A tokenizer with no source (a test's) is run inline instead.
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
@@ -12,7 +13,9 @@ import {
 } from './record-batches'
 import type { LocatedRecord } from './record-stream'
 import type { TextTokenizer, TokenizerSource } from './text-tokenizer'
-import type { FromTokenizeWorker, ToTokenizeWorker } from './tokenize-worker-protocol'
+import type { FromTokenizeWorker, TokenizeBatch } from './tokenize-worker-protocol'
+
+const IDLE_MS = 60_000
 
 /** From source, the engine's tsx bootstrap runs the .ts entry; built, tokenize-worker.js sits beside main's bundle. */
 function workerEntry(): { file: string; workerData?: { tsEntry: string } } {
@@ -26,78 +29,89 @@ function workerEntry(): { file: string; workerData?: { tsEntry: string } } {
   return { file: join(dirname(here), 'tokenize-worker.js') }
 }
 
-class TokenizeWorkerClient implements RecordBatchProcessor {
-  private readonly worker: Worker
-  private readonly ready: Promise<void>
-  private readonly pending = new Map<
-    number,
-    { resolve: (r: BatchResult) => void; reject: (e: Error) => void }
-  >()
-  private failure: Error | null = null
-  private nextId = 1
-  private onReady: { resolve: () => void; reject: (e: Error) => void } | null = null
+interface Waiter {
+  resolve: (r: BatchResult) => void
+  reject: (e: Error) => void
+}
 
-  constructor(source: TokenizerSource, settings: ProcessSettings) {
+class TokenizeWorker {
+  private readonly worker: Worker
+  private readonly pending = new Map<number, Waiter>()
+  private nextId = 1
+  private idle: ReturnType<typeof setTimeout> | null = null
+  private failure: Error | null = null
+
+  constructor(private readonly onGone: () => void) {
     const entry = workerEntry()
     this.worker = new Worker(
       entry.file,
       entry.workerData === undefined ? {} : { workerData: entry.workerData }
     )
-    this.ready = new Promise((resolve, reject) => {
-      this.onReady = { resolve, reject }
-    })
-    // Awaited by every batch; a failure before the first must not count as unhandled.
-    this.ready.catch(() => undefined)
+    this.worker.unref()
     this.worker.on('message', (m: FromTokenizeWorker) => this.onMessage(m))
     this.worker.on('error', (err) => this.fail(new Error(`the tokenizing worker failed: ${err.message}`)))
     this.worker.on('exit', (code) =>
       this.fail(new Error(`the tokenizing worker stopped (exit code ${code})`))
     )
-    const init: ToTokenizeWorker = { kind: 'init', source, settings }
-    this.worker.postMessage(init)
   }
 
-  async process(records: LocatedRecord[]): Promise<BatchResult> {
-    await this.ready
-    if (this.failure) throw this.failure
+  process(
+    source: TokenizerSource,
+    settings: ProcessSettings,
+    records: LocatedRecord[]
+  ): Promise<BatchResult> {
+    if (this.failure) return Promise.reject(this.failure)
     const id = this.nextId++
+    if (this.idle) clearTimeout(this.idle)
+    this.idle = null
+    if (this.pending.size === 0) this.worker.ref()
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject })
-      const message: ToTokenizeWorker = { kind: 'batch', id, records }
-      this.worker.postMessage(message)
+      const batch: TokenizeBatch = { id, source, settings, records }
+      this.worker.postMessage(batch)
     })
   }
 
-  async close(): Promise<void> {
-    this.failure ??= new Error('the tokenizing worker was stopped')
-    await this.worker.terminate()
-  }
-
   private onMessage(m: FromTokenizeWorker): void {
-    if (m.kind === 'ready') {
-      this.onReady?.resolve()
-      this.onReady = null
-      return
-    }
-    const id = m.id
-    if (id === null) {
-      this.fail(new Error(`the tokenizer cannot be built: ${m.kind === 'error' ? m.message : ''}`))
-      return
-    }
-    const waiter = this.pending.get(id)
-    this.pending.delete(id)
+    const waiter = this.pending.get(m.id)
+    this.pending.delete(m.id)
+    this.settled()
     if (m.kind === 'result') waiter?.resolve(m.result)
     else waiter?.reject(new Error(m.message))
+  }
+
+  private settled(): void {
+    if (this.pending.size > 0) return
+    this.worker.unref()
+    this.idle = setTimeout(() => void this.stop(), IDLE_MS)
+    this.idle.unref()
+  }
+
+  stop(): Promise<number> {
+    this.fail(new Error('the tokenizing worker was stopped'))
+    return this.worker.terminate()
   }
 
   private fail(err: Error): void {
     if (this.failure) return
     this.failure = err
-    this.onReady?.reject(err)
-    this.onReady = null
+    if (this.idle) clearTimeout(this.idle)
+    this.onGone()
     for (const waiter of this.pending.values()) waiter.reject(err)
     this.pending.clear()
   }
+}
+
+let shared: TokenizeWorker | null = null
+
+function worker(): TokenizeWorker {
+  if (!shared) {
+    const created: TokenizeWorker = new TokenizeWorker(() => {
+      if (shared === created) shared = null
+    })
+    shared = created
+  }
+  return shared
 }
 
 export function recordProcessor(settings: ProcessSettings, tokenizer: TextTokenizer): RecordBatchProcessor {
@@ -109,7 +123,7 @@ export function recordProcessor(settings: ProcessSettings, tokenizer: TextTokeni
     overlap: settings.overlap,
     overlong: settings.overlong
   }
-  return tokenizer.source
-    ? new TokenizeWorkerClient(tokenizer.source, picked)
-    : inlineProcessor(picked, tokenizer)
+  const source = tokenizer.source
+  if (!source) return inlineProcessor(picked, tokenizer)
+  return { process: (records) => worker().process(source, picked, records) }
 }

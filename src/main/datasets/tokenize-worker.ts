@@ -1,39 +1,36 @@
-// Entry of an import's tokenizing worker thread: builds the import's tokenizer from its source and
+// Entry of the tokenizing worker thread: builds each import's tokenizer from its source (cached) and
 // processes batches of records (tokenize, fit to the max length, count), so this CPU work, about a
 // second per few MB of text, never runs on main, where it would stall the UI and the socket.
 import { parentPort } from 'node:worker_threads'
-import { processBatch, type ProcessSettings } from './record-batches'
-import type { TextTokenizer } from './text-tokenizer'
+import { processBatch } from './record-batches'
+import type { TextTokenizer, TokenizerSource } from './text-tokenizer'
 import { loadTokenizer } from './tokenizer-source'
-import type { FromTokenizeWorker, ToTokenizeWorker } from './tokenize-worker-protocol'
+import type { FromTokenizeWorker, TokenizeBatch } from './tokenize-worker-protocol'
 
 const port = parentPort
 if (port === null) throw new Error('tokenize-worker runs as a worker thread of main')
 
-let ready: { tokenizer: TextTokenizer; settings: ProcessSettings } | null = null
+const tokenizers = new Map<string, Promise<TextTokenizer>>()
+
+function tokenizerFor(source: TokenizerSource): Promise<TextTokenizer> {
+  const key = JSON.stringify(source)
+  let tokenizer = tokenizers.get(key)
+  if (!tokenizer) {
+    tokenizer = loadTokenizer(source)
+    tokenizer.catch(() => tokenizers.delete(key))
+    tokenizers.set(key, tokenizer)
+  }
+  return tokenizer
+}
 
 const send = (message: FromTokenizeWorker): void => port.postMessage(message)
-const describe = (err: unknown): string => (err instanceof Error ? err.message : String(err))
 
-port.on('message', (message: ToTokenizeWorker) => {
-  if (message.kind === 'init') {
-    loadTokenizer(message.source).then(
-      (tokenizer) => {
-        ready = { tokenizer, settings: message.settings }
-        send({ kind: 'ready' })
-      },
-      (err: unknown) => send({ kind: 'error', id: null, message: describe(err) })
+port.on('message', (batch: TokenizeBatch) => {
+  tokenizerFor(batch.source)
+    .then((tokenizer) =>
+      send({ kind: 'result', id: batch.id, result: processBatch(batch.records, batch.settings, tokenizer) })
     )
-    return
-  }
-  try {
-    if (!ready) throw new Error('internal: a batch came before the tokenizer was ready')
-    send({
-      kind: 'result',
-      id: message.id,
-      result: processBatch(message.records, ready.settings, ready.tokenizer)
-    })
-  } catch (err) {
-    send({ kind: 'error', id: message.id, message: describe(err) })
-  }
+    .catch((err: unknown) =>
+      send({ kind: 'error', id: batch.id, message: err instanceof Error ? err.message : String(err) })
+    )
 })
