@@ -20,7 +20,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openAppContext } from '../../src/main/app-context'
 import { nowIso } from '../../src/main/store/database'
 import { openStore } from '../../src/main/store/store'
+import { createSocketApi, type SocketLike } from '../../src/renderer/api/socket-api'
 import { ImportInput } from '../../src/shared/datasets'
+import { WebSocket } from 'ws'
 
 const repoRoot = resolve(import.meta.dirname, '../..')
 const root = mkdtempSync(join(tmpdir(), 'lora-import-leftovers-'))
@@ -144,6 +146,43 @@ describe('an interrupted import', () => {
       code: 'cancelled',
       message: 'Import of "closed" cancelled; nothing was saved.'
     })
+    expect(partials(dataDir)).toEqual([])
+    expect(rows(dataDir)).toEqual([])
+  })
+
+  it('in `serve` is cancelled and cleaned up when the server gets SIGTERM', async () => {
+    const dataDir = join(root, 'served')
+    const webDir = join(root, 'web')
+    mkdirSync(webDir, { recursive: true })
+    writeFileSync(join(webDir, 'index.html'), '<!doctype html><title>test</title>')
+    const child = spawn(
+      process.execPath,
+      ['bin/lora-studio.mjs', '--data-dir', dataDir, 'serve', '--port', '0', '--web-dir', webDir, '--json'],
+      { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] }
+    )
+    let out = ''
+    let err = ''
+    child.stderr?.on('data', (d: Buffer) => (err += d.toString()))
+    const started = new Promise<{ url: string; port: number }>((resolvePromise) => {
+      child.stdout?.on('data', (d: Buffer) => {
+        out += d.toString()
+        if (out.includes('\n'))
+          resolvePromise(JSON.parse(out.split('\n')[0]) as { url: string; port: number })
+      })
+    })
+    const { url, port } = await started
+    const token = new URL(url).searchParams.get('token')
+    const client = createSocketApi({
+      url: `ws://127.0.0.1:${port}/api?token=${token}`,
+      createSocket: (u) => new WebSocket(u, { origin: `http://127.0.0.1:${port}` }) as unknown as SocketLike
+    })
+    const importing = client.api.datasets.import(ImportInput.parse({ name: 'served', paths: [big] }))
+    importing.catch(() => undefined)
+    await spooling(dataDir, child)
+    child.kill('SIGTERM')
+    const [code] = (await once(child, 'exit')) as [number | null]
+    client.close()
+    expect({ code, err: err.includes('Stopping LoRA Studio (SIGTERM)') }).toEqual({ code: 0, err: true })
     expect(partials(dataDir)).toEqual([])
     expect(rows(dataDir)).toEqual([])
   })
