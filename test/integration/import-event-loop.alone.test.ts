@@ -70,7 +70,10 @@ describe('main during an import', () => {
         `p50 ${ms(delay.percentile(50)).toFixed(1)} ms, p99 ${ms(delay.percentile(99)).toFixed(1)} ms, ` +
         `max ${ms(delay.max).toFixed(1)} ms; longest own task ${ownMs.toFixed(1)} ms`
     )
+    // The bound is on main's own tasks (the issue's "no main-thread task over 50 ms"). The delay
+    // histogram also holds the time the OS ran other threads, this import's tokenizing worker among
+    // them: with the machine's 2 cores shared (load 12 seen) its p99 went from 23 to 56 ms while the
+    // longest own task stayed under 25 ms, so it is printed, not asserted.
     expect(ownMs).toBeLessThan(LIMIT_MS)
-    expect(ms(delay.percentile(99))).toBeLessThan(LIMIT_MS)
   })
 })
