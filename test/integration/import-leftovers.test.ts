@@ -73,12 +73,12 @@ function startImport(dataDir: string, name: string): { child: ChildProcess; stde
   return { child, stderr: () => err }
 }
 
-function rows(dataDir: string): { name: string; importing_pid: number | null }[] {
+function rows(dataDir: string): { name: string; pending_pid: number | null }[] {
   const store = openStore(join(dataDir, 'studio.db'))
   try {
-    return store.db.prepare('select name, importing_pid from datasets order by id').all() as {
+    return store.db.prepare('select name, pending_pid from datasets order by id').all() as {
       name: string
-      importing_pid: number | null
+      pending_pid: number | null
     }[]
   } finally {
     store.close()
@@ -109,7 +109,7 @@ describe('an interrupted import', () => {
     await once(child, 'exit')
     expect(partials(dataDir)).toEqual([name])
     expect(name).toMatch(new RegExp(`^import-${child.pid}-[0-9a-f]+\\.jsonl\\.partial$`))
-    expect(rows(dataDir)).toEqual([{ name: 'killed', importing_pid: child.pid }])
+    expect(rows(dataDir)).toEqual([{ name: 'killed', pending_pid: child.pid }])
 
     const ctx = await openAppContext({ dataDir, mode: 'cli' })
     try {
@@ -201,7 +201,7 @@ describe('an interrupted import', () => {
       writeFileSync(join(tmp, 'notes.txt'), 'not ours')
       const store = openStore(join(dataDir, 'studio.db'))
       const insert = store.db.prepare(
-        `insert into datasets (name, format, settings_json, created_at, importing_pid) values (?, 'text', '{}', ?, ?)`
+        `insert into datasets (name, format, settings_json, created_at, pending_pid) values (?, 'text', '{}', ?, ?)`
       )
       insert.run('live import', nowIso(), live.pid)
       const deadId = Number(insert.run('dead import', nowIso(), dead).lastInsertRowid)
@@ -215,7 +215,7 @@ describe('an interrupted import', () => {
       const ctx = await openAppContext({ dataDir, mode: 'cli' })
       await ctx.close()
       expect(readdirSync(tmp).sort()).toEqual([liveFile, 'notes.txt'])
-      expect(rows(dataDir)).toEqual([{ name: 'live import', importing_pid: live.pid }])
+      expect(rows(dataDir)).toEqual([{ name: 'live import', pending_pid: live.pid }])
     } finally {
       live.kill()
     }

@@ -8,6 +8,7 @@ import { ServiceError } from '../../shared/errors'
 import { createDatasetsRepository } from '../store/datasets-repository'
 import type { SqliteDatabase } from '../store/database'
 import { toDatasetDetail, toDatasetSummary } from './dataset-view'
+import { discardDataset } from './discard-dataset'
 import { ImportControl } from './import-control'
 import { importDataset } from './import-service'
 import { inspectPaths, previewPaths, previewSample } from './preview-service'
@@ -105,7 +106,11 @@ export function createDatasetService(deps: DatasetServiceDeps): ApiHandlers['dat
     },
     delete: async ({ id }) => {
       get(id)
-      repo.delete(id)
+      // Hidden at once, then deleted in short steps: one statement over a large dataset's records
+      // holds main for as long as it runs. A process killed meanwhile leaves it to the start-up sweep.
+      if (!repo.hide(id, process.pid))
+        throw new ServiceError('not_found', `Dataset ${id} is already being deleted.`)
+      await discardDataset(deps.db, id)
       return { deleted: true }
     },
     addSample: async ({ kind, name }) => {

@@ -1,7 +1,7 @@
-// What an import killed mid-way (kill -9, a crash, power loss) leaves behind, cleared at start: its
-// spool files in <data>/tmp and its reserved, unpublished dataset rows. Both carry the importing
-// process's pid; only those of processes that are gone are removed, never a live one's (a second
-// app instance or the CLI importing into the same data folder at the same time).
+// What an import (or a dataset delete) killed mid-way (kill -9, a crash, power loss) leaves behind,
+// cleared at start: spool files in <data>/tmp and pending dataset rows (unpublished or half-deleted).
+// Both carry the owning process's pid; only those of processes that are gone are removed, never a
+// live one's (a second app instance or the CLI working on the same data folder at the same time).
 import { readdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { processAlive } from '../process-alive'

@@ -1,7 +1,8 @@
 // The datasets and dataset_records tables: an imported dataset (its settings, statistics and
 // validation report as JSON) and its normalized records. An import reserves its row (and so its
 // unique name) first, marked with its process's pid, writes the records in short transactions and
-// publishes the row at the end; only published rows are read back, so none is seen half-imported.
+// publishes the row at the end; a delete hides the row first and removes records in steps. Only
+// published rows are read back, so none is seen half-imported or half-deleted.
 import type { SqliteDatabase } from './database'
 import { nowIso } from './database'
 import { fromJson, fromJsonOrNull, toJson } from './json-column'
@@ -50,7 +51,7 @@ export interface DatasetTotals {
   tokens: number
 }
 
-/** A dataset row an import has reserved and not yet published; `pid` is the importing process. */
+/** A dataset row hidden while an import writes it or a delete removes it; `pid` is that process. */
 export interface StagedDataset {
   id: number
   name: string
@@ -146,7 +147,9 @@ export interface DatasetsRepository {
   deleteRecords(datasetId: number, limit: number): number
   /** Deletes the dataset row itself (after `deleteRecords` has emptied it, this is quick). */
   deleteRow(datasetId: number): void
-  /** Datasets reserved by an import that has not published them, with the importing pid. */
+  /** Hides a published dataset for process `pid` to delete it in steps; false if it is not published. */
+  hide(datasetId: number, pid: number): boolean
+  /** Datasets an import reserved and has not published, or hidden to be deleted, with the owning pid. */
   staged(): StagedDataset[]
   /** Whether a saved dataset or an import in progress uses this name. */
   nameTaken(name: string): boolean
@@ -154,7 +157,6 @@ export interface DatasetsRepository {
   get(id: number): StoredDataset | null
   list(): StoredDataset[]
   rename(id: number, name: string): StoredDataset | null
-  delete(id: number): boolean
   records(datasetId: number, query?: RecordQuery): StoredDatasetRecord[]
   countRecords(datasetId: number, split?: RecordSplit): number
   record(id: number): StoredDatasetRecord | null
@@ -162,7 +164,7 @@ export interface DatasetsRepository {
 
 export function createDatasetsRepository(db: SqliteDatabase): DatasetsRepository {
   const insert = db.prepare(
-    `insert into datasets (name, format, settings_json, statistics_json, report_json, sources_json, created_at, importing_pid)
+    `insert into datasets (name, format, settings_json, statistics_json, report_json, sources_json, created_at, pending_pid)
      values (@name, @format, @settings, @statistics, @report, @sources, @createdAt, @pid)`
   )
   const insertRecord = db.prepare(
@@ -181,17 +183,16 @@ export function createDatasetsRepository(db: SqliteDatabase): DatasetsRepository
   )
   const publishRow = db.prepare(
     `update datasets set statistics_json = @statistics, report_json = @report, record_count = @records,
-       train_count = @train, validation_count = @validation, total_tokens = @tokens, importing_pid = null
-     where id = @id and importing_pid is not null`
+       train_count = @train, validation_count = @validation, total_tokens = @tokens, pending_pid = null
+     where id = @id and pending_pid is not null`
   )
-  const byId = db.prepare<[number], DatasetRow>(
-    'select * from datasets where id = ? and importing_pid is null'
-  )
-  const all = db.prepare<[], DatasetRow>(
-    'select * from datasets where importing_pid is null order by id desc'
-  )
+  const byId = db.prepare<[number], DatasetRow>('select * from datasets where id = ? and pending_pid is null')
+  const all = db.prepare<[], DatasetRow>('select * from datasets where pending_pid is null order by id desc')
   const stagedRows = db.prepare<[], { id: number; name: string; pid: number }>(
-    'select id, name, importing_pid as pid from datasets where importing_pid is not null order by id'
+    'select id, name, pending_pid as pid from datasets where pending_pid is not null order by id'
+  )
+  const hideRow = db.prepare<[number, number]>(
+    'update datasets set pending_pid = ? where id = ? and pending_pid is null'
   )
   const byName = db.prepare<[string], { id: number }>('select id from datasets where name = ?')
   const removeRecords = db.prepare<[number, number]>(
@@ -287,6 +288,9 @@ export function createDatasetsRepository(db: SqliteDatabase): DatasetsRepository
     deleteRow(datasetId) {
       remove.run(datasetId)
     },
+    hide(datasetId, pid) {
+      return hideRow.run(pid, datasetId).changes === 1
+    },
     staged() {
       return stagedRows.all()
     },
@@ -309,9 +313,6 @@ export function createDatasetsRepository(db: SqliteDatabase): DatasetsRepository
       }
       const row = byId.get(id)
       return row ? toDataset(row) : null
-    },
-    delete(id) {
-      return remove.run(id).changes > 0
     },
     records(datasetId, query = {}) {
       const split = query.split ?? null

@@ -1,7 +1,8 @@
 // Dataset names become unique (a UNIQUE index, so two imports racing with one name cannot both
-// save; datasets that already share a name are renamed "name (2)", "name (3)"… in id order), and an
-// import is staged: its dataset row carries the importing process's pid until the last record is
-// written, and only rows without one are shown, so a dataset is never seen half-imported.
+// save; datasets that already share a name are renamed "name (2)", "name (3)"… in id order), and
+// rows can be pending: pending_pid holds the process that is importing the dataset (until its last
+// record is written) or deleting it; only rows without one are shown, so no dataset is ever seen
+// half-imported or half-deleted, and a killed process's pending rows are removed at the next start.
 import type { Migration } from './migration'
 
 export const migration: Migration = {
@@ -29,7 +30,7 @@ export const migration: Migration = {
     }
     db.exec(`
       create unique index datasets_by_name on datasets (name);
-      alter table datasets add column importing_pid integer;
+      alter table datasets add column pending_pid integer;
     `)
   }
 }
