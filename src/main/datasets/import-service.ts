@@ -135,14 +135,18 @@ export async function importDataset(deps: ImportDeps, request: ImportRequest): P
     let validationRecords = 0
 
     let batch: LocatedRecord[] = []
+    /** Per record of the batch: the report's listed problems when it was read. */
+    let listedAt: number[] = []
     let batchCharacters = 0
     const flush = async (validation: boolean): Promise<void> => {
       if (batch.length === 0) return
       const records = batch
+      const at = listedAt
       batch = []
+      listedAt = []
       batchCharacters = 0
       const result = await batches.process(records)
-      mergeBatch(report, result)
+      mergeBatch(report, result, at)
       for (let i = 0; i < records.length; i++) {
         const counts = result.counts[i]
         if (!counts) continue
@@ -181,6 +185,7 @@ export async function importDataset(deps: ImportDeps, request: ImportRequest): P
           deps.signal?.throwIfAborted()
           if (request.strict && report.hasErrors()) break
           batch.push(located)
+          listedAt.push(report.listed)
           batchCharacters += recordText(located.record).length
           if (batch.length >= BATCH_RECORDS || batchCharacters >= BATCH_CHARACTERS) await flush(validation)
         }

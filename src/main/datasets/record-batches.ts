@@ -18,7 +18,8 @@ export type RecordCounts = Omit<ProcessedRecord, 'record' | 'location'>
 export interface BatchResult {
   /** One per record, in order; null where the record was dropped. */
   counts: (RecordCounts | null)[]
-  problems: DatasetProblem[]
+  /** Warnings (truncated, dropped), each with the index of its record in the batch. */
+  problems: { record: number; problem: DatasetProblem }[]
   dropped: number
   truncated: number
 }
@@ -33,25 +34,33 @@ export function processBatch(
   tokenizer: TextTokenizer
 ): BatchResult {
   const report = new ReportBuilder()
-  const counts = batch.map(({ record, location }): RecordCounts | null => {
+  const problems: BatchResult['problems'] = []
+  const counts = batch.map(({ record, location }, index): RecordCounts | null => {
+    const before = report.listed
     const processed = processRecord(record, location, settings, tokenizer, report)
+    for (const problem of report.report.problems.slice(before)) problems.push({ record: index, problem })
     if (!processed) return null
     const { record: _r, location: _l, ...rest } = processed
     return rest
   })
   return {
     counts,
-    problems: report.report.problems,
+    problems,
     dropped: report.report.dropped,
     truncated: report.report.truncated
   }
 }
 
-/** Adds a batch's problems and counts to the import's report, as if processed there. */
-export function mergeBatch(into: ReportBuilder, result: BatchResult): void {
+/**
+ * Adds a batch's problems and counts to the import's report, each problem where it would be had it
+ * been found as its record was read: `listedAt[i]` is `into.listed` when record i was read.
+ */
+export function mergeBatch(into: ReportBuilder, result: BatchResult, listedAt: readonly number[]): void {
   into.report.dropped += result.dropped
   into.report.truncated += result.truncated
-  for (const p of result.problems) into.add(p)
+  result.problems.forEach(({ record, problem }, inserted) =>
+    into.insert(problem, listedAt[record] + inserted)
+  )
 }
 
 export function inlineProcessor(settings: ProcessSettings, tokenizer: TextTokenizer): RecordBatchProcessor {
