@@ -1,6 +1,6 @@
 // The datasets API as main serves it (handlers.datasets): inspect, preview, import with progress
 // events, browse and delete, and the CWE sample datasets. Wired into the app context.
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ApiEvents, ApiHandlers, EventName } from '../../shared/contract'
 import { ImportInput, type DatasetDetail } from '../../shared/datasets'
@@ -13,9 +13,10 @@ import { ImportControl } from './import-control'
 import { importDataset } from './import-service'
 import { inspectPaths, previewPaths, previewSample } from './preview-service'
 import { searchRecords } from './record-search'
-import { cweCorpus, cweInstructions } from './sample-cwe'
+import { samples } from './sample-files'
 import { defaultLimits, type SourceLimits } from './sources/source-types'
 import type { TextTokenizer } from './text-tokenizer'
+import { writeSampleInWorker } from './tokenize-worker-client'
 import type { DatasetSettings, NormalizedRecord, SourceLocation } from '../../shared/datasets'
 
 export interface DatasetServiceDeps {
@@ -27,28 +28,6 @@ export interface DatasetServiceDeps {
   limits?: SourceLimits
   /** The app's imports in progress, cancelled when it closes; default: one of this service's own. */
   imports?: ImportControl
-}
-
-const samples = {
-  'cwe-instructions': {
-    name: 'CWE weaknesses (instructions)',
-    file: 'cwe-instructions.jsonl',
-    rows: () => cweInstructions(),
-    format: 'instruction' as const
-  },
-  'cwe-corpus': {
-    name: 'CWE weaknesses (corpus)',
-    file: 'cwe-corpus.jsonl',
-    rows: () => cweCorpus(),
-    format: 'text' as const
-  }
-}
-
-/** Writes a file under a temporary name and renames it, so a crash never leaves half of it. */
-function writeAtomic(path: string, text: string): void {
-  const temp = `${path}.${process.pid}.tmp`
-  writeFileSync(temp, text)
-  renameSync(temp, path)
 }
 
 export function createDatasetService(deps: DatasetServiceDeps): ApiHandlers['datasets'] {
@@ -118,13 +97,7 @@ export function createDatasetService(deps: DatasetServiceDeps): ApiHandlers['dat
       const dir = join(deps.dataDir, 'samples')
       mkdirSync(dir, { recursive: true })
       const path = join(dir, sample.file)
-      writeAtomic(
-        path,
-        sample
-          .rows()
-          .map((r) => JSON.stringify(r))
-          .join('\n') + '\n'
-      )
+      await writeSampleInWorker(kind, path)
       const base = name ?? sample.name
       let unique = base
       for (let n = 2; repo.nameTaken(unique); n++) unique = `${base} (${n})`

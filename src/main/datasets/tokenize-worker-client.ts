@@ -1,19 +1,14 @@
-// Main's side of the tokenizing worker thread: one worker for all imports, started on the first
-// batch and kept while imports come (its start and GPT-2's vocabulary cost about a second and 40 MB,
-// paid once), ended after a minute idle. It holds the process open only while a batch is out, so
-// the CLI exits when its work is done. A tokenizer with no source (a test's) is run inline instead.
+// Main's side of the datasets worker thread (tokenizing, sample files): one worker for all imports,
+// started on the first request and kept while they come (its start and GPT-2's vocabulary cost about
+// a second and 40 MB, paid once), ended after a minute idle. It holds the process open only while a
+// request is out, so the CLI exits when its work is done. A tokenizer with no source (a test's) is run inline instead.
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
-import {
-  inlineProcessor,
-  type BatchResult,
-  type ProcessSettings,
-  type RecordBatchProcessor
-} from './record-batches'
-import type { LocatedRecord } from './record-stream'
-import type { TextTokenizer, TokenizerSource } from './text-tokenizer'
-import type { FromTokenizeWorker, TokenizeBatch } from './tokenize-worker-protocol'
+import { inlineProcessor, type ProcessSettings, type RecordBatchProcessor } from './record-batches'
+import type { SampleName } from './sample-files'
+import type { TextTokenizer } from './text-tokenizer'
+import type { FromTokenizeWorker, ToTokenizeWorker } from './tokenize-worker-protocol'
 
 const IDLE_MS = 60_000
 
@@ -30,9 +25,11 @@ function workerEntry(): { file: string; workerData?: { tsEntry: string } } {
 }
 
 interface Waiter {
-  resolve: (r: BatchResult) => void
+  resolve: (reply: FromTokenizeWorker) => void
   reject: (e: Error) => void
 }
+
+type Request = ToTokenizeWorker extends infer M ? (M extends { id: number } ? Omit<M, 'id'> : never) : never
 
 class TokenizeWorker {
   private readonly worker: Worker
@@ -49,17 +46,11 @@ class TokenizeWorker {
     )
     this.worker.unref()
     this.worker.on('message', (m: FromTokenizeWorker) => this.onMessage(m))
-    this.worker.on('error', (err) => this.fail(new Error(`the tokenizing worker failed: ${err.message}`)))
-    this.worker.on('exit', (code) =>
-      this.fail(new Error(`the tokenizing worker stopped (exit code ${code})`))
-    )
+    this.worker.on('error', (err) => this.fail(new Error(`the datasets worker failed: ${err.message}`)))
+    this.worker.on('exit', (code) => this.fail(new Error(`the datasets worker stopped (exit code ${code})`)))
   }
 
-  process(
-    source: TokenizerSource,
-    settings: ProcessSettings,
-    records: LocatedRecord[]
-  ): Promise<BatchResult> {
+  request(message: Request): Promise<FromTokenizeWorker> {
     if (this.failure) return Promise.reject(this.failure)
     const id = this.nextId++
     if (this.idle) clearTimeout(this.idle)
@@ -67,8 +58,7 @@ class TokenizeWorker {
     if (this.pending.size === 0) this.worker.ref()
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject })
-      const batch: TokenizeBatch = { id, source, settings, records }
-      this.worker.postMessage(batch)
+      this.worker.postMessage({ ...message, id } as ToTokenizeWorker)
     })
   }
 
@@ -76,8 +66,8 @@ class TokenizeWorker {
     const waiter = this.pending.get(m.id)
     this.pending.delete(m.id)
     this.settled()
-    if (m.kind === 'result') waiter?.resolve(m.result)
-    else waiter?.reject(new Error(m.message))
+    if (m.kind === 'error') waiter?.reject(new Error(m.message))
+    else waiter?.resolve(m)
   }
 
   private settled(): void {
@@ -88,7 +78,7 @@ class TokenizeWorker {
   }
 
   stop(): Promise<number> {
-    this.fail(new Error('the tokenizing worker was stopped'))
+    this.fail(new Error('the datasets worker was stopped'))
     return this.worker.terminate()
   }
 
@@ -125,5 +115,17 @@ export function recordProcessor(settings: ProcessSettings, tokenizer: TextTokeni
   }
   const source = tokenizer.source
   if (!source) return inlineProcessor(picked, tokenizer)
-  return { process: (records) => worker().process(source, picked, records) }
+  return {
+    process: async (records) => {
+      const reply = await worker().request({ kind: 'batch', source, settings: picked, records })
+      if (reply.kind !== 'result')
+        throw new Error(`internal: the datasets worker answered ${reply.kind} to a batch`)
+      return reply.result
+    }
+  }
+}
+
+/** Writes a sample dataset's file (see sample-files.ts) in the worker thread. */
+export async function writeSampleInWorker(sample: SampleName, path: string): Promise<void> {
+  await worker().request({ kind: 'sample', sample, path })
 }
