@@ -7,19 +7,11 @@ import type {
   DatasetDetail,
   DatasetSettings,
   ImportProgressEvent,
-  ImportRequest,
-  NormalizedRecord,
-  SourceLocation
+  ImportRequest
 } from '../../shared/datasets'
 import { ServiceError } from '../../shared/errors'
-import {
-  createDatasetsRepository,
-  DatasetNameTaken,
-  type DatasetTotals,
-  type StagedDataset
-} from '../store/datasets-repository'
+import { createDatasetsRepository, DatasetNameTaken, type StagedDataset } from '../store/datasets-repository'
 import type { SqliteDatabase } from '../store/database'
-import { inTimeSlices } from '../store/time-slices'
 import { toDatasetDetail } from './dataset-view'
 import { discardDataset } from './discard-dataset'
 import { recordText } from './field-mapping'
@@ -31,6 +23,7 @@ import { checkSettings, decideFormat } from './settings'
 import { resolveSources } from './sources/folder-source'
 import { defaultLimits, type SourceFile, type SourceLimits } from './sources/source-types'
 import { SpoolFile } from './spool-file'
+import { writeSpooledRecords, type SpooledRecord } from './spooled-records'
 import { chooseValidation } from './split'
 import { StatisticsAccumulator } from './statistics'
 import type { TextTokenizer } from './text-tokenizer'
@@ -45,17 +38,6 @@ export interface ImportDeps {
   limits?: SourceLimits
   /** Aborted to cancel the import (the app or the CLI closing); it then saves nothing. */
   signal?: AbortSignal
-}
-
-interface SpooledRecord {
-  record: NormalizedRecord
-  location: SourceLocation
-  tokens: number
-  trained: number
-  samples: number
-  maxSample: number
-  /** From the separate validation files. */
-  validation: boolean
 }
 
 const PROGRESS_INTERVAL_MS = 250
@@ -217,51 +199,20 @@ export async function importDataset(deps: ImportDeps, request: ImportRequest): P
         : new Uint8Array(trainCandidates)
 
     progress('writing', null)
-    const datasetId = staged.id
-    const totals: DatasetTotals = { records: 0, train: 0, validation: 0, tokens: 0 }
-    const rows = out.readSync()
-    let candidate = 0
-    try {
-      await inTimeSlices(
-        deps.db,
-        () => {
-          const next = rows.next()
-          if (next.done) return false
-          const r = next.value
-          const split = r.validation || flags[candidate++] === 1 ? 'validation' : 'train'
-          stats.addSamples(split, r)
-          repo.addRecords(datasetId, [
-            {
-              ordinal: totals.records,
-              split,
-              location: r.location,
-              record: r.record,
-              tokens: r.tokens,
-              trainedTokens: r.trained
-            }
-          ])
-          totals.records++
-          totals[split]++
-          totals.tokens += r.tokens
-          return true
-        },
-        deps.signal
-      )
-    } finally {
-      rows.return(undefined)
-    }
+    const totals = await writeSpooledRecords(deps.db, staged.id, out.readSync(), flags, stats, deps.signal)
     const statistics = stats.finish({
       tokenizer: deps.tokenizer.name ?? 'gpt2',
       batchSize: request.batchSize,
       gradientAccumulation: request.gradientAccumulation
     })
-    const stored = repo.publish(datasetId, totals, statistics, report.report)
+    const stored = repo.publish(staged.id, totals, statistics, report.report)
     staged = null
     progress('done', null)
     return toDatasetDetail(stored)
   } catch (err) {
     progress('failed', null)
-    if (staged) await discardDataset(deps.db, staged.id)
+    // If even this fails (the database closed under it), the row stays hidden and the next start sweeps it.
+    if (staged) await discardDataset(deps.db, staged.id).catch(() => undefined)
     if (deps.signal?.aborted) {
       throw new ServiceError('cancelled', `Import of "${request.name}" cancelled; nothing was saved.`)
     }
