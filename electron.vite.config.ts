@@ -1,5 +1,5 @@
-// electron-vite build of the desktop app: main (with the engine process and gradient-worker entries), the sandboxed
-// preload (CommonJS, as sandboxed preloads must be) and the renderer.
+// electron-vite build of the desktop app: main (with the engine process, gradient-worker and the import's
+// tokenize-worker entries), the sandboxed preload (CommonJS, as sandboxed preloads must be) and the renderer.
 import { resolve } from 'node:path'
 import { defineConfig, externalizeDepsPlugin } from 'electron-vite'
 import { rendererConfig } from './vite.renderer'
@@ -12,7 +12,8 @@ export default defineConfig({
         input: {
           index: resolve(import.meta.dirname, 'src/main/index.ts'),
           engine: resolve(import.meta.dirname, 'src/engine/engine-process.ts'),
-          'gradient-worker': resolve(import.meta.dirname, 'src/engine/training/gradient-worker.ts')
+          'gradient-worker': resolve(import.meta.dirname, 'src/engine/training/gradient-worker.ts'),
+          'tokenize-worker': resolve(import.meta.dirname, 'src/main/datasets/tokenize-worker.ts')
         }
       }
     }

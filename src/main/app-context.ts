@@ -1,5 +1,6 @@
 // Everything main needs for one data folder, built once and shared by the Electron shell, browser
 // mode and the CLI: the store, the engine host, the services behind the API, its router and events.
+import { join } from 'node:path'
 import { createApiRouter, type ApiRouter } from './api-router'
 import type { ApiHandlers } from '../shared/contract'
 import type { SystemInfo } from '../shared/system'
@@ -11,6 +12,8 @@ import type { EngineSpawner } from './engine-host/engine-spawner'
 import { createNodeEngineSpawner } from './engine-host/node-engine-spawner'
 import { createEventBus, type EventBus } from './event-bus'
 import { createDatasetService } from './datasets/dataset-service'
+import { ImportControl } from './datasets/import-control'
+import { sweepImportLeftovers } from './datasets/import-leftovers'
 import { createTokenizerResolver } from './datasets/model-tokenizer'
 import { createSettingsService } from './services/settings-service'
 import { createSystemService, type SystemServiceDeps } from './services/system-service'
@@ -58,7 +61,7 @@ export interface AppContext {
   readonly chat: ChatService
   /** Backups of studio.db: at start and after each run that ends. */
   readonly backups: BackupSchedule
-  /** Stops the engine (gracefully, then by force) and closes the database. */
+  /** Cancels imports, stops the engine (gracefully, then by force) and closes the database. */
   close(): Promise<void>
 }
 
@@ -97,6 +100,10 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
     datasetSamples: async (id) => streamTrainingSamples(store.db, id, await defaultTokenizer())
   })
   runs.recoverInterrupted()
+  // What an import killed mid-way left (its spool files, its unpublished dataset) is removed here,
+  // unless the process that owns it still runs (a second instance importing into this folder).
+  await sweepImportLeftovers(store.db, join(paths.root, 'tmp'))
+  const imports = new ImportControl()
   // Building GPT-2's tokenizer is ~0.3 s of synchronous work (vocabulary JSON, merge ranks); with a UI
   // it happens here, before any window or socket is served, not on main while a run starts. If it
   // cannot be built, the import or run that needs it reports why.
@@ -127,7 +134,8 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
         db: store.db,
         dataDir: paths.root,
         tokenizerFor: createTokenizerResolver(store.db),
-        emit: (event, data) => events.emit(event, data)
+        emit: (event, data) => events.emit(event, data),
+        imports
       })
     },
     store.path
@@ -147,7 +155,7 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
     backups,
     close() {
       models.cancelAll()
-      closing ??= Promise.all([runs.shutdown(), chat.shutdown()])
+      closing ??= Promise.all([runs.shutdown(), chat.shutdown(), imports.cancelAll()])
         .then(() => undefined)
         .finally(() => engine.shutdown())
         .finally(() => backups.idle())

@@ -87,11 +87,14 @@ export type ImportRequest = z.output<typeof ImportInput>
 
 export const DatasetIdInput = z.strictObject({ id: z.number().int().positive() })
 
+export const SEARCH_MAX_CHARS = 200
+
 export const RecordsInput = z.strictObject({
   id: z.number().int().positive(),
   offset: z.number().int().min(0).default(0),
   limit: z.number().int().min(1).max(500).default(50),
-  search: z.string().optional(),
+  /** Bounded: SQLite refuses LIKE patterns over 50,000 bytes, and no one types more than a line. */
+  search: z.string().max(SEARCH_MAX_CHARS, `search for at most ${SEARCH_MAX_CHARS} characters`).optional(),
   split: z.enum(['train', 'validation']).optional()
 })
 

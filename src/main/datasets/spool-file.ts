@@ -1,6 +1,7 @@
 // A temporary JSON-lines file holding an import's records between reading (async, streamed) and
-// writing them to SQLite (one synchronous transaction); it lives under a temporary name and is always
-// removed, so an interrupted import leaves nothing behind.
+// writing them to SQLite; its name carries the importing process's pid. It is removed when the import
+// ends, however it ends, and when the process exits (SIGINT/SIGTERM handlers end in an exit); what a
+// killed process leaves is swept at the next start (import-leftovers.ts).
 import { randomBytes } from 'node:crypto'
 import { closeSync, createWriteStream, mkdirSync, openSync, readSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
@@ -10,6 +11,27 @@ import { StringDecoder } from 'node:string_decoder'
 /** Under V8's large-object size, so each chunk's text is young garbage, not old-space garbage. */
 const READ_CHUNK_BYTES = 64 * 1024
 
+const SPOOL_NAME = /^import-(\d+)-[0-9a-f]+\.jsonl\.partial$/
+
+/** The pid of the process that owns a spool file, from its name; null for any other file. */
+export function spoolOwner(fileName: string): number | null {
+  const match = SPOOL_NAME.exec(fileName)
+  return match ? Number(match[1]) : null
+}
+
+/** This process's spool files, removed synchronously at exit if an import is still running. */
+const live = new Set<string>()
+let exitHook = false
+
+function track(path: string): void {
+  live.add(path)
+  if (exitHook) return
+  exitHook = true
+  process.on('exit', () => {
+    for (const p of live) rmSync(p, { force: true })
+  })
+}
+
 export class SpoolFile<T> {
   readonly path: string
   private readonly out
@@ -18,6 +40,7 @@ export class SpoolFile<T> {
   constructor(dir: string) {
     mkdirSync(dir, { recursive: true })
     this.path = join(dir, `import-${process.pid}-${randomBytes(6).toString('hex')}.jsonl.partial`)
+    track(this.path)
     this.out = createWriteStream(this.path)
   }
 
@@ -54,5 +77,6 @@ export class SpoolFile<T> {
   async remove(): Promise<void> {
     await this.close().catch(() => undefined)
     rmSync(this.path, { force: true })
+    live.delete(this.path)
   }
 }

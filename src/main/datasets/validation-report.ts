@@ -23,12 +23,33 @@ export class ReportBuilder {
   private errors = 0
 
   add(problem: DatasetProblem): void {
+    this.insert(problem, this.report.problems.length)
+  }
+
+  /**
+   * Adds a problem found later (by the import's tokenizing worker) at the place in the list it would
+   * have had if found in order: `at` is the listed count when its record was read.
+   */
+  insert(problem: DatasetProblem, at: number): void {
     if (problem.severity === 'error') this.errors++
     const counts = this.report.counts
     counts[problem.code] = (counts[problem.code] ?? 0) + 1
     if (problem.code === 'invalid_utf8') this.report.invalidUtf8Bytes += problem.count ?? 1
-    if (this.report.problems.length < MAX_LISTED) this.report.problems.push(problem)
-    else this.report.problemsOmitted++
+    const problems = this.report.problems
+    if (at >= MAX_LISTED) {
+      this.report.problemsOmitted++
+      return
+    }
+    problems.splice(at, 0, problem)
+    if (problems.length > MAX_LISTED) {
+      problems.pop()
+      this.report.problemsOmitted++
+    }
+  }
+
+  /** Problems listed so far: where a problem of the record just read belongs (see `insert`). */
+  get listed(): number {
+    return this.report.problems.length
   }
 
   /** Errors, as opposed to warnings (bad UTF-8, truncation, duplicates). */

@@ -1,18 +1,10 @@
 // Records which process trains each run (runs.owner_pid, migration 002) and finds runs left
 // `running` by a process that no longer exists, so only those are marked interrupted.
+import { processAlive } from '../process-alive'
 import type { SqliteDatabase } from '../store/database'
 
 export function claimRun(db: SqliteDatabase, runId: number, pid: number = process.pid): void {
   db.prepare('update runs set owner_pid = ? where id = ?').run(pid, runId)
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM'
-  }
 }
 
 /** Runs in `statuses` whose owner process is gone (or unknown), excluding this process's own. */
@@ -23,6 +15,6 @@ export function orphanedRuns(db: SqliteDatabase, statuses: readonly string[]): n
     )
     .all(...statuses)
   return rows
-    .filter((r) => r.owner_pid !== process.pid && (r.owner_pid === null || !alive(r.owner_pid)))
+    .filter((r) => r.owner_pid !== process.pid && (r.owner_pid === null || !processAlive(r.owner_pid)))
     .map((r) => r.id)
 }

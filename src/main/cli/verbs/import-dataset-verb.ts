@@ -1,6 +1,6 @@
 // `lora-studio import-dataset PATH...`: imports files or folders as a dataset through the same service
 // as the app, prints the validation report (every problem with its file and line) and the token
-// statistics, and fails (exit 1, nothing saved) when no record is valid.
+// statistics, and fails (exit 1, nothing saved) when no record is valid or it is interrupted.
 import type { DatasetDetail } from '../../../shared/datasets'
 import type { CliVerb, VerbRun } from '../cli-verb'
 import { importOptions, importRequest, importUsage } from './dataset-import-flags'
@@ -23,9 +23,22 @@ export async function importDataset(run: VerbRun, paths: string[]): Promise<void
     phase = e.phase
     file = e.file ?? file
   })
+  // Ctrl+C or SIGTERM cancels the import: it removes its spool file and unfinished dataset, then the
+  // command fails with "cancelled; nothing was saved" (exit 1). A repeated signal waits for that.
+  let stopping = false
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (stopping) return
+    stopping = true
+    run.io.err(`${signal}: stopping the import…`)
+    void context.close()
+  }
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
   try {
     printDataset(run, await context.handlers.datasets.import(request))
   } finally {
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
     stop()
   }
 }
