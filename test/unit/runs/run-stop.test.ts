@@ -20,6 +20,7 @@ import type { TrainJobInput } from '../../../src/shared/training-protocol'
 import { openStore, type Store } from '../../../src/main/store/store'
 import type { EngineJobName, EngineJobs } from '../../../src/shared/engine-protocol'
 import type { RunEstimate } from '../../../src/shared/runs'
+import { tinyModelDir } from '../engine/fixtures-dir'
 
 const estimate: RunEstimate = {
   trainableLine: 'trainable params: 1 || all params: 2 || trainable%: 50.0000',
@@ -87,7 +88,11 @@ afterEach(() => {
 
 const start = (runs: RunService) =>
   runs.handlers.start({
-    config: { baseModel: join(work, 'model'), data: { kind: 'file', path: join(work, 'train.jsonl') } }
+    config: {
+      baseModel: join(tinyModelDir, 'model'),
+      maxLength: 64,
+      data: { kind: 'file', path: join(work, 'train.jsonl') }
+    }
   })
 
 describe('stop and quit with an engine that does not answer', () => {
@@ -123,7 +128,10 @@ describe('stop and quit with an engine that does not answer', () => {
     const trained: number[] = []
     let release: () => void = () => undefined
     const gate = new Promise<void>((resolve) => (release = resolve))
-    const dataset = store.datasets.create({ name: 'slow', format: 'text', settings: {}, sources: [] })
+    const dataset = store.datasets.createWithRecords(
+      { name: 'slow', format: 'text', settings: {}, sources: [] },
+      []
+    )
     const sample: TokenSample = { inputIds: [1, 2, 3], labels: [1, 2, 3] }
     const runs = createRunService({
       store,
@@ -140,7 +148,11 @@ describe('stop and quit with an engine that does not answer', () => {
     while (!trained.includes(first.id)) await new Promise((resolve) => setImmediate(resolve))
     expect(store.runs.get(second.id)?.status).toBe('queued')
     const creating = runs.handlers.start({
-      config: { baseModel: join(work, 'model'), data: { kind: 'dataset', id: dataset.id } }
+      config: {
+        baseModel: join(tinyModelDir, 'model'),
+        maxLength: 64,
+        data: { kind: 'dataset', id: dataset.id }
+      }
     })
     let third: number | undefined
     while (third === undefined) {
