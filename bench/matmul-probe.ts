@@ -1,5 +1,5 @@
-// The backend's own speed on the product DESIGN.md's table uses, [512,768]·[768,2304] as a plain 2-D
-// matMul, measured in the same process as a case so that "efficiency" compares like with like.
+// The backend's own speed on the first product of docs/ARCHITECTURE.md's wasm table, [512,768]·[768,2304]
+// as a plain 2-D matMul, measured in the same process as a case so that "efficiency" compares like with like.
 import * as tf from '@tensorflow/tfjs-core'
 import { matMulFlops } from './flops'
 import { median, timed } from './process-meter'

@@ -1,4 +1,4 @@
-// The PyTorch anchor for training cases: ../shared/tools/torch_lora_bench.py run back to back with our
+// The PyTorch anchor for training cases: tools/pytorch/torch_lora_bench.py run back to back with our
 // case on the same machine, when a Python with torch is present; otherwise says how to install it.
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
@@ -9,7 +9,7 @@ import type { TrainCase } from './cases'
 const INSTALL_HINT = 'apt-get install python3-torch libopenblas0-pthread'
 
 export function torchBenchScript(repoRoot: string): string {
-  return process.env.LORA_STUDIO_TORCH_BENCH ?? resolve(repoRoot, '../shared/tools/torch_lora_bench.py')
+  return process.env.LORA_STUDIO_TORCH_BENCH ?? resolve(repoRoot, 'tools/pytorch/torch_lora_bench.py')
 }
 
 /** A python that imports torch: Debian's /usr/bin/python3 first (pyenv shims may hide its packages). */

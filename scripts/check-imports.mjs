@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Enforces DESIGN.md's import rules: shared imports nothing of ours (nor Node/Electron/Vue),
-// engine imports only shared, renderer only shared and itself, and only the shell imports electron.
+// Enforces the import rules of docs/ARCHITECTURE.md: shared imports nothing of ours (nor Node/Electron/
+// Vue), engine imports only shared, renderer only shared and itself, and only the shell imports electron.
 import { readFileSync, readdirSync, statSync } from 'node:fs'
 import { dirname, join, relative, resolve, sep } from 'node:path'
 
@@ -43,7 +43,7 @@ for (const file of walk(src)) {
   }
 }
 if (problems.length) {
-  console.error(`Import rules (DESIGN.md) broken in ${problems.length} place(s):\n` + problems.join('\n'))
+  console.error(`Import rules (docs/ARCHITECTURE.md) broken in ${problems.length} place(s):\n` + problems.join('\n'))
   process.exit(1)
 }
 console.log('import rules: ok')

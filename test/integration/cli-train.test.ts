@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Rng } from '../../src/engine/generation/rng'
-import { fixtureMissing, tinyModelDir } from '../unit/engine/fixtures-dir'
+import { requireFixture, tinyModelDir } from '../unit/engine/fixtures-dir'
 
 const exec = promisify(execFile)
 const repoRoot = resolve(import.meta.dirname, '../..')
@@ -18,7 +18,7 @@ const dataDir = join(work, 'home')
 const trainFile = join(work, 'train.jsonl')
 const modelDir = join(tinyModelDir, 'model')
 const env = { ...process.env, LORA_STUDIO_BACKEND: 'wasm' }
-const missing = fixtureMissing(tinyModelDir)
+requireFixture(tinyModelDir)
 
 beforeAll(() => {
   const rng = new Rng(11)
@@ -71,7 +71,7 @@ const trainArgs = (steps: number) => [
   '--json'
 ]
 
-describe.skipIf(missing)('lora-studio train', () => {
+describe('lora-studio train', () => {
   it('trains with the GPT-2 blog recipe and prints JSON lines ending with the summary', async () => {
     const { code, stdout, stderr } = await cli([...trainArgs(4), '--name', 'blog'])
     expect(stderr).toBe('')

@@ -11,12 +11,12 @@ import { claimRun } from '../../src/main/runs/run-owner'
 import { createNodeEngineSpawner } from '../../src/main/engine-host/node-engine-spawner'
 import { Rng } from '../../src/engine/generation/rng'
 import type { RunConfigPatchValues, RunProgressEvent } from '../../src/shared/runs'
-import { fixtureMissing, tinyModelDir } from '../unit/engine/fixtures-dir'
+import { requireFixture, tinyModelDir } from '../unit/engine/fixtures-dir'
 
 const work = mkdtempSync(join(tmpdir(), 'training-runs-'))
 const dataDir = join(work, 'data')
 const trainFile = join(work, 'train.jsonl')
-const missing = fixtureMissing(tinyModelDir)
+requireFixture(tinyModelDir)
 let ctx: AppContext
 const progress: RunProgressEvent[] = []
 
@@ -66,7 +66,7 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true })
 })
 
-describe.skipIf(missing)('training runs with a real engine', () => {
+describe('training runs with a real engine', () => {
   let reference: Map<number, number>
 
   it('trains a run to completion and persists every metric and checkpoint', async () => {

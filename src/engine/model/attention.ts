@@ -1,5 +1,5 @@
 // Causal self-attention as plain 2-D products per (batch, head) with a hand-written backward pass:
-// wasm's batched/transposed matMuls run ~10× slower than plain 2-D ones (DESIGN.md's table).
+// wasm's batched/transposed matMuls run ~10× slower than plain 2-D ones (table in docs/ARCHITECTURE.md).
 import * as tf from '@tensorflow/tfjs-core'
 import { customOp } from './custom-op'
 import { causalDropoutMask } from './dropout-mask'

@@ -8,7 +8,7 @@ import { LoraAdapter } from '../../../src/engine/model/lora'
 import { loraGradients } from '../../../src/engine/model/train-step'
 import { AdamW } from '../../../src/engine/optim/adamw'
 import { clipGradNorm } from '../../../src/engine/optim/clip-grad-norm'
-import { fixtureMissing } from './fixtures-dir'
+import { requireFixture } from './fixtures-dir'
 import {
   backendsUnderTest,
   floats,
@@ -92,55 +92,53 @@ describe('AdamW', () => {
   })
 })
 
-describe.skipIf(fixtureMissing(referenceDir)).each(backendsUnderTest)(
-  'AdamW steps match torch on %s',
-  (backend) => {
-    let ref: Reference
-    let model: Gpt2Model
-    let adapter: LoraAdapter
+requireFixture(referenceDir)
+describe.each(backendsUnderTest)('AdamW steps match torch on %s', (backend) => {
+  let ref: Reference
+  let model: Gpt2Model
+  let adapter: LoraAdapter
 
-    beforeAll(async () => {
-      await useBackend(backend)
-      ref = await loadReference()
-      model = Gpt2Model.fromArrays(ref.checkpoint.config, ref.checkpoint.weights)
-      adapter = LoraAdapter.create(ref.checkpoint.config, ref.loraConfig, new Rng(0), ref.initLora)
-      model.lora = adapter
-    })
+  beforeAll(async () => {
+    await useBackend(backend)
+    ref = await loadReference()
+    model = Gpt2Model.fromArrays(ref.checkpoint.config, ref.checkpoint.weights)
+    adapter = LoraAdapter.create(ref.checkpoint.config, ref.loraConfig, new Rng(0), ref.initLora)
+    model.lora = adapter
+  })
 
-    afterAll(() => {
-      model.dispose()
-      adapter.dispose()
-    })
+  afterAll(() => {
+    model.dispose()
+    adapter.dispose()
+  })
 
-    it('gives the trained LoRA weights and the loss before each step', async () => {
-      const s = ref.settings.adamw
-      expect(s.schedule).toBe('constant')
-      const opt = new AdamW(adapter.variables(), {
-        lr: s.lr,
-        beta1: s.betas[0],
-        beta2: s.betas[1],
-        eps: s.eps,
-        weightDecay: s.weight_decay
-      })
-      const batch = { inputIds: ref.inputIds, labels: ref.labels, batch: ref.batch, seqLen: ref.seqLen }
-      const before = tf.memory().numTensors
-      for (let step = 0; step < s.steps; step++) {
-        const { lossSum, targetTokens, grads } = loraGradients(model, batch)
-        expect(
-          Math.abs(lossSum / targetTokens - ref.settings.losses_before_each_step[step])
-        ).toBeLessThanOrEqual(ref.settings.tolerance.loss_abs)
-        const clipped = clipGradNorm(grads, s.max_grad_norm)
-        opt.update(clipped.grads)
-        tf.dispose([...grads, ...clipped.grads])
-        expect(tf.memory().numTensors).toBe(before)
-      }
-      opt.dispose()
-      const names = adapter.parameterNames()
-      const vars = adapter.variables()
-      for (let i = 0; i < vars.length; i++) {
-        const diff = maxAbsDiff(await values(vars[i]), floats(ref, `trained.${names[i]}`))
-        expect(diff, names[i]).toBeLessThanOrEqual(ref.settings.tolerance.trained_abs)
-      }
+  it('gives the trained LoRA weights and the loss before each step', async () => {
+    const s = ref.settings.adamw
+    expect(s.schedule).toBe('constant')
+    const opt = new AdamW(adapter.variables(), {
+      lr: s.lr,
+      beta1: s.betas[0],
+      beta2: s.betas[1],
+      eps: s.eps,
+      weightDecay: s.weight_decay
     })
-  }
-)
+    const batch = { inputIds: ref.inputIds, labels: ref.labels, batch: ref.batch, seqLen: ref.seqLen }
+    const before = tf.memory().numTensors
+    for (let step = 0; step < s.steps; step++) {
+      const { lossSum, targetTokens, grads } = loraGradients(model, batch)
+      expect(
+        Math.abs(lossSum / targetTokens - ref.settings.losses_before_each_step[step])
+      ).toBeLessThanOrEqual(ref.settings.tolerance.loss_abs)
+      const clipped = clipGradNorm(grads, s.max_grad_norm)
+      opt.update(clipped.grads)
+      tf.dispose([...grads, ...clipped.grads])
+      expect(tf.memory().numTensors).toBe(before)
+    }
+    opt.dispose()
+    const names = adapter.parameterNames()
+    const vars = adapter.variables()
+    for (let i = 0; i < vars.length; i++) {
+      const diff = maxAbsDiff(await values(vars[i]), floats(ref, `trained.${names[i]}`))
+      expect(diff, names[i]).toBeLessThanOrEqual(ref.settings.tolerance.trained_abs)
+    }
+  })
+})

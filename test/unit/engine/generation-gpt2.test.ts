@@ -1,4 +1,4 @@
-// generate() driving the real GPT-2 decode session on ../shared/fixtures/gpt2-tiny (or GPT2_REF_DIR):
+// generate() driving the real GPT-2 decode session on test/fixtures/gpt2-tiny (or GPT2_REF_DIR):
 // greedy output equals PyTorch's greedy_ids, sampling is reproducible, and no tensor outlives a call.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as tf from '@tensorflow/tfjs-core'
@@ -9,14 +9,14 @@ import {
 } from '../../../src/engine/generation/generation-options'
 import { Gpt2CausalLm } from '../../../src/engine/model/gpt2-decoder'
 import { Gpt2Model } from '../../../src/engine/model/gpt2-model'
-import { fixtureMissing } from './fixtures-dir'
+import { requireFixture } from './fixtures-dir'
 import { backendsUnderTest, loadReference, referenceDir, toInt32, useBackend } from './gpt2-reference'
 
-const missing = fixtureMissing(referenceDir)
+requireFixture(referenceDir)
 const decodeBytes = (ids: number[]): Uint8Array =>
   new TextEncoder().encode(ids.map((id) => `<${id}>`).join(''))
 
-describe.skipIf(missing).each(backendsUnderTest)('generate on GPT-2 (%s)', (backend) => {
+describe.each(backendsUnderTest)('generate on GPT-2 (%s)', (backend) => {
   let model: Gpt2Model
   let prompt: number[]
   let expected: number[]

@@ -5,12 +5,12 @@ import { generate } from '../../../src/engine/generation/generate'
 import { DEFAULT_GENERATION_OPTIONS } from '../../../src/engine/generation/generation-options'
 import { Gpt2Tokenizer } from '../../../src/engine/tokenizer/gpt2-tokenizer'
 import { ScriptedLm } from './fake-causal-lm'
-import { fixtureMissing, tokenizerDir } from './fixtures-dir'
+import { requireFixture, tokenizerDir } from './fixtures-dir'
 
-const missing = fixtureMissing(tokenizerDir)
+requireFixture(tokenizerDir)
 const text = '逆向工程笔记：漏洞报告 🔐 done'
 
-describe.skipIf(missing)('generate streams whole characters from GPT-2 byte-level tokens', () => {
+describe('generate streams whole characters from GPT-2 byte-level tokens', () => {
   let tokenizer: Gpt2Tokenizer
   let ids: number[]
 

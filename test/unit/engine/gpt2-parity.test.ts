@@ -1,4 +1,4 @@
-// GPT-2 + LoRA against PyTorch (../shared/fixtures/gpt2-tiny, or GPT2_REF_DIR): base and LoRA logits,
+// GPT-2 + LoRA against PyTorch (test/fixtures/gpt2-tiny, or GPT2_REF_DIR): base and LoRA logits,
 // the masked loss, every LoRA gradient and greedy decoding with the KV cache, on the cpu and wasm backends.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as tf from '@tensorflow/tfjs-core'
@@ -8,7 +8,7 @@ import { Gpt2CausalLm } from '../../../src/engine/model/gpt2-decoder'
 import { Gpt2Model } from '../../../src/engine/model/gpt2-model'
 import { LoraAdapter } from '../../../src/engine/model/lora'
 import { loraGradients } from '../../../src/engine/model/train-step'
-import { fixtureMissing } from './fixtures-dir'
+import { requireFixture } from './fixtures-dir'
 import {
   backendsUnderTest,
   floats,
@@ -22,7 +22,7 @@ import {
 } from './gpt2-reference'
 import type { Reference } from './gpt2-reference'
 
-const missing = fixtureMissing(referenceDir)
+requireFixture(referenceDir)
 
 function argmax(row: Float32Array): number {
   let best = 0
@@ -30,7 +30,7 @@ function argmax(row: Float32Array): number {
   return best
 }
 
-describe.skipIf(missing).each(backendsUnderTest)('GPT-2 parity with PyTorch on %s', (backend) => {
+describe.each(backendsUnderTest)('GPT-2 parity with PyTorch on %s', (backend) => {
   let ref: Reference
   let model: Gpt2Model
   let adapter: LoraAdapter
@@ -129,7 +129,7 @@ describe.skipIf(missing).each(backendsUnderTest)('GPT-2 parity with PyTorch on %
   })
 })
 
-describe.skipIf(missing)('attention mask for right-padded batches', () => {
+describe('attention mask for right-padded batches', () => {
   let model: Gpt2Model
 
   beforeAll(async () => {

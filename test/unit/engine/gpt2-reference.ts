@@ -1,4 +1,4 @@
-// Loads a PyTorch reference folder made by ../shared/tools/ref_gpt2.py (GPT2_REF_DIR, default the shared
+// Loads a PyTorch reference folder made by tools/pytorch/ref_gpt2.py (GPT2_REF_DIR, default the in-repo
 // gpt2-tiny fixture) into what the engine tests compare against; every setting comes from the folder.
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'

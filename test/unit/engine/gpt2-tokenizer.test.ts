@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Gpt2Tokenizer } from '../../../src/engine/tokenizer/gpt2-tokenizer'
-import { fixtureMissing, tokenizerDir } from './fixtures-dir'
+import { requireFixture, tokenizerDir } from './fixtures-dir'
 
 /**
  * Ids from Hugging Face's tokenizer for the fixture's tokenizer.json (computed with the
@@ -129,7 +129,8 @@ const expected: Array<[string, number[]]> = [
   ]
 ]
 
-describe.skipIf(fixtureMissing(tokenizerDir))('Gpt2Tokenizer on the real GPT-2 files', () => {
+requireFixture(tokenizerDir)
+describe('Gpt2Tokenizer on the real GPT-2 files', () => {
   let fromJson: Gpt2Tokenizer
   let fromVocab: Gpt2Tokenizer
   let dir: string

@@ -8,7 +8,7 @@ import type { Gpt2Config } from '../../../src/engine/formats/hf-config'
 import { inspectHfModelFolder, loadHfModelFolder } from '../../../src/engine/formats/hf-model-folder'
 import { readSafetensors, writeSafetensors } from '../../../src/engine/formats/safetensors'
 import type { TensorToWrite } from '../../../src/engine/formats/safetensors'
-import { fixtureMissing, tinyModelDir } from './fixtures-dir'
+import { requireFixture, tinyModelDir } from './fixtures-dir'
 
 const fixtureModel = join(tinyModelDir, 'model')
 
@@ -78,7 +78,8 @@ describe('GPT-2 config.json', () => {
     ).toBe(100)
   })
 
-  it.skipIf(fixtureMissing(fixtureModel))('reads the fixture config', async () => {
+  requireFixture(fixtureModel)
+  it('reads the fixture config', async () => {
     const json: unknown = JSON.parse(await readFile(join(fixtureModel, 'config.json'), 'utf8'))
     const config = parseGpt2Config(json, 'config.json')
     expect([
@@ -205,7 +206,8 @@ describe('inspectHfModelFolder on full-size GPT-2 headers', () => {
   })
 })
 
-describe.skipIf(fixtureMissing(fixtureModel))('loadHfModelFolder', () => {
+requireFixture(fixtureModel)
+describe('loadHfModelFolder', () => {
   it('loads the PyTorch fixture folder with normalised keys', async () => {
     const checkpoint = await loadHfModelFolder(fixtureModel)
     expect(checkpoint.config.nLayer).toBe(2)

@@ -16,7 +16,7 @@ import {
 } from '../../../src/engine/model/lora'
 import type { LoraConfig } from '../../../src/engine/model/lora'
 import { loraGradients } from '../../../src/engine/model/train-step'
-import { fixtureMissing } from './fixtures-dir'
+import { requireFixture } from './fixtures-dir'
 import { loadReference, maxAbsDiff, referenceDir, useBackend, values } from './gpt2-reference'
 import type { Reference } from './gpt2-reference'
 
@@ -93,7 +93,8 @@ describe('LoRA scaling and init', () => {
   })
 })
 
-describe.skipIf(fixtureMissing(referenceDir))('LoRA in the model', () => {
+requireFixture(referenceDir)
+describe('LoRA in the model', () => {
   let ref: Reference
   let model: Gpt2Model
 

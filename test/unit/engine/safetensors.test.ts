@@ -9,7 +9,7 @@ import {
   readSafetensorsHeader,
   writeSafetensors
 } from '../../../src/engine/formats/safetensors'
-import { fixtureMissing, tinyModelDir } from './fixtures-dir'
+import { requireFixture, tinyModelDir } from './fixtures-dir'
 
 let dir: string
 beforeAll(async () => {
@@ -34,7 +34,8 @@ async function forge(
   return path
 }
 
-describe.skipIf(fixtureMissing(tinyModelDir))('safetensors on the PyTorch fixtures', () => {
+requireFixture(tinyModelDir)
+describe('safetensors on the PyTorch fixtures', () => {
   it('reads reference.safetensors with I64 ids and F32 logits', async () => {
     const file = await readSafetensors(join(tinyModelDir, 'reference.safetensors'))
     const ids = file.tensors.get('input_ids')!

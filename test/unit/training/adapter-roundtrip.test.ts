@@ -1,9 +1,9 @@
 // Round trips of the export formats on the fixture model (wasm): export → import gives identical
 // logits; the merged HF folder's logits equal base + adapter; and, where PyTorch is installed,
-// the exported adapter gives PyTorch's loss when applied as PEFT applies it (peft_ref.py, which
-// also refuses keys or shapes outside PEFT's layout).
+// the exported adapter gives PyTorch's loss when applied as PEFT applies it
+// (tools/pytorch/peft_ref.py, which also refuses keys or shapes outside PEFT's layout).
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
@@ -18,14 +18,14 @@ import { LoraAdapter, type LoraWeightArrays } from '../../../src/engine/model/lo
 import { toLoraConfig } from '../../../src/engine/training/lora-settings'
 import { writeMergedModel } from '../../../src/engine/training/merged-export'
 import { readPeftAdapter, writePeftAdapter } from '../../../src/engine/training/peft-adapter'
-import { fixtureMissing, fixturesDir, tinyModelDir } from '../engine/fixtures-dir'
+import { requireFixture, tinyModelDir, torchToolsDir } from '../engine/fixtures-dir'
 
 const work = mkdtempSync(join(tmpdir(), 'adapter-roundtrip-'))
 const modelDir = join(tinyModelDir, 'model')
 const settings = { r: 4, alpha: 8, dropout: 0, targetModules: ['attn.c_attn', 'attn.c_proj'], rsLora: false }
-const missing = fixtureMissing(tinyModelDir)
+requireFixture(tinyModelDir)
 const ids = Int32Array.from([5, 17, 301, 42, 999, 7, 123, 64, 2, 88, 450, 11])
-const tool = resolve(fixturesDir, '../tools/peft_ref.py')
+const tool = requireFixture(resolve(torchToolsDir, 'peft_ref.py'))
 const torchPython = ['/usr/bin/python3', 'python3'].find((py) => {
   try {
     execFileSync(py, ['-c', 'import torch'], { stdio: 'ignore' })
@@ -74,7 +74,7 @@ async function logitsOf(
   return out
 }
 
-describe.skipIf(missing)('adapter round trips', () => {
+describe('adapter round trips', () => {
   it('export → import gives identical logits', async () => {
     const weights = await initWeights()
     const dir = join(work, 'adapter')
@@ -106,21 +106,19 @@ describe.skipIf(missing)('adapter round trips', () => {
     expect(maxDiff).toBeLessThan(1e-4)
   })
 
-  it.skipIf(!torchPython || !existsSync(tool))(
-    'PyTorch (peft_ref.py) gives the same loss with the exported adapter',
-    async () => {
-      const weights = await initWeights()
-      const dir = join(work, 'adapter-torch')
-      await writePeftAdapter(dir, { settings, modules: weights, baseModel: modelDir })
-      const idsFile = join(work, 'ids.json')
-      writeFileSync(idsFile, JSON.stringify([...ids]))
-      const torch = JSON.parse(
-        execFileSync(torchPython!, [tool, 'loss', modelDir, '--ids', idsFile, '--adapter', dir], {
-          encoding: 'utf8'
-        })
-      ) as { loss: number }
-      const ours = await logitsOf(modelDir, weights)
-      expect(Math.abs(ours.loss - torch.loss)).toBeLessThan(1e-4)
-    }
-  )
+  // Needs Python's torch: listed in test/skip-allowlist.json, so the test command accepts its skip.
+  it.skipIf(!torchPython)('PyTorch (peft_ref.py) gives the same loss with the exported adapter', async () => {
+    const weights = await initWeights()
+    const dir = join(work, 'adapter-torch')
+    await writePeftAdapter(dir, { settings, modules: weights, baseModel: modelDir })
+    const idsFile = join(work, 'ids.json')
+    writeFileSync(idsFile, JSON.stringify([...ids]))
+    const torch = JSON.parse(
+      execFileSync(torchPython!, [tool, 'loss', modelDir, '--ids', idsFile, '--adapter', dir], {
+        encoding: 'utf8'
+      })
+    ) as { loss: number }
+    const ours = await logitsOf(modelDir, weights)
+    expect(Math.abs(ours.loss - torch.loss)).toBeLessThan(1e-4)
+  })
 })

@@ -23,7 +23,7 @@ import {
   shareWeights
 } from '../../../src/engine/training/gradient-workers'
 import type { TokenRecord } from '../../../src/engine/training/training-data'
-import { fixtureMissing, tinyModelDir } from '../engine/fixtures-dir'
+import { requireFixture, tinyModelDir } from '../engine/fixtures-dir'
 import { runDifference, tinyModelFolder, trainTiny, writeRandomRecords } from './tiny-runs'
 
 const work = mkdtempSync(join(tmpdir(), 'data-parallel-'))
@@ -96,7 +96,8 @@ describe('sharing a step among workers', () => {
   })
 })
 
-describe.skipIf(fixtureMissing(tinyModelDir))('data-parallel training', () => {
+requireFixture(tinyModelDir)
+describe('data-parallel training', () => {
   const train = (workers: number) =>
     trainTiny(trainFile, join(work, `run-${workers}`), workers, { maxSteps: 5, workers })
 

@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { computeOptionsFor } from '../../../src/engine/training/trainer'
 import { runDefaults, storedRunConfig } from '../../../src/shared/runs'
-import { fixtureMissing, tinyModelDir } from '../engine/fixtures-dir'
+import { requireFixture, tinyModelDir } from '../engine/fixtures-dir'
 import { runDifference, trainTiny, writeRandomRecords } from './tiny-runs'
 
 const work = mkdtempSync(join(tmpdir(), 'checkpointing-'))
@@ -36,7 +36,8 @@ describe('the gradientCheckpointing setting', () => {
   })
 })
 
-describe.skipIf(fixtureMissing(tinyModelDir))('training with gradient checkpointing', () => {
+requireFixture(tinyModelDir)
+describe('training with gradient checkpointing', () => {
   const train = (gradientCheckpointing: boolean, workers: number) => {
     const runId = (gradientCheckpointing ? 10 : 20) + workers
     return trainTiny(trainFile, join(work, `run-${runId}`), runId, {

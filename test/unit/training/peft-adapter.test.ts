@@ -14,12 +14,12 @@ import {
   type PeftAdapter
 } from '../../../src/engine/training/peft-adapter'
 import type { LoraWeightArrays } from '../../../src/engine/model/lora'
-import { fixtureMissing, tinyModelDir } from '../engine/fixtures-dir'
+import { requireFixture, tinyModelDir } from '../engine/fixtures-dir'
 
 const work = mkdtempSync(join(tmpdir(), 'peft-adapter-'))
 afterAll(() => rmSync(work, { recursive: true, force: true }))
 const modelDir = join(tinyModelDir, 'model')
-const missing = fixtureMissing(tinyModelDir)
+requireFixture(tinyModelDir)
 
 async function fixtureAdapter(): Promise<PeftAdapter> {
   const { tensors } = await readSafetensors(join(tinyModelDir, 'reference.safetensors'))
@@ -38,7 +38,7 @@ async function fixtureAdapter(): Promise<PeftAdapter> {
   }
 }
 
-describe.skipIf(missing)('PEFT adapter folder', () => {
+describe('PEFT adapter folder', () => {
   it('writes PEFT layout and reads it back bit for bit', async () => {
     const adapter = await fixtureAdapter()
     const dir = join(work, 'adapter')

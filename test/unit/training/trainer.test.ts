@@ -12,13 +12,13 @@ import { activeTrainer, runTraining } from '../../../src/engine/training/train-r
 import { resolveRunConfig } from '../../../src/shared/runs'
 import type { RunConfigPatchValues, RunMetric } from '../../../src/shared/runs'
 import type { TrainJobOutput, TrainProgress } from '../../../src/shared/training-protocol'
-import { fixtureMissing, tinyModelDir } from '../engine/fixtures-dir'
+import { requireFixture, tinyModelDir } from '../engine/fixtures-dir'
 import { writeRandomRecords } from './tiny-runs'
 
 const work = mkdtempSync(join(tmpdir(), 'trainer-'))
 const modelDir = join(tinyModelDir, 'model')
 const trainFile = join(work, 'train.jsonl')
-const missing = fixtureMissing(tinyModelDir)
+requireFixture(tinyModelDir)
 
 beforeAll(() => {
   process.env.LORA_STUDIO_BACKEND = 'wasm'
@@ -79,7 +79,7 @@ async function train(
 const metrics = (events: TrainProgress[]): RunMetric[] =>
   events.flatMap((e) => (e.kind === 'metric' ? [e.metric] : []))
 
-describe.skipIf(missing)('trainer', () => {
+describe('trainer', () => {
   let reference: Collected
 
   beforeAll(async () => {
@@ -105,7 +105,8 @@ describe.skipIf(missing)('trainer', () => {
       expect(x.rssBytes).toBeGreaterThan(0)
     }
     // epochs 1 and 2 (steps 1–3 and 4–6) see the same 12 records: the second epoch's mean loss is lower
-    const epochMean = (from: number) => (m[from].trainLoss! + m[from + 1].trainLoss! + m[from + 2].trainLoss!) / 3
+    const epochMean = (from: number) =>
+      (m[from].trainLoss! + m[from + 1].trainLoss! + m[from + 2].trainLoss!) / 3
     expect(epochMean(3)).toBeLessThan(epochMean(0))
     expect(existsSync(join(reference.out.adapterPath!, 'adapter_model.safetensors'))).toBe(true)
   })
