@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Rng } from '../../src/engine/generation/rng'
-import { fixtureMissing, tinyModelDir } from '../unit/engine/fixtures-dir'
+import { requireFixture, tinyModelDir } from '../unit/engine/fixtures-dir'
 
 const exec = promisify(execFile)
 const repoRoot = resolve(import.meta.dirname, '../..')
@@ -17,7 +17,7 @@ const work = mkdtempSync(join(tmpdir(), 'cli-export-'))
 const dataDir = join(work, 'home')
 const trainFile = join(work, 'train.jsonl')
 const env = { ...process.env, LORA_STUDIO_BACKEND: 'wasm' }
-const missing = fixtureMissing(tinyModelDir)
+requireFixture(tinyModelDir)
 
 async function cli(args: string[], timeout = 0) {
   try {
@@ -34,7 +34,6 @@ async function cli(args: string[], timeout = 0) {
 }
 
 beforeAll(async () => {
-  if (missing) return
   const rng = new Rng(5)
   const lines = Array.from({ length: 4 }, () =>
     JSON.stringify({ input_ids: Array.from({ length: 12 }, () => rng.nextInt(999)) })
@@ -56,7 +55,7 @@ beforeAll(async () => {
 }, 120_000)
 afterAll(() => rmSync(work, { recursive: true, force: true }))
 
-describe.skipIf(missing)('lora-studio export --out', () => {
+describe('lora-studio export --out', () => {
   it('refuses a folder holding another file and leaves the file there', async () => {
     const out = join(work, 'notes')
     mkdirSync(out)

@@ -11,14 +11,14 @@ import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openStore } from '../../src/main/store/store'
-import { fixtureMissing, tinyModelDir } from '../unit/engine/fixtures-dir'
+import { requireFixture, tinyModelDir } from '../unit/engine/fixtures-dir'
 import { writeRandomRecords } from '../unit/training/tiny-runs'
 
 const repoRoot = resolve(import.meta.dirname, '../..')
 const bin = join(repoRoot, 'bin/lora-studio.mjs')
 const work = mkdtempSync(join(tmpdir(), 'cli-interrupt-'))
 const trainFile = join(work, 'train.jsonl')
-const missing = fixtureMissing(tinyModelDir)
+requireFixture(tinyModelDir)
 const started: ChildProcess[] = []
 
 beforeAll(() => {
@@ -134,7 +134,7 @@ async function interrupt(t: Train, engines: number[]) {
   }
 }
 
-describe.skipIf(missing)('Ctrl-C (SIGINT to the process group) during lora-studio train', () => {
+describe('Ctrl-C (SIGINT to the process group) during lora-studio train', () => {
   it('0.5 s after the command starts: it ends within 5 s and leaves no run training', async () => {
     const t = train('at-half-second')
     await sleep(500)

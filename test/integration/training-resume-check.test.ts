@@ -11,13 +11,13 @@ import { openAppContext, type AppContext } from '../../src/main/app-context'
 import { runsVerb } from '../../src/main/cli/verbs/runs-verb'
 import { createNodeEngineSpawner } from '../../src/main/engine-host/node-engine-spawner'
 import type { RunConfigPatchValues } from '../../src/shared/runs'
-import { fixtureMissing, tinyModelDir } from '../unit/engine/fixtures-dir'
+import { requireFixture, tinyModelDir } from '../unit/engine/fixtures-dir'
 import { writeRandomRecords } from '../unit/training/tiny-runs'
 
 const work = mkdtempSync(join(tmpdir(), 'resume-check-'))
 const dataDir = join(work, 'data')
 const trainFile = join(work, 'train.jsonl')
-const missing = fixtureMissing(tinyModelDir)
+requireFixture(tinyModelDir)
 let ctx: AppContext
 
 const config = (extra: RunConfigPatchValues = {}): RunConfigPatchValues => ({
@@ -82,7 +82,7 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true })
 })
 
-describe.skipIf(missing)('resume checks the run before it touches its history', () => {
+describe('resume checks the run before it touches its history', () => {
   it('refuses a checkpoint with a truncated optimizer.safetensors and leaves the run as it was', async () => {
     const id = await trained('truncated optimizer')
     const optimizer = join(dataDir, 'runs', String(id), 'checkpoints', 'step-4', 'optimizer.safetensors')

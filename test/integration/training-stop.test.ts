@@ -10,12 +10,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openAppContext, type AppContext } from '../../src/main/app-context'
 import { createNodeEngineSpawner } from '../../src/main/engine-host/node-engine-spawner'
 import type { RunConfigPatchValues, RunProgressEvent } from '../../src/shared/runs'
-import { fixtureMissing, tinyModelDir } from '../unit/engine/fixtures-dir'
+import { requireFixture, tinyModelDir } from '../unit/engine/fixtures-dir'
 import { writeRandomRecords } from '../unit/training/tiny-runs'
 
 const work = mkdtempSync(join(tmpdir(), 'training-stop-'))
 const trainFile = join(work, 'train.jsonl')
-const missing = fixtureMissing(tinyModelDir)
+requireFixture(tinyModelDir)
 const opened: AppContext[] = []
 
 /** Long enough that a run which ignores Stop trains far past every bound below. */
@@ -75,7 +75,7 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true })
 })
 
-describe.skipIf(missing)('Stop and quit at any moment of a run', () => {
+describe('Stop and quit at any moment of a run', () => {
   it('ends a run stopped within 5 s when Stop comes right after start, while the engine loads', async () => {
     const ctx = await open('stop-at-start')
     const t0 = performance.now()
