@@ -1,6 +1,7 @@
 // LoRA with PEFT's semantics for GPT-2: which Conv1D layers `target_modules` hits, A/B shapes and
 // initialisation, scaling (rsLoRA too), and PEFT's "trainable params" line; A and B are tf.Variables.
 import * as tf from '@tensorflow/tfjs-core'
+import { throwIfGpuFailed } from '../webgpu-adapter'
 import { countGpt2Parameters } from '../formats/gpt2-weights'
 import type { Gpt2Config } from '../formats/hf-config'
 import type { Rng } from '../generation/rng'
@@ -156,6 +157,7 @@ export class LoraAdapter {
         return [name, { a, b }] as const
       })
     )
+    throwIfGpuFailed('the LoRA weights')
     return new Map(entries)
   }
 

@@ -1,6 +1,7 @@
 // One forward + backward pass of a LoRA model on a batch: loss sum, target-token count and the LoRA
 // gradients, with every other tensor disposed; the trainer accumulates, clips and steps with these.
 import * as tf from '@tensorflow/tfjs-core'
+import { throwIfGpuFailed } from '../webgpu-adapter'
 import { causalLmLoss, shiftedTargets } from './causal-lm-loss'
 import type { LossOptions } from './causal-lm-loss'
 import type { ForwardMode, Gpt2Model } from './gpt2-model'
@@ -52,6 +53,7 @@ export async function loraGradients(
   const g = loraGradientTensors(model, batch, options)
   const lossSum = (await g.lossSum.data())[0]
   g.lossSum.dispose()
+  throwIfGpuFailed('the LoRA gradients')
   return { lossSum, targetTokens: g.targetTokens, grads: g.grads }
 }
 

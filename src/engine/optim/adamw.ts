@@ -1,6 +1,7 @@
 // AdamW exactly as torch.optim.AdamW (decoupled weight decay before the Adam update, bias correction,
 // eps added after the bias-corrected sqrt), over tf.Variables, with state exportable for checkpoints.
 import * as tf from '@tensorflow/tfjs-core'
+import { throwIfGpuFailed } from '../webgpu-adapter'
 
 export interface AdamWOptions {
   lr: number
@@ -76,6 +77,7 @@ export class AdamW {
     const read = (ts: tf.Tensor[]) =>
       Promise.all(ts.map(async (t) => Float32Array.from((await t.data()) as Float32Array)))
     const [expAvg, expAvgSq] = await Promise.all([read(this.expAvg), read(this.expAvgSq)])
+    throwIfGpuFailed('the optimizer state')
     return { step, expAvg, expAvgSq }
   }
 

@@ -11,6 +11,7 @@ import type { Gpt2Model } from '../model/gpt2-model'
 import type { LoraAdapter } from '../model/lora'
 import type { ComputeOptions } from '../model/train-step'
 import { AdamW } from '../optim/adamw'
+import { throwIfGpuFailed } from '../webgpu-adapter'
 import { clipGradNorm, globalNorm } from '../optim/clip-grad-norm'
 import { learningRateAt } from '../optim/lr-schedule'
 import type { LrSchedule } from '../optim/lr-schedule'
@@ -51,8 +52,8 @@ export function computeOptionsFor(config: Pick<RunConfigValues, 'gradientCheckpo
   return config.gradientCheckpointing ? { recomputeBlocks: true, loss: { recompute: true } } : {}
 }
 
-/** Thrown inside a step when the loss or the gradient norm is not a finite number. */
-class NonFiniteError extends Error {}
+/** Thrown inside a step that must not be applied: a loss or gradient norm that is not finite, a GPU error. */
+class StepRefused extends Error {}
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve))
 
@@ -170,7 +171,7 @@ export class Trainer {
             result = await this.trainStep(this.step)
           }
         } catch (err) {
-          if (err instanceof NonFiniteError) return this.finishFailed(err.message)
+          if (err instanceof StepRefused) return this.finishFailed(err.message)
           throw err
         }
         this.step++
@@ -259,10 +260,15 @@ export class Trainer {
       const both = tf.stack([g.lossSum, norm])
       const [lossSum, gradNorm] = await both.data()
       both.dispose()
+      try {
+        throwIfGpuFailed(`step ${step + 1}`)
+      } catch (err) {
+        throw new StepRefused(`${(err as Error).message} ${this.keptCheckpoint()}`)
+      }
       const loss = targets > 0 ? lossSum / targets : 0
-      if (!Number.isFinite(loss)) throw new NonFiniteError(this.nonFiniteMessage('loss', loss, step, lr))
+      if (!Number.isFinite(loss)) throw new StepRefused(this.nonFiniteMessage('loss', loss, step, lr))
       if (!Number.isFinite(gradNorm))
-        throw new NonFiniteError(this.nonFiniteMessage('gradient norm', gradNorm, step, lr))
+        throw new StepRefused(this.nonFiniteMessage('gradient norm', gradNorm, step, lr))
       this.adam.update(update, lr)
       this.notePeaks()
       return { loss, gradNorm, lr, tokens }
@@ -276,10 +282,16 @@ export class Trainer {
     return this.orderCache.order
   }
 
+  private lastGood(): string {
+    return this.lastCheckpoint ? `step-${this.lastCheckpoint.step}` : 'none yet (no checkpoint was written)'
+  }
+
+  private keptCheckpoint(): string {
+    return `Training stopped before applying that update. Last good checkpoint: ${this.lastGood()}.`
+  }
+
   private nonFiniteMessage(what: string, value: number, step: number, lr: number): string {
-    const kept = this.lastCheckpoint
-      ? `step-${this.lastCheckpoint.step}`
-      : 'none yet (no checkpoint was written)'
+    const kept = this.lastGood()
     return (
       `The ${what} became ${value} at step ${step + 1}; training stopped before applying that update. ` +
       `Last good checkpoint: ${kept}. Resume from it with a lower learning rate (this step used ${lr.toExponential(2)}) ` +
@@ -315,6 +327,7 @@ export class Trainer {
       const all = tf.stack(sums)
       const values = await all.data()
       all.dispose()
+      throwIfGpuFailed('the evaluation loss')
       let sum = 0
       for (const v of values) sum += v
       return { loss: count > 0 ? sum / count : Number.NaN, tokens: count }

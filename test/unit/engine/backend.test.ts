@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import * as tf from '@tensorflow/tfjs-core'
 import { activeGpuAdapter, initBackend } from '../../../src/engine/backend'
-import { softwareReason } from '../../../src/engine/webgpu-adapter'
+import { softwareReason, throwIfGpuFailed } from '../../../src/engine/webgpu-adapter'
 
 /** lavapipe as Dawn describes it on the CI machines (Mesa 25 from bookworm-backports). */
 const lavapipe =
@@ -67,6 +67,19 @@ describe('initBackend', () => {
     product.dispose()
     await initBackend('cpu')
     expect(activeGpuAdapter()).toBeNull()
+  })
+
+  it('turns a failed GPU command, which WebGPU only reports as an event, into an error after the read', async () => {
+    await initBackend('webgpu')
+    // 50257 × 768 floats (GPT-2's wte, 154 MB) are more than lavapipe can bind in one shader: the gather fails.
+    const big = tf.ones([50257, 768])
+    const picked = tf.sum(tf.gather(big, tf.tensor1d([0, 50000], 'int32')))
+    expect((await picked.data())[0]).toBe(0)
+    expect(() => throwIfGpuFailed('the probe')).toThrow(
+      /^The GPU failed while computing the probe: Binding size \(154389504\) of \[Buffer[^\]]*\] is larger than the maximum storage buffer binding size \(134217728\)\./
+    )
+    expect(() => throwIfGpuFailed('the next read')).not.toThrow()
+    tf.dispose([big, picked])
   })
 
   it('tells software adapters from hardware ones by their flag or their names', () => {
