@@ -815,6 +815,7 @@ const en = {
     backendDetails: 'Details',
     gpuAdapter: 'GPU adapter',
     gpuSoftware: 'software emulation (slower than wasm)',
+    gpuSoftwareShort: 'software',
     gpuHardware: 'hardware GPU',
     gpuLimits: 'Largest tensor {binding}, largest buffer {buffer}',
     storage: 'Data',

@@ -779,6 +779,7 @@ const zhCN: MessageSchema = {
     backendDetails: '详细信息',
     gpuAdapter: 'GPU 适配器',
     gpuSoftware: '软件模拟（比 wasm 慢）',
+    gpuSoftwareShort: '软件',
     gpuHardware: '硬件 GPU',
     gpuLimits: '单个张量上限 {binding}，单个缓冲区上限 {buffer}',
     storage: '数据',
