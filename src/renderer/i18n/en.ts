@@ -814,7 +814,7 @@ const en = {
     backendReason: 'Why this backend',
     backendDetails: 'Details',
     gpuAdapter: 'GPU adapter',
-    gpuSoftware: 'software emulation (slower than wasm)',
+    gpuSoftware: 'software emulation, slower than wasm',
     gpuSoftwareShort: 'software',
     gpuHardware: 'hardware GPU',
     gpuLimits: 'Largest tensor {binding}, largest buffer {buffer}',

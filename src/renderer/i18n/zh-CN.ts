@@ -778,7 +778,7 @@ const zhCN: MessageSchema = {
     backendReason: '选择原因',
     backendDetails: '详细信息',
     gpuAdapter: 'GPU 适配器',
-    gpuSoftware: '软件模拟（比 wasm 慢）',
+    gpuSoftware: '软件模拟，比 wasm 慢',
     gpuSoftwareShort: '软件',
     gpuHardware: '硬件 GPU',
     gpuLimits: '单个张量上限 {binding}，单个缓冲区上限 {buffer}',
