@@ -68,8 +68,9 @@ async function dawnGpu(): Promise<GPU> {
 }
 
 let activeAdapter: GpuAdapterInfo | null = null
-/** Errors the device reported since the last `throwIfGpuFailed` (validation, out of memory, internal). */
-const gpuErrors: string[] = []
+/** The first error the device reported since the last `throwIfGpuFailed` (validation, out of memory, internal). */
+let firstGpuError: string | null = null
+let gpuErrorCount = 0
 
 /**
  * Throws when the GPU reported an error since the last call: its results are then garbage (WebGPU's errors
@@ -77,15 +78,17 @@ const gpuErrors: string[] = []
  * naming what they were.
  */
 export function throwIfGpuFailed(what: string): void {
-  if (gpuErrors.length === 0) return
-  const first = gpuErrors[0]
-  const more = gpuErrors.length > 1 ? ` (and ${gpuErrors.length - 1} more)` : ''
-  gpuErrors.length = 0
+  if (firstGpuError === null) return
+  const first = firstGpuError
+  const more = gpuErrorCount > 1 ? ` (and ${gpuErrorCount - 1} more)` : ''
+  firstGpuError = null
+  gpuErrorCount = 0
   throw new Error(
     `The GPU failed while computing ${what}: ${first}${more}. The results are unusable; if it ran out of memory, ` +
       'use a smaller batch or sequence length, or another backend (LORA_STUDIO_BACKEND=wasm).'
   )
 }
+
 let registered = false
 
 async function activateWebgpu(): Promise<void> {
@@ -155,7 +158,8 @@ export async function findAdapter(): Promise<FoundAdapter | null> {
       })
       // A failed GPU command is not an exception: WebGPU reports it here and the results read as zeros.
       device.onuncapturederror = (event: GPUUncapturedErrorEvent) => {
-        gpuErrors.push(event.error.message.split('\n')[0].trim())
+        firstGpuError ??= event.error.message.split('\n')[0].trim()
+        gpuErrorCount++
       }
       if (tf.findBackendFactory('webgpu')) tf.removeBackend('webgpu')
       tf.registerBackend('webgpu', () => new webgpu.WebGPUBackend(device, adapter.info))
