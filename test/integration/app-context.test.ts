@@ -90,9 +90,10 @@ describe('system.info', () => {
     expect(result.ok).toBe(true)
     const info = (result as { ok: true; value: SystemInfo }).value
     expect(info.backend.name).toBe('wasm')
-    expect(info.backend.reason).toBe(
-      'tfjs-node-gpu not installed; tfjs-node not installed; using wasm (SIMD)'
+    expect(info.backend.reason).toMatch(
+      /^tfjs-node-gpu not installed; webgpu skipped: mesa software \(llvmpipe: [^]*, slower than wasm; set LORA_STUDIO_BACKEND=webgpu to use it anyway; tfjs-node not installed; using wasm \(SIMD\)$/
     )
+    expect(info.backend.adapter).toBeUndefined()
     expect(info.versions.tfjs).toBe('4.22.0')
     expect(info.versions.node).toBe(process.versions.node)
     expect(info.versions.electron).toBeNull()

@@ -1,6 +1,7 @@
 // GPT-2 as a CausalLm for generation: a decode session keeps per-layer keys/values so each new token
 // costs one position's forward pass; the prompt is prefilled in one pass with the 2-D attention path.
 import * as tf from '@tensorflow/tfjs-core'
+import { throwIfGpuFailed } from '../webgpu-adapter'
 import type { CausalLm, DecodeSession } from '../generation/causal-lm'
 import { causalSelfAttention, MASKED_SCORE, qkvToHeadRows } from './attention'
 import type { Gpt2Model } from './gpt2-model'
@@ -89,6 +90,7 @@ class Gpt2DecodeSession implements DecodeSession {
     this.fed += n
     const data = await logits.data()
     logits.dispose()
+    throwIfGpuFailed('the next-token logits')
     return Float32Array.from(data as Float32Array)
   }
 

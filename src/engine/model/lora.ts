@@ -1,6 +1,7 @@
 // LoRA with PEFT's semantics for GPT-2: which Conv1D layers `target_modules` hits, A/B shapes and
 // initialisation, scaling (rsLoRA too), and PEFT's "trainable params" line; A and B are tf.Variables.
 import * as tf from '@tensorflow/tfjs-core'
+import { throwIfGpuFailed } from '../webgpu-adapter'
 import { countGpt2Parameters } from '../formats/gpt2-weights'
 import type { Gpt2Config } from '../formats/hf-config'
 import type { Rng } from '../generation/rng'
@@ -147,12 +148,17 @@ export class LoraAdapter {
     return [...this.modules.keys()].flatMap((n) => [`${n}.lora_A.weight`, `${n}.lora_B.weight`])
   }
 
-  getWeights(): Map<string, LoraWeightArrays> {
-    const out = new Map<string, LoraWeightArrays>()
-    for (const [name, m] of this.modules) {
-      out.set(name, { a: m.a.dataSync() as Float32Array, b: m.b.dataSync() as Float32Array })
-    }
-    return out
+  /** Reads every module's A and B back (all reads at once; copies, since cpu hands out its own arrays). */
+  async readWeights(): Promise<Map<string, LoraWeightArrays>> {
+    const read = async (v: tf.Variable) => Float32Array.from((await v.data()) as Float32Array)
+    const entries = await Promise.all(
+      [...this.modules].map(async ([name, m]) => {
+        const [a, b] = await Promise.all([read(m.a), read(m.b)])
+        return [name, { a, b }] as const
+      })
+    )
+    throwIfGpuFailed('the LoRA weights')
+    return new Map(entries)
   }
 
   setWeights(weights: ReadonlyMap<string, LoraWeightArrays>): void {

@@ -2,7 +2,10 @@
 // (Slice reads its whole input out of the heap), so host-resident backends split the data in JS.
 import * as tf from '@tensorflow/tfjs-core'
 
-/** Backends whose tensors live in this process's memory, where a read is a plain copy. */
+/**
+ * Backends whose tensors live in this process's memory, where a read is a plain copy: the one synchronous
+ * read left in the engine, never taken on a GPU backend (webgpu has none; there tf.split stays on the device).
+ */
 function hostResident(): boolean {
   const name = tf.getBackend()
   return name === 'wasm' || name === 'cpu'

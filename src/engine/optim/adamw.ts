@@ -1,6 +1,7 @@
 // AdamW exactly as torch.optim.AdamW (decoupled weight decay before the Adam update, bias correction,
 // eps added after the bias-corrected sqrt), over tf.Variables, with state exportable for checkpoints.
 import * as tf from '@tensorflow/tfjs-core'
+import { throwIfGpuFailed } from '../webgpu-adapter'
 
 export interface AdamWOptions {
   lr: number
@@ -70,12 +71,14 @@ export class AdamW {
     })
   }
 
-  exportState(): AdamWState {
-    return {
-      step: this.stepCount,
-      expAvg: this.expAvg.map((t) => Float32Array.from(t.dataSync() as Float32Array)),
-      expAvgSq: this.expAvgSq.map((t) => Float32Array.from(t.dataSync() as Float32Array))
-    }
+  /** Reads both moments back (all reads at once; copies, since cpu hands out its own arrays). */
+  async exportState(): Promise<AdamWState> {
+    const step = this.stepCount
+    const read = (ts: tf.Tensor[]) =>
+      Promise.all(ts.map(async (t) => Float32Array.from((await t.data()) as Float32Array)))
+    const [expAvg, expAvgSq] = await Promise.all([read(this.expAvg), read(this.expAvgSq)])
+    throwIfGpuFailed('the optimizer state')
+    return { step, expAvg, expAvgSq }
   }
 
   importState(state: AdamWState): void {

@@ -145,7 +145,7 @@ async function prepareRun(
     logitsChunkTokens: 256,
     gradientCheckpointing: config.gradientCheckpointing
   })
-  const workerCount = resolveWorkerCount({
+  const workerChoice = resolveWorkerCount({
     requested: config.workers,
     backend: backend.name,
     rowsPerStep: Math.min(train.length, config.batchSize * config.gradientAccumulation),
@@ -153,6 +153,7 @@ async function prepareRun(
     bytesPerWorker: 2 * estimate.memory.totalBytes,
     freeBytes: freemem()
   })
+  const workerCount = workerChoice.count
   let workers: GradientWorkers | null = null
   let model: Gpt2Model
   if (workerCount > 1) {
@@ -224,7 +225,8 @@ async function prepareRun(
       validationRecords: validation.length,
       estimate,
       resumedFromStep: resume?.state.step ?? 0,
-      workers: workerCount
+      workers: workerCount,
+      workersReason: workerChoice.reason
     },
     async dispose() {
       trainer.dispose()

@@ -11,7 +11,8 @@ import type { Gpt2Model } from '../model/gpt2-model'
 import type { LoraAdapter } from '../model/lora'
 import type { ComputeOptions } from '../model/train-step'
 import { AdamW } from '../optim/adamw'
-import { clipGradNorm } from '../optim/clip-grad-norm'
+import { throwIfGpuFailed } from '../webgpu-adapter'
+import { clipGradNorm, globalNorm } from '../optim/clip-grad-norm'
 import { learningRateAt } from '../optim/lr-schedule'
 import type { LrSchedule } from '../optim/lr-schedule'
 import { checkpointDir, pruneCheckpoints, writeCheckpoint } from './checkpoint-files'
@@ -51,8 +52,8 @@ export function computeOptionsFor(config: Pick<RunConfigValues, 'gradientCheckpo
   return config.gradientCheckpointing ? { recomputeBlocks: true, loss: { recompute: true } } : {}
 }
 
-/** Thrown inside a step when the loss or the gradient norm is not a finite number. */
-class NonFiniteError extends Error {}
+/** Thrown inside a step that must not be applied: a loss or gradient norm that is not finite, a GPU error. */
+class StepRefused extends Error {}
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve))
 
@@ -170,7 +171,7 @@ export class Trainer {
             result = await this.trainStep(this.step)
           }
         } catch (err) {
-          if (err instanceof NonFiniteError) return this.finishFailed(err.message)
+          if (err instanceof StepRefused) return this.finishFailed(err.message)
           throw err
         }
         this.step++
@@ -205,7 +206,7 @@ export class Trainer {
       this.elapsedBefore += (performance.now() - started) / 1000
       await this.checkpoint('final')
       const adapterPath = join(this.s.runDir, 'adapter')
-      await writePeftAdapter(adapterPath, this.adapterContents())
+      await writePeftAdapter(adapterPath, await this.adapterContents())
       return this.output('completed', null, adapterPath)
     } finally {
       this.s.signal?.removeEventListener('abort', onAbort)
@@ -223,7 +224,9 @@ export class Trainer {
    * One optimizer step (0-based `step`): gradients of its micro-batches over the workers, weighted by
    * target tokens, each row with its own dropout seed drawn here in data order.
    */
-  private async trainStep(step: number): Promise<{ loss: number; gradNorm: number; lr: number; tokens: number }> {
+  private async trainStep(
+    step: number
+  ): Promise<{ loss: number; gradNorm: number; lr: number; tokens: number }> {
     const { plan, config, model } = this.s
     const data = stepData(plan, step, config.seed, (n, seed, epoch) => this.order(n, seed, epoch))
     const micro: MicroBatch[] = data.microBatches.map((idx) => ({
@@ -243,30 +246,35 @@ export class Trainer {
     )
     this.workerTfBytes = g.workerTfBytes
     const grads = g.grads
+    let update: tf.Tensor[] = []
+    let norm: tf.Scalar | null = null
     try {
-      const loss = targets > 0 ? g.lossSum / targets : 0
-      if (!Number.isFinite(loss)) throw new NonFiniteError(this.nonFiniteMessage('loss', loss, step, lr))
-      let gradNorm: number
-      let update: tf.Tensor[]
       if (config.maxGradNorm > 0) {
         const clipped = clipGradNorm(grads, config.maxGradNorm)
-        gradNorm = clipped.totalNorm
+        norm = clipped.totalNorm
         update = clipped.grads
       } else {
-        gradNorm = tf.tidy(() => tf.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g))))).dataSync()[0])
-        update = grads.map((g) => tf.clone(g))
+        norm = globalNorm(grads)
+        update = grads
       }
+      // The step's one read: loss and gradient norm together, before the update may be applied.
+      const both = tf.stack([g.lossSum, norm])
+      const [lossSum, gradNorm] = await both.data()
+      both.dispose()
       try {
-        if (!Number.isFinite(gradNorm))
-          throw new NonFiniteError(this.nonFiniteMessage('gradient norm', gradNorm, step, lr))
-        this.adam.update(update, lr)
-      } finally {
-        tf.dispose(update)
+        throwIfGpuFailed(`step ${step + 1}`)
+      } catch (err) {
+        throw new StepRefused(`${(err as Error).message} ${this.keptCheckpoint()}`)
       }
+      const loss = targets > 0 ? lossSum / targets : 0
+      if (!Number.isFinite(loss)) throw new StepRefused(this.nonFiniteMessage('loss', loss, step, lr))
+      if (!Number.isFinite(gradNorm))
+        throw new StepRefused(this.nonFiniteMessage('gradient norm', gradNorm, step, lr))
+      this.adam.update(update, lr)
       this.notePeaks()
       return { loss, gradNorm, lr, tokens }
     } finally {
-      tf.dispose(grads)
+      tf.dispose([...grads, g.lossSum, ...(norm === null ? [] : [norm]), ...(update === grads ? [] : update)])
     }
   }
 
@@ -275,10 +283,16 @@ export class Trainer {
     return this.orderCache.order
   }
 
+  private lastGood(): string {
+    return this.lastCheckpoint ? `step-${this.lastCheckpoint.step}` : 'none yet (no checkpoint was written)'
+  }
+
+  private keptCheckpoint(): string {
+    return `Training stopped before applying that update. Last good checkpoint: ${this.lastGood()}.`
+  }
+
   private nonFiniteMessage(what: string, value: number, step: number, lr: number): string {
-    const kept = this.lastCheckpoint
-      ? `step-${this.lastCheckpoint.step}`
-      : 'none yet (no checkpoint was written)'
+    const kept = this.lastGood()
     return (
       `The ${what} became ${value} at step ${step + 1}; training stopped before applying that update. ` +
       `Last good checkpoint: ${kept}. Resume from it with a lower learning rate (this step used ${lr.toExponential(2)}) ` +
@@ -287,30 +301,44 @@ export class Trainer {
   }
 
   /**
-   * Token-weighted mean loss on the validation records, in eval mode (no dropout). Yields between
-   * batches, so a stop is heard during a long evaluation; null when a stop cut it short.
+   * Token-weighted mean loss on the validation records, in eval mode (no dropout): one read at the end.
+   * Yields between batches, so a stop is heard during a long evaluation; null when a stop cut it short.
    */
   async evaluate(): Promise<{ loss: number; tokens: number } | null> {
     const { model, config, validation } = this.s
-    let sum = 0
+    const sums: tf.Scalar[] = []
     let count = 0
-    for (let i = 0; i < validation.length; i += config.batchSize) {
-      await yieldToEventLoop()
-      if (this.stopRequested) return null
-      const batch = collate(validation.slice(i, i + config.batchSize))
-      const part = tf.tidy(() => {
-        const hidden = model.hiddenStates(batch, { train: false })
-        // No backward pass here: `recompute` makes the loss skip the probabilities it would keep for one.
-        const out = causalLmLoss(hidden, model.weights.lmHead, batch.labels, batch.batch, batch.seqLen, {
-          recompute: true
-        })
-        return { value: out.lossSum.dataSync()[0], count: out.count }
-      })
-      sum += part.value
-      count += part.count
+    try {
+      for (let i = 0; i < validation.length; i += config.batchSize) {
+        if (this.stopRequested) return null
+        const batch = collate(validation.slice(i, i + config.batchSize))
+        sums.push(
+          tf.tidy(() => {
+            const hidden = model.hiddenStates(batch, { train: false })
+            // No backward pass here: `recompute` makes the loss skip the probabilities it would keep for one.
+            const out = causalLmLoss(hidden, model.weights.lmHead, batch.labels, batch.batch, batch.seqLen, {
+              recompute: true
+            })
+            count += out.count
+            return out.lossSum
+          })
+        )
+        // Let the event loop run between batches (pause/stop requests, progress).
+        await yieldToEventLoop()
+      }
+      this.notePeaks()
+      if (sums.length === 0) return { loss: Number.NaN, tokens: 0 }
+      // Per-batch sums read in one go and added in float64, as before.
+      const all = tf.stack(sums)
+      const values = await all.data()
+      all.dispose()
+      throwIfGpuFailed('the evaluation loss')
+      let sum = 0
+      for (const v of values) sum += v
+      return { loss: count > 0 ? sum / count : Number.NaN, tokens: count }
+    } finally {
+      tf.dispose(sums)
     }
-    this.notePeaks()
-    return { loss: count > 0 ? sum / count : Number.NaN, tokens: count }
   }
 
   private async evaluateAndReport(elapsedS: number): Promise<boolean> {
@@ -352,10 +380,10 @@ export class Trainer {
     return mem
   }
 
-  private adapterContents() {
+  private async adapterContents() {
     return {
       settings: fromLoraConfig(this.s.lora.config),
-      modules: this.s.lora.getWeights(),
+      modules: await this.s.lora.readWeights(),
       baseModel: this.s.config.baseModel
     }
   }
@@ -382,14 +410,14 @@ export class Trainer {
       reason,
       createdAt: new Date().toISOString()
     }
-    const adapter = this.adapterContents()
     let info: CheckpointInfo
     try {
+      const [adapter, optimizer] = await Promise.all([this.adapterContents(), this.adam.exportState()])
       info = await writeCheckpoint(this.s.runDir, {
         state,
         lora: adapter.settings,
         weights: adapter.modules,
-        optimizer: this.adam.exportState(),
+        optimizer,
         baseModel: adapter.baseModel,
         paramNames: this.s.lora.parameterNames()
       })

@@ -42,12 +42,18 @@ function hintOf(exit: EngineExit): string | undefined {
   return exit.reason ? reasons[exit.reason].hint : undefined
 }
 
-/** The last non-empty line of the engine's output, shortened. */
+/**
+ * Lines native libraries print on every start that say nothing about a crash: Dawn's notes on the limits it
+ * lowers (WebGPU backend) and Mesa's complaint about a missing XDG_RUNTIME_DIR (lavapipe).
+ */
+const routineLines = [/^Warning: maxDynamic\w+ artificially reduced/, /XDG_RUNTIME_DIR/]
+
+/** The last non-empty line of the engine's output that is not routine start-up noise, shortened. */
 export function lastOutputLine(output: string): string | null {
   const lines = output
     .split('\n')
     .map((line) => line.trim())
-    .filter(Boolean)
+    .filter((line) => line !== '' && !routineLines.some((re) => re.test(line)))
   const last = lines.at(-1)
   if (!last) return null
   return last.length > 300 ? `${last.slice(0, 300)}…` : last
