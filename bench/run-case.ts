@@ -1,7 +1,7 @@
 // Runs one bench case: builds a random model of the case's size with LoRA, warms up, times N optimizer
 // steps or generate calls, optionally profiles one, and returns speed, memory and efficiency figures.
 import * as tf from '@tensorflow/tfjs-core'
-import { initBackend, isBackendName } from '../src/engine/backend'
+import { backendNames, initBackend, isBackendName } from '../src/engine/backend'
 import type { BackendName } from '../src/shared/system'
 import { generate } from '../src/engine/generation/generate'
 import { DEFAULT_GENERATION_OPTIONS } from '../src/engine/generation/generation-options'
@@ -294,12 +294,15 @@ async function measureGenerate(
 export async function runCase(req: CaseRequest): Promise<CaseResult> {
   const c = findCase(req.case)
   if (req.backend !== undefined && !isBackendName(req.backend)) {
-    throw new Error(`--backend ${req.backend} is not a backend; use tensorflow-gpu, tensorflow, wasm or cpu`)
+    throw new Error(`--backend ${req.backend} is not a backend; use one of ${backendNames.join(', ')}`)
   }
   const info = await initBackend(req.backend)
   progress(c.name, `backend ${info.name}: ${info.reason}`)
-  const before = sampleMatMul()
-  progress(c.name, `matMul probe: ${Math.min(...before.wallMs).toFixed(0)} ms at best`)
+  const before = await sampleMatMul()
+  progress(
+    c.name,
+    `matMul probe: ${Math.min(...before.wallMs).toFixed(1)} ms at best (${before.productsPerSample} per read)`
+  )
   progress(c.name, `building ${c.description}`)
   // As the trainer does: no more workers than rows in a step (1 × 1024 has nothing to share).
   const workers = c.kind === 'train' ? Math.min(req.workers ?? 1, c.batch) : 1
@@ -314,10 +317,10 @@ export async function runCase(req: CaseRequest): Promise<CaseResult> {
       : await measureGenerate(c, built, req, meter)
   meter.stop()
   // Probed again after the case: the fastest product of both probes is the backend's speed.
-  const matMul = matMulSpeed(before, sampleMatMul())
+  const matMul = matMulSpeed(before, await sampleMatMul())
   progress(
     c.name,
-    `matMul ${matMul.shape}: ${matMul.wallMs.toFixed(0)} ms, ${matMul.gflopsWall.toFixed(1)} GFLOP/s`
+    `matMul ${matMul.shape}: ${matMul.wallMs.toFixed(1)} ms, ${matMul.gflopsWall.toFixed(1)} GFLOP/s`
   )
   const achievedGflops = m.flopsPerStep / m.stepMs / 1e6
   const achievedGflopsCpu = m.flopsPerStep / m.cpuMs / 1e6
