@@ -1,16 +1,27 @@
-// Picks the TensorFlow.js backend once per engine process (tensorflow-gpu → tensorflow → wasm → cpu,
-// or the one LORA_STUDIO_BACKEND / the caller forces) and says why, so the UI can show the reason.
+// Picks the TensorFlow.js backend once per engine process (tensorflow-gpu → webgpu on a hardware adapter →
+// tensorflow → wasm → cpu, or the one LORA_STUDIO_BACKEND / the caller forces) and says why, so the UI can show
+// the reason. A software WebGPU adapter (lavapipe, SwiftShader) is slower than wasm: used only when forced.
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
 import { ServiceError } from '../shared/errors'
-import type { BackendInfo, BackendName } from '../shared/system'
+import type { BackendInfo, BackendName, GpuAdapterInfo } from '../shared/system'
+import { activeGpuAdapter, describeAdapter, findAdapter } from './webgpu-adapter'
 
-export const backendNames: readonly BackendName[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']
+export { activeGpuAdapter, describeAdapter }
+
+/** Automatic order: the first that starts wins. */
+export const backendNames: readonly BackendName[] = ['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu']
+
+/** Backends that run on a GPU (one device per process: data-parallel workers do not pay there). */
+export function isGpuBackend(name: BackendName): boolean {
+  return name === 'tensorflow-gpu' || name === 'webgpu'
+}
 
 /** The npm package that provides each backend. */
 const packageOf: Record<BackendName, string> = {
   'tensorflow-gpu': '@tensorflow/tfjs-node-gpu',
+  webgpu: 'webgpu',
   tensorflow: '@tensorflow/tfjs-node',
   wasm: '@tensorflow/tfjs-backend-wasm',
   cpu: '@tensorflow/tfjs-backend-cpu'
@@ -18,12 +29,19 @@ const packageOf: Record<BackendName, string> = {
 
 const shortName: Record<BackendName, string> = {
   'tensorflow-gpu': 'tfjs-node-gpu',
+  webgpu: 'webgpu',
   tensorflow: 'tfjs-node',
   wasm: 'wasm',
   cpu: 'cpu'
 }
 
 type Details = BackendInfo['details']
+
+/** What a started backend reports: its facts, and the GPU adapter for webgpu. */
+interface Loaded {
+  details: Details
+  adapter?: GpuAdapterInfo
+}
 
 /** A backend that could not be started: `notInstalled` distinguishes a missing package from a broken one. */
 class BackendUnavailable extends Error {
@@ -105,19 +123,54 @@ async function loadCpu(): Promise<Details> {
   return {}
 }
 
-function load(name: BackendName): Promise<Details> {
+/**
+ * Starts webgpu on Dawn's preferred adapter. A software adapter is refused unless `forced`: wasm is faster on
+ * the same CPU cores.
+ */
+async function loadWebgpu(forced: boolean): Promise<Loaded> {
+  let found: Awaited<ReturnType<typeof findAdapter>>
+  try {
+    found = await findAdapter()
+  } catch (err) {
+    if (isModuleMissing(err, 'webgpu')) throw new BackendUnavailable('webgpu not installed', true)
+    throw new BackendUnavailable(`webgpu failed to load (${firstLine(err)})`, false)
+  }
+  if (found === null) throw new BackendUnavailable('webgpu found no GPU adapter', false)
+  if (found.softwareWhy !== null && !forced) {
+    throw new BackendUnavailable(
+      `webgpu skipped: ${describeAdapter(found.info)} — a software emulation (${found.softwareWhy}), ` +
+        'slower than wasm; set LORA_STUDIO_BACKEND=webgpu to use it anyway',
+      false
+    )
+  }
+  try {
+    await found.start()
+  } catch (err) {
+    throw new BackendUnavailable(
+      `webgpu failed to start on ${describeAdapter(found.info)} (${firstLine(err)})`,
+      false
+    )
+  }
+  return { details: {}, adapter: found.info }
+}
+
+async function load(name: BackendName, forced: boolean): Promise<Loaded> {
   switch (name) {
     case 'tensorflow-gpu':
     case 'tensorflow':
-      return loadNative(name)
+      return { details: await loadNative(name) }
+    case 'webgpu':
+      return loadWebgpu(forced)
     case 'wasm':
-      return loadWasm()
+      return { details: await loadWasm() }
     case 'cpu':
-      return loadCpu()
+      return { details: await loadCpu() }
   }
 }
 
-function describeChoice(name: BackendName, details: Details): string {
+function describeChoice(name: BackendName, loaded: Loaded): string {
+  if (loaded.adapter) return `${name} on ${describeAdapter(loaded.adapter)}`
+  const details = loaded.details
   if (name !== 'wasm') return name
   const features = [details.simd ? 'SIMD' : 'no SIMD', details.threads ? 'threads' : null].filter(Boolean)
   return `wasm (${features.join(', ')})`
@@ -137,6 +190,12 @@ function forcedBy(preferred: BackendName | undefined): { name: BackendName; sour
   return { name: env, source: `forced by LORA_STUDIO_BACKEND=${env}` }
 }
 
+function withAdapter(name: BackendName, loaded: Loaded, reason: string): BackendInfo {
+  const info: BackendInfo = { name, reason, details: loaded.details }
+  if (loaded.adapter) info.adapter = loaded.adapter
+  return info
+}
+
 /**
  * Starts a tfjs backend and reports which one and why. With `preferred` (or LORA_STUDIO_BACKEND)
  * only that backend is tried and a failure throws; otherwise the first that loads wins.
@@ -145,8 +204,9 @@ export async function initBackend(preferred?: BackendName): Promise<BackendInfo>
   const forced = forcedBy(preferred)
   if (forced) {
     try {
-      const details = await load(forced.name)
-      return { name: forced.name, reason: forced.source, details }
+      const loaded = await load(forced.name, true)
+      const on = loaded.adapter ? `; on ${describeAdapter(loaded.adapter)}` : ''
+      return withAdapter(forced.name, loaded, forced.source + on)
     } catch (err) {
       const why = err instanceof BackendUnavailable ? err.message : firstLine(err)
       const hint =
@@ -160,8 +220,8 @@ export async function initBackend(preferred?: BackendName): Promise<BackendInfo>
   const skipped: string[] = []
   for (const name of backendNames) {
     try {
-      const details = await load(name)
-      return { name, reason: [...skipped, `using ${describeChoice(name, details)}`].join('; '), details }
+      const loaded = await load(name, false)
+      return withAdapter(name, loaded, [...skipped, `using ${describeChoice(name, loaded)}`].join('; '))
     } catch (err) {
       skipped.push(
         err instanceof BackendUnavailable ? err.message : `${shortName[name]} failed (${firstLine(err)})`

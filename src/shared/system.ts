@@ -28,7 +28,25 @@ export interface Settings {
   theme: ThemeName
 }
 
-export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu'
+export type BackendName = 'tensorflow-gpu' | 'webgpu' | 'tensorflow' | 'wasm' | 'cpu'
+
+/** The WebGPU adapter the webgpu backend runs on (or the one it skipped), as Dawn reports it. */
+export interface GpuAdapterInfo {
+  /** e.g. "nvidia", "amd", "mesa"; may be empty. */
+  vendor: string
+  /** e.g. "hopper", "rdna-3", "software"; may be empty. */
+  architecture: string
+  /** Driver's device string, e.g. "llvmpipe-llvm-15-0-6-256-bits-". */
+  device: string
+  /** Human description, e.g. "llvmpipe: Mesa 25.0.7 (LLVM 15.0.6)". */
+  description: string
+  /** A CPU emulation (lavapipe, SwiftShader, WARP, fallback adapter): correct but slower than wasm. */
+  software: boolean
+  /** Largest buffer one shader may bind: no tensor may be bigger (bytes). */
+  maxStorageBufferBindingSize: number
+  /** Largest buffer the device may allocate (bytes). */
+  maxBufferSize: number
+}
 
 export interface BackendInfo {
   /** The tfjs backend in use. */
@@ -37,6 +55,8 @@ export interface BackendInfo {
   reason: string
   /** Extra facts the backend reports (SIMD, threads, GPU name). */
   details: Record<string, string | number | boolean>
+  /** The GPU adapter, when the backend is webgpu. */
+  adapter?: GpuAdapterInfo
 }
 
 export interface SystemInfo {

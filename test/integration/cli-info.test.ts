@@ -1,5 +1,5 @@
 // `lora-studio info` as a real subprocess, the way a script would run it: JSON on stdout naming the
-// wasm backend and its reason; failures as one `lora-studio: …` line on stderr with a non-zero code.
+// wasm backend and its reason (lavapipe's software WebGPU adapter skipped), or the forced webgpu adapter; failures as one `lora-studio: …` line on stderr with a non-zero code.
 import { execFile } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -34,13 +34,33 @@ describe('lora-studio info', () => {
     expect(code).toBe(0)
     const info = JSON.parse(stdout)
     expect(info.backend.name).toBe('wasm')
-    expect(info.backend.reason).toBe(
-      'tfjs-node-gpu not installed; tfjs-node not installed; using wasm (SIMD)'
+    expect(info.backend.reason).toMatch(
+      /^tfjs-node-gpu not installed; webgpu skipped: mesa software \(llvmpipe: Mesa 25[^]*— a software emulation \(fallback adapter\), slower than wasm; set LORA_STUDIO_BACKEND=webgpu to use it anyway; tfjs-node not installed; using wasm \(SIMD\)$/
     )
+    expect(info.backend.adapter).toBeUndefined()
     expect(info.dataDir).toBe(dataDir)
     expect(info.databasePath).toBe(join(dataDir, 'studio.db'))
     expect(info.databaseBytes).toBeGreaterThan(0)
     expect(info.mode).toBe('cli')
+  })
+
+  it('names the software adapter when LORA_STUDIO_BACKEND=webgpu forces it', async () => {
+    const { code, stdout } = await cli(['info', '--json', '--data-dir', dataDir], {
+      LORA_STUDIO_BACKEND: 'webgpu'
+    })
+    expect(code).toBe(0)
+    const info = JSON.parse(stdout)
+    expect(info.backend.name).toBe('webgpu')
+    expect(info.backend.reason).toMatch(
+      /^forced by LORA_STUDIO_BACKEND=webgpu; on mesa software \(llvmpipe: /
+    )
+    expect(info.backend.adapter).toMatchObject({
+      vendor: 'mesa',
+      architecture: 'software',
+      software: true,
+      maxStorageBufferBindingSize: 134217728
+    })
+    expect(info.backend.adapter.description).toMatch(/^llvmpipe: Mesa 25\./)
   })
 
   it('fails with one line and exit code 1 when the forced backend cannot load', async () => {

@@ -92,8 +92,10 @@ const en = {
       format: 'Check what LoRA Studio detected, map your fields, and choose how samples are formatted.',
       preview:
         'The first samples exactly as the model will see them, token by token: the prompt is masked (label -100) and only the trained tokens count toward the loss.',
-      validation: 'Every problem found while reading, with its file, line and field. Records with errors are skipped.',
-      statistics: 'Token counts with the chosen tokenizer: how long the samples are and how many steps an epoch takes.',
+      validation:
+        'Every problem found while reading, with its file, line and field. Records with errors are skipped.',
+      statistics:
+        'Token counts with the chosen tokenizer: how long the samples are and how many steps an epoch takes.',
       save: 'Name the dataset, hold out a validation set, and import.'
     },
     wizard: {
@@ -123,7 +125,8 @@ const en = {
       files: 'Files read:',
       format: 'Format',
       mapping: 'Field mapping',
-      mappingHelp: 'Which field of your records holds what. The lists show the fields found in the sampled records.',
+      mappingHelp:
+        'Which field of your records holds what. The lists show the fields found in the sampled records.',
       choose: 'Choose a field',
       unmapped: '(not used)',
       fieldOption: '{name} ({count}/{total})',
@@ -284,7 +287,8 @@ const en = {
       splitFile: 'From {files}',
       sources: 'Sources',
       records: 'Records',
-      report: 'Validation report: no problems | Validation report: 1 problem | Validation report: {n} problems'
+      report:
+        'Validation report: no problems | Validation report: 1 problem | Validation report: {n} problems'
     },
     records: {
       search: 'Search records',
@@ -370,8 +374,14 @@ const en = {
         help: 'Records the eval loss is measured on; this dataset has {n} in its validation split.'
       },
       holdOutRatio: { label: 'Held-out share', help: 'Share of training records kept for evaluation (0–1).' },
-      validationDataset: { label: 'Evaluation dataset', help: 'Its training records are used for evaluation.' },
-      template: { label: 'Prompt template', help: 'Remembered with the adapter so chat formats prompts the same way.' },
+      validationDataset: {
+        label: 'Evaluation dataset',
+        help: 'Its training records are used for evaluation.'
+      },
+      template: {
+        label: 'Prompt template',
+        help: 'Remembered with the adapter so chat formats prompts the same way.'
+      },
       initAdapter: {
         label: 'Continue from',
         help: 'Start from a finished run’s adapter instead of a fresh LoRA (the next data file).',
@@ -385,8 +395,14 @@ const en = {
         help: 'Layers that get an adapter; attention (attn.*) is the usual choice, MLP layers add more parameters.'
       },
       rsLora: { label: 'rsLoRA scaling', help: 'Scale by alpha / √r, steadier at high ranks.' },
-      maxLength: { label: 'Max length (tokens)', help: 'Longer records are cut; the model’s context is the upper bound.' },
-      packing: { label: 'Pack records', help: 'Join records into full-length blocks instead of padding each.' },
+      maxLength: {
+        label: 'Max length (tokens)',
+        help: 'Longer records are cut; the model’s context is the upper bound.'
+      },
+      packing: {
+        label: 'Pack records',
+        help: 'Join records into full-length blocks instead of padding each.'
+      },
       epochs: { label: 'Epochs', help: 'Passes over the training records (fractions allowed).' },
       maxSteps: {
         label: 'Max steps',
@@ -400,8 +416,7 @@ const en = {
       },
       workers: {
         label: 'Workers',
-        help:
-          'Engine workers training in parallel, one per CPU core by default (empty). Each holds its own copy of the model, so memory grows with the count; the losses stay the same.',
+        help: 'Engine workers training in parallel, one per CPU core by default (empty). Each holds its own copy of the model, so memory grows with the count; the losses stay the same.',
         empty: 'Auto (one per CPU core)'
       },
       gradientCheckpointing: {
@@ -410,10 +425,19 @@ const en = {
       },
       learningRate: { label: 'Learning rate', help: 'Peak step size of AdamW, e.g. 5e-5 or 2e-4.' },
       schedule: { label: 'Schedule', help: 'How the learning rate changes after warmup.' },
-      warmupSteps: { label: 'Warmup steps', help: 'Steps of linear warmup from 0; wins over the ratio when above 0.' },
-      warmupRatio: { label: 'Warmup ratio', help: 'Share of all steps spent warming up (used when warmup steps is 0).' },
+      warmupSteps: {
+        label: 'Warmup steps',
+        help: 'Steps of linear warmup from 0; wins over the ratio when above 0.'
+      },
+      warmupRatio: {
+        label: 'Warmup ratio',
+        help: 'Share of all steps spent warming up (used when warmup steps is 0).'
+      },
       weightDecay: { label: 'Weight decay', help: 'AdamW’s decoupled decay on the LoRA weights.' },
-      maxGradNorm: { label: 'Max grad norm', help: 'Gradients are clipped to this global norm; 0 turns clipping off.' },
+      maxGradNorm: {
+        label: 'Max grad norm',
+        help: 'Gradients are clipped to this global norm; 0 turns clipping off.'
+      },
       adamBeta1: { label: 'Adam β1', help: 'Decay of the first moment (0 to below 1).' },
       adamBeta2: { label: 'Adam β2', help: 'Decay of the second moment (0 to below 1).' },
       adamEpsilon: { label: 'Adam ε', help: 'Added to the denominator for stability.' },
@@ -422,7 +446,10 @@ const en = {
         help: 'Steps between eval-loss measurements; empty evaluates at the end only.',
         empty: 'At the end only'
       },
-      saveEvery: { label: 'Checkpoint every', help: 'Steps between checkpoints you can resume or export from.' },
+      saveEvery: {
+        label: 'Checkpoint every',
+        help: 'Steps between checkpoints you can resume or export from.'
+      },
       keepLast: {
         label: 'Keep last checkpoints',
         help: 'Older step checkpoints are deleted (the best by eval loss is kept); empty keeps all.',
@@ -453,7 +480,8 @@ const en = {
       fixErrors: 'Fix the marked fields to see the estimate.',
       measure: 'Measure with a dry run',
       measuring: 'Measuring two steps…',
-      measureHelp: 'Runs two real steps on your data (nothing is saved) to time a step and predict the run’s length.',
+      measureHelp:
+        'Runs two real steps on your data (nothing is saved) to time a step and predict the run’s length.',
       stepTime: 'Step time',
       tokensPerS: 'Tokens/s',
       eta: 'Whole run',
@@ -473,7 +501,8 @@ const en = {
     emptyTitle: 'No runs yet',
     emptyBody:
       'Each run is kept here with its full configuration, every logged loss and its checkpoints — so you can resume a stopped run, export an adapter, or lay the curves of r = 8 and r = 16 over each other.',
-    firstStep: 'Start your first run from Train (with no model or dataset yet, create the demo model and add the sample dataset first).',
+    firstStep:
+      'Start your first run from Train (with no model or dataset yet, create the demo model and add the sample dataset first).',
     action: 'Go to Train',
     newRun: 'New run',
     search: 'Search',
@@ -555,7 +584,8 @@ const en = {
       lastEvalLoss: 'Eval loss',
       charts: 'Charts',
       checkpoints: 'Checkpoints',
-      noCheckpoints: 'No checkpoint yet; one is written every {every} steps, on pause, on stop and at the end.',
+      noCheckpoints:
+        'No checkpoint yet; one is written every {every} steps, on pause, on stop and at the end.',
       ckStep: 'Step',
       ckReason: 'Why',
       ckTrainLoss: 'Train loss',
@@ -709,7 +739,8 @@ const en = {
       repoId: 'Repository id',
       revision: 'Revision',
       endpoint: 'Endpoint',
-      endpointHelp: 'Leave empty for HF_ENDPOINT or https://huggingface.co; use a mirror’s address here. Gated models need HF_TOKEN set before the app starts.',
+      endpointHelp:
+        'Leave empty for HF_ENDPOINT or https://huggingface.co; use a mirror’s address here. Gated models need HF_TOKEN set before the app starts.',
       downloadAction: 'Download',
       downloading: 'Downloading…',
       importTitle: 'Import a folder',
@@ -782,6 +813,10 @@ const en = {
     backendName: 'Backend',
     backendReason: 'Why this backend',
     backendDetails: 'Details',
+    gpuAdapter: 'GPU adapter',
+    gpuSoftware: 'software emulation (slower than wasm)',
+    gpuHardware: 'hardware GPU',
+    gpuLimits: 'Largest tensor {binding}, largest buffer {buffer}',
     storage: 'Data',
     dataFolder: 'Data folder',
     databaseFile: 'Database file',
@@ -804,6 +839,7 @@ const en = {
   },
   backends: {
     'tensorflow-gpu': 'TensorFlow with CUDA (GPU)',
+    webgpu: 'WebGPU (GPU)',
     tensorflow: 'TensorFlow native (CPU)',
     wasm: 'WebAssembly (CPU)',
     cpu: 'Plain JavaScript (CPU, slow)'

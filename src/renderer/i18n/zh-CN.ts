@@ -88,7 +88,8 @@ const zhCN: MessageSchema = {
     stepIntro: {
       source: '选择存放数据的文件或文件夹。',
       format: '确认 LoRA Studio 识别出的格式，映射字段，并选择样本的格式化方式。',
-      preview: '前几条样本逐个 token 展示，与模型看到的完全一致：提示部分被遮蔽（标签 -100），只有参与训练的 token 计入损失。',
+      preview:
+        '前几条样本逐个 token 展示，与模型看到的完全一致：提示部分被遮蔽（标签 -100），只有参与训练的 token 计入损失。',
       validation: '读取时发现的每个问题，附带文件、行号和字段。有错误的记录会被跳过。',
       statistics: '用所选分词器统计的 token 数：样本有多长，一个 epoch 需要多少步。',
       save: '为数据集命名，留出验证集，然后导入。'
@@ -104,7 +105,8 @@ const zhCN: MessageSchema = {
       label: '文件或文件夹',
       placeholder: '/home/me/notes/vulns.jsonl',
       help: '每行一个路径。支持 JSONL、JSON、CSV、TSV、TXT、Markdown 和 Parquet 文件；文件夹会递归读取。',
-      helpBrowser: '浏览器模式：请输入运行 `lora-studio serve` 的那台计算机上的路径，而不是运行本浏览器的计算机上的路径。',
+      helpBrowser:
+        '浏览器模式：请输入运行 `lora-studio serve` 的那台计算机上的路径，而不是运行本浏览器的计算机上的路径。',
       helpElectron: '输入本机上的路径，或浏览选择文件或文件夹。',
       browseFiles: '选择文件…',
       browseFolder: '选择文件夹…',
@@ -395,8 +397,7 @@ const zhCN: MessageSchema = {
       },
       workers: {
         label: '并行工作线程',
-        help:
-          '并行训练的引擎工作线程数，默认每个 CPU 核心一个（留空）。每个都持有一份模型副本，内存随数量增长；损失不变。',
+        help: '并行训练的引擎工作线程数，默认每个 CPU 核心一个（留空）。每个都持有一份模型副本，内存随数量增长；损失不变。',
         empty: '自动（每个 CPU 核心一个）'
       },
       gradientCheckpointing: {
@@ -702,7 +703,8 @@ const zhCN: MessageSchema = {
       repoId: '仓库 ID',
       revision: '版本',
       endpoint: '服务地址',
-      endpointHelp: '留空则使用 HF_ENDPOINT 或 https://huggingface.co；使用镜像站时在这里填写它的地址。需要授权的模型要在启动应用前设置 HF_TOKEN。',
+      endpointHelp:
+        '留空则使用 HF_ENDPOINT 或 https://huggingface.co；使用镜像站时在这里填写它的地址。需要授权的模型要在启动应用前设置 HF_TOKEN。',
       downloadAction: '下载',
       downloading: '正在下载…',
       importTitle: '导入文件夹',
@@ -775,6 +777,10 @@ const zhCN: MessageSchema = {
     backendName: '后端',
     backendReason: '选择原因',
     backendDetails: '详细信息',
+    gpuAdapter: 'GPU 适配器',
+    gpuSoftware: '软件模拟（比 wasm 慢）',
+    gpuHardware: '硬件 GPU',
+    gpuLimits: '单个张量上限 {binding}，单个缓冲区上限 {buffer}',
     storage: '数据',
     dataFolder: '数据文件夹',
     databaseFile: '数据库文件',
@@ -797,6 +803,7 @@ const zhCN: MessageSchema = {
   },
   backends: {
     'tensorflow-gpu': 'TensorFlow + CUDA（GPU）',
+    webgpu: 'WebGPU（GPU）',
     tensorflow: 'TensorFlow 原生（CPU）',
     wasm: 'WebAssembly（CPU）',
     cpu: '纯 JavaScript（CPU，较慢）'
