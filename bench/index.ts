@@ -27,7 +27,8 @@ interface Options {
   /** Run every training case twice: as the flags say, then with blocks and logits recomputed. */
   compareRecompute: boolean
   importMb: number
-  workers: number
+  /** Data-parallel workers; undefined: one per core on a CPU backend, one on a GPU backend. */
+  workers?: number
   singleWorker: boolean
 }
 
@@ -38,7 +39,7 @@ cases: ${BENCH_CASES.map((c) => c.name).join(', ')}, ${IMPORT_CASE} (only when n
 default: ${DEFAULT_CASES.join(', ')}; --quick runs ${QUICK_CASES.join(', ')}
 --backend: the backend of every case (default: the engine's own choice, or LORA_STUDIO_BACKEND)
 --torch-device: where ../shared/tools/torch_lora_bench.py times PyTorch's step (default cpu; cuda on an NVIDIA GPU)
---workers: data-parallel workers for training cases (default: one per core, here ${availableParallelism()}); each case
+--workers: data-parallel workers for training cases (default: one per core, here ${availableParallelism()}; one on a GPU backend); each case
            also times one worker in the same process and reports the speed-up (--no-single-worker skips that)
 --loss-recompute / --recompute-blocks: recompute each logits chunk / each transformer block in the backward pass
            (gradient checkpointing = both); --compare-recompute runs each training case without, then with both.
@@ -55,7 +56,6 @@ function parseArgs(argv: string[]): Options {
     recomputeBlocks: false,
     compareRecompute: false,
     importMb: DEFAULT_IMPORT_MB,
-    workers: availableParallelism(),
     singleWorker: true
   }
   const value = (i: number, flag: string): string => {
@@ -197,7 +197,7 @@ async function main(): Promise<void> {
       case: name,
       profile: options.profile,
       loss: options.loss,
-      workers: options.workers,
+      ...(options.workers === undefined ? {} : { workers: options.workers }),
       singleWorker: options.singleWorker,
       recomputeBlocks: options.recomputeBlocks
     }

@@ -1,7 +1,8 @@
 // Runs one bench case: builds a random model of the case's size with LoRA, warms up, times N optimizer
 // steps or generate calls, optionally profiles one, and returns speed, memory and efficiency figures.
 import * as tf from '@tensorflow/tfjs-core'
-import { backendNames, initBackend, isBackendName } from '../src/engine/backend'
+import { availableParallelism } from 'node:os'
+import { backendNames, initBackend, isBackendName, isGpuBackend } from '../src/engine/backend'
 import type { BackendName } from '../src/shared/system'
 import { generate } from '../src/engine/generation/generate'
 import { DEFAULT_GENERATION_OPTIONS } from '../src/engine/generation/generation-options'
@@ -36,7 +37,8 @@ export interface CaseRequest {
   profile: boolean
   /** Loss settings for training cases (default: the trainer's, 256-token chunks without recomputation). */
   loss?: LossOptions
-  /** Data-parallel workers for training cases (1 = the training thread alone); default 1. */
+  /** Data-parallel workers for training cases (1 = the training thread alone); default one per core on a CPU
+   *  backend, one on a GPU backend (one device: more threads would only share it). */
   workers?: number
   /** false: skip timing the training thread alone (the speed-up) when there are several workers. */
   singleWorker?: boolean
@@ -305,7 +307,8 @@ export async function runCase(req: CaseRequest): Promise<CaseResult> {
   )
   progress(c.name, `building ${c.description}`)
   // As the trainer does: no more workers than rows in a step (1 × 1024 has nothing to share).
-  const workers = c.kind === 'train' ? Math.min(req.workers ?? 1, c.batch) : 1
+  const wanted = req.workers ?? (isGpuBackend(info.name) ? 1 : availableParallelism())
+  const workers = c.kind === 'train' ? Math.min(wanted, c.batch) : 1
   const built = await buildModel(c, workers, info.name)
   const meter = new RssMeter()
   meter.reset()
