@@ -26,7 +26,9 @@ function fastest(repeats: number, fn: () => void): string {
 
 function lossProbe(repeats: number): void {
   const blockSize = Number(process.env.LM_HEAD_BLOCK ?? LM_HEAD_BLOCK)
-  const head = createLmHead(tf.randomNormal([VOCAB, EMBD], 0, 0.1, 'float32', 1) as tf.Tensor2D, blockSize)
+  const w = tf.randomNormal([VOCAB, EMBD], 0, 0.1, 'float32', 1)
+  const head = createLmHead({ shape: [VOCAB, EMBD], data: w.dataSync() as Float32Array }, { blockSize })
+  w.dispose()
   console.log(`LM head in ${head.wTBlocks.length} blocks`)
   const hidden = tf.randomNormal([TOKENS, EMBD], 0, 1, 'float32', 2) as tf.Tensor2D
   const labels = Int32Array.from({ length: TOKENS }, (_, i) => (i * 7919) % VOCAB)

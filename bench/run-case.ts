@@ -128,8 +128,8 @@ async function measureTrain(
     })
     const clipped = clipGradNorm(g.grads, 1)
     adam.update(clipped.grads)
-    tf.dispose([...g.grads, ...clipped.grads])
-    loss = g.lossSum / g.targetTokens
+    loss = (await g.lossSum.data())[0] / g.targetTokens
+    tf.dispose([...g.grads, ...clipped.grads, clipped.totalNorm, g.lossSum])
   }
   const steps = req.steps ?? 3
   const timeSteps = async (workers: GradientWorkers | null, label: string): Promise<TimedSteps> => {

@@ -6,9 +6,9 @@ import { dirname, join } from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
 import { ServiceError } from '../shared/errors'
 import type { BackendInfo, BackendName, GpuAdapterInfo } from '../shared/system'
-import { activeGpuAdapter, describeAdapter, findAdapter } from './webgpu-adapter'
+import { activeGpuAdapter, describeAdapter, findAdapter, maxBindingBytes } from './webgpu-adapter'
 
-export { activeGpuAdapter, describeAdapter }
+export { activeGpuAdapter, describeAdapter, maxBindingBytes }
 
 /** Automatic order: the first that starts wins. */
 export const backendNames: readonly BackendName[] = ['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu']

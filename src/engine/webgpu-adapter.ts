@@ -86,6 +86,14 @@ export function activeGpuAdapter(): GpuAdapterInfo | null {
   return tf.getBackend() === 'webgpu' ? activeAdapter : null
 }
 
+/**
+ * The most bytes one tensor may have on the current backend: WebGPU's maxStorageBufferBindingSize (a shader
+ * cannot bind more), unlimited elsewhere.
+ */
+export function maxBindingBytes(): number {
+  return activeGpuAdapter()?.maxStorageBufferBindingSize ?? Number.POSITIVE_INFINITY
+}
+
 /** Asks Dawn for its preferred high-performance adapter; null when there is none. */
 export async function findAdapter(): Promise<FoundAdapter | null> {
   const found = await (await dawnGpu()).requestAdapter({ powerPreference: 'high-performance' })

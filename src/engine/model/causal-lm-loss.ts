@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import { customOp } from './custom-op'
 import type { LmHeadWeights } from './frozen-weights'
 import { splitRows } from './row-blocks'
+import { gatherRows } from './row-table'
 
 export const IGNORE_INDEX = -100
 
@@ -77,7 +78,7 @@ function chunkLoss(h: tf.Tensor2D, head: LmHeadWeights, targets: Int32Array, wit
     )
     const rowSum = tf.addN(blockSums)
     const lse = tf.add(rowMax, tf.log(rowSum))
-    const picked = tf.sum(tf.mul(h, tf.gather(head.w, tf.tensor1d(targets, 'int32'))), -1)
+    const picked = tf.sum(tf.mul(h, gatherRows(head.rows, targets)), -1)
     const total = tf.sub(tf.sum(lse), tf.sum(picked))
     if (!withProbs) return [total]
     return [total, ...blockSoftmax.map((p, i) => tf.mul(p, tf.div(blockSums[i], rowSum)))]
@@ -88,7 +89,7 @@ function chunkLoss(h: tf.Tensor2D, head: LmHeadWeights, targets: Int32Array, wit
 /** d(loss)/dh = softmax·W − W[targets], as Σ over blocks (wTᵢ·softmaxᵢᵀ)ᵀ: plain 2-D products only. */
 function chunkGrad(probs: tf.Tensor2D[], head: LmHeadWeights, targets: Int32Array): tf.Tensor2D {
   const products = probs.map((p, i) => tf.matMul(head.wTBlocks[i], tf.transpose(p)))
-  return tf.sub(tf.transpose(tf.addN(products)), tf.gather(head.w, tf.tensor1d(targets, 'int32')))
+  return tf.sub(tf.transpose(tf.addN(products)), gatherRows(head.rows, targets))
 }
 
 /**
@@ -107,7 +108,7 @@ export function causalLmLoss(
   if (labels.length !== batch * seqLen) {
     throw new Error(`labels has ${labels.length} entries, expected batch ${batch} × seqLen ${seqLen}`)
   }
-  const vocab = head.w.shape[0]
+  const vocab = head.rows.rows
   for (const label of labels) {
     if (label !== IGNORE_INDEX && !(label >= 0 && label < vocab)) {
       throw new Error(`label ${label} is outside the vocabulary (0…${vocab - 1}) and is not -100`)

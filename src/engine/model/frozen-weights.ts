@@ -3,6 +3,9 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { gpt2WeightShapes } from '../formats/gpt2-weights'
 import type { Gpt2Config } from '../formats/hf-config'
+import { maxBindingBytes } from '../webgpu-adapter'
+import { createRowTable, disposeRowTable } from './row-table'
+import type { RowTable } from './row-table'
 
 /** A Conv1D layer: `w` is `[in, out]` as HF stores it, `wT` its transpose `[out, in]` for `dy·Wᵀ`. */
 export interface FrozenLinear {
@@ -26,44 +29,58 @@ export interface BlockWeights {
 }
 
 /**
- * The output projection: `w` is `[vocab, embd]` (wte when tied) and `wTBlocks` holds its transpose cut
- * into column blocks `[embd, ≤ LM_HEAD_BLOCK]` (vocab order). Logits and the loss multiply by the blocks: on wasm a product whose inner dimension is the whole vocabulary runs ~1.5× slower than
- * the same work split into blocks, and each block stays a cached XNNPACK operand.
+ * The output projection W `[vocab, embd]` (wte when tied): `rows` for gathering target rows, and `wTBlocks`
+ * its transpose cut into column blocks `[embd, ≤ LM_HEAD_BLOCK]` (vocab order). Logits and the loss multiply
+ * by the blocks: on wasm a product whose inner dimension is the whole vocabulary runs ~1.5× slower than the
+ * same work split into blocks, and each block stays a cached XNNPACK operand; on WebGPU no block may exceed
+ * the binding limit, and neither may W, which `rows` keeps in row blocks where it would.
  */
 export interface LmHeadWeights {
-  w: tf.Tensor2D
+  rows: RowTable
   wTBlocks: tf.Tensor2D[]
 }
 
 /** Vocabulary columns per block of `wTBlocks` (GPT-2's 50257 gives 7 blocks of ≤ 7180). */
 export const LM_HEAD_BLOCK = 8192
 
-/** `w`'s transpose and its column blocks, built from `w`'s rows (contiguous; a column slice is slow on wasm). */
-export function createLmHead(w: tf.Tensor2D, blockSize = LM_HEAD_BLOCK): LmHeadWeights {
+export interface LmHeadOptions {
+  blockSize?: number
+  /** W's rows when the caller has them already (wte of a tied model); the caller then owns them. */
+  rows?: RowTable
+  /** Bytes one tensor may have (default: what the backend can bind). */
+  limitBytes?: number
+}
+
+/** W's transpose in column blocks, built from W's host rows (contiguous; a column slice is slow on wasm). */
+export function createLmHead(w: WeightArray, options: LmHeadOptions = {}): LmHeadWeights {
   const [vocab, embd] = w.shape
-  const count = Math.ceil(vocab / blockSize)
+  const limit = options.limitBytes ?? maxBindingBytes()
+  const count = Math.max(
+    Math.ceil(vocab / (options.blockSize ?? LM_HEAD_BLOCK)),
+    Math.ceil((vocab * embd * 4) / limit)
+  )
   const size = Math.ceil(vocab / count)
-  const data = w.dataSync() as Float32Array
   const wTBlocks: tf.Tensor2D[] = []
   for (let start = 0; start < vocab; start += size) {
     const rows = Math.min(size, vocab - start)
     wTBlocks.push(
       tf.tidy(() =>
-        tf.transpose(tf.tensor2d(data.subarray(start * embd, (start + rows) * embd), [rows, embd]))
+        tf.transpose(tf.tensor2d(w.data.subarray(start * embd, (start + rows) * embd), [rows, embd]))
       )
     )
   }
-  return { w, wTBlocks }
+  return { rows: options.rows ?? createRowTable(w.data, vocab, embd, limit), wTBlocks }
 }
 
-/** Disposes what `createLmHead` made; `w` too unless the caller owns it (wte of a tied model). */
-export function disposeLmHead(head: LmHeadWeights, keepW: boolean): void {
+/** Disposes what `createLmHead` made; `rows` too unless the caller owns them (wte of a tied model). */
+export function disposeLmHead(head: LmHeadWeights, keepRows: boolean): void {
   tf.dispose(head.wTBlocks)
-  if (!keepW) head.w.dispose()
+  if (!keepRows) disposeRowTable(head.rows)
 }
 
 export interface Gpt2Weights {
-  wte: tf.Tensor2D
+  /** The token embedding, in row blocks where it is larger than one tensor may be. */
+  wte: RowTable
   wpe: tf.Tensor2D
   blocks: BlockWeights[]
   lnF: LayerNormWeights
@@ -85,7 +102,8 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
  */
 export function createGpt2Weights(config: Gpt2Config, arrays: ReadonlyMap<string, WeightArray>): Gpt2Weights {
   const expected = gpt2WeightShapes(config)
-  const take = (key: string): tf.Tensor => {
+  const limit = maxBindingBytes()
+  const entryOf = (key: string): WeightArray => {
     const shape = expected.get(key)
     const entry = arrays.get(key)
     if (shape === undefined) throw new Error(`internal: "${key}" is not a GPT-2 weight`)
@@ -97,7 +115,22 @@ export function createGpt2Weights(config: Gpt2Config, arrays: ReadonlyMap<string
         `weight "${key}" has shape [${entry.shape.join(', ')}] but config.json implies [${shape.join(', ')}]`
       )
     }
-    return tf.tensor(entry.data, shape, 'float32')
+    return entry
+  }
+  // Only the embedding and the LM head are split; any other weight must fit one binding as it is.
+  const take = (key: string): tf.Tensor => {
+    const entry = entryOf(key)
+    if (entry.data.length * 4 > limit) {
+      throw new Error(
+        `weight "${key}" is ${(entry.data.length * 4) / 2 ** 20} MiB, more than the GPU can bind in one shader ` +
+          `(${limit / 2 ** 20} MiB); this model is too large for this GPU's WebGPU limits — use a smaller model or another backend`
+      )
+    }
+    return tf.tensor(entry.data, entry.shape, 'float32')
+  }
+  const table = (key: string): RowTable => {
+    const entry = entryOf(key)
+    return createRowTable(entry.data, entry.shape[0], entry.shape[1], limit)
   }
   const linear = (prefix: string): FrozenLinear => {
     const w = take(`${prefix}.weight`) as tf.Tensor2D
@@ -107,7 +140,7 @@ export function createGpt2Weights(config: Gpt2Config, arrays: ReadonlyMap<string
     gamma: take(`${prefix}.weight`) as tf.Tensor1D,
     beta: take(`${prefix}.bias`) as tf.Tensor1D
   })
-  const wte = take('wte.weight') as tf.Tensor2D
+  const wte = table('wte.weight')
   const blocks: BlockWeights[] = []
   for (let i = 0; i < config.nLayer; i++) {
     blocks.push({
@@ -119,19 +152,22 @@ export function createGpt2Weights(config: Gpt2Config, arrays: ReadonlyMap<string
       mlpCProj: linear(`h.${i}.mlp.c_proj`)
     })
   }
-  const headW = config.tieWordEmbeddings ? wte : (take('lm_head.weight') as tf.Tensor2D)
+  const lmHead = config.tieWordEmbeddings
+    ? createLmHead(entryOf('wte.weight'), { rows: wte, limitBytes: limit })
+    : createLmHead(entryOf('lm_head.weight'), { limitBytes: limit })
   return {
     wte,
     wpe: take('wpe.weight') as tf.Tensor2D,
     blocks,
     lnF: layerNorm('ln_f'),
-    lmHead: createLmHead(headW)
+    lmHead
   }
 }
 
 export function disposeGpt2Weights(weights: Gpt2Weights): void {
-  disposeLmHead(weights.lmHead, weights.lmHead.w === weights.wte)
-  const all: tf.Tensor[] = [weights.wte, weights.wpe, weights.lnF.gamma, weights.lnF.beta]
+  disposeLmHead(weights.lmHead, weights.lmHead.rows === weights.wte)
+  disposeRowTable(weights.wte)
+  const all: tf.Tensor[] = [weights.wpe, weights.lnF.gamma, weights.lnF.beta]
   for (const block of weights.blocks) {
     for (const ln of [block.ln1, block.ln2]) all.push(ln.gamma, ln.beta)
     for (const lin of [block.cAttn, block.attnCProj, block.cFc, block.mlpCProj])

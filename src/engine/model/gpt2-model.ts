@@ -11,6 +11,7 @@ import type { BlockWeights, FrozenLinear, Gpt2Weights, WeightArray } from './fro
 import { layerNorm } from './layer-norm'
 import { linear } from './linear'
 import { recomputedSegment } from './recomputed-segment'
+import { gatherRows } from './row-table'
 import { residualAdd } from './residual'
 import type { LoraAdapter, LoraModule } from './lora'
 
@@ -86,7 +87,13 @@ export class Gpt2Model {
     // Per column block of wᵀ (each packed once by XNNPACK), which is also faster than one 50257-wide product.
     const blocks = this.weights.lmHead.wTBlocks
     if (blocks.length === 1) return tf.matMul(hidden, blocks[0])
-    return tf.tidy(() => tf.concat(blocks.map((b) => tf.matMul(hidden, b)), 1) as tf.Tensor2D)
+    return tf.tidy(
+      () =>
+        tf.concat(
+          blocks.map((b) => tf.matMul(hidden, b)),
+          1
+        ) as tf.Tensor2D
+    )
   }
 
   /**
@@ -116,14 +123,16 @@ export class Gpt2Model {
         throw new Error(`token id ${id} is outside the vocabulary (0…${cfg.vocabSize - 1})`)
     }
     if (mode.train && mode.dropoutSeeds.length !== batch) {
-      throw new Error(`training mode needs one dropout seed per batch row: ${mode.dropoutSeeds.length} for ${batch} rows`)
+      throw new Error(
+        `training mode needs one dropout seed per batch row: ${mode.dropoutSeeds.length} for ${batch} rows`
+      )
     }
     const dropoutCtx: DropoutContext | null = mode.train ? dropoutContext(mode.dropoutSeeds) : null
     const positions = new Int32Array(batch * seqLen)
     for (let i = 0; i < positions.length; i++) positions[i] = positionOffset + (i % seqLen)
     const embedded = tf.tidy(() =>
       tf.add(
-        tf.gather(this.weights.wte, tf.tensor1d(inputIds, 'int32')),
+        gatherRows(this.weights.wte, inputIds),
         tf.gather(this.weights.wpe, tf.tensor1d(positions, 'int32'))
       )
     ) as tf.Tensor2D

@@ -147,12 +147,16 @@ export class LoraAdapter {
     return [...this.modules.keys()].flatMap((n) => [`${n}.lora_A.weight`, `${n}.lora_B.weight`])
   }
 
-  getWeights(): Map<string, LoraWeightArrays> {
-    const out = new Map<string, LoraWeightArrays>()
-    for (const [name, m] of this.modules) {
-      out.set(name, { a: m.a.dataSync() as Float32Array, b: m.b.dataSync() as Float32Array })
-    }
-    return out
+  /** Reads every module's A and B back (all reads at once; copies, since cpu hands out its own arrays). */
+  async readWeights(): Promise<Map<string, LoraWeightArrays>> {
+    const read = async (v: tf.Variable) => Float32Array.from((await v.data()) as Float32Array)
+    const entries = await Promise.all(
+      [...this.modules].map(async ([name, m]) => {
+        const [a, b] = await Promise.all([read(m.a), read(m.b)])
+        return [name, { a, b }] as const
+      })
+    )
+    return new Map(entries)
   }
 
   setWeights(weights: ReadonlyMap<string, LoraWeightArrays>): void {

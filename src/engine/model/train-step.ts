@@ -38,17 +38,40 @@ export interface LoraGradients {
   grads: tf.Tensor[]
 }
 
-export function loraGradients(model: Gpt2Model, batch: TrainBatch, options: StepOptions = {}): LoraGradients {
+/** The same with the loss sum left on the device (the caller disposes it): nothing is read back. */
+export interface LoraGradientTensors extends Omit<LoraGradients, 'lossSum'> {
+  lossSum: tf.Scalar
+}
+
+/** Gradients and loss read back: one asynchronous read (GPU backends have no synchronous one). */
+export async function loraGradients(
+  model: Gpt2Model,
+  batch: TrainBatch,
+  options: StepOptions = {}
+): Promise<LoraGradients> {
+  const g = loraGradientTensors(model, batch, options)
+  const lossSum = (await g.lossSum.data())[0]
+  g.lossSum.dispose()
+  return { lossSum, targetTokens: g.targetTokens, grads: g.grads }
+}
+
+export function loraGradientTensors(
+  model: Gpt2Model,
+  batch: TrainBatch,
+  options: StepOptions = {}
+): LoraGradientTensors {
   const lora = model.lora
   if (lora === null) throw new Error('the model has no LoRA adapter to train; attach one first')
   const vars = lora.variables()
   const targetTokens = shiftedTargets(batch.labels, batch.batch, batch.seqLen).rows.length
   if (targetTokens === 0) {
-    return { lossSum: 0, targetTokens, grads: vars.map((v) => tf.zerosLike(v)) }
+    return { lossSum: tf.scalar(0), targetTokens, grads: vars.map((v) => tf.zerosLike(v)) }
   }
   const scale = options.gradScale ?? 1 / targetTokens
   const mode: ForwardMode =
-    options.dropoutSeeds === undefined ? { train: false } : { train: true, dropoutSeeds: options.dropoutSeeds }
+    options.dropoutSeeds === undefined
+      ? { train: false }
+      : { train: true, dropoutSeeds: options.dropoutSeeds }
   const lossOf = (): tf.Scalar => {
     const hidden = model.hiddenStates(batch, mode, { recomputeBlocks: options.recomputeBlocks ?? false })
     const { lossSum } = causalLmLoss(
@@ -65,7 +88,5 @@ export function loraGradients(model: Gpt2Model, batch: TrainBatch, options: Step
   const dy = tf.scalar(scale)
   const { value, grads } = tf.valueAndGrads(lossOf)(vars, dy)
   dy.dispose()
-  const lossSum = value.dataSync()[0]
-  value.dispose()
-  return { lossSum, targetTokens, grads }
+  return { lossSum: value as tf.Scalar, targetTokens, grads }
 }

@@ -70,12 +70,13 @@ export class AdamW {
     })
   }
 
-  exportState(): AdamWState {
-    return {
-      step: this.stepCount,
-      expAvg: this.expAvg.map((t) => Float32Array.from(t.dataSync() as Float32Array)),
-      expAvgSq: this.expAvgSq.map((t) => Float32Array.from(t.dataSync() as Float32Array))
-    }
+  /** Reads both moments back (all reads at once; copies, since cpu hands out its own arrays). */
+  async exportState(): Promise<AdamWState> {
+    const step = this.stepCount
+    const read = (ts: tf.Tensor[]) =>
+      Promise.all(ts.map(async (t) => Float32Array.from((await t.data()) as Float32Array)))
+    const [expAvg, expAvgSq] = await Promise.all([read(this.expAvg), read(this.expAvgSq)])
+    return { step, expAvg, expAvgSq }
   }
 
   importState(state: AdamWState): void {

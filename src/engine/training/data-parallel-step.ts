@@ -10,7 +10,8 @@ import type { GradientWorkers, WorkerResult } from './gradient-workers'
 import { pieceGradients } from './piece-gradients'
 
 export interface StepGradients {
-  lossSum: number
+  /** On the device (the caller disposes it): the trainer reads it with the gradient norm, in one read. */
+  lossSum: tf.Scalar
   targetTokens: number
   /** Parallel to the LoRA variables; the caller disposes. */
   grads: tf.Tensor[]
@@ -30,20 +31,18 @@ export async function dataParallelGradients(
   const vars = model.lora?.variables()
   if (vars === undefined) throw new Error('the model has no LoRA adapter to train; attach one first')
   const shares = sharePieces(micro, 1 + (workers?.size ?? 0))
+  // The workers need this step's LoRA weights: read them (copies, since cpu hands out its own arrays).
+  const weights =
+    workers === null
+      ? []
+      : await Promise.all(vars.map(async (v) => ((await v.data()) as Float32Array).slice()))
   const remote: Promise<Settled> =
     workers === null
       ? Promise.resolve({ ok: true, results: [] })
-      : workers
-          .compute(
-            shares.slice(1),
-            vars.map((v) => (v.dataSync() as Float32Array).slice()),
-            gradScale,
-            compute
-          )
-          .then(
-            (results): Settled => ({ ok: true, results }),
-            (error: unknown): Settled => ({ ok: false, error })
-          )
+      : workers.compute(shares.slice(1), weights, gradScale, compute).then(
+          (results): Settled => ({ ok: true, results }),
+          (error: unknown): Settled => ({ ok: false, error })
+        )
   let local: ReturnType<typeof pieceGradients>
   try {
     local = pieceGradients(model, shares[0], gradScale, compute)
@@ -54,6 +53,7 @@ export async function dataParallelGradients(
   const settled = await remote
   if (!settled.ok) {
     if (local.grads !== null) tf.dispose(local.grads)
+    local.lossSum.dispose()
     throw settled.error
   }
   let lossSum = local.lossSum
@@ -62,12 +62,13 @@ export async function dataParallelGradients(
   let grads = local.grads ?? vars.map((v) => tf.zerosLike(v))
   for (const r of settled.results) {
     if (r === null) continue
-    lossSum += r.lossSum
     targetTokens += r.targetTokens
     workerTfBytes += r.tfBytes
     const prev = grads
+    const prevLoss = lossSum
     grads = tf.tidy(() => prev.map((g, i) => tf.add(g, tf.tensor(r.grads[i], g.shape))))
-    tf.dispose(prev)
+    lossSum = tf.tidy(() => tf.add(prevLoss, r.lossSum))
+    tf.dispose([...prev, prevLoss])
   }
   return { lossSum, targetTokens, grads, workerTfBytes }
 }

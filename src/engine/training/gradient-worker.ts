@@ -30,7 +30,7 @@ async function init(message: Extract<ToGradientWorker, { kind: 'init' }>): Promi
   send({ kind: 'ready' })
 }
 
-function step(message: Extract<ToGradientWorker, { kind: 'step' }>): void {
+async function step(message: Extract<ToGradientWorker, { kind: 'step' }>): Promise<void> {
   if (model?.lora == null) throw new Error('the gradient worker got a step before its model')
   const vars = model.lora.variables()
   if (message.loraWeights.length !== vars.length) {
@@ -38,16 +38,16 @@ function step(message: Extract<ToGradientWorker, { kind: 'step' }>): void {
   }
   tf.tidy(() => vars.forEach((v, i) => v.assign(tf.tensor(message.loraWeights[i], v.shape))))
   const result = pieceGradients(model, message.pieces, message.gradScale, message.compute)
-  const grads = (result.grads ?? vars.map((v) => tf.zerosLike(v))).map((g) => {
-    const data = (g.dataSync() as Float32Array).slice()
-    g.dispose()
-    return data
-  })
+  const tensors = [result.lossSum, ...(result.grads ?? vars.map((v) => tf.zerosLike(v)))]
+  // Every read at once: on a backend with a queue they overlap; copies, since cpu hands out its own arrays.
+  const read = await Promise.all(tensors.map(async (t) => ((await t.data()) as Float32Array).slice()))
+  tf.dispose(tensors)
+  const [lossSum, ...grads] = read
   send(
     {
       kind: 'result',
       id: message.id,
-      lossSum: result.lossSum,
+      lossSum: lossSum[0],
       targetTokens: result.targetTokens,
       grads,
       tfBytes: tf.memory().numBytes
@@ -57,7 +57,7 @@ function step(message: Extract<ToGradientWorker, { kind: 'step' }>): void {
 }
 
 port.on('message', (message: ToGradientWorker) => {
-  const run = message.kind === 'init' ? init(message) : Promise.resolve().then(() => step(message))
+  const run = message.kind === 'init' ? init(message) : step(message)
   run.catch((err: unknown) =>
     send({ kind: 'error', id: message.kind === 'step' ? message.id : null, message: describe(err) })
   )

@@ -11,7 +11,7 @@ import type { Gpt2Model } from '../model/gpt2-model'
 import type { LoraAdapter } from '../model/lora'
 import type { ComputeOptions } from '../model/train-step'
 import { AdamW } from '../optim/adamw'
-import { clipGradNorm } from '../optim/clip-grad-norm'
+import { clipGradNorm, globalNorm } from '../optim/clip-grad-norm'
 import { learningRateAt } from '../optim/lr-schedule'
 import type { LrSchedule } from '../optim/lr-schedule'
 import { checkpointDir, pruneCheckpoints, writeCheckpoint } from './checkpoint-files'
@@ -195,7 +195,7 @@ export class Trainer {
           this.s.validation.length > 0 &&
           ((config.evalEvery !== null && this.step % config.evalEvery === 0) || last)
         ) {
-          newBest = this.evaluateAndReport(this.elapsedBefore + (performance.now() - started) / 1000)
+          newBest = await this.evaluateAndReport(this.elapsedBefore + (performance.now() - started) / 1000)
         }
         if (last) break
         if (this.step % config.saveEvery === 0) await this.checkpoint('periodic')
@@ -204,7 +204,7 @@ export class Trainer {
       this.elapsedBefore += (performance.now() - started) / 1000
       await this.checkpoint('final')
       const adapterPath = join(this.s.runDir, 'adapter')
-      await writePeftAdapter(adapterPath, this.adapterContents())
+      await writePeftAdapter(adapterPath, await this.adapterContents())
       return this.output('completed', null, adapterPath)
     } finally {
       this.s.signal?.removeEventListener('abort', onAbort)
@@ -222,7 +222,9 @@ export class Trainer {
    * One optimizer step (0-based `step`): gradients of its micro-batches over the workers, weighted by
    * target tokens, each row with its own dropout seed drawn here in data order.
    */
-  private async trainStep(step: number): Promise<{ loss: number; gradNorm: number; lr: number; tokens: number }> {
+  private async trainStep(
+    step: number
+  ): Promise<{ loss: number; gradNorm: number; lr: number; tokens: number }> {
     const { plan, config, model } = this.s
     const data = stepData(plan, step, config.seed, (n, seed, epoch) => this.order(n, seed, epoch))
     const micro: MicroBatch[] = data.microBatches.map((idx) => ({
@@ -242,30 +244,30 @@ export class Trainer {
     )
     this.workerTfBytes = g.workerTfBytes
     const grads = g.grads
+    let update: tf.Tensor[] = []
+    let norm: tf.Scalar | null = null
     try {
-      const loss = targets > 0 ? g.lossSum / targets : 0
-      if (!Number.isFinite(loss)) throw new NonFiniteError(this.nonFiniteMessage('loss', loss, step, lr))
-      let gradNorm: number
-      let update: tf.Tensor[]
       if (config.maxGradNorm > 0) {
         const clipped = clipGradNorm(grads, config.maxGradNorm)
-        gradNorm = clipped.totalNorm
+        norm = clipped.totalNorm
         update = clipped.grads
       } else {
-        gradNorm = tf.tidy(() => tf.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g))))).dataSync()[0])
-        update = grads.map((g) => tf.clone(g))
+        norm = globalNorm(grads)
+        update = grads
       }
-      try {
-        if (!Number.isFinite(gradNorm))
-          throw new NonFiniteError(this.nonFiniteMessage('gradient norm', gradNorm, step, lr))
-        this.adam.update(update, lr)
-      } finally {
-        tf.dispose(update)
-      }
+      // The step's one read: loss and gradient norm together, before the update may be applied.
+      const both = tf.stack([g.lossSum, norm])
+      const [lossSum, gradNorm] = await both.data()
+      both.dispose()
+      const loss = targets > 0 ? lossSum / targets : 0
+      if (!Number.isFinite(loss)) throw new NonFiniteError(this.nonFiniteMessage('loss', loss, step, lr))
+      if (!Number.isFinite(gradNorm))
+        throw new NonFiniteError(this.nonFiniteMessage('gradient norm', gradNorm, step, lr))
+      this.adam.update(update, lr)
       this.notePeaks()
       return { loss, gradNorm, lr, tokens }
     } finally {
-      tf.dispose(grads)
+      tf.dispose([...grads, g.lossSum, ...(norm === null ? [] : [norm]), ...(update === grads ? [] : update)])
     }
   }
 
@@ -285,30 +287,44 @@ export class Trainer {
     )
   }
 
-  /** Token-weighted mean loss on the validation records, in eval mode (no dropout). */
-  evaluate(): { loss: number; tokens: number } {
+  /** Token-weighted mean loss on the validation records, in eval mode (no dropout): one read at the end. */
+  async evaluate(): Promise<{ loss: number; tokens: number }> {
     const { model, config, validation } = this.s
-    let sum = 0
+    const sums: tf.Scalar[] = []
     let count = 0
-    for (let i = 0; i < validation.length; i += config.batchSize) {
-      const batch = collate(validation.slice(i, i + config.batchSize))
-      const part = tf.tidy(() => {
-        const hidden = model.hiddenStates(batch, { train: false })
-        // No backward pass here: `recompute` makes the loss skip the probabilities it would keep for one.
-        const out = causalLmLoss(hidden, model.weights.lmHead, batch.labels, batch.batch, batch.seqLen, {
-          recompute: true
-        })
-        return { value: out.lossSum.dataSync()[0], count: out.count }
-      })
-      sum += part.value
-      count += part.count
+    try {
+      for (let i = 0; i < validation.length; i += config.batchSize) {
+        const batch = collate(validation.slice(i, i + config.batchSize))
+        sums.push(
+          tf.tidy(() => {
+            const hidden = model.hiddenStates(batch, { train: false })
+            // No backward pass here: `recompute` makes the loss skip the probabilities it would keep for one.
+            const out = causalLmLoss(hidden, model.weights.lmHead, batch.labels, batch.batch, batch.seqLen, {
+              recompute: true
+            })
+            count += out.count
+            return out.lossSum
+          })
+        )
+        // Let the event loop run between batches (pause/stop requests, progress).
+        await yieldToEventLoop()
+      }
+      this.notePeaks()
+      if (sums.length === 0) return { loss: Number.NaN, tokens: 0 }
+      // Per-batch sums read in one go and added in float64, as before.
+      const all = tf.stack(sums)
+      const values = await all.data()
+      all.dispose()
+      let sum = 0
+      for (const v of values) sum += v
+      return { loss: count > 0 ? sum / count : Number.NaN, tokens: count }
+    } finally {
+      tf.dispose(sums)
     }
-    this.notePeaks()
-    return { loss: count > 0 ? sum / count : Number.NaN, tokens: count }
   }
 
-  private evaluateAndReport(elapsedS: number): boolean {
-    const { loss } = this.evaluate()
+  private async evaluateAndReport(elapsedS: number): Promise<boolean> {
+    const { loss } = await this.evaluate()
     this.lastEvalLoss = loss
     const newBest = Number.isFinite(loss) && (this.bestEvalLoss === null || loss < this.bestEvalLoss)
     if (newBest) this.bestEvalLoss = loss
@@ -344,10 +360,10 @@ export class Trainer {
     return mem
   }
 
-  private adapterContents() {
+  private async adapterContents() {
     return {
       settings: fromLoraConfig(this.s.lora.config),
-      modules: this.s.lora.getWeights(),
+      modules: await this.s.lora.readWeights(),
       baseModel: this.s.config.baseModel
     }
   }
@@ -374,14 +390,14 @@ export class Trainer {
       reason,
       createdAt: new Date().toISOString()
     }
-    const adapter = this.adapterContents()
     let info: CheckpointInfo
     try {
+      const [adapter, optimizer] = await Promise.all([this.adapterContents(), this.adam.exportState()])
       info = await writeCheckpoint(this.s.runDir, {
         state,
         lora: adapter.settings,
         weights: adapter.modules,
-        optimizer: this.adam.exportState(),
+        optimizer,
         baseModel: adapter.baseModel,
         paramNames: this.s.lora.parameterNames()
       })

@@ -46,16 +46,21 @@ interface Compared {
   gradMax: number
 }
 
-function compare(model: Gpt2Model, batch: TrainBatch, base: StepOptions, recomputed: StepOptions): Compared {
-  const plain = loraGradients(model, batch, base)
-  const again = loraGradients(model, batch, { ...base, ...recomputed })
+async function compare(
+  model: Gpt2Model,
+  batch: TrainBatch,
+  base: StepOptions,
+  recomputed: StepOptions
+): Promise<Compared> {
+  const plain = await loraGradients(model, batch, base)
+  const again = await loraGradients(model, batch, { ...base, ...recomputed })
   let diff = 0
   let max = 0
-  plain.grads.forEach((g, i) => {
-    const a = g.dataSync()
-    diff = Math.max(diff, maxAbsDiff(a, again.grads[i].dataSync()))
+  for (const [i, g] of plain.grads.entries()) {
+    const a = await g.data()
+    diff = Math.max(diff, maxAbsDiff(a, await again.grads[i].data()))
     max = Math.max(max, maxAbs(a))
-  })
+  }
   tf.dispose([...plain.grads, ...again.grads])
   return { lossPlain: plain.lossSum, lossRecomputed: again.lossSum, gradRel: diff / max, gradMax: max }
 }
@@ -85,7 +90,7 @@ describe.skipIf(fixtureMissing(referenceDir))('block recomputation (gradient che
       })
       afterAll(() => model.dispose())
 
-      const withLora = (targets: string[], run: () => void) => {
+      const withLora = async (targets: string[], run: () => Promise<void>) => {
         const config: LoraConfig = { ...ref.loraConfig, dropout: 0.1, targetModules: targets }
         const adapter = LoraAdapter.create(
           ref.checkpoint.config,
@@ -95,23 +100,23 @@ describe.skipIf(fixtureMissing(referenceDir))('block recomputation (gradient che
         )
         model.lora = adapter
         try {
-          run()
+          await run()
         } finally {
           model.lora = null
           adapter.dispose()
         }
       }
 
-      it('gives the plain pass’s loss and LoRA gradients with every dropout on, leaving no tensor behind', () => {
+      it('gives the plain pass’s loss and LoRA gradients with every dropout on, leaving no tensor behind', async () => {
         expect(ref.checkpoint.config.attnPdrop).toBeGreaterThan(0)
         expect(ref.checkpoint.config.residPdrop).toBeGreaterThan(0)
         expect(ref.checkpoint.config.embdPdrop).toBeGreaterThan(0)
-        withLora(['c_attn', 'c_proj', 'c_fc'], () => {
+        await withLora(['c_attn', 'c_proj', 'c_fc'], async () => {
           const before = tf.memory().numTensors
           const base: StepOptions = { dropoutSeeds: seeds(ref, 11) }
-          const both = compare(model, batchOf(ref), base, CHECKPOINTING)
-          const blocksOnly = compare(model, batchOf(ref), base, { recomputeBlocks: true })
-          const evalMode = compare(model, batchOf(ref), {}, CHECKPOINTING)
+          const both = await compare(model, batchOf(ref), base, CHECKPOINTING)
+          const blocksOnly = await compare(model, batchOf(ref), base, { recomputeBlocks: true })
+          const evalMode = await compare(model, batchOf(ref), {}, CHECKPOINTING)
           expect(tf.memory().numTensors).toBe(before)
           console.log(
             `${backend}: recomputed vs plain, max |Δgrad| / max |grad|: blocks+loss ${both.gradRel.toExponential(2)}, ` +
@@ -124,16 +129,19 @@ describe.skipIf(fixtureMissing(referenceDir))('block recomputation (gradient che
             expect(Math.abs(c.lossRecomputed - c.lossPlain)).toBeLessThanOrEqual(1e-6 * Math.abs(c.lossPlain))
           }
           // dropout is really on: another seed gives another loss
-          const other = loraGradients(model, batchOf(ref), { dropoutSeeds: seeds(ref, 12), ...CHECKPOINTING })
+          const other = await loraGradients(model, batchOf(ref), {
+            dropoutSeeds: seeds(ref, 12),
+            ...CHECKPOINTING
+          })
           tf.dispose(other.grads)
           expect(Math.abs(other.lossSum - both.lossPlain)).toBeGreaterThan(1e-3)
         })
       })
 
-      it('handles a first block without LoRA (no gradient flows into it) the same way', () => {
-        withLora(['h.1.attn.c_attn', 'h.1.mlp.c_proj'], () => {
+      it('handles a first block without LoRA (no gradient flows into it) the same way', async () => {
+        await withLora(['h.1.attn.c_attn', 'h.1.mlp.c_proj'], async () => {
           const before = tf.memory().numTensors
-          const c = compare(model, batchOf(ref), { dropoutSeeds: seeds(ref, 3) }, CHECKPOINTING)
+          const c = await compare(model, batchOf(ref), { dropoutSeeds: seeds(ref, 3) }, CHECKPOINTING)
           expect(tf.memory().numTensors).toBe(before)
           expect(c.gradMax).toBeGreaterThan(1e-4)
           expect(c.gradRel).toBeLessThan(1e-6)
@@ -192,8 +200,8 @@ describe('gradient-checkpointing memory', () => {
     const batch: TrainBatch = { inputIds: ids, labels: ids, batch: 4, seqLen: 128 }
     const peak = async (options: StepOptions) => {
       let loss = 0
-      const info = await tf.profile(() => {
-        const g = loraGradients(model, batch, { dropoutSeeds: [1, 2, 3, 4], ...options })
+      const info = await tf.profile(async () => {
+        const g = await loraGradients(model, batch, { dropoutSeeds: [1, 2, 3, 4], ...options })
         loss = g.lossSum
         tf.dispose(g.grads)
       })

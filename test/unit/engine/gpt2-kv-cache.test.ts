@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as tf from '@tensorflow/tfjs-core'
 import { initBackend } from '../../../src/engine/backend'
+import { backendsUnderTest } from './gpt2-reference'
 import { gpt2WeightShapes } from '../../../src/engine/formats/gpt2-weights'
 import { parseGpt2Config } from '../../../src/engine/formats/hf-config'
 import { Rng } from '../../../src/engine/generation/rng'
@@ -27,7 +28,7 @@ function randomWeights(): Map<string, WeightArray> {
   return out
 }
 
-describe.each(['cpu', 'wasm'] as const)('GPT-2 KV cache in blocks (%s)', (backend) => {
+describe.each(backendsUnderTest)('GPT-2 KV cache in blocks (%s)', (backend) => {
   let model: Gpt2Model
   const ids = Array.from({ length: 40 }, (_, i) => (i * 37 + 5) % config.vocabSize)
 
@@ -38,7 +39,7 @@ describe.each(['cpu', 'wasm'] as const)('GPT-2 KV cache in blocks (%s)', (backen
   afterAll(() => model.dispose())
 
   /** Logits of the last token of ids[0..length) from one full forward pass. */
-  function fullLogits(length: number): Float32Array {
+  async function fullLogits(length: number): Promise<Float32Array> {
     const t = tf.tidy(() => {
       const hidden = model.hiddenStates(
         { inputIds: Int32Array.from(ids.slice(0, length)), batch: 1, seqLen: length },
@@ -46,7 +47,7 @@ describe.each(['cpu', 'wasm'] as const)('GPT-2 KV cache in blocks (%s)', (backen
       )
       return model.logits(tf.slice(hidden, [length - 1, 0], [1, config.nEmbd]))
     })
-    const out = t.dataSync() as Float32Array
+    const out = Float32Array.from(await t.data())
     t.dispose()
     return out
   }
@@ -67,7 +68,7 @@ describe.each(['cpu', 'wasm'] as const)('GPT-2 KV cache in blocks (%s)', (backen
     for (const chunk of chunks) {
       const logits = await session.append(chunk)
       fed += chunk.length
-      expect(maxAbsDiff(logits, fullLogits(fed)), `after ${fed} tokens`).toBeLessThan(1e-4)
+      expect(maxAbsDiff(logits, await fullLogits(fed)), `after ${fed} tokens`).toBeLessThan(1e-4)
     }
     expect(session.length).toBe(ids.length)
     session.dispose()

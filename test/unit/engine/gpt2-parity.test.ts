@@ -1,5 +1,6 @@
 // GPT-2 + LoRA against PyTorch (../shared/fixtures/gpt2-tiny, or GPT2_REF_DIR): base and LoRA logits,
-// the masked loss, every LoRA gradient and greedy decoding with the KV cache, on the cpu and wasm backends.
+// the masked loss, every LoRA gradient, greedy decoding with the KV cache and right padding, on every backend
+// under test (LORA_STUDIO_TEST_BACKENDS: cpu, wasm and webgpu by default).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as tf from '@tensorflow/tfjs-core'
 import { Rng } from '../../../src/engine/generation/rng'
@@ -78,7 +79,7 @@ describe.skipIf(missing).each(backendsUnderTest)('GPT-2 parity with PyTorch on %
     const batch = { ...tokens(), labels: ref.labels }
     const before = tf.memory().numTensors
     for (let round = 0; round < 2; round++) {
-      const { lossSum, targetTokens, grads } = loraGradients(model, batch)
+      const { lossSum, targetTokens, grads } = await loraGradients(model, batch)
       expect(Math.abs(lossSum / targetTokens - ref.settings.loss)).toBeLessThanOrEqual(
         ref.settings.tolerance.loss_abs
       )
@@ -129,44 +130,47 @@ describe.skipIf(missing).each(backendsUnderTest)('GPT-2 parity with PyTorch on %
   })
 })
 
-describe.skipIf(missing)('attention mask for right-padded batches', () => {
-  let model: Gpt2Model
+describe.skipIf(missing).each(backendsUnderTest)(
+  'attention mask for right-padded batches on %s',
+  (backend) => {
+    let model: Gpt2Model
 
-  beforeAll(async () => {
-    await useBackend('cpu')
-    const ref = await loadReference()
-    model = Gpt2Model.fromArrays(ref.checkpoint.config, ref.checkpoint.weights)
-  })
+    beforeAll(async () => {
+      await useBackend(backend)
+      const ref = await loadReference()
+      model = Gpt2Model.fromArrays(ref.checkpoint.config, ref.checkpoint.weights)
+    })
 
-  afterAll(() => model.dispose())
+    afterAll(() => model.dispose())
 
-  async function hidden(ids: number[], mask: number[] | null): Promise<Float32Array> {
-    const t = model.hiddenStates(
-      {
-        inputIds: Int32Array.from(ids),
-        batch: 1,
-        seqLen: ids.length,
-        attentionMask: mask === null ? null : Int32Array.from(mask)
-      },
-      { train: false }
-    )
-    const data = Float32Array.from(await values(t))
-    t.dispose()
-    return data
+    async function hidden(ids: number[], mask: number[] | null): Promise<Float32Array> {
+      const t = model.hiddenStates(
+        {
+          inputIds: Int32Array.from(ids),
+          batch: 1,
+          seqLen: ids.length,
+          attentionMask: mask === null ? null : Int32Array.from(mask)
+        },
+        { train: false }
+      )
+      const data = Float32Array.from(await values(t))
+      t.dispose()
+      return data
+    }
+
+    it('hides padded keys from every query and leaves the real tokens as without padding', async () => {
+      const embd = model.config.nEmbd
+      const real = [11, 22, 33, 44]
+      const mask = [1, 1, 1, 1, 0, 0]
+      const a = await hidden([...real, 5, 6], mask)
+      const b = await hidden([...real, 900, 6], mask)
+      const last = (h: Float32Array) => h.subarray(5 * embd, 6 * embd)
+      expect(maxAbsDiff(last(a), last(b))).toBeLessThan(1e-6)
+      const unmaskedA = await hidden([...real, 5, 6], null)
+      const unmaskedB = await hidden([...real, 900, 6], null)
+      expect(maxAbsDiff(last(unmaskedA), last(unmaskedB))).toBeGreaterThan(1e-3)
+      const alone = await hidden(real, null)
+      expect(maxAbsDiff(a.subarray(0, 4 * embd), alone)).toBeLessThan(1e-5)
+    })
   }
-
-  it('hides padded keys from every query and leaves the real tokens as without padding', async () => {
-    const embd = model.config.nEmbd
-    const real = [11, 22, 33, 44]
-    const mask = [1, 1, 1, 1, 0, 0]
-    const a = await hidden([...real, 5, 6], mask)
-    const b = await hidden([...real, 900, 6], mask)
-    const last = (h: Float32Array) => h.subarray(5 * embd, 6 * embd)
-    expect(maxAbsDiff(last(a), last(b))).toBeLessThan(1e-6)
-    const unmaskedA = await hidden([...real, 5, 6], null)
-    const unmaskedB = await hidden([...real, 900, 6], null)
-    expect(maxAbsDiff(last(unmaskedA), last(unmaskedB))).toBeGreaterThan(1e-3)
-    const alone = await hidden(real, null)
-    expect(maxAbsDiff(a.subarray(0, 4 * embd), alone)).toBeLessThan(1e-5)
-  })
-})
+)

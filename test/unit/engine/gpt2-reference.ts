@@ -3,12 +3,13 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
-import { initBackend } from '../../../src/engine/backend'
+import { backendNames, initBackend, isBackendName, isGpuBackend } from '../../../src/engine/backend'
 import { loadHfModelFolder } from '../../../src/engine/formats/hf-model-folder'
 import type { LoadedCheckpoint } from '../../../src/engine/formats/hf-model-folder'
 import { readSafetensors } from '../../../src/engine/formats/safetensors'
 import type { TensorEntry } from '../../../src/engine/formats/safetensors'
 import type { LoraConfig, LoraWeightArrays } from '../../../src/engine/model/lora'
+import type { BackendName } from '../../../src/shared/system'
 import { tinyModelDir } from './fixtures-dir'
 
 export const referenceDir = process.env.GPT2_REF_DIR ?? tinyModelDir
@@ -43,9 +44,30 @@ export interface Reference {
   labels: Int32Array
 }
 
-export const backendsUnderTest = ['cpu', 'wasm'] as const
+/**
+ * The backends the engine tests run on: LORA_STUDIO_TEST_BACKENDS (comma list), default cpu, wasm and webgpu.
+ * webgpu runs on whatever adapter Dawn finds (lavapipe in CI); one that cannot be created fails the tests.
+ */
+export const backendsUnderTest: readonly BackendName[] = testBackends(process.env.LORA_STUDIO_TEST_BACKENDS)
 
-export async function useBackend(name: (typeof backendsUnderTest)[number]): Promise<void> {
+export function testBackends(list: string | undefined): BackendName[] {
+  if (list === undefined || list.trim() === '') return ['cpu', 'wasm', 'webgpu']
+  const names = list.split(',').map((s) => s.trim())
+  for (const name of names) {
+    if (!isBackendName(name)) {
+      throw new Error(
+        `LORA_STUDIO_TEST_BACKENDS names "${name}"; use a comma list of ${backendNames.join(', ')}`
+      )
+    }
+  }
+  return names as BackendName[]
+}
+
+/** The GPU backends among them (the suites that cpu and wasm already cover elsewhere run these too). */
+export const gpuBackendsUnderTest: readonly BackendName[] = backendsUnderTest.filter(isGpuBackend)
+
+/** Starts `name` as the tfjs backend (a forced webgpu accepts a software adapter). */
+export async function useBackend(name: BackendName): Promise<void> {
   await initBackend(name)
 }
 

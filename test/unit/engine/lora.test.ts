@@ -158,7 +158,7 @@ describe.skipIf(fixtureMissing(referenceDir))('LoRA in the model', () => {
     adapter.dispose()
   })
 
-  it('trains with all dropouts on without leaking tensors', () => {
+  it('trains with all dropouts on without leaking tensors', async () => {
     const adapter = LoraAdapter.create(
       ref.checkpoint.config,
       { ...ref.loraConfig, dropout: 0.1 },
@@ -171,7 +171,7 @@ describe.skipIf(fixtureMissing(referenceDir))('LoRA in the model', () => {
     const losses: number[] = []
     for (let i = 0; i < 3; i++) {
       const dropoutSeeds = Array.from({ length: ref.batch }, (_, b) => 9 + 10 * i + b)
-      const { lossSum, targetTokens, grads } = loraGradients(model, batch, { dropoutSeeds })
+      const { lossSum, targetTokens, grads } = await loraGradients(model, batch, { dropoutSeeds })
       losses.push(lossSum / targetTokens)
       tf.dispose(grads)
       expect(tf.memory().numTensors).toBe(before)

@@ -58,24 +58,24 @@ describe.each(backendsUnderTest)('causalLmLoss on %s', (backend) => {
   beforeAll(() => useBackend(backend))
   const expected = reference(hiddenData)
 
-  function run(
+  async function run(
     options: LossOptions,
     blockSize: number,
-    hiddenValues = hiddenData
-  ): { sum: number; count: number; grad: Float32Array } {
+    hiddenValues = hiddenData,
+    limitBytes?: number
+  ): Promise<{ sum: number; count: number; grad: Float32Array }> {
     const hidden = tf.tensor2d(hiddenValues, [batch * seqLen, embd])
-    const head = createLmHead(tf.tensor2d(headData, [vocab, embd]), blockSize)
+    const head = createLmHead({ shape: [vocab, embd], data: headData }, { blockSize, limitBytes })
     let count = 0
-    let sum = 0
-    const grad = tf.grad((h: tf.Tensor) => {
+    const { value, grad } = tf.valueAndGrad((h: tf.Tensor) => {
       const out = causalLmLoss(h as tf.Tensor2D, head, labels, batch, seqLen, options)
       count = out.count
-      sum = out.lossSum.dataSync()[0]
       return out.lossSum
     })(hidden)
-    const data = Float32Array.from(grad.dataSync())
+    const sum = (await value.data())[0]
+    const data = Float32Array.from(await grad.data())
     disposeLmHead(head, false)
-    tf.dispose([hidden, grad])
+    tf.dispose([hidden, grad, value])
     return { sum, count, grad: data }
   }
 
@@ -87,9 +87,9 @@ describe.each(backendsUnderTest)('causalLmLoss on %s', (backend) => {
       { chunkTokens: 1, recompute: true },
       { chunkTokens: 4, recompute: true }
     ]) {
-      it(`gives the summed loss, the count and the gradient with ${JSON.stringify(options)}, head blocks of ${blockSize}`, () => {
+      it(`gives the summed loss, the count and the gradient with ${JSON.stringify(options)}, head blocks of ${blockSize}`, async () => {
         const before = tf.memory().numTensors
-        const got = run(options, blockSize)
+        const got = await run(options, blockSize)
         expect(got.count).toBe(expected.count)
         expect(got.sum).toBeCloseTo(expected.sum, 4)
         expect(maxAbsDiff(got.grad, expected.grad)).toBeLessThan(1e-5)
@@ -98,12 +98,23 @@ describe.each(backendsUnderTest)('causalLmLoss on %s', (backend) => {
     }
   }
 
-  it('stays exact when whole head blocks have probabilities that underflow float32', () => {
+  it('gives the same when the head may bind only 2 rows at once (row and column blocks of ≤ 2)', async () => {
+    const before = tf.memory().numTensors
+    for (const options of [{}, { chunkTokens: 4, recompute: true }]) {
+      const got = await run(options, LM_HEAD_BLOCK, hiddenData, 2 * embd * 4)
+      expect(got.count).toBe(expected.count)
+      expect(got.sum).toBeCloseTo(expected.sum, 4)
+      expect(maxAbsDiff(got.grad, expected.grad)).toBeLessThan(1e-5)
+    }
+    expect(tf.memory().numTensors).toBe(before)
+  })
+
+  it('stays exact when whole head blocks have probabilities that underflow float32', async () => {
     // Logits up to ±300: exp(l − max) of most columns is below float32's range.
     const sharp = hiddenData.map((v) => v * 80)
     const reference80 = reference(sharp)
     for (const options of [{}, { recompute: true }]) {
-      const got = run(options, 3, sharp)
+      const got = await run(options, 3, sharp)
       expect(Math.abs(got.sum - reference80.sum) / reference80.sum).toBeLessThan(1e-6)
       expect(maxAbsDiff(got.grad, reference80.grad)).toBeLessThan(1e-5)
     }
@@ -111,7 +122,7 @@ describe.each(backendsUnderTest)('causalLmLoss on %s', (backend) => {
 
   it('returns zero with no target token, and rejects labels outside the vocabulary', async () => {
     const hidden = tf.tensor2d(hiddenData, [batch * seqLen, embd])
-    const head = createLmHead(tf.tensor2d(headData, [vocab, embd]))
+    const head = createLmHead({ shape: [vocab, embd], data: headData })
     const none = causalLmLoss(hidden, head, new Int32Array(batch * seqLen).fill(-100), batch, seqLen)
     expect(none.count).toBe(0)
     expect((await values(none.lossSum))[0]).toBe(0)

@@ -3,7 +3,12 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import * as tf from '@tensorflow/tfjs-core'
 import { activationFor } from '../../../src/engine/model/activation'
-import { causalDropoutMask, dropout, dropoutContext, rowDropoutMask } from '../../../src/engine/model/dropout-mask'
+import {
+  causalDropoutMask,
+  dropout,
+  dropoutContext,
+  rowDropoutMask
+} from '../../../src/engine/model/dropout-mask'
 import { Rng } from '../../../src/engine/generation/rng'
 import { backendsUnderTest, maxAbsDiff, useBackend } from './gpt2-reference'
 
@@ -20,36 +25,38 @@ const geluGradOf = (x: number) => {
 describe.each(backendsUnderTest)('model ops on %s', (backend) => {
   beforeAll(() => useBackend(backend))
 
-  function valueAndGrad(f: (x: tf.Tensor2D) => tf.Tensor2D): { y: Float32Array; dx: Float32Array } {
+  async function valueAndGrad(
+    f: (x: tf.Tensor2D) => tf.Tensor2D
+  ): Promise<{ y: Float32Array; dx: Float32Array }> {
     const x = tf.tensor2d(xs, [2, 4])
     const y = f(x)
     const dx = tf.grad((t: tf.Tensor) => f(t as tf.Tensor2D))(x)
-    const out = { y: Float32Array.from(y.dataSync()), dx: Float32Array.from(dx.dataSync()) }
+    const out = { y: Float32Array.from(await y.data()), dx: Float32Array.from(await dx.data()) }
     tf.dispose([x, y, dx])
     return out
   }
 
-  it('gelu_new matches HF’s formula and its derivative', () => {
-    const { y, dx } = valueAndGrad(activationFor('gelu_new'))
+  it('gelu_new matches HF’s formula and its derivative', async () => {
+    const { y, dx } = await valueAndGrad(activationFor('gelu_new'))
     expect(maxAbsDiff(y, xs.map(gelu))).toBeLessThan(1e-6)
     expect(maxAbsDiff(dx, xs.map(geluGrad))).toBeLessThan(1e-5)
   })
 
-  it('gelu_new stays within float32 rounding of HF’s formula over [-12, 12], where σ or tanh saturate', () => {
+  it('gelu_new stays within float32 rounding of HF’s formula over [-12, 12], where σ or tanh saturate', async () => {
     const dense = Array.from({ length: 2401 }, (_, i) => Math.fround(-12 + i * 0.01))
     const x = tf.tensor2d(dense, [49, 49])
     const geluNew = activationFor('gelu_new')
     const y = geluNew(x)
     const dx = tf.grad((t: tf.Tensor) => geluNew(t as tf.Tensor2D))(x)
-    const yErr = maxAbsDiff(Float32Array.from(y.dataSync()), dense.map(gelu))
-    const dxErr = maxAbsDiff(Float32Array.from(dx.dataSync()), dense.map(geluGradOf))
+    const yErr = maxAbsDiff(Float32Array.from(await y.data()), dense.map(gelu))
+    const dxErr = maxAbsDiff(Float32Array.from(await dx.data()), dense.map(geluGradOf))
     tf.dispose([x, y, dx])
     expect(yErr).toBeLessThan(1e-6)
     expect(dxErr).toBeLessThan(2e-6)
   })
 
-  it('relu passes the gradient where the input is positive', () => {
-    const { y, dx } = valueAndGrad(activationFor('relu'))
+  it('relu passes the gradient where the input is positive', async () => {
+    const { y, dx } = await valueAndGrad(activationFor('relu'))
     expect(Array.from(y)).toEqual(Array.from(Float32Array.from(xs, (x) => Math.max(0, x))))
     expect(Array.from(dx)).toEqual(xs.map((x) => (x > 0 ? 1 : 0)))
   })
@@ -58,35 +65,35 @@ describe.each(backendsUnderTest)('model ops on %s', (backend) => {
     expect(() => activationFor('silu')).toThrow(/gelu_new/)
   })
 
-  it('dropout zeroes about p of the values, scales the rest by 1/(1−p), and routes the gradient the same way', () => {
+  it('dropout zeroes about p of the values, scales the rest by 1/(1−p), and routes the gradient the same way', async () => {
     const x = tf.ones([100, 100]) as tf.Tensor2D
     const y = dropout(x, 0.25, dropoutContext([3, 4]))
     const dx = tf.grad((t: tf.Tensor) => dropout(t as tf.Tensor2D, 0.25, dropoutContext([3, 4])))(x)
-    const values = y.dataSync()
+    const values = await y.data()
     const zeros = values.filter((v) => v === 0).length / values.length
     expect(zeros).toBeGreaterThan(0.22)
     expect(zeros).toBeLessThan(0.28)
     expect(values.every((v) => v === 0 || Math.abs(v - 1 / 0.75) < 1e-6)).toBe(true)
-    expect(Array.from(dx.dataSync())).toEqual(Array.from(values))
+    expect(Array.from(await dx.data())).toEqual(Array.from(values))
     expect(dropout(x, 0.25, null)).toBe(x)
     tf.dispose([x, y, dx])
   })
 
-  it("draws each batch row's dropout from that row's seed, whatever rows share the pass", () => {
+  it("draws each batch row's dropout from that row's seed, whatever rows share the pass", async () => {
     const width = 6
-    const pair = rowDropoutMask([2 * 5, width], 0.5, dropoutContext([11, 12])).dataSync()
-    const alone = rowDropoutMask([5, width], 0.5, dropoutContext([12])).dataSync()
+    const pair = await rowDropoutMask([2 * 5, width], 0.5, dropoutContext([11, 12])).data()
+    const alone = await rowDropoutMask([5, width], 0.5, dropoutContext([12])).data()
     expect(Array.from(pair.slice(5 * width))).toEqual(Array.from(alone))
     expect(Array.from(pair.slice(0, 5 * width))).not.toEqual(Array.from(alone))
     // padding the row to 7 positions leaves its first 5 positions' masks as they were
-    const padded = rowDropoutMask([7, width], 0.5, dropoutContext([12])).dataSync()
+    const padded = await rowDropoutMask([7, width], 0.5, dropoutContext([12])).data()
     expect(Array.from(padded.slice(0, 5 * width))).toEqual(Array.from(alone))
     expect(() => rowDropoutMask([7, width], 0.5, dropoutContext([1, 2]))).toThrow(/do not split into 2/)
   })
 
-  it('draws causal attention masks query by query, so a longer padded sequence keeps the same values', () => {
-    const short = causalDropoutMask(5, 0.5, new Rng(8)).arraySync()
-    const long = causalDropoutMask(7, 0.5, new Rng(8)).arraySync()
+  it('draws causal attention masks query by query, so a longer padded sequence keeps the same values', async () => {
+    const short = await causalDropoutMask(5, 0.5, new Rng(8)).array()
+    const long = await causalDropoutMask(7, 0.5, new Rng(8)).array()
     expect(long.slice(0, 5).map((row) => row.slice(0, 5))).toEqual(short)
     const flat = short.flat()
     expect(short.every((row, i) => row.slice(i + 1).every((v) => v === 0))).toBe(true)

@@ -155,7 +155,7 @@ describe.skipIf(fixtureMissing(tinyModelDir))('data-parallel training', () => {
       const good: MicroBatch = { records: [record([1, 2, 3]), record([4, 5, 6])], seeds: [1, 2] }
       const g = await dataParallelGradients(model, workers, [good], 0.25)
       expect(g.targetTokens).toBe(4)
-      tf.dispose(g.grads)
+      tf.dispose([...g.grads, g.lossSum])
     })
 
     it('leaks no tensor over 1,000 optimizer steps, here or in the worker', async () => {
@@ -171,7 +171,7 @@ describe.skipIf(fixtureMissing(tinyModelDir))('data-parallel training', () => {
         const g = await dataParallelGradients(model, workers, [micro], 1 / 10)
         const clipped = clipGradNorm(g.grads, 1)
         adam.update(clipped.grads)
-        tf.dispose([...g.grads, ...clipped.grads])
+        tf.dispose([...g.grads, ...clipped.grads, clipped.totalNorm, g.lossSum])
         counts.push(tf.memory().numTensors)
         workerBytes.push(g.workerTfBytes)
       }
