@@ -123,6 +123,11 @@ export async function findAdapter(): Promise<FoundAdapter | null> {
       // The package registers its own "webgpu" factory (which asks for an adapter again); replace it with one
       // on the adapter examined here, asking for its full limits as tfjs's own factory does.
       const webgpu = await import('@tensorflow/tfjs-backend-webgpu')
+      // Deterministic products: with few output tiles tfjs splits K across workgroups and sums with atomicAdd,
+      // in whatever order they finish, so two identical runs differ in the last bits and a resumed run no
+      // longer repeats the uninterrupted one. Any threshold below one tile keeps every product on the tiled
+      // program (the split only ever pays for tiny outputs, e.g. a 64-wide model's LM-head gradient).
+      tf.env().set('WEBGPU_THRESHOLD_TO_INCREASE_WORKGROUPS_FOR_MATMUL', 0.5)
       const limits = adapter.limits
       const device = await adapter.requestDevice({
         requiredFeatures: adapter.features.has('timestamp-query') ? ['timestamp-query'] : [],

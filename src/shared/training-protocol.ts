@@ -39,6 +39,8 @@ export type TrainProgress =
       resumedFromStep: number
       /** Data-parallel workers computing the gradients (the training thread included). */
       workers: number
+      /** Why that many, e.g. "1 worker: webgpu computes on one GPU device". */
+      workersReason: string
     }
   | { kind: 'metric'; metric: RunMetric }
   | { kind: 'checkpoint'; checkpoint: CheckpointInfo; removed: number[] }

@@ -96,13 +96,21 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i])
 }
 
+function mib(bytes: number): string {
+  return `${(bytes / 2 ** 20).toFixed(2)} MiB`
+}
+
 /**
  * Turns loaded float32 arrays (keys without `transformer.`) into backend tensors, checking every
- * shape against the config. The arrays may be dropped by the caller afterwards.
+ * shape against the config. The arrays may be dropped by the caller afterwards. `limit`: bytes one
+ * tensor may have (default: what the backend can bind); wte and the LM head are split to it.
  */
-export function createGpt2Weights(config: Gpt2Config, arrays: ReadonlyMap<string, WeightArray>): Gpt2Weights {
+export function createGpt2Weights(
+  config: Gpt2Config,
+  arrays: ReadonlyMap<string, WeightArray>,
+  limit = maxBindingBytes()
+): Gpt2Weights {
   const expected = gpt2WeightShapes(config)
-  const limit = maxBindingBytes()
   const entryOf = (key: string): WeightArray => {
     const shape = expected.get(key)
     const entry = arrays.get(key)
@@ -117,15 +125,18 @@ export function createGpt2Weights(config: Gpt2Config, arrays: ReadonlyMap<string
     }
     return entry
   }
-  // Only the embedding and the LM head are split; any other weight must fit one binding as it is.
+  // Only the embedding and the LM head are split; any other weight must fit one binding as it is. Checked
+  // before any tensor exists, so that a refusal leaves nothing behind.
+  for (const [key, shape] of expected) {
+    const bytes = shape.reduce((a, b) => a * b, 4)
+    if (key === 'wte.weight' || key === 'lm_head.weight' || bytes <= limit) continue
+    throw new Error(
+      `weight "${key}" is ${mib(bytes)}, more than the GPU can bind in one shader (${mib(limit)}); ` +
+        "this model is too large for this GPU's WebGPU limits — use a smaller model or another backend"
+    )
+  }
   const take = (key: string): tf.Tensor => {
     const entry = entryOf(key)
-    if (entry.data.length * 4 > limit) {
-      throw new Error(
-        `weight "${key}" is ${(entry.data.length * 4) / 2 ** 20} MiB, more than the GPU can bind in one shader ` +
-          `(${limit / 2 ** 20} MiB); this model is too large for this GPU's WebGPU limits — use a smaller model or another backend`
-      )
-    }
     return tf.tensor(entry.data, entry.shape, 'float32')
   }
   const table = (key: string): RowTable => {

@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import type { BackendName } from '../../shared/system'
+import { isGpuBackend } from '../backend'
 import type { WeightArray } from '../model/frozen-weights'
 import type { ComputeOptions } from '../model/train-step'
 import type { GradientPiece } from './gradient-pieces'
@@ -41,10 +42,16 @@ export function shareWeights(weights: ReadonlyMap<string, WeightArray>): Map<str
   return out
 }
 
+/** How many data-parallel workers a run uses (the training thread counts as one), and why. */
+export interface WorkerChoice {
+  count: number
+  reason: string
+}
+
 /**
- * How many workers (the training thread counts as one) a run uses: the user's number, or with
- * `null` one per core on the single-threaded backends (wasm, cpu; tfjs-node threads by itself),
- * never more than the rows of a step or than memory holds model copies.
+ * One on a GPU backend (webgpu, tfjs-node-gpu: one device, which more threads would only queue on) and on
+ * tfjs-node (it threads by itself); otherwise the user's number, or with `null` one per core on the
+ * single-threaded backends (wasm, cpu); never more than the rows of a step or than memory holds model copies.
  */
 export function resolveWorkerCount(opts: {
   requested: number | null
@@ -52,12 +59,39 @@ export function resolveWorkerCount(opts: {
   rowsPerStep: number
   bytesPerWorker: number
   freeBytes: number
-}): number {
+  /** Cores to use (default: what Node reports). */
+  cores?: number
+}): WorkerChoice {
+  const asked = opts.requested !== null && opts.requested > 1 ? ` (${opts.requested} asked)` : ''
+  if (isGpuBackend(opts.backend)) {
+    return { count: 1, reason: `1 worker${asked}: ${opts.backend} computes on one GPU device` }
+  }
+  if (opts.backend === 'tensorflow') {
+    return { count: 1, reason: `1 worker${asked}: tfjs-node uses every core by itself` }
+  }
   const byRows = Math.max(1, opts.rowsPerStep)
-  if (opts.requested !== null) return Math.max(1, Math.min(opts.requested, byRows))
-  if (opts.backend === 'tensorflow' || opts.backend === 'tensorflow-gpu') return 1
+  const plural = (n: number) => `${n} worker${n === 1 ? '' : 's'}`
+  if (opts.requested !== null) {
+    const count = Math.max(1, Math.min(opts.requested, byRows))
+    return {
+      count,
+      reason:
+        count === opts.requested
+          ? `${plural(count)} as asked`
+          : `${plural(count)}${asked}: a step has ${byRows} row${byRows === 1 ? '' : 's'}`
+    }
+  }
+  const cores = opts.cores ?? availableParallelism()
   const byMemory = Math.max(1, Math.floor(opts.freeBytes / Math.max(1, opts.bytesPerWorker)))
-  return Math.max(1, Math.min(availableParallelism(), byRows, byMemory))
+  const count = Math.max(1, Math.min(cores, byRows, byMemory))
+  const limits = [
+    count === cores ? `one per core (${cores})` : null,
+    count === byRows && count < cores ? `a step has ${byRows} row${byRows === 1 ? '' : 's'}` : null,
+    count === byMemory && count < Math.min(cores, byRows)
+      ? `free memory holds ${byMemory} model cop${byMemory === 1 ? 'y' : 'ies'}`
+      : null
+  ].filter((s): s is string => s !== null)
+  return { count, reason: `${plural(count)}: ${limits.join(', ')} on ${opts.backend}` }
 }
 
 class GradientWorker {

@@ -145,7 +145,7 @@ async function prepareRun(
   const rng = new Rng(config.seed)
   const loraConfig = toLoraConfig(config.lora)
   const lora = LoraAdapter.create(gpt2, loraConfig, rng, weights)
-  const workerCount = resolveWorkerCount({
+  const workerChoice = resolveWorkerCount({
     requested: config.workers,
     backend: backend.name,
     rowsPerStep: Math.min(train.length, config.batchSize * config.gradientAccumulation),
@@ -153,6 +153,7 @@ async function prepareRun(
     bytesPerWorker: 2 * estimate.memory.totalBytes,
     freeBytes: freemem()
   })
+  const workerCount = workerChoice.count
   let workers: GradientWorkers | null = null
   let model: Gpt2Model
   if (workerCount > 1) {
@@ -218,7 +219,8 @@ async function prepareRun(
       validationRecords: validation.length,
       estimate,
       resumedFromStep: resume?.state.step ?? 0,
-      workers: workerCount
+      workers: workerCount,
+      workersReason: workerChoice.reason
     },
     async dispose() {
       trainer.dispose()

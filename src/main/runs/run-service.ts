@@ -112,7 +112,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
       case 'started':
         repo.update(runId, { totalSteps: p.totalSteps, estimate: p.estimate })
         emit(runId, {
-          message: `training ${p.trainRecords} records, ${p.totalSteps} steps, ${p.workers} worker${p.workers === 1 ? '' : 's'}`
+          message: `training ${p.trainRecords} records, ${p.totalSteps} steps, ${p.workersReason}`
         })
         break
       case 'metric':

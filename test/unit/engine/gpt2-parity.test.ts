@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import { Rng } from '../../../src/engine/generation/rng'
 import { causalLmLoss } from '../../../src/engine/model/causal-lm-loss'
 import { Gpt2CausalLm } from '../../../src/engine/model/gpt2-decoder'
+import { createGpt2Weights } from '../../../src/engine/model/frozen-weights'
 import { Gpt2Model } from '../../../src/engine/model/gpt2-model'
 import { LoraAdapter } from '../../../src/engine/model/lora'
 import { loraGradients } from '../../../src/engine/model/train-step'
@@ -171,6 +172,68 @@ describe.skipIf(missing).each(backendsUnderTest)(
       expect(maxAbsDiff(last(unmaskedA), last(unmaskedB))).toBeGreaterThan(1e-3)
       const alone = await hidden(real, null)
       expect(maxAbsDiff(a.subarray(0, 4 * embd), alone)).toBeLessThan(1e-5)
+    })
+  }
+)
+
+// wte (1000 × 64) is 250 KiB: a 64 KiB binding limit splits it and the LM head into 4 blocks, as 128 MiB splits
+// GPT-2-small's 154 MB wte into 2 on lavapipe; c_fc (64 × 256) just fits, and smaller limits refuse it.
+describe.skipIf(missing).each(backendsUnderTest)(
+  'GPT-2 with wte split to a binding limit on %s',
+  (backend) => {
+    let ref: Reference
+    let model: Gpt2Model
+    let adapter: LoraAdapter
+
+    beforeAll(async () => {
+      await useBackend(backend)
+      ref = await loadReference()
+      adapter = LoraAdapter.create(ref.checkpoint.config, ref.loraConfig, new Rng(0), ref.initLora)
+      model = new Gpt2Model(
+        ref.checkpoint.config,
+        createGpt2Weights(ref.checkpoint.config, ref.checkpoint.weights, 64 * 1024),
+        adapter
+      )
+    })
+
+    afterAll(() => {
+      model.dispose()
+      adapter.dispose()
+    })
+
+    it("gives PyTorch's LoRA logits and gradients with the embedding and head in 4 blocks", async () => {
+      expect(model.weights.wte.blocks.map((b) => b.shape[0])).toEqual([256, 256, 256, 232])
+      expect(model.weights.lmHead.rows).toBe(model.weights.wte)
+      expect(model.weights.lmHead.wTBlocks.map((b) => b.shape[1])).toEqual([250, 250, 250, 250])
+      const tokens = { inputIds: ref.inputIds, batch: ref.batch, seqLen: ref.seqLen }
+      const logits = tf.tidy(() => model.logits(model.hiddenStates(tokens, { train: false })))
+      expect(maxAbsDiff(await values(logits), floats(ref, 'logits'))).toBeLessThanOrEqual(
+        ref.settings.tolerance.logits_abs
+      )
+      logits.dispose()
+      const { lossSum, targetTokens, grads } = await loraGradients(model, { ...tokens, labels: ref.labels })
+      expect(Math.abs(lossSum / targetTokens - ref.settings.loss)).toBeLessThanOrEqual(
+        ref.settings.tolerance.loss_abs
+      )
+      const names = adapter.parameterNames()
+      for (let i = 0; i < grads.length; i++) {
+        const expected = floats(ref, `grad.${names[i]}`)
+        const rel = maxAbsDiff(await values(grads[i]), expected) / maxAbs(expected)
+        expect(rel, names[i]).toBeLessThanOrEqual(ref.settings.tolerance.grad_rel_to_max)
+      }
+      tf.dispose(grads)
+    })
+
+    it('refuses a weight larger than the limit, naming it and both sizes, and leaves no tensor behind', () => {
+      const before = tf.memory().numTensors
+      expect(() => createGpt2Weights(ref.checkpoint.config, ref.checkpoint.weights, 40 * 1024)).toThrow(
+        'weight "h.0.attn.c_attn.weight" is 0.05 MiB, more than the GPU can bind in one shader (0.04 MiB); ' +
+          "this model is too large for this GPU's WebGPU limits — use a smaller model or another backend"
+      )
+      expect(tf.memory().numTensors).toBe(before)
+      expect(() => createGpt2Weights(ref.checkpoint.config, ref.checkpoint.weights, 60 * 1024)).toThrow(
+        'weight "h.0.mlp.c_fc.weight" is 0.06 MiB, more than the GPU can bind in one shader (0.06 MiB)'
+      )
     })
   }
 )

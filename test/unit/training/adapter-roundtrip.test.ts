@@ -1,4 +1,5 @@
-// Round trips of the export formats on the fixture model (wasm): export → import gives identical
+// Round trips of the export formats on the fixture model, on every backend under test (cpu, wasm, webgpu
+// unless LORA_STUDIO_TEST_BACKENDS says otherwise): export → import gives identical
 // logits; the merged HF folder's logits equal base + adapter; and, where PyTorch is installed,
 // the exported adapter gives PyTorch's loss when applied as PEFT applies it (peft_ref.py, which
 // also refuses keys or shapes outside PEFT's layout).
@@ -8,7 +9,6 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { initBackend } from '../../../src/engine/backend'
 import { loadHfModelFolder } from '../../../src/engine/formats/hf-model-folder'
 import { readSafetensors } from '../../../src/engine/formats/safetensors'
 import { Rng } from '../../../src/engine/generation/rng'
@@ -19,6 +19,7 @@ import { toLoraConfig } from '../../../src/engine/training/lora-settings'
 import { writeMergedModel } from '../../../src/engine/training/merged-export'
 import { readPeftAdapter, writePeftAdapter } from '../../../src/engine/training/peft-adapter'
 import { fixtureMissing, fixturesDir, tinyModelDir } from '../engine/fixtures-dir'
+import { backendsUnderTest, useBackend } from '../engine/gpt2-reference'
 
 const work = mkdtempSync(join(tmpdir(), 'adapter-roundtrip-'))
 const modelDir = join(tinyModelDir, 'model')
@@ -36,9 +37,6 @@ const torchPython = ['/usr/bin/python3', 'python3'].find((py) => {
 })
 
 afterAll(() => rmSync(work, { recursive: true, force: true }))
-beforeAll(async () => {
-  await initBackend('wasm')
-})
 
 async function initWeights(): Promise<Map<string, LoraWeightArrays>> {
   const { tensors } = await readSafetensors(join(tinyModelDir, 'reference.safetensors'))
@@ -61,20 +59,41 @@ async function logitsOf(
   const lora = weights ? LoraAdapter.create(ckpt.config, toLoraConfig(settings), new Rng(0), weights) : null
   const model = Gpt2Model.fromArrays(ckpt.config, ckpt.weights, lora)
   const batch = { inputIds: ids, labels: ids, batch: 1, seqLen: ids.length }
-  const out = tf.tidy(() => {
+  let count = 0
+  const [logits, lossSum] = tf.tidy(() => {
     const hidden = model.hiddenStates(batch, { train: false })
     const loss = causalLmLoss(hidden, model.weights.lmHead, ids, 1, ids.length)
-    return {
-      logits: model.logits(hidden).dataSync() as Float32Array,
-      loss: loss.lossSum.dataSync()[0] / loss.count
-    }
+    count = loss.count
+    return [model.logits(hidden), loss.lossSum]
   })
+  const out = { logits: Float32Array.from(await logits.data()), loss: (await lossSum.data())[0] / count }
+  tf.dispose([logits, lossSum])
   model.dispose()
   lora?.dispose()
   return out
 }
 
-describe.skipIf(missing)('adapter round trips', () => {
+let torchLoss: Promise<number> | null = null
+
+/** PyTorch's loss with the exported init adapter (peft_ref.py), computed once for every backend. */
+function pytorchLoss(): Promise<number> {
+  torchLoss ??= (async () => {
+    const weights = await initWeights()
+    const dir = join(work, 'adapter-torch')
+    await writePeftAdapter(dir, { settings, modules: weights, baseModel: modelDir })
+    const idsFile = join(work, 'ids.json')
+    writeFileSync(idsFile, JSON.stringify([...ids]))
+    const out = execFileSync(torchPython!, [tool, 'loss', modelDir, '--ids', idsFile, '--adapter', dir], {
+      encoding: 'utf8'
+    })
+    return (JSON.parse(out) as { loss: number }).loss
+  })()
+  return torchLoss
+}
+
+describe.skipIf(missing).each(backendsUnderTest)('adapter round trips on %s', (backend) => {
+  beforeAll(() => useBackend(backend))
+
   it('export → import gives identical logits', async () => {
     const weights = await initWeights()
     const dir = join(work, 'adapter')
@@ -109,18 +128,9 @@ describe.skipIf(missing)('adapter round trips', () => {
   it.skipIf(!torchPython || !existsSync(tool))(
     'PyTorch (peft_ref.py) gives the same loss with the exported adapter',
     async () => {
-      const weights = await initWeights()
-      const dir = join(work, 'adapter-torch')
-      await writePeftAdapter(dir, { settings, modules: weights, baseModel: modelDir })
-      const idsFile = join(work, 'ids.json')
-      writeFileSync(idsFile, JSON.stringify([...ids]))
-      const torch = JSON.parse(
-        execFileSync(torchPython!, [tool, 'loss', modelDir, '--ids', idsFile, '--adapter', dir], {
-          encoding: 'utf8'
-        })
-      ) as { loss: number }
-      const ours = await logitsOf(modelDir, weights)
-      expect(Math.abs(ours.loss - torch.loss)).toBeLessThan(1e-4)
+      const torch = await pytorchLoss()
+      const ours = await logitsOf(modelDir, await initWeights())
+      expect(Math.abs(ours.loss - torch)).toBeLessThan(1e-4)
     }
   )
 })

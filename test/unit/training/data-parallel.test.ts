@@ -79,20 +79,46 @@ describe('sharing a step among workers', () => {
     expect(PASS_TOKENS).toBe(1024)
   })
 
-  it('chooses one worker per core on single-threaded backends, capped by rows and memory', () => {
+  it('chooses one worker per core on single-threaded backends, capped by rows and memory, and says why', () => {
     const base = {
       requested: null,
       backend: 'wasm' as const,
       rowsPerStep: 64,
       bytesPerWorker: 1e9,
-      freeBytes: 64e9
+      freeBytes: 64e9,
+      cores: 4
     }
-    expect(resolveWorkerCount(base)).toBeGreaterThanOrEqual(1)
-    expect(resolveWorkerCount({ ...base, rowsPerStep: 1 })).toBe(1)
-    expect(resolveWorkerCount({ ...base, freeBytes: 1.5e9 })).toBe(1)
-    expect(resolveWorkerCount({ ...base, backend: 'tensorflow' })).toBe(1)
-    expect(resolveWorkerCount({ ...base, requested: 3 })).toBe(3)
-    expect(resolveWorkerCount({ ...base, requested: 3, rowsPerStep: 2 })).toBe(2)
+    expect(resolveWorkerCount(base)).toEqual({ count: 4, reason: '4 workers: one per core (4) on wasm' })
+    expect(resolveWorkerCount({ ...base, rowsPerStep: 1 })).toEqual({
+      count: 1,
+      reason: '1 worker: a step has 1 row on wasm'
+    })
+    expect(resolveWorkerCount({ ...base, freeBytes: 2.5e9 })).toEqual({
+      count: 2,
+      reason: '2 workers: free memory holds 2 model copies on wasm'
+    })
+    expect(resolveWorkerCount({ ...base, backend: 'tensorflow' })).toEqual({
+      count: 1,
+      reason: '1 worker: tfjs-node uses every core by itself'
+    })
+    expect(resolveWorkerCount({ ...base, requested: 3 })).toEqual({ count: 3, reason: '3 workers as asked' })
+    expect(resolveWorkerCount({ ...base, requested: 3, rowsPerStep: 2 })).toEqual({
+      count: 2,
+      reason: '2 workers (3 asked): a step has 2 rows'
+    })
+  })
+
+  it('uses one worker on a GPU backend, even when more are asked', () => {
+    const base = { requested: null, rowsPerStep: 64, bytesPerWorker: 1e9, freeBytes: 64e9, cores: 16 }
+    expect(resolveWorkerCount({ ...base, backend: 'webgpu' })).toEqual({
+      count: 1,
+      reason: '1 worker: webgpu computes on one GPU device'
+    })
+    expect(resolveWorkerCount({ ...base, backend: 'webgpu', requested: 4 })).toEqual({
+      count: 1,
+      reason: '1 worker (4 asked): webgpu computes on one GPU device'
+    })
+    expect(resolveWorkerCount({ ...base, backend: 'tensorflow-gpu' }).count).toBe(1)
   })
 })
 
