@@ -16,6 +16,8 @@ export interface ChildLaunch {
 }
 
 export interface BenchLayout {
+  /** How a person starts the bench here, for the usage text. */
+  command: string
   /** `script` is the checkout's entry file name under bench/ (case-process.ts, import-case.ts). */
   child(script: string, args: string[]): ChildLaunch
   torchScript(): string
@@ -29,6 +31,7 @@ function torchScriptOverride(): string | undefined {
 
 /** Running from the repository: each child is a .ts file under bench/ run through tsx. */
 export const checkoutLayout: BenchLayout = {
+  command: 'npm run bench --',
   child(script, args) {
     const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href
     return { file: join(benchDir, script), args, execArgv: ['--import', tsx, '--expose-gc'] }
@@ -41,6 +44,7 @@ export const checkoutLayout: BenchLayout = {
 /** Running from the pack: `bundle` (this file's bundle) is also the case entry; the script lies beside it. */
 export function packLayout(bundle: string): BenchLayout {
   return {
+    command: './run.sh',
     child(script, args) {
       if (script !== 'case-process.ts') {
         throw new Error(

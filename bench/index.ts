@@ -32,7 +32,9 @@ interface Options {
   singleWorker: boolean
 }
 
-const USAGE = `usage: npm run bench -- [--case NAME]... [--quick] [--profile] [--steps N] [--json] [--backend ${backendNames.join('|')}]
+/** The usage text, with the command that runs the bench here (npm run bench, or the pack's run.sh). */
+const usage =
+  () => `usage: ${benchLayout().command} [--case NAME]... [--quick] [--profile] [--steps N] [--json] [--backend ${backendNames.join('|')}]
        [--workers N] [--no-single-worker] [--loss-chunk TOKENS] [--[no-]loss-recompute] [--recompute-blocks] [--compare-recompute]
        [--no-torch] [--torch-device cpu|cuda] [--import-mb N]
 cases: ${BENCH_CASES.map((c) => c.name).join(', ')}, ${IMPORT_CASE} (only when named; --import-mb sets its size)
@@ -60,7 +62,7 @@ function parseArgs(argv: string[]): Options {
   }
   const value = (i: number, flag: string): string => {
     const v = argv[i + 1]
-    if (v === undefined || v.startsWith('--')) throw new Error(`${flag} needs a value\n${USAGE}`)
+    if (v === undefined || v.startsWith('--')) throw new Error(`${flag} needs a value\n${usage()}`)
     return v
   }
   for (let i = 0; i < argv.length; i++) {
@@ -137,11 +139,11 @@ function parseArgs(argv: string[]): Options {
         break
       case '--help':
       case '-h':
-        process.stdout.write(`${USAGE}\n`)
+        process.stdout.write(`${usage()}\n`)
         process.exit(0)
         break
       default:
-        throw new Error(`unknown argument "${arg}"\n${USAGE}`)
+        throw new Error(`unknown argument "${arg}"\n${usage()}`)
     }
   }
   if (o.cases.length === 0) o.cases = [...DEFAULT_CASES]

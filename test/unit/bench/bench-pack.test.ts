@@ -67,6 +67,13 @@ describe('bench pack bundle', () => {
     expect(r.matMul.gflopsWall).toBeGreaterThan(0)
   })
 
+  it("prints the pack's own command in its usage", async () => {
+    const { stdout } = await run(process.execPath, [join(dir, 'bench.js'), '--help'], { cwd: dir })
+    expect(stdout).toMatch(/^usage: \.\/run\.sh \[--case NAME\]/)
+    expect(stdout).toContain('--backend tensorflow-gpu|webgpu|tensorflow|wasm|cpu')
+    expect(stdout).toContain('--torch-device cpu|cuda')
+  })
+
   it('refuses the dataset-import case, which needs the checkout', () => {
     const layout = packLayout('/pack/bench.js')
     expect(layout.child('case-process.ts', ['{}'])).toEqual({
