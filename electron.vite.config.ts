@@ -6,6 +6,9 @@ import { rendererConfig } from './vite.renderer'
 
 export default defineConfig({
   main: {
+    // Every package.json dependency stays out of the bundle and loads from node_modules at run time: native
+    // ones (better-sqlite3, webgpu's dawn.node, imported from app.asar.unpacked by src/engine/dawn-location.ts)
+    // and tfjs's backends (@tensorflow/tfjs-backend-webgpu among them) alike.
     plugins: [externalizeDepsPlugin()],
     build: {
       rollupOptions: {

@@ -126,6 +126,10 @@ export const BENCH_CASES: readonly BenchCase[] = [
   }
 ]
 
+/** The dataset-import case: no model, run only when named (its own child process, see import-case.ts). */
+export const IMPORT_CASE = 'import-jsonl-500mb'
+export const DEFAULT_IMPORT_MB = 500
+
 /** The quick sanity cases (`--quick`): tiny models, seconds each. */
 export const QUICK_CASES = ['train-tiny', 'generate-tiny']
 /** Cases run only when named: tiny sanity cases and long ones. */

@@ -8,10 +8,8 @@ import { createDatasetService } from '../src/main/datasets/dataset-service'
 import { defaultTokenizer } from '../src/main/datasets/default-tokenizer'
 import { openStore } from '../src/main/store/store'
 import { ImportInput } from '../src/shared/datasets'
+import { DEFAULT_IMPORT_MB, IMPORT_CASE } from './cases'
 import { reportOutcome, type ChildMessage } from './child-outcome'
-
-export const IMPORT_CASE = 'import-jsonl-500mb'
-export const DEFAULT_IMPORT_MB = 500
 
 export interface ImportCaseResult {
   case: string

@@ -2,21 +2,16 @@
 // case, then prints one table (or JSON) with tokens/s, step time, memory, FLOPs and efficiency.
 import { fork } from 'node:child_process'
 import { availableParallelism } from 'node:os'
-import { createRequire } from 'node:module'
-import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { benchLayout } from './bench-layout'
 import type { CaseMessage } from './case-process'
 import type { BenchReport } from './case-result'
-import { BENCH_CASES, DEFAULT_CASES, findCase, QUICK_CASES } from './cases'
-import { DEFAULT_IMPORT_MB, IMPORT_CASE } from './import-case'
+import { BENCH_CASES, DEFAULT_CASES, DEFAULT_IMPORT_MB, findCase, IMPORT_CASE, QUICK_CASES } from './cases'
 import type { ImportCaseMessage } from './import-case'
 import { formatReport } from './report'
 import type { CaseRequest } from './run-case'
+import { backendNames, isBackendName } from '../src/engine/backend'
 import type { LossOptions } from '../src/engine/model/causal-lm-loss'
 import { findTorchPython, runTorchReference } from './torch-reference'
-
-const here = dirname(fileURLToPath(import.meta.url))
-const repoRoot = resolve(here, '..')
 
 interface Options {
   cases: string[]
@@ -25,21 +20,28 @@ interface Options {
   json: boolean
   backend?: string
   torch: boolean
+  /** Where PyTorch's reference step runs: cpu, or cuda on an NVIDIA GPU. */
+  torchDevice: string
   loss: LossOptions
   recomputeBlocks: boolean
   /** Run every training case twice: as the flags say, then with blocks and logits recomputed. */
   compareRecompute: boolean
   importMb: number
-  workers: number
+  /** Data-parallel workers; undefined: one per core on a CPU backend, one on a GPU backend. */
+  workers?: number
   singleWorker: boolean
 }
 
-const USAGE = `usage: npm run bench -- [--case NAME]... [--quick] [--profile] [--steps N] [--json] [--backend wasm|cpu|tensorflow|tensorflow-gpu]
+/** The usage text, with the command that runs the bench here (npm run bench, or the pack's run.sh). */
+const usage =
+  () => `usage: ${benchLayout().command} [--case NAME]... [--quick] [--profile] [--steps N] [--json] [--backend ${backendNames.join('|')}]
        [--workers N] [--no-single-worker] [--loss-chunk TOKENS] [--[no-]loss-recompute] [--recompute-blocks] [--compare-recompute]
-       [--no-torch] [--import-mb N]
+       [--no-torch] [--torch-device cpu|cuda] [--import-mb N]
 cases: ${BENCH_CASES.map((c) => c.name).join(', ')}, ${IMPORT_CASE} (only when named; --import-mb sets its size)
 default: ${DEFAULT_CASES.join(', ')}; --quick runs ${QUICK_CASES.join(', ')}
---workers: data-parallel workers for training cases (default: one per core, here ${availableParallelism()}); each case
+--backend: the backend of every case (default: the engine's own choice, or LORA_STUDIO_BACKEND)
+--torch-device: where tools/pytorch/torch_lora_bench.py times PyTorch's step (default cpu; cuda on an NVIDIA GPU)
+--workers: data-parallel workers for training cases (default: one per core, here ${availableParallelism()}; one on a GPU backend); each case
            also times one worker in the same process and reports the speed-up (--no-single-worker skips that)
 --loss-recompute / --recompute-blocks: recompute each logits chunk / each transformer block in the backward pass
            (gradient checkpointing = both); --compare-recompute runs each training case without, then with both.
@@ -51,16 +53,16 @@ function parseArgs(argv: string[]): Options {
     profile: false,
     json: false,
     torch: true,
+    torchDevice: 'cpu',
     loss: {},
     recomputeBlocks: false,
     compareRecompute: false,
     importMb: DEFAULT_IMPORT_MB,
-    workers: availableParallelism(),
     singleWorker: true
   }
   const value = (i: number, flag: string): string => {
     const v = argv[i + 1]
-    if (v === undefined || v.startsWith('--')) throw new Error(`${flag} needs a value\n${USAGE}`)
+    if (v === undefined || v.startsWith('--')) throw new Error(`${flag} needs a value\n${usage()}`)
     return v
   }
   for (let i = 0; i < argv.length; i++) {
@@ -100,9 +102,13 @@ function parseArgs(argv: string[]): Options {
       case '--json':
         o.json = true
         break
-      case '--backend':
-        o.backend = value(i++, arg)
+      case '--backend': {
+        const name = value(i++, arg)
+        if (!isBackendName(name))
+          throw new Error(`--backend ${name} is not a backend; use one of ${backendNames.join(', ')}`)
+        o.backend = name
         break
+      }
       case '--loss-chunk': {
         const n = Number(value(i++, arg))
         if (!Number.isInteger(n) || n < 1)
@@ -128,21 +134,20 @@ function parseArgs(argv: string[]): Options {
       case '--no-torch':
         o.torch = false
         break
+      case '--torch-device':
+        o.torchDevice = value(i++, arg)
+        break
       case '--help':
       case '-h':
-        process.stdout.write(`${USAGE}\n`)
+        process.stdout.write(`${usage()}\n`)
         process.exit(0)
         break
       default:
-        throw new Error(`unknown argument "${arg}"\n${USAGE}`)
+        throw new Error(`unknown argument "${arg}"\n${usage()}`)
     }
   }
   if (o.cases.length === 0) o.cases = [...DEFAULT_CASES]
   return o
-}
-
-function tsxLoaderUrl(): string {
-  return pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href
 }
 
 /** One case in a fresh Node process (`script` with `args`); its progress lines go to our stderr. */
@@ -151,8 +156,9 @@ function runInChild<M extends CaseMessage | ImportCaseMessage>(
   args: string[]
 ): Promise<Extract<M, { ok: true }>['result']> {
   return new Promise((resolvePromise, reject) => {
-    const child = fork(join(here, script), args, {
-      execArgv: ['--import', tsxLoaderUrl(), '--expose-gc'],
+    const launch = benchLayout().child(script, args)
+    const child = fork(launch.file, launch.args, {
+      execArgv: launch.execArgv,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'advanced'
     })
@@ -193,7 +199,7 @@ async function main(): Promise<void> {
       case: name,
       profile: options.profile,
       loss: options.loss,
-      workers: options.workers,
+      ...(options.workers === undefined ? {} : { workers: options.workers }),
       singleWorker: options.singleWorker,
       recomputeBlocks: options.recomputeBlocks
     }
@@ -216,7 +222,7 @@ async function main(): Promise<void> {
     if (failed) continue
     if (options.torch && c.kind === 'train') {
       process.stderr.write(`bench: PyTorch reference for ${name}\n`)
-      report.torch.push(runTorchReference(c, options.steps ?? 3, repoRoot, python))
+      report.torch.push(runTorchReference(c, options.steps ?? 3, options.torchDevice, python))
     }
   }
   process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report)}\n`)

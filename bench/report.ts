@@ -134,7 +134,8 @@ export function formatReport(report: BenchReport): string {
     for (const r of report.results) out.push(...notes(r))
     const m = report.results[0].matMul
     out.push(
-      `matMul probe ${m.shape} (plain 2-D, fastest of ${m.samples} before and after each case): ` +
+      `matMul probe ${m.shape} (plain 2-D, fastest of ${m.samples} before and after each case` +
+        `${m.productsPerSample > 1 ? `, ${m.productsPerSample} queued per read` : ''}): ` +
         `${ms(m.wallMs)} wall (median ${ms(m.medianWallMs)}), ${ms(m.cpuMs)} CPU; ` +
         'efficiency = achieved GFLOP/s of the step ÷ (workers × that matMul GFLOP/s); ' +
         'CPU share = CPU time of all threads ÷ wall time (below the worker count: the machine was busy)'

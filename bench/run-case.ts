@@ -1,7 +1,8 @@
 // Runs one bench case: builds a random model of the case's size with LoRA, warms up, times N optimizer
 // steps or generate calls, optionally profiles one, and returns speed, memory and efficiency figures.
 import * as tf from '@tensorflow/tfjs-core'
-import { initBackend, isBackendName } from '../src/engine/backend'
+import { availableParallelism } from 'node:os'
+import { backendNames, initBackend, isBackendName, isGpuBackend } from '../src/engine/backend'
 import type { BackendName } from '../src/shared/system'
 import { generate } from '../src/engine/generation/generate'
 import { DEFAULT_GENERATION_OPTIONS } from '../src/engine/generation/generation-options'
@@ -36,7 +37,8 @@ export interface CaseRequest {
   profile: boolean
   /** Loss settings for training cases (default: the trainer's, 256-token chunks without recomputation). */
   loss?: LossOptions
-  /** Data-parallel workers for training cases (1 = the training thread alone); default 1. */
+  /** Data-parallel workers for training cases (1 = the training thread alone); default one per core on a CPU
+   *  backend, one on a GPU backend (one device: more threads would only share it). */
   workers?: number
   /** false: skip timing the training thread alone (the speed-up) when there are several workers. */
   singleWorker?: boolean
@@ -294,15 +296,19 @@ async function measureGenerate(
 export async function runCase(req: CaseRequest): Promise<CaseResult> {
   const c = findCase(req.case)
   if (req.backend !== undefined && !isBackendName(req.backend)) {
-    throw new Error(`--backend ${req.backend} is not a backend; use tensorflow-gpu, tensorflow, wasm or cpu`)
+    throw new Error(`--backend ${req.backend} is not a backend; use one of ${backendNames.join(', ')}`)
   }
   const info = await initBackend(req.backend)
   progress(c.name, `backend ${info.name}: ${info.reason}`)
-  const before = sampleMatMul()
-  progress(c.name, `matMul probe: ${Math.min(...before.wallMs).toFixed(0)} ms at best`)
+  const before = await sampleMatMul()
+  progress(
+    c.name,
+    `matMul probe: ${Math.min(...before.wallMs).toFixed(1)} ms at best (${before.productsPerSample} per read)`
+  )
   progress(c.name, `building ${c.description}`)
   // As the trainer does: no more workers than rows in a step (1 × 1024 has nothing to share).
-  const workers = c.kind === 'train' ? Math.min(req.workers ?? 1, c.batch) : 1
+  const wanted = req.workers ?? (isGpuBackend(info.name) ? 1 : availableParallelism())
+  const workers = c.kind === 'train' ? Math.min(wanted, c.batch) : 1
   const built = await buildModel(c, workers, info.name)
   const meter = new RssMeter()
   meter.reset()
@@ -314,10 +320,10 @@ export async function runCase(req: CaseRequest): Promise<CaseResult> {
       : await measureGenerate(c, built, req, meter)
   meter.stop()
   // Probed again after the case: the fastest product of both probes is the backend's speed.
-  const matMul = matMulSpeed(before, sampleMatMul())
+  const matMul = matMulSpeed(before, await sampleMatMul())
   progress(
     c.name,
-    `matMul ${matMul.shape}: ${matMul.wallMs.toFixed(0)} ms, ${matMul.gflopsWall.toFixed(1)} GFLOP/s`
+    `matMul ${matMul.shape}: ${matMul.wallMs.toFixed(1)} ms, ${matMul.gflopsWall.toFixed(1)} GFLOP/s`
   )
   const achievedGflops = m.flopsPerStep / m.stepMs / 1e6
   const achievedGflopsCpu = m.flopsPerStep / m.cpuMs / 1e6

@@ -2,15 +2,11 @@
 // case on the same machine, when a Python with torch is present; otherwise says how to install it.
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { benchLayout } from './bench-layout'
 import type { TorchReference } from './case-result'
 import type { TrainCase } from './cases'
 
 const INSTALL_HINT = 'apt-get install python3-torch libopenblas0-pthread'
-
-export function torchBenchScript(repoRoot: string): string {
-  return process.env.LORA_STUDIO_TORCH_BENCH ?? resolve(repoRoot, 'tools/pytorch/torch_lora_bench.py')
-}
 
 /** A python that imports torch: Debian's /usr/bin/python3 first (pyenv shims may hide its packages). */
 export function findTorchPython(): string | null {
@@ -21,11 +17,14 @@ export function findTorchPython(): string | null {
   return null
 }
 
-/** Runs the script with the case's architecture and step count; parses "step X s, Y tokens/s". */
+/**
+ * Runs the script with the case's architecture and step count on `device` (cpu, or cuda for the same
+ * step on an NVIDIA GPU); parses "step X s, Y tokens/s".
+ */
 export function runTorchReference(
   c: TrainCase,
   steps: number,
-  repoRoot: string,
+  device: string,
   python: string | null
 ): TorchReference {
   const skipped = (why: string): TorchReference => ({
@@ -35,14 +34,14 @@ export function runTorchReference(
     line: '',
     skipped: why
   })
-  const script = torchBenchScript(repoRoot)
+  const script = benchLayout().torchScript()
   if (!existsSync(script)) return skipped(`${script} not found (set LORA_STUDIO_TORCH_BENCH to its path)`)
   if (python === null) return skipped(`torch is not installed; install it with: ${INSTALL_HINT}`)
   const a = c.arch
   const args = [
     script,
     ...['--layers', a.nLayer, '--embd', a.nEmbd, '--heads', a.nHead, '--vocab', a.vocabSize],
-    ...['--seq', c.seqLen, '--batch', c.batch, '--steps', steps, '--r', c.lora.r]
+    ...['--seq', c.seqLen, '--batch', c.batch, '--steps', steps, '--r', c.lora.r, '--device', device]
   ].map(String)
   const run = spawnSync(python, args, { encoding: 'utf8', timeout: 1_800_000 })
   const out = `${run.stdout ?? ''}`.trim()

@@ -1,8 +1,11 @@
 // Finds the WebGPU adapter through Dawn (the `webgpu` package's dawn.node), says what it is and whether it is a
 // software emulation, and starts tfjs's webgpu backend on exactly that adapter: the backend chooser in
 // backend.ts needs to see the adapter before deciding, and the engine needs its limits to split tensors.
+import { pathToFileURL } from 'node:url'
 import * as tf from '@tensorflow/tfjs-core'
 import type { GpuAdapterInfo } from '../shared/system'
+import type { create as createGpu } from 'webgpu'
+import { webgpuEntry } from './dawn-location'
 
 /** What Dawn's adapter info carries (the standard fields plus the fallback flag of newer specs). */
 interface AdapterInfoFields {
@@ -56,7 +59,9 @@ let gpu: GPU | null = null
 /** Dawn's GPU object, made once per process and exposed as navigator.gpu (tfjs reads it there). */
 async function dawnGpu(): Promise<GPU> {
   if (gpu) return gpu
-  const dawn = (await import('webgpu')) as { create(options: string[]): GPU; globals: object }
+  // From app.asar.unpacked in the packaged app (dawn-location.ts); a plain import elsewhere.
+  const entry = pathToFileURL(webgpuEntry()).href
+  const dawn = (await import(/* @vite-ignore */ entry)) as { create: typeof createGpu; globals: object }
   Object.assign(globalThis, dawn.globals)
   const made = dawn.create([])
   // Node ≥ 21 and Electron have a read-only navigator: add gpu to it; Node 20 has none.

@@ -233,12 +233,38 @@ export interface DryRunMeasure {
   peakRssBytes: number
 }
 
+/** The largest single tensor one training step makes (the embedding and LM head are split to fit and not counted). */
+export interface StepTensor {
+  name: string
+  shape: number[]
+  bytes: number
+}
+
+/**
+ * A GPU estimate held against the adapter's limits. WebGPU reports no total GPU memory, only how large one
+ * buffer and one shader binding may be: those are checked, the total is not.
+ */
+export interface GpuFit {
+  /** The adapter as the backend describes it. */
+  adapter: string
+  largestTensor: StepTensor
+  /** Bytes one tensor may have: the smaller of maxStorageBufferBindingSize and maxBufferSize. */
+  limitBytes: number
+  fits: boolean
+  /** When it does not fit: the run config field to change (e.g. `batchSize`) and what to change it to. */
+  problem: { path: string; message: string } | null
+  /** What could not be checked (the total), in words. */
+  note: string
+}
+
 export interface RunEstimate {
   /** PEFT's `print_trainable_parameters()` line. */
   trainableLine: string
   trainableParams: number
   allParams: number
   memory: MemoryEstimate
+  /** On a GPU backend (webgpu): the estimate is GPU memory, held against the adapter's limits. */
+  gpu?: GpuFit
   /** Present when the estimate was asked to measure (`measure: true`). */
   dryRun?: DryRunMeasure
 }

@@ -3,11 +3,13 @@
 // estimate before a run starts), `dryRun` (two timed steps) and `exportAdapter` (a PEFT folder or a merged HF model).
 import { copyFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { engineBackend } from '../backend'
 import { EXPORT_FILES, checkExportTarget, writeExportFolder } from '../files/export-folder'
 import { inspectHfModelFolder, loadHfModelFolder } from '../formats/hf-model-folder'
 import type { JobHandler } from '../job-registry'
 import { writeMergedModel } from '../training/merged-export'
 import { estimateRun as estimate } from '../training/memory-estimate'
+import { withGpuFit } from '../training/gpu-fit'
 import { readPeftAdapter } from '../training/peft-adapter'
 import { activeTrainer, measureRun, runTraining } from '../training/train-run'
 
@@ -24,13 +26,15 @@ export const trainControl: JobHandler<'trainControl'> = async ({ runId, action }
 
 export const estimateRun: JobHandler<'estimateRun'> = async ({ baseModel, config }) => {
   const info = await inspectHfModelFolder(baseModel)
-  return estimate(info.config, {
+  const options = {
     batchSize: config.batchSize,
     seqLength: Math.min(config.maxLength, info.config.nPositions),
     lora: config.lora,
     logitsChunkTokens: 256,
     gradientCheckpointing: config.gradientCheckpointing
-  })
+  }
+  // On a GPU backend the estimate is GPU memory, checked against the adapter's limits.
+  return withGpuFit(estimate(info.config, options), info.config, options, (await engineBackend()).adapter)
 }
 
 export const exportAdapter: JobHandler<'exportAdapter'> = async (

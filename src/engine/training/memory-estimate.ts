@@ -1,7 +1,14 @@
 // What a LoRA training step on GPT-2 should need in memory, worked out from the architecture and the
 // run config before the run starts, component by component, so it can be shown beside the measured peak.
 import { recomputesByDefault } from '../model/causal-lm-loss'
-import type { LoraSettingsConfig, MemoryComponent, MemoryEstimate, RunEstimate } from '../../shared/runs'
+import { LM_HEAD_BLOCK } from '../model/frozen-weights'
+import type {
+  LoraSettingsConfig,
+  MemoryComponent,
+  MemoryEstimate,
+  RunEstimate,
+  StepTensor
+} from '../../shared/runs'
 import { countGpt2Parameters } from '../formats/gpt2-weights'
 import type { Gpt2Config } from '../formats/hf-config'
 import { loraTargetModules, trainableParamsLine } from '../model/lora'
@@ -118,6 +125,28 @@ export function estimateTrainingMemory(shape: Gpt2Config, opts: EstimateOptions)
     totalBytes,
     components: components.map((c) => ({ ...c, detail: `${c.detail} — ${mib(c.bytes)}` }))
   }
+}
+
+/**
+ * The largest single tensor a training step makes, for a GPU's per-binding limit: the MLP's activations
+ * `[b·t, n_inner]` on GPT-2, else q|k|v `[b·t, 3E]`, one (batch, head)'s attention scores `[t, t]`, one logits
+ * block of a chunk `[chunk, ≤ LM head block]` or the largest frozen matrix `[E, n_inner]`. The embedding and
+ * the LM head are cut into blocks that fit the limit, so they never count.
+ */
+export function largestStepTensor(shape: Gpt2Config, opts: EstimateOptions): StepTensor {
+  const tokens = opts.batchSize * opts.seqLength
+  const d = shape.nEmbd
+  const chunk = Math.min(opts.logitsChunkTokens ?? tokens, tokens)
+  const candidates: [string, number[]][] = [
+    ['MLP activations', [tokens, shape.nInner]],
+    ['q|k|v', [tokens, 3 * d]],
+    ['attention scores of one head', [opts.seqLength, opts.seqLength]],
+    ['logits of one chunk and LM head block', [chunk, Math.min(shape.vocabSize, LM_HEAD_BLOCK)]],
+    ['frozen MLP weight', [d, shape.nInner]]
+  ]
+  return candidates
+    .map(([name, dims]) => ({ name, shape: dims, bytes: dims.reduce((a, n) => a * n, F32) }))
+    .reduce((best, t) => (t.bytes > best.bytes ? t : best))
 }
 
 /** The estimate a run records before it starts: PEFT's trainable line and the memory components. */

@@ -23,6 +23,8 @@ import { dataFingerprint, readCheckpoint } from './checkpoint-files'
 import type { CheckpointContents } from './checkpoint-files'
 import { toLoraConfig } from './lora-settings'
 import { estimateRun } from './memory-estimate'
+import { withGpuFit } from './gpu-fit'
+import { gpuFitRefusal } from '../../shared/gpu-fit-refusal'
 import { GradientWorkers, resolveWorkerCount, shareWeights } from './gradient-workers'
 import { readPeftAdapter } from './peft-adapter'
 import { Trainer } from './trainer'
@@ -132,19 +134,23 @@ async function prepareRun(
   signal?.throwIfAborted()
   const gpt2 = checkpoint.config
   const { train, validation } = await loadRunRecords(input, config, gpt2, signal)
-  const { weights, resume } = await initialWeights(input, gpt2)
-  signal?.throwIfAborted()
-  const rng = new Rng(config.seed)
-  const loraConfig = toLoraConfig(config.lora)
-  const lora = LoraAdapter.create(gpt2, loraConfig, rng, weights)
   const longest = Math.max(...train.map((r) => r.inputIds.length))
-  const estimate = estimateRun(gpt2, {
+  const estimateOptions = {
     batchSize: config.batchSize,
     seqLength: longest,
     lora: config.lora,
     logitsChunkTokens: 256,
     gradientCheckpointing: config.gradientCheckpointing
-  })
+  }
+  const estimate = withGpuFit(estimateRun(gpt2, estimateOptions), gpt2, estimateOptions, backend.adapter)
+  // Refused before any tensor exists: a step that needs a larger tensor than the GPU can hold would fail mid-run.
+  const refusal = gpuFitRefusal(estimate)
+  if (refusal) throw refusal
+  const { weights, resume } = await initialWeights(input, gpt2)
+  signal?.throwIfAborted()
+  const rng = new Rng(config.seed)
+  const loraConfig = toLoraConfig(config.lora)
+  const lora = LoraAdapter.create(gpt2, loraConfig, rng, weights)
   const workerChoice = resolveWorkerCount({
     requested: config.workers,
     backend: backend.name,

@@ -11,6 +11,7 @@ import type { ApiHandlers } from '../../shared/contract'
 import type { EngineCallOptions } from '../engine-host/engine-host'
 import type { EngineJobName, EngineJobs } from '../../shared/engine-protocol'
 import { ServiceError } from '../../shared/errors'
+import { gpuFitRefusal } from '../../shared/gpu-fit-refusal'
 import { resolveRunConfig, resumableStatuses, storedRunConfig } from '../../shared/runs'
 import type {
   RunConfigPatchValues,
@@ -296,6 +297,9 @@ export function createRunService(deps: RunServiceDeps): RunService {
             { path: 'config.baseModel', message: 'cannot be used' }
           ])
         })
+      // On a GPU: a step that needs a larger tensor than the adapter holds is refused before the run exists.
+      const refusal = gpuFitRefusal(estimate)
+      if (refusal) throw refusal
       const run = repo.create({
         name: name ?? defaultName(config),
         config,
