@@ -96,7 +96,7 @@ describe.each(backendsUnderTest)('adapter round trips on %s', (backend) => {
 
   it('export → import gives identical logits', async () => {
     const weights = await initWeights()
-    const dir = join(work, 'adapter')
+    const dir = join(work, `adapter-${backend}`)
     await writePeftAdapter(dir, { settings, modules: weights, baseModel: modelDir })
     const back = await readPeftAdapter(dir, (await loadHfModelFolder(modelDir)).config)
     const a = await logitsOf(modelDir, weights)
@@ -106,7 +106,7 @@ describe.each(backendsUnderTest)('adapter round trips on %s', (backend) => {
 
   it('merged model logits equal base + adapter logits', async () => {
     const weights = await initWeights()
-    const merged = join(work, 'merged')
+    const merged = join(work, `merged-${backend}`)
     await writeMergedModel(merged, await loadHfModelFolder(modelDir), {
       settings,
       modules: weights,

@@ -1,7 +1,7 @@
 // A training config held against a WebGPU adapter's limits before the run starts: the largest tensor of a step
 // against maxStorageBufferBindingSize / maxBufferSize (WebGPU has no total-memory limit to check), refused with
 // the field to change, the bytes it needs and the bytes there are. Adapters are fakes with chosen limits.
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -18,6 +18,7 @@ import { ServiceError } from '../../../src/shared/errors'
 import { gpuFitRefusal } from '../../../src/shared/gpu-fit-refusal'
 import type { RunEstimate } from '../../../src/shared/runs'
 import type { GpuAdapterInfo } from '../../../src/shared/system'
+import { tinyModelDir } from '../engine/fixtures-dir'
 
 const MiB = 2 ** 20
 const gpt2 = parseGpt2Config(
@@ -153,12 +154,15 @@ describe('starting a run that does not fit the GPU', () => {
       }) as EngineCaller['call']
     }
     const runs = createRunService({ store, engine, events: createEventBus(), runsDir: join(dir, 'runs') })
+    // A real model folder and data file pass runs.start's own checks; the fake engine's estimate is GPT-2's at
+    // 16 × 1024, so the refusal under test is the GPU fit's.
+    writeFileSync(join(dir, 'train.jsonl'), '{"input_ids": [1, 2, 3]}\n')
     const start = runs.handlers.start({
       config: {
-        baseModel: join(dir, 'gpt2'),
+        baseModel: join(tinyModelDir, 'model'),
         data: { kind: 'file', path: join(dir, 'train.jsonl') },
         batchSize: 16,
-        maxLength: 1024
+        maxLength: 128
       }
     })
     await expect(start).rejects.toMatchObject({
