@@ -130,7 +130,8 @@ describe('stop and quit with an engine that does not answer', () => {
     const engine: EngineCaller = {
       call<J extends EngineJobName>(job: J, _input: EngineJobs[J]['input'], options?: EngineCallOptions) {
         if (job === 'estimateRun') return Promise.resolve(estimate as EngineJobs[J]['output'])
-        if (job === 'systemInfo') return Promise.resolve({ backend: null } as unknown as EngineJobs[J]['output'])
+        if (job === 'systemInfo')
+          return Promise.resolve({ backend: null } as unknown as EngineJobs[J]['output'])
         report = options?.onEvent
         return new Promise<EngineJobs[J]['output']>((resolve) => {
           answer = (out) => resolve(out as EngineJobs[J]['output'])
