@@ -17,7 +17,9 @@ export default defineConfig({
           engine: resolve(import.meta.dirname, 'src/engine/engine-process.ts'),
           'gradient-worker': resolve(import.meta.dirname, 'src/engine/training/gradient-worker.ts'),
           'tokenize-worker': resolve(import.meta.dirname, 'src/main/datasets/tokenize-worker.ts')
-        }
+        },
+        // Code shared by these entries goes to chunks/, where src/engine/entry-files.ts looks one folder up.
+        output: { chunkFileNames: 'chunks/[name]-[hash].js' }
       }
     }
   },

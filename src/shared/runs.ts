@@ -210,8 +210,7 @@ export const RunStatus = z.enum([
 ])
 export type RunStatusName = z.infer<typeof RunStatus>
 
-/** Statuses a run can be resumed from (from its last checkpoint, or from the start if it has none). */
-export const resumableStatuses: readonly RunStatusName[] = ['paused', 'failed', 'stopped', 'interrupted']
+// Which status may follow which, and who moves a run: src/shared/run-states.ts.
 
 export interface MemoryComponent {
   name: string

@@ -172,12 +172,6 @@ describe('repositories', () => {
     })
     expect(store.runs.checkpoints(run.id).map((c) => [c.step, c.reason])).toEqual([[2, 'periodic']])
 
-    expect(store.runs.markInterrupted('LoRA Studio closed while the run was training')).toEqual([run.id])
-    expect(store.runs.get(run.id)).toMatchObject({
-      status: 'interrupted',
-      error: 'LoRA Studio closed while the run was training'
-    })
-
     expect(() => store.runs.update(run.id, { status: 'exploded' as never })).toThrow(
       /CHECK constraint failed/
     )

@@ -2,11 +2,10 @@
 // weights in shared memory, hands each its pieces of a step and collects the summed gradients.
 // A worker that fails or exits fails the step with a message naming it; the pool is then unusable.
 import { availableParallelism } from 'node:os'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import type { BackendName } from '../../shared/system'
 import { isGpuBackend } from '../backend'
+import { workerStart } from '../entry-files'
 import type { WeightArray } from '../model/frozen-weights'
 import type { ComputeOptions } from '../model/train-step'
 import type { GradientPiece } from './gradient-pieces'
@@ -17,18 +16,6 @@ export interface WorkerResult {
   targetTokens: number
   grads: Float32Array[]
   tfBytes: number
-}
-
-/** Source entry (run through the tsx bootstrap) or the bundled gradient-worker.js next to engine.js. */
-function workerEntry(): { file: string; workerData?: { tsEntry: string } } {
-  const here = fileURLToPath(import.meta.url)
-  if (here.endsWith('.ts')) {
-    return {
-      file: join(dirname(here), 'ts-worker-bootstrap.mjs'),
-      workerData: { tsEntry: join(dirname(here), 'gradient-worker.ts') }
-    }
-  }
-  return { file: join(dirname(here), 'gradient-worker.js') }
 }
 
 /** Copies weights into SharedArrayBuffers, which worker threads read without a copy each. */
@@ -171,7 +158,7 @@ export class GradientWorkers {
 
   /** Starts `count` workers with the model (weights from `shareWeights`) and waits until all are ready. */
   static async start(count: number, backend: BackendName, model: WorkerModel): Promise<GradientWorkers> {
-    const entry = workerEntry()
+    const entry = workerStart('gradient-worker')
     const workers = Array.from(
       { length: count },
       (_, i) =>

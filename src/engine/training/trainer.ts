@@ -3,6 +3,7 @@
 // first), and a NaN/Inf guard. Every random draw and the data order come from saved state, so a run
 // stopped at step k and resumed repeats the uninterrupted run's losses exactly.
 import * as tf from '@tensorflow/tfjs-core'
+import { checkMove } from '../../shared/run-states'
 import type { CheckpointInfo, CheckpointReason, RunConfigValues, RunMetric } from '../../shared/runs'
 import type { TrainJobOutput, TrainProgress } from '../../shared/training-protocol'
 import type { Rng } from '../generation/rng'
@@ -70,6 +71,8 @@ export class Trainer {
   private peakTf = 0
   /** Tensor memory of the worker threads after the last step (their model copies). */
   private workerTfBytes = 0
+  /** The status this trainer last reported (main sets `running` before the job starts). */
+  private status: 'running' | 'paused' = 'running'
   private pauseRequested = false
   private stopRequested = false
   private wake: (() => void) | null = null
@@ -150,11 +153,11 @@ export class Trainer {
         if (this.stopRequested) return await this.finishStopped()
         if (this.pauseRequested) {
           await this.checkpoint('pause')
-          this.s.onProgress({ kind: 'status', status: 'paused', message: null })
+          this.report('paused')
           await new Promise<void>((resolve) => (this.wake = resolve))
           this.wake = null
           if (this.stopRequested) return await this.finishStopped()
-          this.s.onProgress({ kind: 'status', status: 'running', message: null })
+          this.report('running')
         }
         const t0 = performance.now()
         let result: { loss: number; gradNorm: number; lr: number; tokens: number }
@@ -453,13 +456,19 @@ export class Trainer {
     return this.output('failed', message, null)
   }
 
+  /** Reports a pause or a resume, as src/shared/run-states.ts lets the trainer move a run. */
+  private report(status: 'running' | 'paused'): void {
+    this.status = checkMove(this.status, status, 'trainer')
+    this.s.onProgress({ kind: 'status', status, message: null })
+  }
+
   private output(
     status: TrainJobOutput['status'],
     message: string | null,
     adapterPath: string | null
   ): TrainJobOutput {
     return {
-      status,
+      status: checkMove(this.status, status, 'trainer'),
       step: this.step,
       totalSteps: this.s.plan.totalSteps,
       message,

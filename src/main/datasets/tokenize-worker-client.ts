@@ -2,27 +2,14 @@
 // started on the first request and kept while they come (its start and GPT-2's vocabulary cost about
 // a second and 40 MB, paid once), ended after a minute idle. It holds the process open only while a
 // request is out, so the CLI exits when its work is done. A tokenizer with no source (a test's) is run inline instead.
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
+import { workerStart } from '../../engine/entry-files'
 import { inlineProcessor, type ProcessSettings, type RecordBatchProcessor } from './record-batches'
 import type { SampleName } from './sample-files'
 import type { TextTokenizer } from './text-tokenizer'
 import type { FromTokenizeWorker, ToTokenizeWorker } from './tokenize-worker-protocol'
 
 const IDLE_MS = 60_000
-
-/** From source, the engine's tsx bootstrap runs the .ts entry; built, tokenize-worker.js sits beside main's bundle. */
-function workerEntry(): { file: string; workerData?: { tsEntry: string } } {
-  const here = fileURLToPath(import.meta.url)
-  if (here.endsWith('.ts')) {
-    return {
-      file: join(dirname(here), '..', '..', 'engine', 'training', 'ts-worker-bootstrap.mjs'),
-      workerData: { tsEntry: join(dirname(here), 'tokenize-worker.ts') }
-    }
-  }
-  return { file: join(dirname(here), 'tokenize-worker.js') }
-}
 
 interface Waiter {
   resolve: (reply: FromTokenizeWorker) => void
@@ -39,7 +26,7 @@ class TokenizeWorker {
   private failure: Error | null = null
 
   constructor(private readonly onGone: () => void) {
-    const entry = workerEntry()
+    const entry = workerStart('tokenize-worker')
     this.worker = new Worker(
       entry.file,
       entry.workerData === undefined ? {} : { workerData: entry.workerData }

@@ -6,6 +6,7 @@ import { basename, join, relative, resolve, isAbsolute } from 'node:path'
 import type { ApiHandlers } from '../../shared/contract'
 import { ServiceError } from '../../shared/errors'
 import type { DemoSizeName, DownloadProgressEvent, ModelSourceName, ModelSummary } from '../../shared/models'
+import { ownedStatuses } from '../../shared/run-states'
 import { createRandomGpt2Folder, type RandomGpt2Options } from '../../engine/model-factory'
 import type { Store } from '../store/store'
 import { DownloadMeter } from './download-meter'
@@ -189,7 +190,7 @@ export function createModelService(deps: ModelServiceDeps): ModelService {
     delete: async ({ id }) => {
       const model = get(id)
       const busy = store.runs
-        .list({ status: ['queued', 'running', 'paused'] })
+        .list({ status: [...ownedStatuses] })
         .find((run) => run.modelId === id || resolve(run.baseModel) === resolve(model.path))
       if (busy) {
         throw new ServiceError(

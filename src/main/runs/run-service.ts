@@ -12,7 +12,14 @@ import type { EngineCallOptions } from '../engine-host/engine-host'
 import type { EngineJobName, EngineJobs } from '../../shared/engine-protocol'
 import { ServiceError } from '../../shared/errors'
 import { gpuFitRefusal } from '../../shared/gpu-fit-refusal'
-import { resolveRunConfig, resumableStatuses, storedRunConfig } from '../../shared/runs'
+import {
+  canMove,
+  checkMove,
+  pausableStatuses,
+  resumableStatuses,
+  type RunActor
+} from '../../shared/run-states'
+import { resolveRunConfig, storedRunConfig } from '../../shared/runs'
 import type {
   RunConfigPatchValues,
   RunConfigValues,
@@ -116,8 +123,15 @@ export function createRunService(deps: RunServiceDeps): RunService {
     if (run) events.emit('run.progress', { runId, status: run.status, ...extra })
   }
 
-  function setStatus(runId: number, status: RunStatusName, fields: RunUpdate = {}, message?: string) {
-    repo.update(runId, { ...fields, status })
+  /** Moves the run to `status` on behalf of `by`, as src/shared/run-states.ts allows (else it throws). */
+  function setStatus(
+    runId: number,
+    status: RunStatusName,
+    by: RunActor,
+    fields: RunUpdate = {},
+    message?: string
+  ) {
+    repo.update(runId, { ...fields, status: checkMove(mustGet(runId).status, status, by) })
     emit(runId, message === undefined ? {} : { message })
   }
 
@@ -151,7 +165,9 @@ export function createRunService(deps: RunServiceDeps): RunService {
         emit(runId, { checkpoint: p.checkpoint })
         break
       case 'status':
-        setStatus(runId, p.status, {}, p.message ?? undefined)
+        // Quit gave up waiting and left the run interrupted: a pause report still in flight changes nothing.
+        if (mustGet(runId).status === 'interrupted') break
+        setStatus(runId, p.status, 'trainer', {}, p.message ?? undefined)
         break
     }
   }
@@ -160,6 +176,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
     setStatus(
       runId,
       out.status,
+      'trainer',
       {
         step: out.step,
         finishedAt: new Date().toISOString(),
@@ -182,7 +199,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
     const message = crashed
       ? `The engine stopped while training at step ${run.step}: ${reason} Resume continues from ${from}.`
       : `Training failed: ${reason}`
-    setStatus(runId, 'failed', { finishedAt: new Date().toISOString(), error: message }, message)
+    setStatus(runId, 'failed', 'service', { finishedAt: new Date().toISOString(), error: message }, message)
   }
 
   /** A run stopped before the engine took its first step: it keeps its step and checkpoints. */
@@ -192,7 +209,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
       run.step > 0
         ? `Stopped before training started again; resume continues from step ${run.step}.`
         : 'Stopped before training started; nothing was trained.'
-    setStatus(runId, 'stopped', { finishedAt: new Date().toISOString(), error: message }, message)
+    setStatus(runId, 'stopped', 'service', { finishedAt: new Date().toISOString(), error: message }, message)
   }
 
   /** `work`, or null as soon as `signal` aborts (the work goes on, unwatched). */
@@ -209,7 +226,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
     const run = mustGet(runId)
     const config = storedRunConfig(run.config)
     const checkpoint = run.step > 0 ? repo.checkpoint(runId, run.step) : null
-    setStatus(runId, 'running', {
+    setStatus(runId, 'running', 'service', {
       startedAt: run.startedAt ?? new Date().toISOString(),
       finishedAt: null,
       error: null
@@ -265,7 +282,8 @@ export function createRunService(deps: RunServiceDeps): RunService {
     store.transaction(() => {
       repo.deleteMetricsAfter(runId, step)
       for (const c of later) repo.deleteCheckpoint(runId, c.step)
-      repo.update(runId, { step, status: 'queued', error: null, finishedAt: null, adapterPath: null })
+      const status = checkMove(mustGet(runId).status, 'queued', 'service')
+      repo.update(runId, { step, status, error: null, finishedAt: null, adapterPath: null })
     })
     for (const c of later) await rm(c.path, { recursive: true, force: true })
   }
@@ -332,7 +350,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
     },
     async pause({ id }) {
       const run = mustGet(id)
-      if (run.status !== 'running' || !(await control(id, 'pause'))) {
+      if (!pausableStatuses.includes(run.status) || !(await control(id, 'pause'))) {
         throw new ServiceError('conflict', `Run ${id} is ${run.status}; only a running run can be paused.`)
       }
       return toRunSummary(repo, mustGet(id), deps.runsDir)
@@ -391,7 +409,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
         // Not in the queue yet while its data are still being prepared (start has not returned).
         const at = queue.indexOf(id)
         if (at >= 0) queue.splice(at, 1)
-        setStatus(id, 'stopped', { error: 'Stopped before it started.' })
+        setStatus(id, 'stopped', 'service', { error: 'Stopped before it started.' })
       } else if (active?.runId === id) {
         const current = active
         current.stop.abort()
@@ -399,7 +417,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
       } else if (run.status !== 'paused') {
         throw new ServiceError('conflict', `Run ${id} is ${run.status}; there is nothing to stop.`)
       } else {
-        setStatus(id, 'stopped')
+        setStatus(id, 'stopped', 'service')
       }
       return toRunSummary(repo, mustGet(id), deps.runsDir)
     },
@@ -489,8 +507,8 @@ export function createRunService(deps: RunServiceDeps): RunService {
     // Still writing its checkpoint (or stuck): leave it resumable and say so; the engine's shutdown
     // follows, and a stop answer arriving meanwhile still records the checkpoint.
     const run = repo.get(current.runId)
-    if (run && (run.status === 'running' || run.status === 'paused')) {
-      setStatus(current.runId, 'interrupted', { error: QUIT_TIMEOUT_MESSAGE }, QUIT_TIMEOUT_MESSAGE)
+    if (run && canMove(run.status, 'interrupted', 'quit')) {
+      setStatus(current.runId, 'interrupted', 'quit', { error: QUIT_TIMEOUT_MESSAGE }, QUIT_TIMEOUT_MESSAGE)
     }
   }
 
@@ -500,11 +518,16 @@ export function createRunService(deps: RunServiceDeps): RunService {
       while (active?.runId === runId || queue.includes(runId)) await (active?.done ?? Promise.resolve())
     },
     recoverInterrupted() {
-      const ids = orphanedRuns(store.db, ['running', 'paused', 'queued'])
+      const orphans = orphanedRuns(store.db)
       store.transaction(() => {
-        for (const id of ids) repo.update(id, { status: 'interrupted', error: INTERRUPTED_MESSAGE })
+        for (const { id, status } of orphans) {
+          repo.update(id, {
+            status: checkMove(status, 'interrupted', 'recovery'),
+            error: INTERRUPTED_MESSAGE
+          })
+        }
       })
-      return ids
+      return orphans.map((o) => o.id)
     },
     shutdown(graceMs = SHUTDOWN_GRACE_MS) {
       shuttingDown ??= stopForQuit(graceMs)

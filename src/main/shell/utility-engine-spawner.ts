@@ -4,23 +4,17 @@
 // process's 'error' event, which would otherwise be thrown in main) and the reason of app
 // 'child-process-gone' (oom, crashed, killed…) go with the exit, for the crash message's hints.
 import { app, utilityProcess, type Details, type UtilityProcess } from 'electron'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { entryFile } from '../../engine/entry-files'
 import type { MainToEngine } from '../../shared/engine-protocol'
-import type { EngineExit, EngineExitReason, EngineHandle, EngineSpawner } from '../engine-host/engine-spawner'
+import { EngineHandleBase, engineEnv, type EngineSpawnOptions } from '../engine-host/engine-handle-base'
+import type { EngineExitReason, EngineSpawner } from '../engine-host/engine-spawner'
 
-export interface UtilityEngineSpawnerOptions {
-  /** The built engine entry; default out/main/engine.js, next to the bundled main. */
-  entry?: string
-  env?: Record<string, string | undefined>
-  execArgv?: string[]
+export interface UtilityEngineSpawnerOptions extends EngineSpawnOptions {
   /** How long an unclean exit waits for 'child-process-gone' to say why (default 500 ms). */
   goneGraceMs?: number
 }
 
-class UtilityEngineHandle implements EngineHandle {
-  private readonly exitListeners: ((exit: EngineExit) => void)[] = []
-  private exit: EngineExit | null = null
+class UtilityEngineHandle extends EngineHandleBase<UtilityProcess> {
   /** The exit code once the process has ended, while the reason may still come. */
   private code: number | null | undefined = undefined
   private reason: EngineExitReason | undefined
@@ -29,17 +23,16 @@ class UtilityEngineHandle implements EngineHandle {
   private graceTimer: ReturnType<typeof setTimeout> | null = null
 
   constructor(
-    private readonly child: UtilityProcess,
+    child: UtilityProcess,
     private readonly graceMs: number,
     private readonly onFinished: () => void
   ) {
+    super(child)
     child.on('exit', (code) => this.exited(code))
     // Electron emits 'exit' after it, listened to or not; unlistened, EventEmitter throws it in main.
     child.on('error', (_type, location) => {
       this.detail = location
     })
-    child.stdout?.setEncoding('utf8')
-    child.stderr?.setEncoding('utf8')
   }
 
   /** app 'child-process-gone' for this process; it may come before or after 'exit'. */
@@ -55,37 +48,20 @@ class UtilityEngineHandle implements EngineHandle {
   }
 
   private finish(): void {
-    if (this.exit || this.code === undefined) return
+    if (this.reported || this.code === undefined) return
     if (this.graceTimer) clearTimeout(this.graceTimer)
-    const exit: EngineExit = { code: this.code, signal: null }
     const reason = this.reason ?? (this.detail !== undefined ? 'fatal-error' : undefined)
-    if (reason && reason !== 'clean-exit' && !this.killedByUs) exit.reason = reason
-    if (this.detail !== undefined) exit.detail = this.detail
-    this.exit = exit
     this.onFinished()
-    for (const listener of this.exitListeners) listener(exit)
-  }
-
-  get pid(): number | undefined {
-    return this.child.pid
+    this.reportExit({
+      code: this.code,
+      signal: null,
+      ...(reason && reason !== 'clean-exit' && !this.killedByUs ? { reason } : {}),
+      ...(this.detail !== undefined ? { detail: this.detail } : {})
+    })
   }
 
   send(message: MainToEngine): void {
     if (this.code === undefined) this.child.postMessage(message)
-  }
-
-  onMessage(listener: (message: unknown) => void): void {
-    this.child.on('message', listener)
-  }
-
-  onExit(listener: (exit: EngineExit) => void): void {
-    if (this.exit) listener(this.exit)
-    else this.exitListeners.push(listener)
-  }
-
-  onOutput(listener: (text: string) => void): void {
-    this.child.stdout?.on('data', listener)
-    this.child.stderr?.on('data', listener)
   }
 
   kill(signal: NodeJS.Signals = 'SIGTERM'): void {
@@ -102,7 +78,7 @@ class UtilityEngineHandle implements EngineHandle {
 let started = 0
 
 export function createUtilityEngineSpawner(options: UtilityEngineSpawnerOptions = {}): EngineSpawner {
-  const entry = options.entry ?? join(dirname(fileURLToPath(import.meta.url)), 'engine.js')
+  const entry = options.entry ?? entryFile('engine')
   const graceMs = options.goneGraceMs ?? 500
   /** Live engines by their process name, unique per start, which 'child-process-gone' reports. */
   const live = new Map<string, UtilityEngineHandle>()
@@ -119,13 +95,11 @@ export function createUtilityEngineSpawner(options: UtilityEngineSpawnerOptions 
       const child = utilityProcess.fork(entry, [], {
         serviceName,
         stdio: 'pipe',
-        env: { ...process.env, ...options.env },
+        env: engineEnv(options),
         execArgv: options.execArgv
       })
       const handle = new UtilityEngineHandle(child, graceMs, () => live.delete(serviceName))
       live.set(serviceName, handle)
-      // Drain output even when nobody listens, so a chatty engine never blocks on a full pipe.
-      handle.onOutput(() => undefined)
       return handle
     }
   }

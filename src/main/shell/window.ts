@@ -3,6 +3,7 @@
 import { BrowserWindow, nativeTheme } from 'electron'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { entryFile } from '../../engine/entry-files'
 import type { RendererSource } from './renderer-trust'
 
 const here = dirname(fileURLToPath(import.meta.url))
@@ -26,7 +27,7 @@ export function createMainWindow(source: RendererSource): BrowserWindow {
     icon: join(here, '..', '..', 'resources', 'icon.png'),
     autoHideMenuBar: true,
     webPreferences: {
-      preload: join(here, '..', 'preload', 'index.cjs'),
+      preload: entryFile('preload'),
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,

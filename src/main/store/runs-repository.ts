@@ -231,8 +231,6 @@ export interface RunsRepository {
   list(filter?: { status?: StoredRunStatus[] }): StoredRun[]
   update(id: number, update: RunUpdate): StoredRun
   delete(id: number): boolean
-  /** Marks every run still `running` as `interrupted` (after the app was killed); returns their ids. */
-  markInterrupted(message: string): number[]
 
   /** Upserts one step: values given overwrite, values left out (or undefined) keep what was logged before. */
   recordMetric(runId: number, metric: MetricInput): void
@@ -256,10 +254,6 @@ export function createRunsRepository(db: SqliteDatabase): RunsRepository {
   const byId = db.prepare<[number], RunRow>('select * from runs where id = ?')
   const all = db.prepare<[], RunRow>('select * from runs order by id desc')
   const remove = db.prepare<[number]>('delete from runs where id = ?')
-  const running = db.prepare<[], { id: number }>("select id from runs where status = 'running'")
-  const interrupt = db.prepare<[string, number]>(
-    "update runs set status = 'interrupted', error = ? where id = ?"
-  )
   const upsertMetric = db.prepare(
     `insert into metrics (run_id, step, epoch, train_loss, learning_rate, grad_norm, tokens_per_s, eval_loss,
                           perplexity, elapsed_s, eta_s, tf_bytes, rss_bytes, recorded_at)
@@ -331,12 +325,6 @@ export function createRunsRepository(db: SqliteDatabase): RunsRepository {
     for (const m of metrics) recordMetric(runId, m)
   })
 
-  const markInterrupted = db.transaction((message: string) => {
-    const ids = running.all().map((r) => r.id)
-    for (const id of ids) interrupt.run(message, id)
-    return ids
-  })
-
   return {
     create(run) {
       const info = insert.run({
@@ -375,7 +363,6 @@ export function createRunsRepository(db: SqliteDatabase): RunsRepository {
     delete(id) {
       return remove.run(id).changes > 0
     },
-    markInterrupted: (message) => markInterrupted(message),
     recordMetric,
     recordMetrics: (runId, metrics) => recordMetrics(runId, metrics),
     metrics(runId, afterStep = -1) {

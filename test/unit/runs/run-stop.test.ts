@@ -16,7 +16,7 @@ import {
   type RunService
 } from '../../../src/main/runs/run-service'
 import { ServiceError } from '../../../src/shared/errors'
-import type { TrainJobInput } from '../../../src/shared/training-protocol'
+import type { TrainJobInput, TrainJobOutput, TrainProgress } from '../../../src/shared/training-protocol'
 import { openStore, type Store } from '../../../src/main/store/store'
 import type { EngineJobName, EngineJobs } from '../../../src/shared/engine-protocol'
 import type { RunEstimate } from '../../../src/shared/runs'
@@ -122,6 +122,42 @@ describe('stop and quit with an engine that does not answer', () => {
     expect(after.status).toBe('interrupted')
     expect(after.error).toBe(QUIT_TIMEOUT_MESSAGE)
     expect(QUIT_TIMEOUT_MESSAGE).toMatch(/Resume continues from its last checkpoint/)
+  })
+
+  it('after quit gave up, ignores a late pause report and records the late stop answer', async () => {
+    let answer: ((out: TrainJobOutput) => void) | undefined
+    let report: EngineCallOptions['onEvent']
+    const engine: EngineCaller = {
+      call<J extends EngineJobName>(job: J, _input: EngineJobs[J]['input'], options?: EngineCallOptions) {
+        if (job === 'estimateRun') return Promise.resolve(estimate as EngineJobs[J]['output'])
+        if (job === 'systemInfo')
+          return Promise.resolve({ backend: null } as unknown as EngineJobs[J]['output'])
+        report = options?.onEvent
+        return new Promise<EngineJobs[J]['output']>((resolve) => {
+          answer = (out) => resolve(out as EngineJobs[J]['output'])
+        })
+      }
+    }
+    const runs = createRunService({ store, engine, events: createEventBus(), runsDir: join(work, 'runs') })
+    const run = await start(runs)
+    while (!answer) await new Promise((resolve) => setImmediate(resolve))
+    await runs.shutdown(50)
+    expect(store.runs.get(run.id)?.status).toBe('interrupted')
+    const paused: TrainProgress = { kind: 'status', status: 'paused', message: null }
+    report?.({ kind: 'event', id: 1, event: 'trainProgress', data: paused })
+    expect(store.runs.get(run.id)?.status).toBe('interrupted')
+    answer({
+      status: 'stopped',
+      step: 4,
+      totalSteps: 10,
+      message: 'Stopped at step 4 of 10; resume continues from here.',
+      adapterPath: null,
+      lastCheckpoint: null,
+      peakRssBytes: 1,
+      peakTfBytes: 1
+    })
+    await runs.settled(run.id)
+    expect(store.runs.get(run.id)).toMatchObject({ status: 'stopped', step: 4 })
   })
 
   it('stops a run whose data are still being prepared without taking another run out of the queue', async () => {
