@@ -154,8 +154,11 @@ export class Trainer {
         if (this.pauseRequested) {
           await this.checkpoint('pause')
           this.report('paused')
-          await new Promise<void>((resolve) => (this.wake = resolve))
-          this.wake = null
+          // A resume or stop that came while the checkpoint was written has nothing to wake: wait only if none did.
+          while (this.pauseRequested && !this.stopRequested) {
+            await new Promise<void>((resolve) => (this.wake = resolve))
+            this.wake = null
+          }
           if (this.stopRequested) return await this.finishStopped()
           this.report('running')
         }

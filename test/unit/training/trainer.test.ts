@@ -158,6 +158,18 @@ describe('trainer', () => {
       expect(Math.abs(loss - reference.losses.get(step)!)).toBeLessThanOrEqual(1e-5)
   })
 
+  it('stops a run whose stop comes while it writes its pause checkpoint', async () => {
+    const r = await train(config(), {
+      onEvent: (p, runId) => {
+        if (p.kind === 'metric' && p.metric.step === 2) activeTrainer(runId)!.pause()
+        // Reported before the trainer starts waiting: a stop here must not leave it waiting forever.
+        if (p.kind === 'checkpoint' && p.checkpoint.reason === 'pause') activeTrainer(runId)!.stop()
+      }
+    })
+    expect(r.out.status).toBe('stopped')
+    expect(r.out.step).toBe(2)
+  })
+
   it('stops on a NaN loss with a clear message and keeps the last good checkpoint', async () => {
     const r = await train(config({ saveEvery: 2 }), {
       onEvent: (p, runId) => {
