@@ -4,5 +4,6 @@ import type { Migration } from './migration'
 import { migration as m001 } from './001-initial-schema'
 import { migration as m002 } from './002-run-owner'
 import { migration as m003 } from './003-chat-paths'
+import { migration as m004 } from './004-evaluations'
 
-export const migrations: readonly Migration[] = [m001, m002, m003]
+export const migrations: readonly Migration[] = [m001, m002, m003, m004]
