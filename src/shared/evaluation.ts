@@ -48,7 +48,7 @@ export interface PerplexityReport {
   id: number | null
   runId: number | null
   source: PerplexitySourceInput
-  /** The file's name or the dataset's name. */
+  /** The file's name, or the name of the dataset whose validation split was scored. */
   sourceLabel: string
   maxLength: number
   stride: number

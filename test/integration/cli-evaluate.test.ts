@@ -217,7 +217,7 @@ describe.skipIf(missing)('lora-studio perplexity', () => {
     try {
       const kept = createEvaluationsRepository(store.db).listForRun(1)
       expect(kept.map((e) => [e.id, e.sourceLabel, e.rows[0].loss, e.rows[0].tokens])).toEqual([
-        [out.evaluationId, 'sft (validation)', out.loss, out.tokens]
+        [out.evaluationId, 'sft', out.loss, out.tokens]
       ])
     } finally {
       store.close()

@@ -19,7 +19,7 @@ import type { Store } from '../store/store'
 
 export interface PreparedSamples {
   file: string
-  /** The file's name, or the dataset's name and split. */
+  /** The file's name, or the dataset's name (its validation split is what is scored). */
   label: string
   /** Removes what was written (never the user's own file). */
   dispose(): Promise<void>
@@ -101,7 +101,7 @@ async function fromDataset(store: Store, id: number): Promise<PreparedSamples> {
     await out.dispose()
     throw err
   }
-  return { file, label: `${dataset.name} (validation)`, dispose: out.dispose }
+  return { file, label: dataset.name, dispose: out.dispose }
 }
 
 export function preparePerplexitySamples(

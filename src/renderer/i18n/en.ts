@@ -850,6 +850,7 @@ const en = {
     start: 'Evaluate',
     loading: 'Loading the model…',
     progress: 'Scoring row {row} of {rows}: {done} of {total} windows',
+    validationOf: '{name} — validation split',
     none: 'No evaluations yet.',
     settingsLine: '{windows} windows of up to {maxLength} tokens, stride {stride}, {texts} texts · {created}',
     row: 'Model',

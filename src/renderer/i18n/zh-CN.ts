@@ -842,6 +842,7 @@ const zhCN: MessageSchema = {
     start: '评估',
     loading: '正在加载模型…',
     progress: '正在评估第 {row}/{rows} 项：{done}/{total} 个窗口',
+    validationOf: '{name} — 验证集',
     none: '还没有评估结果。',
     settingsLine: '{windows} 个窗口，每个最多 {maxLength} 个 token，步幅 {stride}，{texts} 段文本 · {created}',
     row: '模型',

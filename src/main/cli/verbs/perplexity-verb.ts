@@ -115,6 +115,8 @@ export const perplexityVerb: CliVerb = {
           throw inFlags(err)
         })
       const row = report.rows[0]
+      const scored =
+        report.source.kind === 'dataset' ? `${report.sourceLabel} (validation)` : report.sourceLabel
       if (json) {
         io.out(
           JSON.stringify({
@@ -127,12 +129,12 @@ export const perplexityVerb: CliVerb = {
             windows: report.windows,
             model: row.target.modelPath,
             adapter: row.target.adapterPath,
-            source: report.sourceLabel,
+            source: scored,
             evaluationId: report.id
           })
         )
       } else {
-        io.out(`${row.target.label} on ${report.sourceLabel}`)
+        io.out(`${row.target.label} on ${scored}`)
         io.out(
           `loss ${row.loss.toFixed(4)}  perplexity ${row.perplexity.toFixed(2)}  (${row.tokens} tokens predicted)`
         )
