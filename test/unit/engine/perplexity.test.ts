@@ -5,6 +5,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import * as tf from '@tensorflow/tfjs-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { PerplexityFigures, PerplexityProgressEvent } from '../../../src/shared/evaluation'
 import { ServiceError } from '../../../src/shared/errors'
@@ -115,11 +116,13 @@ describe.skipIf(missing).each(backendsUnderTest)('perplexity parity with PyTorch
       const windows = samplesOf(c).flatMap((s) =>
         slidingWindows(s, { maxLength: c.max_length, stride: c.stride })
       )
+      const tensors = tf.memory().numTensors
       model.lora = null
       expectClose(await scoreWindows(model, windows, { batchSize: 3 }), c.base)
       model.lora = adapter
       expectClose(await scoreWindows(model, windows, { batchSize: 3 }), c.adapter)
       model.lora = null
+      expect(tf.memory().numTensors).toBe(tensors)
     })
   }
 })
@@ -157,7 +160,10 @@ describe.skipIf(missing)('the perplexity job', () => {
   it('scores the base model and the adapter on the same windows of a samples file, with progress', async () => {
     const c = ref.cases.find((x) => x.name === 'samples-sliding') as Case
     const events: PerplexityProgressEvent[] = []
+    await run({ maxLength: 8, adapterPaths: [null] }) // the backend is started and its own tensors made
+    const tensors = tf.memory().numTensors
     const out = await run({ maxLength: c.max_length, stride: c.stride, batchSize: 2 }, events)
+    expect(tf.memory().numTensors).toBe(tensors) // model and adapters freed
     expect(out).toMatchObject({ maxLength: 64, stride: 32, texts: 4, windows: 8 })
     expectClose(out.results[0], c.base)
     expectClose(out.results[1], c.adapter)
