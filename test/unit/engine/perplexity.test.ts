@@ -127,6 +127,29 @@ describe.skipIf(missing).each(backendsUnderTest)('perplexity parity with PyTorch
   }
 })
 
+describe.skipIf(missing)('perplexity cancel', () => {
+  it('lets a cancel that arrives as a message stop it between batches', async () => {
+    await useBackend('wasm')
+    const checkpoint = await loadHfModelFolder(modelDir)
+    const model = Gpt2Model.fromArrays(checkpoint.config, checkpoint.weights)
+    const c = ref.cases[0]
+    const once = samplesOf(c).flatMap((s) => slidingWindows(s, { maxLength: c.max_length, stride: c.stride }))
+    const windows = Array.from({ length: 40 }, () => once).flat()
+    const controller = new AbortController()
+    // A macrotask, as an IPC message from main is: it runs only if scoring yields to the event loop.
+    setTimeout(() => controller.abort(), 30)
+    let scored = 0
+    const err = await scoreWindows(model, windows, {
+      batchSize: 1,
+      signal: controller.signal,
+      onProgress: (done) => (scored = done)
+    }).catch((e: unknown) => e)
+    model.dispose()
+    expect((err as Error).name).toBe('AbortError')
+    expect(scored).toBeLessThan(windows.length)
+  })
+})
+
 describe.skipIf(missing)('the perplexity job', () => {
   const work = mkdtempSync(join(tmpdir(), 'perplexity-job-'))
   const samplesFile = join(work, 'samples.jsonl')
