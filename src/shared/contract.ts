@@ -85,7 +85,8 @@ export const contract = {
     /** Streams `evaluate.progress`; with runId the report is kept with the run. */
     perplexity: method<ev.PerplexityReport>()(ev.PerplexityInput),
     /** A run's kept evaluations, oldest first. */
-    list: method<ev.PerplexityReport[]>()(ev.EvaluationsInput)
+    list: method<ev.PerplexityReport[]>()(ev.EvaluationsInput),
+    cancel: method<{ cancelled: boolean }>()(ev.CancelEvaluationInput)
   }
 } as const
 

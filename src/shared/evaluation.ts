@@ -29,8 +29,12 @@ export const PerplexityInput = z.strictObject({
   runId: Id.optional()
 })
 export type PerplexityInputValues = z.input<typeof PerplexityInput>
+export type PerplexityInputValue = z.output<typeof PerplexityInput>
 
 export const EvaluationsInput = z.strictObject({ runId: Id })
+
+/** Stops the evaluation started with this progressId; nothing of it is kept. */
+export const CancelEvaluationInput = z.strictObject({ progressId: z.string().min(1).max(100) })
 
 /** Mean negative log-likelihood per predicted token, its exp, and how many tokens were predicted. */
 export interface PerplexityFigures {

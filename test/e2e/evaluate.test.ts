@@ -2,6 +2,8 @@
 // sample, then the base model and the run's final adapter scored on the dataset's validation split
 // (progress, then a kept table of loss and perplexity), a missing file refused in words, and the
 // panel in Chinese.
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DatasetDetail } from '../../src/shared/datasets'
@@ -101,8 +103,28 @@ describe('Evaluate panel in browser mode', () => {
     await page.getByTestId('evaluate-start').click()
     await expect
       .poll(() => page.getByTestId('evaluate-panel').locator('[role="alert"]').textContent())
-      .toContain('/nowhere/notes.md does not exist; give a .txt or .md file')
+      .toBe('/nowhere/notes.md does not exist; give a .txt or .md file (or tokenized .jsonl)')
     await shot(page, 'evaluate-02-missing-file')
+  })
+
+  it('stops a long evaluation, keeping nothing of it', async () => {
+    const notes = join(session.dataDir, 'notes.md')
+    writeFileSync(notes, 'A heap overflow writes past the end of a buffer on the heap. '.repeat(5000))
+    await page.getByTestId('evaluate-file').fill(notes)
+    await page.locator('input[placeholder="half the window"]').fill('1')
+    await page.getByTestId('evaluate-start').click()
+    await expect
+      .poll(() => page.getByTestId('evaluate-progress').textContent(), { timeout: 60_000 })
+      .toMatch(/Scoring row 1 of 1: \d+ of \d{5} windows/)
+    await shot(page, 'evaluate-03-progress')
+    await page.getByTestId('evaluate-stop').click()
+    await expect
+      .poll(() => page.getByTestId('evaluate-panel').locator('[role="alert"]').textContent(), {
+        timeout: 30_000
+      })
+      .toBe('The evaluation was stopped; nothing of it was kept.')
+    expect(await page.getByTestId('evaluate-progress').count()).toBe(0)
+    expect(await page.getByTestId('evaluation').count()).toBe(1)
   })
 
   it('shows the panel in Chinese', async () => {
@@ -114,6 +136,6 @@ describe('Evaluate panel in browser mode', () => {
     expect(await panel.locator('thead').textContent()).toContain('困惑度')
     expect(await panel.locator('h3').textContent()).toBe('CWE weaknesses (instructions) — 验证集')
     expect(await panel.locator('tbody tr').first().textContent()).toContain('基础模型')
-    await tallShot(page, 'evaluate-03-zh')
+    await tallShot(page, 'evaluate-04-zh')
   })
 })

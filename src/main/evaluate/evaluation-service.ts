@@ -2,7 +2,12 @@
 // them) on a file or a dataset's validation split. Targets on the same base model share one engine
 // job (the model loads once); progress goes out as `evaluate.progress`; a run's results are kept.
 import type { ApiHandlers } from '../../shared/contract'
-import type { PerplexityInputValues, PerplexityReport, PerplexityRow } from '../../shared/evaluation'
+import type {
+  PerplexityInputValue,
+  PerplexityInputValues,
+  PerplexityReport,
+  PerplexityRow
+} from '../../shared/evaluation'
 import { PerplexityInput } from '../../shared/evaluation'
 import { ServiceError } from '../../shared/errors'
 import { resolveTarget, type TargetResolution } from '../chat/chat-targets'
@@ -28,6 +33,8 @@ export interface EvaluationService {
 export function createEvaluationService(deps: EvaluationServiceDeps): EvaluationService {
   const { store, engine, events } = deps
   const repo = createEvaluationsRepository(store.db)
+  /** Evaluations in progress by progressId, so evaluate.cancel can stop them. */
+  const running = new Map<string, AbortController>()
 
   function mustHaveRun(runId: number): void {
     if (!store.runs.get(runId)) {
@@ -39,6 +46,34 @@ export function createEvaluationService(deps: EvaluationServiceDeps): Evaluation
 
   async function perplexity(raw: PerplexityInputValues, signal?: AbortSignal): Promise<PerplexityReport> {
     const input = PerplexityInput.parse(raw)
+    const controller = new AbortController()
+    const stop = () => controller.abort()
+    if (signal?.aborted) stop()
+    signal?.addEventListener('abort', stop, { once: true })
+    const key = input.progressId
+    if (key !== undefined) {
+      if (running.has(key)) {
+        throw new ServiceError(
+          'conflict',
+          `progressId: an evaluation with progressId "${key}" is running already`
+        )
+      }
+      running.set(key, controller)
+    }
+    try {
+      return await evaluate(input, controller.signal)
+    } catch (err) {
+      if (controller.signal.aborted && err instanceof ServiceError && err.code === 'cancelled') {
+        throw new ServiceError('cancelled', 'The evaluation was stopped; nothing of it was kept.')
+      }
+      throw err
+    } finally {
+      signal?.removeEventListener('abort', stop)
+      if (key !== undefined) running.delete(key)
+    }
+  }
+
+  async function evaluate(input: PerplexityInputValue, signal: AbortSignal): Promise<PerplexityReport> {
     const started = performance.now()
     const runId = input.runId ?? null
     if (runId !== null) mustHaveRun(runId)
@@ -111,6 +146,11 @@ export function createEvaluationService(deps: EvaluationServiceDeps): Evaluation
       async list({ runId }) {
         mustHaveRun(runId)
         return repo.listForRun(runId)
+      },
+      async cancel({ progressId }) {
+        const controller = running.get(progressId)
+        controller?.abort()
+        return { cancelled: controller !== undefined }
       }
     }
   }

@@ -848,6 +848,7 @@ const en = {
     strideDefault: 'half the window',
     wholeNumber: '{field} must be a whole number of at least 1, or empty for the default.',
     start: 'Evaluate',
+    stop: 'Stop',
     loading: 'Loading the model…',
     progress: 'Scoring row {row} of {rows}: {done} of {total} windows',
     validationOf: '{name} — validation split',

@@ -840,6 +840,7 @@ const zhCN: MessageSchema = {
     strideDefault: '窗口的一半',
     wholeNumber: '{field} 必须是不小于 1 的整数，留空则用默认值。',
     start: '评估',
+    stop: '停止',
     loading: '正在加载模型…',
     progress: '正在评估第 {row}/{rows} 项：{done}/{total} 个窗口',
     validationOf: '{name} — 验证集',

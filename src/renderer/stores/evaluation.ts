@@ -50,10 +50,16 @@ export const useEvaluationStore = defineStore('evaluation', () => {
     }
   }
 
+  /** Asks the service to stop the run's evaluation; its evaluate() then rejects with the reason. */
+  async function cancel(runId: number): Promise<void> {
+    const current = running.value[runId]
+    if (current) await api.evaluate.cancel({ progressId: current.progressId })
+  }
+
   function stop(): void {
     unsubscribe?.()
     unsubscribe = null
   }
 
-  return { byRun, running, load, evaluate, stop }
+  return { byRun, running, load, evaluate, cancel, stop }
 })
