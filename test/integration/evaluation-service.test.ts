@@ -109,6 +109,33 @@ describe.skipIf(missing)('evaluate service', () => {
     ])
   })
 
+  it("keeps a run's report with it, oldest first, and forgets it with the run", async () => {
+    const { evaluation } = service(async (input) => ({
+      results: input.adapterPaths.map(() => ({ loss: 2, perplexity: Math.exp(2), tokens: 3 })),
+      maxLength: 128,
+      stride: 64,
+      texts: 1,
+      windows: 1,
+      elapsedMs: 1
+    }))
+    const run = store.runs.create({ name: 'r', config: {}, baseModel: modelA })
+    const ask = {
+      targets: [{ modelPath: modelA }],
+      source: { kind: 'file' as const, path: samplesFile },
+      runId: run.id
+    }
+    const first = await evaluation.perplexity(ask)
+    const second = await evaluation.perplexity(ask)
+    expect(first.id).toEqual(expect.any(Number))
+    const kept = await evaluation.handlers.list({ runId: run.id })
+    expect(kept.map((r) => [r.id, r.rows[0].loss, r.rows[0].target.modelPath])).toEqual([
+      [first.id, 2, modelA],
+      [second.id, 2, modelA]
+    ])
+    store.runs.delete(run.id)
+    expect(store.db.prepare('select count(*) as n from evaluations').get()).toEqual({ n: 0 })
+  })
+
   it('refuses a run that does not exist, naming the field', async () => {
     const { evaluation, calls } = service(async () => ({}))
     const err = await evaluation
