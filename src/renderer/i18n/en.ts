@@ -842,6 +842,7 @@ const en = {
     noValidation: 'No dataset has a validation split; import one with a validation share, or score a file.',
     file: 'A text file (.txt or .md, on the machine running LoRA Studio)',
     filePlaceholder: '/path/to/notes.md',
+    browse: 'Browse…',
     maxLength: 'Window (tokens)',
     maxLengthDefault: 'the model’s context',
     stride: 'Stride (tokens)',

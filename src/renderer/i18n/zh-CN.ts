@@ -834,6 +834,7 @@ const zhCN: MessageSchema = {
     noValidation: '没有带验证集的数据集；导入时划分验证集，或评估一个文件。',
     file: '文本文件（.txt 或 .md，位于运行 LoRA Studio 的机器上）',
     filePlaceholder: '/path/to/notes.md',
+    browse: '浏览…',
     maxLength: '窗口（token）',
     maxLengthDefault: '模型的上下文长度',
     stride: '步幅（token）',
