@@ -82,6 +82,15 @@ describe.skipIf(missing)('lora-studio train --model NAME', () => {
     expect(r.code).toBe(0)
     expect(JSON.parse(r.out)).toMatchObject({ dryRun: { totalSteps: expect.any(Number) } })
   })
+
+  it("takes the name in a --config file's baseModel too", async () => {
+    const config = join(root, 'run-config.json')
+    writeFileSync(config, JSON.stringify({ baseModel: 'tiny-eval', maxLength: 16 }))
+    const trainFile = join(root, 'train.jsonl')
+    const r = await cli('train', '--config', config, '--data', trainFile, '--dry-run', '--json')
+    expect(r.err).toBe('')
+    expect(r.code).toBe(0)
+  })
 })
 
 interface Figures {
