@@ -28,6 +28,7 @@ import { streamTrainingSamples } from './datasets/training-samples'
 import { defaultTokenizer } from './datasets/default-tokenizer'
 import { createModelService } from './models/model-service'
 import { createChatService, type ChatService } from './chat/chat-service'
+import { createEvaluationService, type EvaluationService } from './evaluate/evaluation-service'
 
 export interface AppContextOptions {
   /** The data folder; default LORA_STUDIO_HOME, else the platform's (see data-dir.ts). */
@@ -59,6 +60,8 @@ export interface AppContext {
   readonly runs: RunService
   /** Chats and one-off answers (the CLI's chat). */
   readonly chat: ChatService
+  /** Perplexity of models and adapters (the CLI's perplexity). */
+  readonly evaluation: EvaluationService
   /** Backups of studio.db: at start and after each run that ends. */
   readonly backups: BackupSchedule
   /** Cancels imports, stops the engine (gracefully, then by force) and closes the database. */
@@ -109,6 +112,7 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
   // cannot be built, the import or run that needs it reports why.
   if (options.mode !== 'cli') await defaultTokenizer().catch(() => undefined)
   const chat = createChatService({ store, engine, events, runsDir: paths.runs })
+  const evaluation = createEvaluationService({ store, engine, events, runsDir: paths.runs })
   const models = createModelService({
     store,
     modelsDir: paths.models,
@@ -130,6 +134,7 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
       runs: runs.handlers,
       models: models.handlers,
       chat: chat.handlers,
+      evaluate: evaluation.handlers,
       datasets: createDatasetService({
         db: store.db,
         dataDir: paths.root,
@@ -152,6 +157,7 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
     events,
     runs,
     chat,
+    evaluation,
     backups,
     close() {
       models.cancelAll()

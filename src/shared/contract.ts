@@ -8,6 +8,7 @@ import * as ds from './datasets'
 import * as models from './models'
 import * as chat from './chat'
 import * as backups from './backups'
+import * as ev from './evaluation'
 
 interface MethodSpec<I extends z.ZodType, O> {
   input: I
@@ -79,6 +80,13 @@ export const contract = {
     cancel: method<{ cancelled: boolean }>()(chat.CancelChatInput),
     /** Streams `chat.compareToken`; every target answers the same prompt with the same settings and seed. */
     compare: method<chat.CompareResult>()(chat.CompareInput)
+  },
+  evaluate: {
+    /** Streams `evaluate.progress`; with runId the report is kept with the run. */
+    perplexity: method<ev.PerplexityReport>()(ev.PerplexityInput),
+    /** A run's kept evaluations, oldest first. */
+    list: method<ev.PerplexityReport[]>()(ev.EvaluationsInput),
+    cancel: method<{ cancelled: boolean }>()(ev.CancelEvaluationInput)
   }
 } as const
 
@@ -103,6 +111,7 @@ export interface ApiEvents {
   'download.progress': models.DownloadProgressEvent
   'chat.token': chat.ChatTokenEvent
   'chat.compareToken': chat.CompareTokenEvent
+  'evaluate.progress': ev.EvaluateProgressEvent
 }
 export type EventName = keyof ApiEvents
 export const eventNames: readonly EventName[] = [
@@ -111,7 +120,8 @@ export const eventNames: readonly EventName[] = [
   'dataset.importProgress',
   'download.progress',
   'chat.token',
-  'chat.compareToken'
+  'chat.compareToken',
+  'evaluate.progress'
 ]
 
 /** What `window.api` is, in Electron and in browser mode alike. */

@@ -1,6 +1,7 @@
 // The message protocol between main and an engine process. The same messages travel over
 // Electron's utilityProcess port and over Node's child_process IPC channel.
 import type { ApiErrorPayload } from './errors'
+import type * as ev from './evaluation'
 import type * as gp from './generation-protocol'
 import type { RunEstimate } from './runs'
 import type { BackendInfo } from './system'
@@ -29,6 +30,8 @@ export interface EngineJobs {
   exportAdapter: { input: tp.ExportJobInput; output: { outDir: string } }
   /** Answers a prompt with a model (and adapter), streaming `generateToken`; see generation-protocol.ts. */
   generate: { input: gp.GenerateJobInput; output: gp.GenerateJobOutput }
+  /** Perplexity of a base model and adapters on tokenized samples, streaming `perplexityProgress`; see evaluation.ts. */
+  perplexity: { input: ev.PerplexityJobInput; output: ev.PerplexityJobOutput }
 }
 export type EngineJobName = keyof EngineJobs
 
@@ -37,6 +40,7 @@ export interface EngineEvents {
   log: { level: 'info' | 'warn' | 'error'; message: string }
   trainProgress: tp.TrainProgress
   generateToken: gp.GenerateTokenEvent
+  perplexityProgress: ev.PerplexityProgressEvent
 }
 export type EngineEventName = keyof EngineEvents
 

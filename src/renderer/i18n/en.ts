@@ -867,6 +867,38 @@ const en = {
     tensorflow: 'TensorFlow native (CPU)',
     wasm: 'WebAssembly (CPU)',
     cpu: 'Plain JavaScript (CPU, slow)'
+  },
+  evaluate: {
+    title: 'Evaluate',
+    intro:
+      'How well each adapter models your text: perplexity as Hugging Face computes it — the mean negative log-likelihood of every predicted token (the loss) over sliding windows, and its exponential. Lower is better; compare rows scored on the same text.',
+    rows: 'Score',
+    base: 'Base model',
+    final: 'Final adapter',
+    step: 'Checkpoint, step {step}',
+    source: 'On',
+    dataset: 'A dataset’s validation split',
+    datasetOption: '{name} ({count} validation records)',
+    noValidation: 'No dataset has a validation split; import one with a validation share, or score a file.',
+    file: 'A text file (.txt or .md, on the machine running LoRA Studio)',
+    filePlaceholder: '/path/to/notes.md',
+    browse: 'Browse…',
+    maxLength: 'Window (tokens)',
+    maxLengthDefault: 'the model’s context',
+    stride: 'Stride (tokens)',
+    strideDefault: 'half the window',
+    wholeNumber: '{field} must be a whole number of at least 1, or empty for the default.',
+    start: 'Evaluate',
+    stop: 'Stop',
+    loading: 'Loading the model…',
+    progress: 'Scoring row {row} of {rows}: {done} of {total} windows',
+    validationOf: '{name} — validation split',
+    none: 'No evaluations yet.',
+    settingsLine: '{windows} windows of up to {maxLength} tokens, stride {stride}, {texts} texts · {created}',
+    row: 'Model',
+    loss: 'Loss',
+    perplexity: 'Perplexity',
+    tokens: 'Tokens'
   }
 }
 

@@ -829,6 +829,38 @@ const zhCN: MessageSchema = {
     tensorflow: 'TensorFlow 原生（CPU）',
     wasm: 'WebAssembly（CPU）',
     cpu: '纯 JavaScript（CPU，较慢）'
+  },
+  evaluate: {
+    title: '评估',
+    intro:
+      '每个适配器对你的文本建模得有多好：按 Hugging Face 的方法计算困惑度——在滑动窗口上对每个被预测 token 的平均负对数似然（即损失），以及它的指数。越低越好；只比较在同一文本上评估的结果。',
+    rows: '评估对象',
+    base: '基础模型',
+    final: '最终适配器',
+    step: '检查点，第 {step} 步',
+    source: '评估数据',
+    dataset: '数据集的验证集',
+    datasetOption: '{name}（{count} 条验证记录）',
+    noValidation: '没有带验证集的数据集；导入时划分验证集，或评估一个文件。',
+    file: '文本文件（.txt 或 .md，位于运行 LoRA Studio 的机器上）',
+    filePlaceholder: '/path/to/notes.md',
+    browse: '浏览…',
+    maxLength: '窗口（token）',
+    maxLengthDefault: '模型的上下文长度',
+    stride: '步幅（token）',
+    strideDefault: '窗口的一半',
+    wholeNumber: '{field} 必须是不小于 1 的整数，留空则用默认值。',
+    start: '评估',
+    stop: '停止',
+    loading: '正在加载模型…',
+    progress: '正在评估第 {row}/{rows} 项：{done}/{total} 个窗口',
+    validationOf: '{name} — 验证集',
+    none: '还没有评估结果。',
+    settingsLine: '{windows} 个窗口，每个最多 {maxLength} 个 token，步幅 {stride}，{texts} 段文本 · {created}',
+    row: '模型',
+    loss: '损失',
+    perplexity: '困惑度',
+    tokens: 'token 数'
   }
 }
 

@@ -88,7 +88,9 @@ describe('train flags', () => {
       '--epochs must be a number, got "x"'
     )
     expect(() => trainPatch({ model: '/m', data: 'd', schedule: 'step' })).toThrow(/schedule: Invalid option/)
-    expect(() => trainPatch({ data: 'd' })).toThrow('--model DIR is required (or --continue-from RUN_ID)')
+    expect(() => trainPatch({ data: 'd' })).toThrow(
+      '--model NAME|DIR is required (or --continue-from RUN_ID)'
+    )
     expect(() => trainPatch({ model: '/m', data: 'd', preset: 'fast' })).toThrow(
       /--preset "fast" is not a preset/
     )

@@ -48,7 +48,7 @@ export const trainOptions = {
 } satisfies VerbOptions
 
 export const trainUsage = [
-  'lora-studio train --model DIR --data FILE|DATASET_ID [--preset NAME] [--config FILE] [--name S] [--json]',
+  'lora-studio train --model NAME|DIR --data FILE|DATASET_ID [--preset NAME] [--config FILE] [--name S] [--json]',
   '    [--max-steps N] [--epochs N] [--batch-size N] [--gradient-accumulation N] [--lr X]',
   '    [--schedule constant|linear|cosine] [--warmup-steps N] [--warmup-ratio X] [--weight-decay X]',
   '    [--max-grad-norm X] [--adam-beta1 X] [--adam-beta2 X] [--adam-epsilon X]',
@@ -188,7 +188,7 @@ export function trainPatch(values: Values): {
     throw new ServiceError('invalid_input', '--continue-from must be a run id')
   }
   if (parsed.data.baseModel === undefined && continueFrom === undefined) {
-    throw new ServiceError('invalid_input', '--model DIR is required (or --continue-from RUN_ID)')
+    throw new ServiceError('invalid_input', '--model NAME|DIR is required (or --continue-from RUN_ID)')
   }
   if (parsed.data.data === undefined)
     throw new ServiceError('invalid_input', '--data FILE|DATASET_ID is required')

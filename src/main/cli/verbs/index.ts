@@ -15,6 +15,8 @@ import { restoreDbVerb } from './restore-db-verb'
 import { resumeVerb } from './resume-verb'
 import { runsVerb } from './runs-verb'
 import { trainVerb } from './train-verb'
+import { perplexityVerb } from './perplexity-verb'
+import { tokenizeVerb } from './tokenize-verb'
 
 export const verbs: readonly CliVerb[] = [
   infoVerb,
@@ -25,6 +27,8 @@ export const verbs: readonly CliVerb[] = [
   exportVerb,
   chatVerb,
   generateVerb,
+  perplexityVerb,
+  tokenizeVerb,
   modelsVerb,
   importVerb,
   importDatasetVerb,

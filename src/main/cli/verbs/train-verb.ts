@@ -3,6 +3,7 @@
 // (--dry-run: two timed steps and the ETA instead, nothing trained).
 import type { CliVerb } from '../cli-verb'
 import { formatBytes } from '../human-format'
+import { registeredModelPath } from '../model-arg'
 import { followRun } from '../training/follow-run'
 import { watchInterrupts } from '../training/interrupts'
 import { trainOptions, trainPatch, trainUsage } from '../training/train-flags'
@@ -14,8 +15,13 @@ export const trainVerb: CliVerb = {
   usage: trainUsage,
   options: trainOptions,
   async run({ values, json, io, openContext }) {
-    const { preset, name, continueFrom, patch } = trainPatch(values)
+    const { preset, name, continueFrom, patch: given } = trainPatch(values)
     const context = await openContext()
+    // --model (or the config file's baseModel) may name a registered model, as in chat and generate;
+    // anything else is a folder, which runs.start checks with the other fields.
+    const registered =
+      given.baseModel === undefined ? null : registeredModelPath(context.store, given.baseModel)
+    const patch = registered === null ? given : { ...given, baseModel: registered }
     if (values['dry-run'] === true) {
       const estimate = await context.handlers.runs.estimate({ preset, config: patch, measure: true })
       const dry = estimate.dryRun
