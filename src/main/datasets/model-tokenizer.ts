@@ -21,7 +21,8 @@ export function createTokenizerResolver(db: SqliteDatabase): (modelId?: number) 
           name: model.name,
           eosTokenId: t.eosTokenId,
           encode: (text) => t.encode(text),
-          decode: (ids) => t.decode(ids)
+          decode: (ids) => t.decode(ids),
+          decodeBytes: (ids) => t.decodeBytes(ids)
         }),
         (err: unknown) => {
           cache.delete(modelId)

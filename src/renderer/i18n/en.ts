@@ -163,7 +163,11 @@ const en = {
       trainedRun: 'Trained tokens:',
       maskedTitle: 'Prompt, masked (label -100) · token id {id}',
       partialCharacter: 'part of a character the tokenizer splits into byte tokens (shown as �)',
-      trainedTitle: 'Trained · token id {id}'
+      trainedTitle: 'Trained · token id {id}',
+      joinedTitle: '{count} tokens that only make text together (a character split into byte pieces)',
+      formattedLabel: 'Formatted text, as the model reads it',
+      switchTrained: '▶ trained from here',
+      switchMasked: '■ masked from here'
     },
     preview: {
       sample: 'Sample {n}',

@@ -159,7 +159,11 @@ const zhCN: MessageSchema = {
       trainedRun: '参与训练的 token：',
       maskedTitle: '提示，已遮蔽（标签 -100）· token id {id}',
       partialCharacter: '一个字符的一部分：分词器把它拆成了多个字节 token（显示为 �）',
-      trainedTitle: '参与训练 · token id {id}'
+      trainedTitle: '参与训练 · token id {id}',
+      joinedTitle: '{count} 个 token 合起来才是文字（一个字符被拆成了字节片段）',
+      formattedLabel: '格式化后的文本（模型读到的样子）',
+      switchTrained: '▶ 从这里开始训练',
+      switchMasked: '■ 从这里开始遮蔽'
     },
     preview: {
       sample: '样本 {n}',
