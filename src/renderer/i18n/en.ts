@@ -634,6 +634,8 @@ const en = {
     targetN: 'Answer {n}',
     model: 'Base model',
     runBaseModel: 'The run’s base model',
+    adapterBaseModel: 'The adapter’s base model',
+    answersWith: 'Answers with {label}',
     adapter: 'Adapter',
     adapterNone: 'None (base model)',
     adapterRun: 'From a training run',

@@ -627,6 +627,8 @@ const zhCN: MessageSchema = {
     targetN: '回答 {n}',
     model: '基础模型',
     runBaseModel: '训练任务的基础模型',
+    adapterBaseModel: '适配器的基础模型',
+    answersWith: '回答来自 {label}',
     adapter: '适配器',
     adapterNone: '无（基础模型）',
     adapterRun: '来自训练任务',
