@@ -54,6 +54,8 @@ describe('datasets in browser mode', () => {
     await page.getByTestId('open-wizard').click()
     await expect.poll(() => page.locator('h1').textContent()).toBe('Import a dataset')
     expect(await page.getByText('lora-studio serve').count()).toBeGreaterThan(0)
+    expect(await page.locator('#dataset-paths-help code').textContent()).toBe('lora-studio serve')
+    expect(await page.locator('#dataset-paths-help').textContent()).not.toContain('`')
     await page.getByTestId('paths-input').fill(join(folder, 'missing.jsonl'))
     await page.getByTestId('inspect').click()
     await expect

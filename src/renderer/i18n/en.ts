@@ -109,6 +109,8 @@ const en = {
       help: 'One path per line. JSONL, JSON, CSV, TSV, TXT, Markdown and Parquet files; folders are read recursively.',
       helpBrowser:
         'Browser mode: type paths on the computer that runs `lora-studio serve`, not on the computer running this browser.',
+      helpBrowserCommand:
+        'Browser mode: type paths on the computer that runs {command}, not on the computer running this browser.',
       helpElectron: 'Type a path on this computer, or browse for files or a folder.',
       browseFiles: 'Browse files…',
       browseFolder: 'Browse folder…',
