@@ -712,6 +712,10 @@ const en = {
       demoHelp:
         'A randomly initialised GPT-2 with the real GPT-2 tokenizer, made on this computer without a download. It writes nonsense, but trains in seconds — ideal for trying every step of the app.',
       demoSize: 'Size',
+      sizeTinyName: 'Tiny — 2 layers × 64 wide',
+      sizeTinyDetail: '3.3 M parameters, about 14 MiB on disk',
+      sizeSmallTestName: 'Small — 4 layers × 128 wide',
+      sizeSmallTestDetail: '7.3 M parameters, about 30 MiB on disk',
       sizeTiny: 'Tiny — 2 layers × 64 wide (3.3 M parameters, 15 MB)',
       sizeSmallTest: 'Small — 4 layers × 128 wide (7.3 M parameters, 30 MB)',
       demoAction: 'Create demo model',

@@ -703,6 +703,10 @@ const zhCN: MessageSchema = {
       demoHelp:
         '一个随机初始化的 GPT-2，带真正的 GPT-2 分词器，在本机生成，无需下载。它只会输出无意义的文字，但几秒钟就能训练完——适合把应用的每一步都试一遍。',
       demoSize: '大小',
+      sizeTinyName: '微型——2 层 × 64 宽',
+      sizeTinyDetail: '330 万参数，磁盘上约 14 MiB',
+      sizeSmallTestName: '小型——4 层 × 128 宽',
+      sizeSmallTestDetail: '730 万参数，磁盘上约 30 MiB',
       sizeTiny: '微型——2 层 × 64 宽（330 万参数，15 MB）',
       sizeSmallTest: '小型——4 层 × 128 宽（730 万参数，30 MB）',
       demoAction: '创建演示模型',
