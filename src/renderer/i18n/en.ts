@@ -159,6 +159,7 @@ const en = {
       legendMasked: 'Prompt token: masked (label -100), not trained',
       legendTrained: 'Trained token: counts toward the loss',
       legendSymbols: 'Each box is one token; ↵ is a newline, ⇥ a tab. Hover a token for its id.',
+      legendJoined: 'A small number after a box: that many byte tokens that only make a character together.',
       swatchMasked: 'Human:',
       swatchTrained: 'answer',
       maskedRun: 'Masked prompt tokens:',

@@ -154,6 +154,7 @@ const zhCN: MessageSchema = {
       legendMasked: '提示 token：已遮蔽（标签 -100），不参与训练',
       legendTrained: '训练 token：计入损失',
       legendSymbols: '每个方框是一个 token；↵ 表示换行，⇥ 表示制表符。鼠标悬停可查看 token id。',
+      legendJoined: '方框后的小数字：这么多个字节 token 合起来才是一个字符。',
       swatchMasked: 'Human:',
       swatchTrained: '回答',
       maskedRun: '被遮蔽的提示 token：',
