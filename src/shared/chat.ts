@@ -105,6 +105,13 @@ export interface ResolvedTarget {
   label: string
 }
 
+/** What a target would answer with, checked when it is chosen: the resolved target, or why it cannot answer. */
+export interface TargetCheck {
+  target: ResolvedTarget | null
+  /** In words: a missing folder, an adapter that does not fit the base model; null when it can answer. */
+  problem: string | null
+}
+
 /** How an answer was produced; stored with the assistant message. */
 export interface GenerationInfo {
   finishReason: FinishReason

@@ -79,7 +79,9 @@ export const contract = {
     send: method<chat.ChatMessage>()(chat.SendChatInput),
     cancel: method<{ cancelled: boolean }>()(chat.CancelChatInput),
     /** Streams `chat.compareToken`; every target answers the same prompt with the same settings and seed. */
-    compare: method<chat.CompareResult>()(chat.CompareInput)
+    compare: method<chat.CompareResult>()(chat.CompareInput),
+    /** Resolves a target without answering: its base model, or why it cannot answer (an adapter that does not fit). */
+    check: method<chat.TargetCheck>()(chat.ChatTarget)
   },
   evaluate: {
     /** Streams `evaluate.progress`; with runId the report is kept with the run. */

@@ -207,8 +207,20 @@ export interface MaskedToken {
   trained: boolean
 }
 
+/** Consecutive tokens shown as one chip: a character that byte-level BPE split is only text joined. */
+export interface TokenGroup {
+  /** Index of its first token in `tokens`. */
+  start: number
+  count: number
+  /** The group's tokens decoded together. */
+  text: string
+  trained: boolean
+}
+
 export interface MaskPreview {
   tokens: MaskedToken[]
+  /** `tokens` grouped so that every group decodes to whole characters; never spans the mask boundary. */
+  groups: TokenGroup[]
   totalTokens: number
   trainedTokens: number
   truncated: boolean

@@ -4,12 +4,15 @@ import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createRandomGpt2Folder } from '../../src/engine/model-factory'
+import { writePeftAdapter } from '../../src/engine/training/peft-adapter'
 import { openStore } from '../../src/main/store/store'
 import { closeSession, openSession, shot, type Session } from './e2e-harness'
 
 describe('chat in browser mode', () => {
   let session: Session
   let page: Page
+  let adapterDir: string
+  let wideId: number
 
   beforeAll(async () => {
     session = await openSession('lora-studio-e2e-chat-')
@@ -18,6 +21,23 @@ describe('chat in browser mode', () => {
     await createRandomGpt2Folder(modelDir, { nLayer: 1, nEmbd: 16, nHead: 2, nPositions: 64, seed: 3 })
     const store = openStore(join(session.dataDir, 'studio.db'))
     store.models.create({ name: 'tiny-chat', path: modelDir, source: 'created' })
+    // A second, wider model and an adapter trained for it (PEFT names it as base_model_name_or_path).
+    const wideDir = join(session.dataDir, 'models', 'tiny-wide')
+    await createRandomGpt2Folder(wideDir, { nLayer: 2, nEmbd: 32, nHead: 2, nPositions: 64, seed: 4 })
+    wideId = store.models.create({ name: 'tiny-wide', path: wideDir, source: 'created' }).id
+    adapterDir = join(session.dataDir, 'adapters', 'wide-adapter')
+    const modules = new Map<string, { a: Float32Array; b: Float32Array }>()
+    for (let layer = 0; layer < 2; layer++) {
+      modules.set(`h.${layer}.attn.c_attn`, {
+        a: new Float32Array(2 * 32).fill(0.01),
+        b: new Float32Array(96 * 2)
+      })
+    }
+    await writePeftAdapter(adapterDir, {
+      settings: { r: 2, alpha: 4, dropout: 0, targetModules: ['c_attn'], rsLora: false },
+      modules,
+      baseModel: 'tiny-wide'
+    })
     store.close()
   })
 
@@ -51,6 +71,41 @@ describe('chat in browser mode', () => {
     expect(await page.getByTestId('chat-error').textContent()).toMatch(/options\.temperature/)
     expect(await page.locator('.chat-sampling .field-error').first().textContent()).not.toBe('')
     await page.locator('.chat-sampling input[type="number"]').first().fill('0')
+  })
+
+  it("follows the adapter's base, names a misfit when chosen, and Compare's default second slot answers", async () => {
+    await page.getByTestId('new-chat').click()
+    expect(await page.getByTestId('chat-error').count()).toBe(0)
+    await page.getByTestId('adapter-kind-0').selectOption('path')
+    await page.getByTestId('adapter-path-0').fill(adapterDir)
+    await page.getByTestId('adapter-path-0').press('Tab')
+    await expect.poll(() => page.getByTestId('model-0').inputValue()).toBe(String(wideId))
+    await expect
+      .poll(() => page.getByTestId('target-resolved-0').textContent())
+      .toContain('tiny-wide + wide-adapter')
+    await page.getByTestId('model-0').selectOption({ label: 'tiny-chat' })
+    await expect
+      .poll(() => page.getByTestId('target-problem-0').textContent())
+      .toContain(
+        'does not fit base model "tiny-chat": the adapter was trained on a model with n_embd 32 and 2 layers'
+      )
+    expect(await page.getByTestId('create-chat').isDisabled()).toBe(true)
+    await shot(page, 'chat-02-adapter-misfit')
+    await page.getByTestId('model-0').selectOption({ label: 'tiny-wide' })
+    await page.getByTestId('target-resolved-0').waitFor()
+    expect(await page.getByTestId('create-chat').isDisabled()).toBe(false)
+    await page.getByTestId('mode-compare').check({ force: true })
+    expect(await page.getByTestId('model-1').inputValue()).toBe(String(wideId))
+    expect(await page.getByTestId('adapter-kind-1').inputValue()).toBe('none')
+    await page.getByTestId('compare-prompt').fill('What is XSS?')
+    await page.getByTestId('compare-run').click()
+    await page.getByTestId('compare-run').waitFor({ timeout: 120_000 })
+    expect(await page.locator('[data-testid="compare-columns"] .chat-column').count()).toBe(2)
+    expect(await page.getByTestId('compare-columns').textContent()).not.toContain('Writing')
+    expect(await page.getByTestId('compare-error').count()).toBe(0)
+    expect(await page.getByTestId('chat-error').count()).toBe(0)
+    await shot(page, 'chat-03-compare-defaults')
+    await page.getByTestId('adapter-kind-0').selectOption('none')
   })
 
   it('answers side by side for two targets', async () => {

@@ -54,6 +54,8 @@ describe('datasets in browser mode', () => {
     await page.getByTestId('open-wizard').click()
     await expect.poll(() => page.locator('h1').textContent()).toBe('Import a dataset')
     expect(await page.getByText('lora-studio serve').count()).toBeGreaterThan(0)
+    expect(await page.locator('#dataset-paths-help code').textContent()).toBe('lora-studio serve')
+    expect(await page.locator('#dataset-paths-help').textContent()).not.toContain('`')
     await page.getByTestId('paths-input').fill(join(folder, 'missing.jsonl'))
     await page.getByTestId('inspect').click()
     await expect
@@ -86,6 +88,31 @@ describe('datasets in browser mode', () => {
     expect(trained.length).toBe(9)
     expect(await first.locator('[data-trained="true"]').first().getAttribute('title')).toMatch(/Trained · token id 33874/)
     await tallShot(page, 'datasets-04-preview')
+  })
+
+  it('shows tokens inline with Chinese joined into characters and the mask boundary on the first screen', async () => {
+    const chinese = page.getByTestId('preview-sample').nth(2)
+    expect(await chinese.getByTestId('formatted-text').textContent()).toBe(
+      'Human: Translate to Chinese\nhello\n\nAssistant: 你好<|endoftext|>'
+    )
+    const flow = chinese.getByTestId('mask-tokens')
+    const trained = await flow.locator('[data-trained="true"]').allTextContents()
+    expect(trained.join('')).toBe('你好<|endoftext|>')
+    expect((await flow.textContent()) ?? '').not.toContain('\uFFFD')
+    // A character GPT-2 cuts into byte tokens is one chip that counts its tokens.
+    const joined = flow.locator('[data-trained="true"][data-count]')
+    expect(Number(await joined.first().getAttribute('data-count'))).toBeGreaterThan(1)
+    // Inline like text: the first chips share a row, and the switch to trained shows near the top.
+    const chips = flow.locator('.token')
+    const [a, b] = [await chips.nth(0).boundingBox(), await chips.nth(1).boundingBox()]
+    expect(Math.abs((a?.y ?? 0) - (b?.y ?? 1))).toBeLessThan(2)
+    const box = await flow.boundingBox()
+    const marker = flow.getByTestId('mask-boundary').first()
+    expect(await marker.textContent()).toBe('▶ trained from here')
+    const markerBox = await marker.boundingBox()
+    expect((markerBox?.y ?? 1e9) - (box?.y ?? 0)).toBeLessThan(100)
+    await chinese.scrollIntoViewIfNeeded()
+    await shot(page, 'datasets-04b-preview-chinese')
   })
 
   it('reports the broken line with its file and line number', async () => {
@@ -139,6 +166,9 @@ describe('datasets in browser mode', () => {
     await tokens.waitFor()
     expect((await tokens.locator('[data-trained="true"]').allTextContents()).join('')).toBe(
       'Cross-site scripting: injected script runs in the victim page.<|endoftext|>'
+    )
+    expect(await page.getByTestId('formatted-text').textContent()).toBe(
+      'Human: What is XSS?\n\nAssistant: Cross-site scripting: injected script runs in the victim page.<|endoftext|>'
     )
     await page.getByTestId('token-histogram').locator('canvas').waitFor()
     await tallShot(page, 'datasets-09-detail')

@@ -55,6 +55,35 @@ describe('models in browser mode', () => {
     await tallShot(page, 'models-02-demo')
   })
 
+  it('shows the whole text of the demo size choice, its details beside it (MiB, as everywhere)', async () => {
+    const fit = `(() => {
+      const select = document.querySelector('[data-testid="demo-size"]')
+      const style = getComputedStyle(select)
+      const ctx = document.createElement('canvas').getContext('2d')
+      ctx.font = style.fontWeight + ' ' + style.fontSize + ' ' + style.fontFamily
+      const text = select.options[select.selectedIndex].text
+      const room = select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 20
+      return { text, fits: ctx.measureText(text).width <= room }
+    })()`
+    const viewport = page.viewportSize() ?? { width: 1280, height: 800 }
+    try {
+      for (const width of [1280, 1024]) {
+        await page.setViewportSize({ width, height: viewport.height })
+        for (const size of ['tiny', 'small-test']) {
+          await page.getByTestId('demo-size').selectOption(size)
+          const shown = await page.evaluate<{ text: string; fits: boolean }>(fit)
+          expect({ width, ...shown }).toEqual({ width, text: shown.text, fits: true })
+        }
+      }
+      await page.getByTestId('demo-size').selectOption('tiny')
+      expect(await page.getByTestId('demo-size-detail').textContent()).toBe(
+        '3.3 M parameters, about 14 MiB on disk'
+      )
+    } finally {
+      await page.setViewportSize(viewport)
+    }
+  })
+
   it('downloads from the endpoint with progress, cancels, and resumes', async () => {
     hub.stallAfter('model.safetensors', 1_000_000)
     await page.getByTestId('repo-id').fill('studio-test/e2e-gpt2')

@@ -149,11 +149,16 @@ describe('Train and Runs in browser mode', () => {
     expect(folder).toBe(join(session.dataDir, 'exports', `run-${firstRun}-final-peft`))
     await page.getByTestId('export-start').click()
     await expect.poll(() => page.getByTestId('export-done').textContent(), { timeout: 60_000 }).toContain(folder)
+    // Done: the dialog closes (it no longer blocks the page) and the page says where it went.
+    expect(await page.locator('dialog[open]').count()).toBe(0)
     expect(existsSync(join(folder, 'adapter_config.json'))).toBe(true)
     expect(existsSync(join(folder, 'adapter_model.safetensors'))).toBe(true)
     await shot(page, 'runs-07b-exported')
 
     // The same folder again: the earlier export is replaced only after the user says yes.
+    await page.getByTestId('export-final').click()
+    await page.locator('dialog[open] #export-folder').waitFor()
+    expect(await page.getByTestId('export-done').count()).toBe(0)
     await page.getByTestId('export-start').click()
     const confirm = page.locator('dialog[open] [data-testid="confirm"]')
     await confirm.waitFor()
@@ -167,7 +172,11 @@ describe('Train and Runs in browser mode', () => {
       'lora-studio-export.json'
     ])
 
+    expect(await page.locator('dialog[open]').count()).toBe(0)
+
     // A folder holding a user's file is refused, and the file stays.
+    await page.getByTestId('export-final').click()
+    await page.locator('dialog[open] #export-folder').waitFor()
     const notes = join(session.dataDir, 'exports', 'notes')
     mkdirSync(notes, { recursive: true })
     writeFileSync(join(notes, 'notes.md'), 'mine')
@@ -228,6 +237,9 @@ describe('Train and Runs in browser mode', () => {
     await page.locator('nav a[data-nav="train"]').click()
     await page.locator('#train-init-adapter option', { hasText: `#${firstRun} quick r4` }).waitFor({ state: 'attached' })
     await page.locator('#train-init-adapter').selectOption({ label: `#${firstRun} quick r4` })
+    // The previous run's name ("quick r8") is not left in the form for this one.
+    expect(await page.locator('#train-name').inputValue()).toBe('')
+    expect(await page.getByTestId('cloned-from').count()).toBe(0)
     await page.locator('#train-r').fill('4')
     await page.locator('#train-maxSteps').fill('2')
     await page.locator('#train-name').fill('quick r4 continued')
@@ -236,6 +248,22 @@ describe('Train and Runs in browser mode', () => {
     expect(await page.getByTestId('run-config').textContent()).toContain(join('runs', String(firstRun), 'adapter'))
     const detail = await callApi<{ parentRunId: number | null }>(page, 'runs.get', { id: third })
     expect(detail.parentRunId).toBe(firstRun)
+  })
+
+  it('fits the Runs table in a 1024 px window without sideways scrolling', async () => {
+    const viewport = page.viewportSize() ?? { width: 1280, height: 800 }
+    await page.setViewportSize({ width: 1024, height: 768 })
+    try {
+      await page.locator('nav a[data-nav="runs"]').click()
+      await expect.poll(() => page.getByTestId('runs-table').locator('tbody tr').count()).toBe(3)
+      const widths = await page.evaluate<{ scroll: number; client: number }>(
+        `(() => { const w = document.querySelector('.table-wrap'); return { scroll: w.scrollWidth, client: w.clientWidth } })()`
+      )
+      expect(widths.scroll).toBeLessThanOrEqual(widths.client)
+      await shot(page, 'runs-10-table-1024')
+    } finally {
+      await page.setViewportSize(viewport)
+    }
   })
 
   it('reads in Chinese and in the dark theme', async () => {

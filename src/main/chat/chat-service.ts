@@ -22,7 +22,8 @@ import type { EventBus } from '../event-bus'
 import type { StoredChat, StoredChatMessage } from '../store/chats-repository'
 import type { Store } from '../store/store'
 import { buildChatPrompt, nextTurnStops, type PastMessage } from './chat-prompt'
-import { resolveTarget, type TargetResolution, type TargetSpec } from './chat-targets'
+import { readAdapterShape, readBaseConfig, fitProblem } from './adapter-fit'
+import { adapterBaseName, resolveTarget, type TargetResolution, type TargetSpec } from './chat-targets'
 
 export interface ChatServiceDeps {
   store: Store
@@ -134,6 +135,24 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
   const comparing = new Map<string, { controller: AbortController; done: Promise<unknown> }>()
 
   const resolve = (spec: TargetSpec, field = '') => resolveTarget(store, runsDir, spec, field)
+
+  /** Throws, naming `field`'s base model, when the target's adapter does not fit it. */
+  async function requireFit(resolution: TargetResolution, field = ''): Promise<void> {
+    const { target } = resolution
+    if (target.adapterPath === null) return
+    const shape = await readAdapterShape(target.adapterPath)
+    if (!shape) return
+    const problem = fitProblem(
+      shape,
+      await readBaseConfig(target.modelPath),
+      target.modelName,
+      adapterBaseName(target.adapterPath)
+    )
+    if (problem) {
+      const path = field ? `${field}.modelId` : 'modelId'
+      throw new ServiceError('invalid_input', problem, [{ path, message: problem }])
+    }
+  }
 
   function specOf(chat: StoredChat): TargetSpec {
     const adapter =
@@ -329,6 +348,7 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
         modelPath: input.modelPath,
         adapter: input.adapter
       })
+      await requireFit(resolution)
       const { target } = resolution
       const chat = repo.create({
         title: input.title ?? DEFAULT_TITLE,
@@ -362,6 +382,16 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
       running?.controller.abort()
       return { cancelled: running !== undefined }
     },
+    async check(input) {
+      try {
+        const resolution = resolve(input)
+        await requireFit(resolution)
+        return { target: resolution.target, problem: null }
+      } catch (err) {
+        if (!(err instanceof ServiceError)) throw err
+        return { target: null, problem: err.message.replace(/^[\w.]+: /, '') }
+      }
+    },
     async compare(input) {
       if (comparing.has(input.compareId)) {
         throw new ServiceError(
@@ -371,6 +401,7 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
         )
       }
       const resolutions = input.targets.map((t, i) => resolve(t, `targets.${i}`))
+      for (const [i, resolution] of resolutions.entries()) await requireFit(resolution, `targets.${i}`)
       const shared =
         input.template ?? resolutions.find((r) => r.trainedTemplate)?.trainedTemplate ?? DEFAULT_TEMPLATE
       const controller = new AbortController()

@@ -1,7 +1,7 @@
 // Turns what a chat talks to (a registered model or a folder; no adapter, a run's final adapter or
 // checkpoint, or an adapter folder) into the folders the engine loads, and finds the prompt template
 // the adapter was trained with, so chat formats turns the way training did.
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { basename, join, relative, resolve, sep } from 'node:path'
 import type { AdapterRefInput, ResolvedTarget } from '../../shared/chat'
 import type { DatasetSettings, TemplateSpec } from '../../shared/datasets'
@@ -37,6 +37,25 @@ export function adapterFolder(dir: string, field: string): string {
     field,
     `${full} holds no ${ADAPTER_CONFIG} (nor adapter/${ADAPTER_CONFIG}); choose a PEFT adapter folder or a checkpoint folder`
   )
+}
+
+/** `base_model_name_or_path` of a PEFT folder's adapter_config.json, or '' when absent or unreadable. */
+export function adapterBaseName(adapterDir: string): string {
+  try {
+    const raw = JSON.parse(readFileSync(join(adapterDir, ADAPTER_CONFIG), 'utf8')) as Record<string, unknown>
+    return typeof raw.base_model_name_or_path === 'string' ? raw.base_model_name_or_path : ''
+  } catch {
+    return ''
+  }
+}
+
+/** The registered model an adapter names as its base: by name, Hub id or folder. */
+function registeredBase(store: Store, base: string): { path: string; id: number } | null {
+  if (base === '') return null
+  const found = store.models
+    .list()
+    .find((m) => m.name === base || m.hubId === base || resolve(m.path) === resolve(base))
+  return found ? { path: found.path, id: found.id } : null
 }
 
 /** The template a run's records were formatted with: its dataset's, else the template named in its config. */
@@ -120,6 +139,10 @@ export function resolveTarget(store: Store, runsDir: string, spec: TargetSpec, f
     adapterPath = adapterFolder(spec.adapter.path, at('adapter.path'))
     adapterLabel = basename(resolve(spec.adapter.path))
     runId = runOwning(store, runsDir, adapterPath)
+    const run = runId !== null ? store.runs.get(runId) : undefined
+    fallbackModel = run
+      ? { path: run.baseModel, id: run.modelId }
+      : registeredBase(store, adapterBaseName(adapterPath))
   }
   let modelId: number | null = null
   let modelPath: string
@@ -140,7 +163,13 @@ export function resolveTarget(store: Store, runsDir: string, spec: TargetSpec, f
     modelId = fallbackModel.id
     modelPath = fallbackModel.path
   } else {
-    throw invalid(at('modelId'), 'choose a model (modelId or modelPath), or a run whose base model to use')
+    const named = adapterPath !== null ? adapterBaseName(adapterPath) : ''
+    throw invalid(
+      at('modelId'),
+      adapterPath !== null
+        ? `the adapter's base model ${named ? `"${named}" ` : ''}is not a registered model; add it under Models or choose a base model`
+        : 'choose a model (modelId or modelPath), or a run whose base model to use'
+    )
   }
   if (!existsSync(join(modelPath, 'config.json'))) {
     throw invalid(

@@ -34,7 +34,8 @@ async function load(): Promise<TextTokenizer> {
     source: { kind: 'gpt2' },
     eosTokenId: tokenizer.eosTokenId,
     encode: (text) => tokenizer.encode(text),
-    decode: (ids) => tokenizer.decode(ids)
+    decode: (ids) => tokenizer.decode(ids),
+    decodeBytes: (ids) => tokenizer.decodeBytes(ids)
   }
 }
 

@@ -10,6 +10,8 @@ export interface TextTokenizer {
   readonly source?: TokenizerSource
   encode(text: string): number[]
   decode(ids: number[]): string
+  /** The exact bytes the ids stand for (GPT-2's byte-level alphabet), so split characters can be joined. */
+  decodeBytes?(ids: readonly number[]): Uint8Array
   readonly eosTokenId: number
 }
 

@@ -13,7 +13,8 @@ export async function folderTokenizer(
     source,
     eosTokenId: t.eosTokenId,
     encode: (text) => t.encode(text),
-    decode: (ids) => t.decode(ids)
+    decode: (ids) => t.decode(ids),
+    decodeBytes: (ids) => t.decodeBytes(ids)
   }
 }
 

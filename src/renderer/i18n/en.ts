@@ -111,6 +111,8 @@ const en = {
       help: 'One path per line. JSONL, JSON, CSV, TSV, TXT, Markdown and Parquet files; folders are read recursively.',
       helpBrowser:
         'Browser mode: type paths on the computer that runs `lora-studio serve`, not on the computer running this browser.',
+      helpBrowserCommand:
+        'Browser mode: type paths on the computer that runs {command}, not on the computer running this browser.',
       helpElectron: 'Type a path on this computer, or browse for files or a folder.',
       browseFiles: 'Browse files…',
       browseFolder: 'Browse folder…',
@@ -160,13 +162,18 @@ const en = {
       legendMasked: 'Prompt token: masked (label -100), not trained',
       legendTrained: 'Trained token: counts toward the loss',
       legendSymbols: 'Each box is one token; ↵ is a newline, ⇥ a tab. Hover a token for its id.',
+      legendJoined: 'A small number after a box: that many byte tokens that only make a character together.',
       swatchMasked: 'Human:',
       swatchTrained: 'answer',
       maskedRun: 'Masked prompt tokens:',
       trainedRun: 'Trained tokens:',
       maskedTitle: 'Prompt, masked (label -100) · token id {id}',
       partialCharacter: 'part of a character the tokenizer splits into byte tokens (shown as �)',
-      trainedTitle: 'Trained · token id {id}'
+      trainedTitle: 'Trained · token id {id}',
+      joinedTitle: '{count} tokens that only make text together (a character split into byte pieces)',
+      formattedLabel: 'Formatted text, as the model reads it',
+      switchTrained: '▶ trained from here',
+      switchMasked: '■ masked from here'
     },
     preview: {
       sample: 'Sample {n}',
@@ -663,6 +670,8 @@ const en = {
     targetN: 'Answer {n}',
     model: 'Base model',
     runBaseModel: 'The run’s base model',
+    adapterBaseModel: 'The adapter’s base model',
+    answersWith: 'Answers with {label}',
     adapter: 'Adapter',
     adapterNone: 'None (base model)',
     adapterRun: 'From a training run',
@@ -737,6 +746,10 @@ const en = {
       demoHelp:
         'A randomly initialised GPT-2 with the real GPT-2 tokenizer, made on this computer without a download. It writes nonsense, but trains in seconds — ideal for trying every step of the app.',
       demoSize: 'Size',
+      sizeTinyName: 'Tiny — 2 layers × 64 wide',
+      sizeTinyDetail: '3.3 M parameters, about 14 MiB on disk',
+      sizeSmallTestName: 'Small — 4 layers × 128 wide',
+      sizeSmallTestDetail: '7.3 M parameters, about 30 MiB on disk',
       sizeTiny: 'Tiny — 2 layers × 64 wide (3.3 M parameters, 15 MB)',
       sizeSmallTest: 'Small — 4 layers × 128 wide (7.3 M parameters, 30 MB)',
       demoAction: 'Create demo model',

@@ -107,6 +107,7 @@ const zhCN: MessageSchema = {
       help: '每行一个路径。支持 JSONL、JSON、CSV、TSV、TXT、Markdown 和 Parquet 文件；文件夹会递归读取。',
       helpBrowser:
         '浏览器模式：请输入运行 `lora-studio serve` 的那台计算机上的路径，而不是运行本浏览器的计算机上的路径。',
+      helpBrowserCommand: '浏览器模式：请输入运行 {command} 的那台计算机上的路径，而不是运行本浏览器的计算机上的路径。',
       helpElectron: '输入本机上的路径，或浏览选择文件或文件夹。',
       browseFiles: '选择文件…',
       browseFolder: '选择文件夹…',
@@ -155,13 +156,18 @@ const zhCN: MessageSchema = {
       legendMasked: '提示 token：已遮蔽（标签 -100），不参与训练',
       legendTrained: '训练 token：计入损失',
       legendSymbols: '每个方框是一个 token；↵ 表示换行，⇥ 表示制表符。鼠标悬停可查看 token id。',
+      legendJoined: '方框后的小数字：这么多个字节 token 合起来才是一个字符。',
       swatchMasked: 'Human:',
       swatchTrained: '回答',
       maskedRun: '被遮蔽的提示 token：',
       trainedRun: '参与训练的 token：',
       maskedTitle: '提示，已遮蔽（标签 -100）· token id {id}',
       partialCharacter: '一个字符的一部分：分词器把它拆成了多个字节 token（显示为 �）',
-      trainedTitle: '参与训练 · token id {id}'
+      trainedTitle: '参与训练 · token id {id}',
+      joinedTitle: '{count} 个 token 合起来才是文字（一个字符被拆成了字节片段）',
+      formattedLabel: '格式化后的文本（模型读到的样子）',
+      switchTrained: '▶ 从这里开始训练',
+      switchMasked: '■ 从这里开始遮蔽'
     },
     preview: {
       sample: '样本 {n}',
@@ -626,6 +632,8 @@ const zhCN: MessageSchema = {
     targetN: '回答 {n}',
     model: '基础模型',
     runBaseModel: '训练任务的基础模型',
+    adapterBaseModel: '适配器的基础模型',
+    answersWith: '回答来自 {label}',
     adapter: '适配器',
     adapterNone: '无（基础模型）',
     adapterRun: '来自训练任务',
@@ -699,6 +707,10 @@ const zhCN: MessageSchema = {
       demoHelp:
         '一个随机初始化的 GPT-2，带真正的 GPT-2 分词器，在本机生成，无需下载。它只会输出无意义的文字，但几秒钟就能训练完——适合把应用的每一步都试一遍。',
       demoSize: '大小',
+      sizeTinyName: '微型——2 层 × 64 宽',
+      sizeTinyDetail: '330 万参数，磁盘上约 14 MiB',
+      sizeSmallTestName: '小型——4 层 × 128 宽',
+      sizeSmallTestDetail: '730 万参数，磁盘上约 30 MiB',
       sizeTiny: '微型——2 层 × 64 宽（330 万参数，15 MB）',
       sizeSmallTest: '小型——4 层 × 128 宽（730 万参数，30 MB）',
       demoAction: '创建演示模型',

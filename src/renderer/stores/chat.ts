@@ -1,14 +1,15 @@
 // The Chat page's state: saved chats and the open one, what can answer (models, finished runs and their
 // checkpoints), the sampling settings, the answer streaming in (from `chat.token`), and side-by-side
-// compare (from `chat.compareToken`); errors are kept as the service's message and field issues.
+// compare (from `chat.compareToken`); errors are kept as the service's message and field issues. Each
+// target is checked when chosen (its base follows the adapter; a misfit is said before Send).
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import type {
-  AdapterRefInput,
   ChatDetail,
   ChatSummary,
   CompareResult,
-  GenerationSettingsValues
+  GenerationSettingsValues,
+  TargetCheck
 } from '../../shared/chat'
 import { defaultGenerationSettings } from '../../shared/chat'
 import type { TemplateKind } from '../../shared/datasets'
@@ -16,44 +17,19 @@ import { ApiCallError, type FieldIssue } from '../../shared/errors'
 import type { ModelSummary } from '../../shared/models'
 import type { CheckpointInfo, RunSummary } from '../../shared/runs'
 import { api } from '../api'
+import {
+  checkable,
+  compareDefault as defaultSecond,
+  emptyTarget,
+  endedColumns,
+  followedModel,
+  shownUnderAnswer,
+  targetInput,
+  type CompareColumn,
+  type TargetChoice
+} from './chat-choices'
 
-/** One thing that answers, as the form edits it. */
-export interface TargetChoice {
-  modelId: number | null
-  /** 'none', 'run' (final adapter or `checkpointStep`), or 'path'. */
-  adapterKind: AdapterRefInput['kind']
-  runId: number | null
-  /** null: the run's final adapter. */
-  checkpointStep: number | null
-  adapterPath: string
-}
-
-export interface CompareColumn {
-  label: string
-  text: string
-  tokens: number
-  done: boolean
-}
-
-export function emptyTarget(modelId: number | null = null): TargetChoice {
-  return { modelId, adapterKind: 'none', runId: null, checkpointStep: null, adapterPath: '' }
-}
-
-/** The API's target from the form's choice. */
-export function targetInput(choice: TargetChoice): {
-  modelId?: number
-  adapter: AdapterRefInput
-} {
-  const model = choice.modelId === null ? {} : { modelId: choice.modelId }
-  if (choice.adapterKind === 'run' && choice.runId !== null) {
-    const step = choice.checkpointStep === null ? {} : { checkpointStep: choice.checkpointStep }
-    return { ...model, adapter: { kind: 'run', runId: choice.runId, ...step } }
-  }
-  if (choice.adapterKind === 'path' && choice.adapterPath.trim() !== '') {
-    return { ...model, adapter: { kind: 'path', path: choice.adapterPath.trim() } }
-  }
-  return { ...model, adapter: { kind: 'none' } }
-}
+export { emptyTarget, targetInput, type CompareColumn, type TargetChoice }
 
 function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err)
@@ -76,6 +52,9 @@ export const useChatStore = defineStore('chat', () => {
   const compareId = ref<string | null>(null)
   const columns = ref<CompareColumn[]>([])
   const compareResult = ref<CompareResult | null>(null)
+  /** Per target slot: what it resolves to, or why it cannot answer (null: not checked / nothing chosen). */
+  const checks = ref<(TargetCheck | null)[]>([])
+  const checkSeq: number[] = []
 
   function fail(err: unknown): void {
     error.value = messageOf(err)
@@ -109,6 +88,37 @@ export const useChatStore = defineStore('chat', () => {
     } catch (err) {
       fail(err)
     }
+  }
+
+  /** Checks slot `index`'s target now; a later check of the same slot wins over an earlier one. */
+  async function checkTarget(index: number, choice: TargetChoice): Promise<TargetCheck | null> {
+    const seq = (checkSeq[index] = (checkSeq[index] ?? 0) + 1)
+    let result: TargetCheck | null = null
+    if (checkable(choice)) {
+      try {
+        result = await api.chat.check(targetInput(choice))
+      } catch (err) {
+        result = { target: null, problem: messageOf(err) }
+      }
+    }
+    if (checkSeq[index] === seq) {
+      const next = [...checks.value]
+      next[index] = result
+      checks.value = next
+    }
+    return result
+  }
+
+  /** After an adapter is chosen: the base model becomes the adapter's own (the run's, or its folder's). */
+  async function followAdapter(index: number, choice: TargetChoice): Promise<void> {
+    if (choice.adapterKind === 'none') return
+    choice.modelId = null
+    choice.modelId = followedModel(choice, await checkTarget(index, choice))
+  }
+
+  /** Compare's second slot: the first one's base without its adapter, or the latest run's adapter beside a bare base. */
+  function compareDefault(first: TargetChoice): TargetChoice {
+    return defaultSecond(first, checks.value[0] ?? null, runs.value, models.value)
   }
 
   async function open(id: number): Promise<void> {
@@ -154,6 +164,8 @@ export const useChatStore = defineStore('chat', () => {
       streaming.value = null
       pendingUser.value = null
       await refresh(chat.id)
+      // A failed answer is kept with its error under it: say it there, not a second time above.
+      if (shownUnderAnswer(error.value, current.value)) clearError()
     }
   }
 
@@ -198,7 +210,7 @@ export const useChatStore = defineStore('chat', () => {
     const id = `compare-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`
     compareId.value = id
     compareResult.value = null
-    columns.value = labels.map((label) => ({ label, text: '', tokens: 0, done: false }))
+    columns.value = labels.map((label) => ({ label, text: '', tokens: 0, done: false, error: null }))
     try {
       const result = await api.chat.compare({
         compareId: id,
@@ -211,10 +223,13 @@ export const useChatStore = defineStore('chat', () => {
         label: a.target.label,
         text: a.text,
         tokens: a.generation.newTokens,
-        done: true
+        done: true,
+        error: a.generation.error
       }))
     } catch (err) {
       fail(err)
+      // No pane keeps saying "Writing…" after the comparison has ended.
+      columns.value = endedColumns(columns.value, messageOf(err))
     } finally {
       compareId.value = null
     }
@@ -257,6 +272,10 @@ export const useChatStore = defineStore('chat', () => {
     compareId,
     columns,
     compareResult,
+    checks,
+    checkTarget,
+    followAdapter,
+    compareDefault,
     load,
     loadCheckpoints,
     open,

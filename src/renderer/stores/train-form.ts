@@ -101,10 +101,16 @@ export const useTrainFormStore = defineStore('trainForm', () => {
     clonedFrom.value = { id: run.id, name: run.name }
   }
 
+  /** After a run started from the form: its name is spent (the next run gets its own); the settings stay to tweak. */
+  function started(): void {
+    draft.value.name = ''
+    clonedFrom.value = null
+  }
+
   function reset(): void {
     draft.value = emptyDraft()
     clonedFrom.value = null
   }
 
-  return { draft, clonedFrom, applyPreset, cloneRun, reset }
+  return { draft, clonedFrom, applyPreset, cloneRun, started, reset }
 })

@@ -23,7 +23,7 @@ const numberFlags = {
   seed: 'seed'
 } as const
 
-const usage = `Usage: lora-studio chat --model NAME|DIR [--adapter DIR] [--prompt TEXT] [options]
+const usage = `lora-studio chat --model NAME|DIR [--adapter DIR] [--prompt TEXT] [options]
 
   --model NAME|DIR          a registered model's name, or an HF GPT-2 folder (with tokenizer files)
   --adapter DIR             a PEFT adapter folder, or a training checkpoint folder (step-N)

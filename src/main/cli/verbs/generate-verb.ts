@@ -4,7 +4,7 @@ import { ServiceError } from '../../../shared/errors'
 import type { CliVerb } from '../cli-verb'
 import { chatVerb } from './chat-verb'
 
-const usage = `Usage: lora-studio generate --model NAME|DIR [--adapter DIR] --prompt TEXT [options]
+const usage = `lora-studio generate --model NAME|DIR [--adapter DIR] --prompt TEXT [options]
 
 Continues TEXT as written (template "raw"); --template formats it as a chat turn instead.
 The sampling options are those of \`lora-studio chat\`:

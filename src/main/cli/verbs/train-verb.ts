@@ -2,7 +2,7 @@
 // prints PEFT's trainable-parameter line and the memory estimate, then follows the run to its end
 // (--dry-run: two timed steps and the ETA instead, nothing trained).
 import type { CliVerb } from '../cli-verb'
-import { formatBytes } from '../human-format'
+import { formatBytes, formatDuration, plural } from '../human-format'
 import { registeredModelPath } from '../model-arg'
 import { followRun } from '../training/follow-run'
 import { watchInterrupts } from '../training/interrupts'
@@ -32,7 +32,7 @@ export const trainVerb: CliVerb = {
         if (dry) {
           io.out(
             `one step: ${dry.stepS.toFixed(3)} s, ${Math.round(dry.tokensPerS)} tokens/s; ` +
-              `${dry.totalSteps} steps ≈ ${Math.round(dry.etaS)} s; RSS ${formatBytes(dry.peakRssBytes)}`
+              `${plural(dry.totalSteps, 'step')} ≈ ${formatDuration(dry.etaS)}; RSS ${formatBytes(dry.peakRssBytes)}`
           )
         }
       }

@@ -98,6 +98,14 @@ export function nameFromPath(path: string): string {
   return base.replace(/\.(jsonl|json|csv|tsv|txt|md|parquet)$/i, '')
 }
 
+/**
+ * The dataset name after inspecting other files: follows the files while it is still the name we
+ * suggested (or empty), so an earlier file's name is not left over; a name the person typed stays.
+ */
+export function nameForPaths(current: string, suggested: string | null, paths: string[]): string {
+  return current.trim() === '' || current === suggested ? nameFromPath(paths[0] ?? '') : current
+}
+
 function mappingFor(draft: ImportDraft): FieldMappingInput {
   const out: FieldMappingInput = {}
   for (const { target } of mappingTargets[draft.format]) {
