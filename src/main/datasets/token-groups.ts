@@ -1,6 +1,8 @@
 // GPT-2's byte-level BPE cuts a Chinese character or an emoji into tokens that are not text on their
 // own (each alone decodes to U+FFFD). The token preview shows consecutive tokens whose bytes only
-// decode together as one chip, found from the exact UTF-8 bytes each token stands for.
+// decode together as one chip: the readable pieces of src/shared/token-pieces, cut where training
+// switches on or off so the mask boundary stays exact.
+import { readableTokens } from '../../shared/token-pieces'
 
 export interface ByteGroup {
   start: number
@@ -8,37 +10,14 @@ export interface ByteGroup {
   trained: boolean
 }
 
-/** How many continuation bytes a UTF-8 lead byte announces; 0 for ASCII and for bytes that cannot lead. */
-function continuationsAfter(byte: number): number {
-  if (byte >= 0xc2 && byte <= 0xdf) return 1
-  if (byte >= 0xe0 && byte <= 0xef) return 2
-  if (byte >= 0xf0 && byte <= 0xf4) return 3
-  return 0
-}
-
-const isContinuation = (byte: number): boolean => (byte & 0xc0) === 0x80
-
-/**
- * Groups of consecutive tokens: a group closes at the end of a token where no character is left
- * half-written, or where training switches on or off (the mask boundary stays exact).
- */
 export function groupTokenBytes(tokens: readonly Uint8Array[], trained: readonly boolean[]): ByteGroup[] {
   const groups: ByteGroup[] = []
-  let pending = 0
-  let open: ByteGroup | null = null
-  tokens.forEach((bytes, i) => {
-    if (open && (pending === 0 || open.trained !== trained[i])) {
-      groups.push(open)
-      open = null
-      pending = 0
+  for (const piece of readableTokens(tokens).pieces) {
+    for (const [k, i] of piece.tokens.entries()) {
+      const last = groups.at(-1)
+      if (k > 0 && last && last.trained === trained[i]) last.count++
+      else groups.push({ start: i, count: 1, trained: trained[i] })
     }
-    open ??= { start: i, count: 0, trained: trained[i] }
-    open.count++
-    for (const byte of bytes) {
-      if (pending > 0 && isContinuation(byte)) pending--
-      else pending = continuationsAfter(byte)
-    }
-  })
-  if (open) groups.push(open)
+  }
   return groups
 }
