@@ -13,16 +13,21 @@ const CUBIC = 0.044715
  * slower. The backward pass keeps x and s = σ(2z): dy·(s + x·s·(1 − s)·2·√(2/π)·(1 + 3·0.044715·x²)).
  */
 export function geluNew(x: tf.Tensor2D): tf.Tensor2D {
-  return customOp<tf.Tensor2D>([x], ([x2], save) => {
-    const twoZ = tf.mul(x2, tf.add(tf.mul(tf.square(x2), 2 * SQRT_2_OVER_PI * CUBIC), 2 * SQRT_2_OVER_PI))
+  return customOp([x], ([input]: tf.Tensor[]) => {
+    const twoZ = tf.mul(
+      input,
+      tf.add(tf.mul(tf.square(input), 2 * SQRT_2_OVER_PI * CUBIC), 2 * SQRT_2_OVER_PI)
+    )
     const s = tf.sigmoid(twoZ)
-    save([x2, s])
     return {
-      value: tf.mul(x2, s) as tf.Tensor2D,
+      value: tf.mul(input, s) as tf.Tensor2D,
+      saved: { x: input, s },
       gradFunc: (dy, saved) => {
-        const [sx, ss] = saved
-        const slope = tf.add(tf.mul(tf.square(sx), 6 * SQRT_2_OVER_PI * CUBIC), 2 * SQRT_2_OVER_PI)
-        return tf.mul(dy, tf.add(ss, tf.mul(tf.mul(tf.mul(sx, ss), tf.sub(1, ss)), slope)))
+        const slope = tf.add(tf.mul(tf.square(saved.x), 6 * SQRT_2_OVER_PI * CUBIC), 2 * SQRT_2_OVER_PI)
+        return tf.mul(
+          dy,
+          tf.add(saved.s, tf.mul(tf.mul(tf.mul(saved.x, saved.s), tf.sub(1, saved.s)), slope))
+        )
       }
     }
   })
@@ -30,10 +35,9 @@ export function geluNew(x: tf.Tensor2D): tf.Tensor2D {
 
 /** max(0, x); the backward pass keeps only the output (dy where it is positive). */
 function relu(x: tf.Tensor2D): tf.Tensor2D {
-  return customOp<tf.Tensor2D>([x], ([input], save) => {
+  return customOp([x], ([input]: tf.Tensor[]) => {
     const y = tf.relu(input) as tf.Tensor2D
-    save([y])
-    return { value: y, gradFunc: (dy, [savedY]) => tf.mul(dy, tf.step(savedY)) }
+    return { value: y, saved: { y }, gradFunc: (dy, saved) => tf.mul(dy, tf.step(saved.y)) }
   })
 }
 

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import { customOp } from './custom-op'
 import { causalDropoutMask } from './dropout-mask'
 import { splitRowBlocks } from './row-blocks'
-import type { DropoutContext } from './dropout-mask'
+import type { DropoutMasks } from './dropout-mask'
 
 /** Added to scores that must not be attended (future positions, padding): exp() of it is exactly 0. */
 export const MASKED_SCORE = -1e9
@@ -50,28 +50,29 @@ function maskBiases(seqLen: number, batch: number, attentionMask: Int32Array | n
 /**
  * softmax(q·kᵀ/√D + mask)·v for every (batch, head); `qkv` is `[B·T, 3E]`, the result `[B·T, E]`.
  * `attentionMask` (`[B·T]`, 1 = token, 0 = padding) or null when nothing is padded. Dropout on the
- * attention probabilities when `dropoutCtx` is given and p > 0.
+ * attention probabilities in training (`dropout` given, p > 0): head j's masks are site `${key}.${j}`.
  */
 export function causalSelfAttention(
   qkv: tf.Tensor2D,
   shape: AttentionShape,
   attentionMask: Int32Array | null,
-  dropoutP: number,
-  dropoutCtx: DropoutContext | null
+  dropout: { p: number; masks: DropoutMasks; key: string } | null
 ): tf.Tensor2D {
   const { batch, seqLen: t, nHead: h } = shape
   const embd = qkv.shape[1] / 3
   const headDim = embd / h
   const scale = 1 / Math.sqrt(headDim)
-  const useDropout = dropoutCtx !== null && dropoutP > 0
-  return customOp<tf.Tensor2D>([qkv], ([input], save) => {
+  const useDropout = dropout !== null && dropout.p > 0
+  return customOp([qkv], ([input]: tf.Tensor[]) => {
     // blocks[b·3H + j]: q of head j (j < H), k of head j − H, v of head j − 2H, each [T, D].
     const blocks = splitRowBlocks(qkvToHeadRows(input as tf.Tensor2D, shape), batch * 3 * h)
     const biases = maskBiases(t, batch, attentionMask)
     const probs: tf.Tensor2D[] = []
     const masks: tf.Tensor2D[] = []
     const perBatch: tf.Tensor2D[] = []
-    const headStreams = useDropout ? Array.from({ length: h }, () => dropoutCtx.nextOp()) : []
+    const headStreams = useDropout
+      ? Array.from({ length: h }, (_, j) => dropout.masks.streams(`${dropout.key}.${j}`))
+      : []
     for (let b = 0; b < batch; b++) {
       const heads: tf.Tensor2D[] = []
       for (let j = 0; j < h; j++) {
@@ -82,7 +83,7 @@ export function causalSelfAttention(
         probs.push(p)
         let pd = p
         if (useDropout) {
-          const mask = causalDropoutMask(t, dropoutP, headStreams[j](b))
+          const mask = causalDropoutMask(t, dropout.p, headStreams[j](b))
           masks.push(mask)
           pd = tf.mul(p, mask)
         }
@@ -90,14 +91,10 @@ export function causalSelfAttention(
       }
       perBatch.push(tf.concat(heads, 1))
     }
-    save([...blocks, ...probs, ...masks])
     return {
       value: tf.concat(perBatch, 0) as tf.Tensor2D,
+      saved: { blocks, probs, masks },
       gradFunc: (dy, saved) => {
-        const nBlocks = batch * 3 * h
-        const savedBlocks = saved.slice(0, nBlocks) as tf.Tensor2D[]
-        const savedProbs = saved.slice(nBlocks, nBlocks + batch * h) as tf.Tensor2D[]
-        const savedMasks = saved.slice(nBlocks + batch * h) as tf.Tensor2D[]
         const dOut = splitRowBlocks(
           tf.reshape(tf.transpose(tf.reshape(dy, [batch, t, h, headDim]), [0, 2, 1, 3]), [
             -1,
@@ -112,15 +109,15 @@ export function causalSelfAttention(
           const dv: tf.Tensor2D[] = []
           for (let j = 0; j < h; j++) {
             const idx = b * h + j
-            const p = savedProbs[idx]
-            const pd = useDropout ? tf.mul(p, savedMasks[idx]) : p
+            const p = saved.probs[idx]
+            const pd = useDropout ? tf.mul(p, saved.masks[idx]) : p
             const dO = dOut[idx]
-            const q = tf.mul(savedBlocks[b * 3 * h + j], scale) as tf.Tensor2D
-            const k = savedBlocks[b * 3 * h + h + j]
-            const v = savedBlocks[b * 3 * h + 2 * h + j]
+            const q = tf.mul(saved.blocks[b * 3 * h + j], scale) as tf.Tensor2D
+            const k = saved.blocks[b * 3 * h + h + j]
+            const v = saved.blocks[b * 3 * h + 2 * h + j]
             dv.push(tf.matMul(tf.transpose(pd), dO))
             let dP = tf.matMul(dO, tf.transpose(v))
-            if (useDropout) dP = tf.mul(dP, savedMasks[idx])
+            if (useDropout) dP = tf.mul(dP, saved.masks[idx])
             const dS = tf.mul(p, tf.sub(dP, tf.sum(tf.mul(dP, p), -1, true))) as tf.Tensor2D
             dq.push(tf.mul(tf.matMul(dS, k), scale) as tf.Tensor2D)
             dk.push(tf.matMul(tf.transpose(dS), q))

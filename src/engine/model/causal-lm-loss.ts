@@ -124,7 +124,7 @@ export function causalLmLoss(
   const chunkSizes = starts.map((s) => Math.min(chunk, count - s))
   const targetsOf = (s: number): Int32Array => targets.subarray(s, Math.min(count, s + chunk))
 
-  const lossSum = customOp<tf.Scalar>([hidden], ([input], save) => {
+  const lossSum = customOp([hidden], ([input]: tf.Tensor[]) => {
     const selected = tf.gather(input as tf.Tensor2D, tf.tensor1d(rows, 'int32')) as tf.Tensor2D
     const sums: tf.Scalar[] = []
     const probs: tf.Tensor2D[] = []
@@ -134,18 +134,19 @@ export function causalLmLoss(
       sums.push(chunkOut.sum)
       probs.push(...chunkOut.probs)
     }
-    save(recompute ? [selected] : probs)
     const blocks = head.wTBlocks.length
     return {
       value: tf.addN(sums) as tf.Scalar,
+      // The chunks' probabilities (head column blocks, chunk by chunk), or the rows to recompute them from.
+      saved: recompute ? { selected, probs: [] } : { selected: null, probs },
       gradFunc: (dy, saved) => {
-        const recomputed = recompute ? splitRows(saved[0] as tf.Tensor2D, chunkSizes) : []
+        const recomputed = saved.selected === null ? [] : splitRows(saved.selected, chunkSizes)
         // One chunk at a time, so that recomputed probabilities never exist for more than a chunk.
         const dRows: tf.Tensor2D[] = starts.map((s, i) =>
           tf.tidy(() => {
             const chunkProbs = recompute
               ? chunkLoss(recomputed[i], head, targetsOf(s), true).probs
-              : (saved.slice(i * blocks, (i + 1) * blocks) as tf.Tensor2D[])
+              : saved.probs.slice(i * blocks, (i + 1) * blocks)
             return chunkGrad(chunkProbs, head, targetsOf(s))
           })
         )

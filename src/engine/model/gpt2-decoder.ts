@@ -104,7 +104,7 @@ class Gpt2DecodeSession implements DecodeSession {
     const cache = this.layers[layer]
     if (cache.settled === null && cache.open === null) {
       this.store(layer, null, { k: kNew, v: vNew })
-      return causalSelfAttention(qkv, { batch: 1, seqLen: n, nHead }, null, 0, null)
+      return causalSelfAttention(qkv, { batch: 1, seqLen: n, nHead }, null, null)
     }
     const settled = cache.settled
     const open: KvPart =

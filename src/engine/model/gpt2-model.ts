@@ -4,8 +4,8 @@ import * as tf from '@tensorflow/tfjs-core'
 import type { Gpt2Config } from '../formats/hf-config'
 import { activationFor } from './activation'
 import { causalSelfAttention } from './attention'
-import { dropout, dropoutContext, rowDropoutMask } from './dropout-mask'
-import type { DropoutContext } from './dropout-mask'
+import { dropout, dropoutMasks, rowDropoutMask } from './dropout-mask'
+import type { DropoutMasks } from './dropout-mask'
 import { createGpt2Weights, disposeGpt2Weights } from './frozen-weights'
 import type { BlockWeights, FrozenLinear, Gpt2Weights, WeightArray } from './frozen-weights'
 import { layerNorm } from './layer-norm'
@@ -38,11 +38,15 @@ export interface ForwardOptions {
   recomputeBlocks?: boolean
 }
 
-/** The Conv1D layers of a block, as LoRA names them after `h.<i>.`. */
+/** The Conv1D layers of a block in forward order, as LoRA names them after `h.<i>.`. */
 const BLOCK_LINEARS = ['attn.c_attn', 'attn.c_proj', 'mlp.c_fc', 'mlp.c_proj'] as const
+type BlockLinear = (typeof BLOCK_LINEARS)[number]
 
-/** How one block's attention is computed: full causal attention in training, the KV cache in decoding. */
-export type AttendFn = (layer: number, qkv: tf.Tensor2D, dropoutCtx: DropoutContext | null) => tf.Tensor2D
+/**
+ * How one block's attention is computed: full causal attention in training, the KV cache in decoding.
+ * `masks` is the pass's dropout mask source (null in eval mode).
+ */
+export type AttendFn = (layer: number, qkv: tf.Tensor2D, masks: DropoutMasks | null) => tf.Tensor2D
 
 export class Gpt2Model {
   readonly config: Gpt2Config
@@ -71,13 +75,12 @@ export class Gpt2Model {
   hiddenStates(tokens: TokenBatch, mode: ForwardMode, options: ForwardOptions = {}): tf.Tensor2D {
     const { batch, seqLen } = tokens
     const mask = tokens.attentionMask ?? null
-    const attend: AttendFn = (_layer, qkv, dropoutCtx) =>
+    const attend: AttendFn = (layer, qkv, masks) =>
       causalSelfAttention(
         qkv,
         { batch, seqLen, nHead: this.config.nHead },
         mask,
-        this.config.attnPdrop,
-        dropoutCtx
+        masks === null ? null : { p: this.config.attnPdrop, masks, key: `h.${layer}.attn.attn_dropout` }
       )
     return this.run(tokens.inputIds, batch, seqLen, 0, mode, attend, options)
   }
@@ -127,7 +130,8 @@ export class Gpt2Model {
         `training mode needs one dropout seed per batch row: ${mode.dropoutSeeds.length} for ${batch} rows`
       )
     }
-    const dropoutCtx: DropoutContext | null = mode.train ? dropoutContext(mode.dropoutSeeds) : null
+    // Every dropout site draws from this by its HF/PEFT module name: a recomputed block gets its masks again.
+    const masks: DropoutMasks | null = mode.train ? dropoutMasks(mode.dropoutSeeds) : null
     const positions = new Int32Array(batch * seqLen)
     for (let i = 0; i < positions.length; i++) positions[i] = positionOffset + (i % seqLen)
     const embedded = tf.tidy(() =>
@@ -136,13 +140,14 @@ export class Gpt2Model {
         tf.gather(this.weights.wpe, tf.tensor1d(positions, 'int32'))
       )
     ) as tf.Tensor2D
-    let x = dropout(embedded, cfg.embdPdrop, dropoutCtx)
+    let x = dropout(embedded, cfg.embdPdrop, masks, 'drop')
     if (x !== embedded) embedded.dispose()
-    const flow = { trainableUpstream: false }
     for (let i = 0; i < cfg.nLayer; i++) {
+      // Block i's input needs a gradient only when an earlier block has a trainable (LoRA) tensor.
+      const inputGrad = this.trainableBefore(i)
       const next = options.recomputeBlocks
-        ? this.recomputedBlock(i, x, dropoutCtx, attend, flow)
-        : this.block(i, x, dropoutCtx, attend, flow)
+        ? this.recomputedBlock(i, x, inputGrad, masks, attend)
+        : this.block(i, x, inputGrad, masks, attend)
       x.dispose()
       x = next
     }
@@ -151,63 +156,84 @@ export class Gpt2Model {
     return out
   }
 
+  /**
+   * Transformer block i on `x`. `inputGrad`: whether `x` needs a gradient (something upstream is
+   * trainable); `masks`: the pass's dropout masks (null in eval mode), drawn by site name.
+   */
   private block(
     i: number,
     x: tf.Tensor2D,
-    dropoutCtx: DropoutContext | null,
-    attend: AttendFn,
-    flow: { trainableUpstream: boolean }
+    inputGrad: boolean,
+    masks: DropoutMasks | null,
+    attend: AttendFn
   ): tf.Tensor2D {
     const w: BlockWeights = this.weights.blocks[i]
     const cfg = this.config
-    const lin = (input: tf.Tensor2D, name: string, layer: FrozenLinear): tf.Tensor2D => {
+    const loraP = this.lora?.config.dropout ?? 0
+    const lin = (input: tf.Tensor2D, name: BlockLinear, layer: FrozenLinear): tf.Tensor2D => {
       const branch = this.loraBranch(i, name)
-      const p = this.lora?.config.dropout ?? 0
       const mask =
-        branch !== null && dropoutCtx !== null && p > 0 ? rowDropoutMask(input.shape, p, dropoutCtx) : null
-      const y = linear(input, layer, branch, flow.trainableUpstream, mask)
+        branch !== null && masks !== null && loraP > 0
+          ? rowDropoutMask(input.shape, loraP, masks, `h.${i}.${name}.lora_dropout`)
+          : null
+      // The linear's input needs a gradient if the block's does or a LoRA layer before it in the block is trainable.
+      const needsInputGrad = inputGrad || this.trainableInBlockBefore(i, name)
+      const y = linear(input, layer, branch, needsInputGrad, mask)
       mask?.dispose()
-      if (branch !== null) flow.trainableUpstream = true
       return y
     }
     return tf.tidy(() => {
       const qkv = lin(layerNorm(x, w.ln1, cfg.layerNormEpsilon), 'attn.c_attn', w.cAttn)
-      const attnOut = lin(attend(i, qkv, dropoutCtx), 'attn.c_proj', w.attnCProj)
-      const afterAttn = residualAdd(x, dropout(attnOut, cfg.residPdrop, dropoutCtx))
+      const attnOut = lin(attend(i, qkv, masks), 'attn.c_proj', w.attnCProj)
+      const afterAttn = residualAdd(x, dropout(attnOut, cfg.residPdrop, masks, `h.${i}.attn.resid_dropout`))
       const hidden = this.activation(
         lin(layerNorm(afterAttn, w.ln2, cfg.layerNormEpsilon), 'mlp.c_fc', w.cFc)
       )
       const mlpOut = lin(hidden, 'mlp.c_proj', w.mlpCProj)
-      return residualAdd(afterAttn, dropout(mlpOut, cfg.residPdrop, dropoutCtx))
+      return residualAdd(afterAttn, dropout(mlpOut, cfg.residPdrop, masks, `h.${i}.mlp.dropout`))
     })
   }
 
   /** The LoRA layer on block i's linear `name` (`attn.c_attn`, …), or null where none is attached. */
-  private loraBranch(i: number, name: string): LoraModule | null {
+  private loraBranch(i: number, name: BlockLinear): LoraModule | null {
     return this.lora?.modules.get(`h.${i}.${name}`) ?? null
   }
 
-  /** `block` as one op that keeps only its input: the backward pass runs it again, replaying its dropout masks. */
-  private recomputedBlock(
-    i: number,
-    x: tf.Tensor2D,
-    dropoutCtx: DropoutContext | null,
-    attend: AttendFn,
-    flow: { trainableUpstream: boolean }
-  ): tf.Tensor2D {
-    const params = BLOCK_LINEARS.flatMap((name) => {
+  /** Block i's trainable tensors (its LoRA layers' A and B). */
+  private blockParams(i: number): tf.Variable[] {
+    return BLOCK_LINEARS.flatMap((name) => {
       const branch = this.loraBranch(i, name)
       return branch === null ? [] : [branch.a, branch.b]
     })
-    const upstream = flow.trainableUpstream
-    const firstOp = dropoutCtx?.position ?? 0
-    const y = recomputedSegment(x, params, upstream, (input, again) =>
-      this.block(i, input, again ? (dropoutCtx?.replayFrom(firstOp) ?? null) : dropoutCtx, attend, {
-        trainableUpstream: upstream
-      })
+  }
+
+  /** Whether a block before block i has a trainable tensor. */
+  private trainableBefore(i: number): boolean {
+    for (let j = 0; j < i; j++) if (this.blockParams(j).length > 0) return true
+    return false
+  }
+
+  /** Whether a linear before `name` in block i (in forward order) has a LoRA layer. */
+  private trainableInBlockBefore(i: number, name: BlockLinear): boolean {
+    return BLOCK_LINEARS.slice(0, BLOCK_LINEARS.indexOf(name)).some(
+      (before) => this.loraBranch(i, before) !== null
     )
-    if (params.length > 0) flow.trainableUpstream = true
-    return y
+  }
+
+  /**
+   * `block` as one op that keeps only its input: the backward pass runs it again on the same mask
+   * source, whose sites give the same dropout masks when asked again.
+   */
+  private recomputedBlock(
+    i: number,
+    x: tf.Tensor2D,
+    inputGrad: boolean,
+    masks: DropoutMasks | null,
+    attend: AttendFn
+  ): tf.Tensor2D {
+    return recomputedSegment(x, this.blockParams(i), inputGrad, (input) =>
+      this.block(i, input, inputGrad, masks, attend)
+    )
   }
 
   /** Frees the frozen weights (not the LoRA adapter, which the caller owns). */

@@ -28,7 +28,7 @@ export function linear(
 }
 
 function frozenLinear(x: tf.Tensor2D, layer: FrozenLinear, inputGrad: boolean): tf.Tensor2D {
-  return customOp<tf.Tensor2D>([x], ([input]) => ({
+  return customOp([x], ([input]: tf.Tensor[]) => ({
     value: tf.fused.matMul({ a: input as tf.Tensor2D, b: layer.w, bias: layer.b }) as tf.Tensor2D,
     gradFunc: (dy) => (inputGrad ? tf.matMul(dy, layer.wT) : tf.zerosLike(dy))
   }))
@@ -42,28 +42,26 @@ function loraLinear(
   loraDropout: tf.Tensor | null
 ): tf.Tensor2D {
   const s = lora.scaling
-  return customOp<tf.Tensor2D>([x, lora.a, lora.b], ([input, a, b], save) => {
+  return customOp([x, lora.a, lora.b], ([input, a, b]: tf.Tensor[]) => {
     const x2 = input as tf.Tensor2D
     const xd = (loraDropout === null ? x2 : tf.mul(x2, loraDropout)) as tf.Tensor2D
     // u = s·(xd·Aᵀ) is [N, r]: scaling applied on the narrow side.
     const us = tf.mul(tf.matMul(xd, tf.transpose(a as tf.Tensor2D)), s) as tf.Tensor2D
     const base = tf.fused.matMul({ a: x2, b: layer.w, bias: layer.b })
     const value = tf.add(base, tf.matMul(us, tf.transpose(b as tf.Tensor2D))) as tf.Tensor2D
-    save(loraDropout === null ? [xd, us, a, b] : [xd, us, a, b, loraDropout])
     return {
       value,
+      saved: { xd, us, a: a as tf.Tensor2D, b: b as tf.Tensor2D, mask: loraDropout },
       gradFunc: (dy, saved) => {
-        const [sxd, sus, sa, sb, mask] = saved as tf.Tensor2D[]
-        const dy2 = dy as tf.Tensor2D
-        const gs = tf.mul(tf.matMul(dy2, sb), s) as tf.Tensor2D // s·dy·B, [N, r]
-        const dA = tf.matMul(tf.transpose(gs), sxd) // [r, in]
-        const dB = tf.transpose(tf.matMul(tf.transpose(sus), dy2)) // [out, r]
+        const gs = tf.mul(tf.matMul(dy, saved.b), s) as tf.Tensor2D // s·dy·B, [N, r]
+        const dA = tf.matMul(tf.transpose(gs), saved.xd) // [r, in]
+        const dB = tf.transpose(tf.matMul(tf.transpose(saved.us), dy)) // [out, r]
         let dx: tf.Tensor
         if (inputGrad) {
-          const dxLora = tf.matMul(gs, sa)
-          dx = tf.add(tf.matMul(dy2, layer.wT), mask === undefined ? dxLora : tf.mul(dxLora, mask))
+          const dxLora = tf.matMul(gs, saved.a)
+          dx = tf.add(tf.matMul(dy, layer.wT), saved.mask === null ? dxLora : tf.mul(dxLora, saved.mask))
         } else {
-          dx = tf.zerosLike(sxd)
+          dx = tf.zerosLike(saved.xd)
         }
         return [dx, dA, dB]
       }

@@ -19,28 +19,26 @@ function gradsInBackward(f: () => tf.Tensor, xs: tf.Tensor[], dy: tf.Tensor): tf
 }
 
 /**
- * `segment(x, again)` as one op whose backward pass keeps only `x`: it recomputes `segment(x, true)`,
- * which must give the same value as the forward pass (the same dropout masks, say), and differentiates
- * that for `x` (when `inputGrad`; zeros otherwise) and for `params`, the trainable tensors the segment
- * reads. The forward pass itself records nothing: every intermediate is freed as soon as it is used.
+ * `segment(x)` as one op whose backward pass keeps only `x`: it runs `segment(x)` again, which must give
+ * the same value as the forward pass (so it must draw the same dropout masks), and differentiates that
+ * for `x` (when `inputGrad`; zeros otherwise) and for `params`, the trainable tensors the segment reads.
+ * The forward pass itself records nothing: every intermediate is freed as soon as it is used.
  */
 export function recomputedSegment(
   x: tf.Tensor2D,
   params: readonly tf.Variable[],
   inputGrad: boolean,
-  segment: (input: tf.Tensor2D, again: boolean) => tf.Tensor2D
+  segment: (input: tf.Tensor2D) => tf.Tensor2D
 ): tf.Tensor2D {
-  return customOp<tf.Tensor2D>([x, ...params], ([input], save) => {
-    save([input])
-    return {
-      value: segment(input as tf.Tensor2D, false),
-      gradFunc: (dy, [savedInput]) => {
-        const sx = savedInput as tf.Tensor2D
-        if (!inputGrad && params.length === 0) return [tf.zerosLike(sx)]
-        const xs: tf.Tensor[] = inputGrad ? [sx, ...params] : [...params]
-        const grads = gradsInBackward(() => segment(sx, true), xs, dy)
-        return inputGrad ? grads : [tf.zerosLike(sx), ...grads]
-      }
+  return customOp([x, ...params], ([input]: tf.Tensor[]) => ({
+    value: segment(input as tf.Tensor2D),
+    saved: { input },
+    gradFunc: (dy: tf.Tensor2D, saved) => {
+      const sx = saved.input as tf.Tensor2D
+      if (!inputGrad && params.length === 0) return [tf.zerosLike(sx)]
+      const xs: tf.Tensor[] = inputGrad ? [sx, ...params] : [...params]
+      const grads = gradsInBackward(() => segment(sx), xs, dy)
+      return inputGrad ? grads : [tf.zerosLike(sx), ...grads]
     }
-  })
+  }))
 }

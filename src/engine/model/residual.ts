@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import { customOp } from './custom-op'
 
 export function residualAdd(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
-  return customOp<tf.Tensor2D>([a, b], ([x, y]) => ({
+  return customOp([a, b], ([x, y]: tf.Tensor[]) => ({
     value: tf.add(x, y) as tf.Tensor2D,
     gradFunc: (dy) => [dy, tf.clone(dy)]
   }))

@@ -6,7 +6,7 @@ import { activationFor } from '../../../src/engine/model/activation'
 import {
   causalDropoutMask,
   dropout,
-  dropoutContext,
+  dropoutMasks,
   rowDropoutMask
 } from '../../../src/engine/model/dropout-mask'
 import { Rng } from '../../../src/engine/generation/rng'
@@ -67,28 +67,28 @@ describe.each(backendsUnderTest)('model ops on %s', (backend) => {
 
   it('dropout zeroes about p of the values, scales the rest by 1/(1−p), and routes the gradient the same way', async () => {
     const x = tf.ones([100, 100]) as tf.Tensor2D
-    const y = dropout(x, 0.25, dropoutContext([3, 4]))
-    const dx = tf.grad((t: tf.Tensor) => dropout(t as tf.Tensor2D, 0.25, dropoutContext([3, 4])))(x)
+    const y = dropout(x, 0.25, dropoutMasks([3, 4]), 'drop')
+    const dx = tf.grad((t: tf.Tensor) => dropout(t as tf.Tensor2D, 0.25, dropoutMasks([3, 4]), 'drop'))(x)
     const values = await y.data()
     const zeros = values.filter((v) => v === 0).length / values.length
     expect(zeros).toBeGreaterThan(0.22)
     expect(zeros).toBeLessThan(0.28)
     expect(values.every((v) => v === 0 || Math.abs(v - 1 / 0.75) < 1e-6)).toBe(true)
     expect(Array.from(await dx.data())).toEqual(Array.from(values))
-    expect(dropout(x, 0.25, null)).toBe(x)
+    expect(dropout(x, 0.25, null, 'drop')).toBe(x)
     tf.dispose([x, y, dx])
   })
 
   it("draws each batch row's dropout from that row's seed, whatever rows share the pass", async () => {
     const width = 6
-    const pair = await rowDropoutMask([2 * 5, width], 0.5, dropoutContext([11, 12])).data()
-    const alone = await rowDropoutMask([5, width], 0.5, dropoutContext([12])).data()
+    const pair = await rowDropoutMask([2 * 5, width], 0.5, dropoutMasks([11, 12]), 'drop').data()
+    const alone = await rowDropoutMask([5, width], 0.5, dropoutMasks([12]), 'drop').data()
     expect(Array.from(pair.slice(5 * width))).toEqual(Array.from(alone))
     expect(Array.from(pair.slice(0, 5 * width))).not.toEqual(Array.from(alone))
     // padding the row to 7 positions leaves its first 5 positions' masks as they were
-    const padded = await rowDropoutMask([7, width], 0.5, dropoutContext([12])).data()
+    const padded = await rowDropoutMask([7, width], 0.5, dropoutMasks([12]), 'drop').data()
     expect(Array.from(padded.slice(0, 5 * width))).toEqual(Array.from(alone))
-    expect(() => rowDropoutMask([7, width], 0.5, dropoutContext([1, 2]))).toThrow(/do not split into 2/)
+    expect(() => rowDropoutMask([7, width], 0.5, dropoutMasks([1, 2]), 'drop')).toThrow(/do not split into 2/)
   })
 
   it('draws causal attention masks query by query, so a longer padded sequence keeps the same values', async () => {
