@@ -93,7 +93,7 @@ const en = {
       preview:
         'The first samples exactly as the model will see them, token by token: the prompt is masked (label -100) and only the trained tokens count toward the loss.',
       validation:
-        'Every problem found while reading, with its file, line and field. Records with errors are skipped.',
+        'Every problem found while reading, with its file, line and field. Records with errors, and files that cannot be read at all, are skipped; the rest is saved.',
       statistics:
         'Token counts with the chosen tokenizer: how long the samples are and how many steps an epoch takes.',
       save: 'Name the dataset, hold out a validation set, and import.'
@@ -852,11 +852,13 @@ const en = {
       restore: 'Restore…',
       pending: 'Will be restored at the next start',
       cancelPending: 'Cancel restore',
-      pendingNotice: '{file} will replace the database when LoRA Studio next starts. Restart LoRA Studio (quit the app, or stop and start lora-studio serve) to finish.',
+      pendingNotice:
+        '{file} will replace the database when LoRA Studio next starts. Restart LoRA Studio (quit the app, or stop and start lora-studio serve) to finish.',
       lastRestoreOk: 'Restored at this start: {message}',
       lastRestoreFailed: 'The restore chosen before this start was not done: {message}',
       confirmTitle: 'Restore the backup of {date}?',
-      confirmBody: 'The database will be replaced by this backup when LoRA Studio next starts; runs, datasets and chats changed since then will be as they were at that time. The current database file is kept beside it, not deleted.',
+      confirmBody:
+        'The database will be replaced by this backup when LoRA Studio next starts; runs, datasets and chats changed since then will be as they were at that time. The current database file is kept beside it, not deleted.',
       confirm: 'Restore at next start',
       failed: 'Could not load or change the backups: {message}'
     }

@@ -90,7 +90,8 @@ const zhCN: MessageSchema = {
       format: '确认 LoRA Studio 识别出的格式，映射字段，并选择样本的格式化方式。',
       preview:
         '前几条样本逐个 token 展示，与模型看到的完全一致：提示部分被遮蔽（标签 -100），只有参与训练的 token 计入损失。',
-      validation: '读取时发现的每个问题，附带文件、行号和字段。有错误的记录会被跳过。',
+      validation:
+        '读取时发现的每个问题，附带文件、行号和字段。有错误的记录和完全无法读取的文件会被跳过，其余照常保存。',
       statistics: '用所选分词器统计的 token 数：样本有多长，一个 epoch 需要多少步。',
       save: '为数据集命名，留出验证集，然后导入。'
     },
@@ -483,7 +484,8 @@ const zhCN: MessageSchema = {
     noMatch: '没有符合搜索和筛选条件的训练。',
     detailsFailed: '部分训练详情加载失败：{message}',
     folderMissing: '文件夹缺失',
-    folderMissingHint: '此训练的文件夹（数据、检查点、适配器）已不在数据目录中，因此无法恢复或导出；其历史记录仍保留在这里。',
+    folderMissingHint:
+      '此训练的文件夹（数据、检查点、适配器）已不在数据目录中，因此无法恢复或导出；其历史记录仍保留在这里。',
     datasetGone: '数据集 {id}（已删除）',
     yes: '是',
     no: '否',
@@ -814,11 +816,13 @@ const zhCN: MessageSchema = {
       restore: '恢复…',
       pending: '将在下次启动时恢复',
       cancelPending: '取消恢复',
-      pendingNotice: '下次启动 LoRA Studio 时，{file} 将替换当前数据库。请重启 LoRA Studio（退出应用，或停止并重新运行 lora-studio serve）以完成恢复。',
+      pendingNotice:
+        '下次启动 LoRA Studio 时，{file} 将替换当前数据库。请重启 LoRA Studio（退出应用，或停止并重新运行 lora-studio serve）以完成恢复。',
       lastRestoreOk: '本次启动时已恢复：{message}',
       lastRestoreFailed: '启动前选择的恢复未完成：{message}',
       confirmTitle: '恢复 {date} 的备份？',
-      confirmBody: '下次启动 LoRA Studio 时，数据库将被此备份替换；之后更改的训练、数据集和对话将回到当时的状态。当前的数据库文件会保留在旁边，不会被删除。',
+      confirmBody:
+        '下次启动 LoRA Studio 时，数据库将被此备份替换；之后更改的训练、数据集和对话将回到当时的状态。当前的数据库文件会保留在旁边，不会被删除。',
       confirm: '下次启动时恢复',
       failed: '无法加载或更改备份：{message}'
     }
@@ -856,7 +860,8 @@ const zhCN: MessageSchema = {
     progress: '正在评估第 {row}/{rows} 项：{done}/{total} 个窗口',
     validationOf: '{name} — 验证集',
     none: '还没有评估结果。',
-    settingsLine: '{windows} 个窗口，每个最多 {maxLength} 个 token，步幅 {stride}，{texts} 段文本 · {created}',
+    settingsLine:
+      '{windows} 个窗口，每个最多 {maxLength} 个 token，步幅 {stride}，{texts} 段文本 · {created}',
     row: '模型',
     loss: '损失',
     perplexity: '困惑度',
