@@ -616,6 +616,8 @@ const en = {
       exportStart: 'Export',
       exporting: 'Exporting…',
       exported: 'Written to {dir}',
+      exportRegister: 'Add it to Models, to chat with and train from',
+      exportedModel: ' and added to Models as "{name}".',
       memory: 'Memory',
       memoryEstimate: 'Estimated before the run',
       peakRss: 'Measured peak (process)',

@@ -581,6 +581,8 @@ const zhCN: MessageSchema = {
       exportStart: '导出',
       exporting: '正在导出…',
       exported: '已写入 {dir}',
+      exportRegister: '添加到模型列表，可用于对话和继续训练',
+      exportedModel: '，并已作为"{name}"添加到模型列表。',
       memory: '内存',
       memoryEstimate: '训练前的估计',
       peakRss: '实测峰值（进程）',
