@@ -150,6 +150,9 @@ const en = {
       overlap: 'Overlap between pieces (tokens)',
       tokenizer: 'Count tokens with',
       tokenizerDefault: 'GPT-2 (default)',
+      contextUnknown: 'Not checked against a model’s context: choose the model under “Count tokens with” to check it.',
+      contextFits: 'Within {model}’s context ({context} tokens).',
+      contextOver: '{max} is above {model}’s context ({context} tokens): training on it will need max length {context} or less.',
       dedupe: 'Remove duplicate records',
       preview: 'Preview samples',
       previewing: 'Formatting…'
@@ -493,7 +496,13 @@ const en = {
     fixFields: 'Some settings need fixing; they are marked in the form.',
     start: 'Start training',
     starting: 'Starting…',
-    reset: 'Reset the form'
+    reset: 'Reset the form',
+    context: {
+      known: "This model's context: {context} tokens.",
+      unknown: "The model's context is not known yet.",
+      over: "{n} is longer than the model's context (n_positions {context}); set it to {context} or less",
+      fitted: "Max length {from} → {to}, the model's context."
+    }
   },
   runs: {
     title: 'Runs',
@@ -854,13 +863,11 @@ const en = {
       restore: 'Restore…',
       pending: 'Will be restored at the next start',
       cancelPending: 'Cancel restore',
-      pendingNotice:
-        '{file} will replace the database when LoRA Studio next starts. Restart LoRA Studio (quit the app, or stop and start lora-studio serve) to finish.',
+      pendingNotice: '{file} will replace the database when LoRA Studio next starts. Restart LoRA Studio (quit the app, or stop and start lora-studio serve) to finish.',
       lastRestoreOk: 'Restored at this start: {message}',
       lastRestoreFailed: 'The restore chosen before this start was not done: {message}',
       confirmTitle: 'Restore the backup of {date}?',
-      confirmBody:
-        'The database will be replaced by this backup when LoRA Studio next starts; runs, datasets and chats changed since then will be as they were at that time. The current database file is kept beside it, not deleted.',
+      confirmBody: 'The database will be replaced by this backup when LoRA Studio next starts; runs, datasets and chats changed since then will be as they were at that time. The current database file is kept beside it, not deleted.',
       confirm: 'Restore at next start',
       failed: 'Could not load or change the backups: {message}'
     }

@@ -90,8 +90,7 @@ const zhCN: MessageSchema = {
       format: '确认 LoRA Studio 识别出的格式，映射字段，并选择样本的格式化方式。',
       preview:
         '前几条样本逐个 token 展示，与模型看到的完全一致：提示部分被遮蔽（标签 -100），只有参与训练的 token 计入损失。',
-      validation:
-        '读取时发现的每个问题，附带文件、行号和字段。有错误的记录和完全无法读取的文件会被跳过，其余照常保存。',
+      validation: '读取时发现的每个问题，附带文件、行号和字段。有错误的记录和完全无法读取的文件会被跳过，其余照常保存。',
       statistics: '用所选分词器统计的 token 数：样本有多长，一个 epoch 需要多少步。',
       save: '为数据集命名，留出验证集，然后导入。'
     },
@@ -146,6 +145,9 @@ const zhCN: MessageSchema = {
       overlap: '相邻片段的重叠（token）',
       tokenizer: '用于统计 token 的分词器',
       tokenizerDefault: 'GPT-2（默认）',
+      contextUnknown: '未与模型的上下文长度比对：在“用于统计 token 的分词器”中选择模型即可检查。',
+      contextFits: '在 {model} 的上下文长度（{context} 个词元）之内。',
+      contextOver: '{max} 超过了 {model} 的上下文长度（{context} 个词元）：用它训练时最大长度需为 {context} 或更小。',
       dedupe: '去除重复记录',
       preview: '预览样本',
       previewing: '格式化中…'
@@ -462,7 +464,13 @@ const zhCN: MessageSchema = {
     fixFields: '有些设置需要修正，已在表单中标出。',
     start: '开始训练',
     starting: '正在开始…',
-    reset: '重置表单'
+    reset: '重置表单',
+    context: {
+      known: '该模型的上下文长度：{context} 个词元。',
+      unknown: '尚不知道模型的上下文长度。',
+      over: '{n} 超过了模型的上下文长度（n_positions {context}）；请设为 {context} 或更小',
+      fitted: '最大长度 {from} → {to}，即模型的上下文长度。'
+    }
   },
   runs: {
     title: '训练记录',
@@ -484,8 +492,7 @@ const zhCN: MessageSchema = {
     noMatch: '没有符合搜索和筛选条件的训练。',
     detailsFailed: '部分训练详情加载失败：{message}',
     folderMissing: '文件夹缺失',
-    folderMissingHint:
-      '此训练的文件夹（数据、检查点、适配器）已不在数据目录中，因此无法恢复或导出；其历史记录仍保留在这里。',
+    folderMissingHint: '此训练的文件夹（数据、检查点、适配器）已不在数据目录中，因此无法恢复或导出；其历史记录仍保留在这里。',
     datasetGone: '数据集 {id}（已删除）',
     yes: '是',
     no: '否',
@@ -818,13 +825,11 @@ const zhCN: MessageSchema = {
       restore: '恢复…',
       pending: '将在下次启动时恢复',
       cancelPending: '取消恢复',
-      pendingNotice:
-        '下次启动 LoRA Studio 时，{file} 将替换当前数据库。请重启 LoRA Studio（退出应用，或停止并重新运行 lora-studio serve）以完成恢复。',
+      pendingNotice: '下次启动 LoRA Studio 时，{file} 将替换当前数据库。请重启 LoRA Studio（退出应用，或停止并重新运行 lora-studio serve）以完成恢复。',
       lastRestoreOk: '本次启动时已恢复：{message}',
       lastRestoreFailed: '启动前选择的恢复未完成：{message}',
       confirmTitle: '恢复 {date} 的备份？',
-      confirmBody:
-        '下次启动 LoRA Studio 时，数据库将被此备份替换；之后更改的训练、数据集和对话将回到当时的状态。当前的数据库文件会保留在旁边，不会被删除。',
+      confirmBody: '下次启动 LoRA Studio 时，数据库将被此备份替换；之后更改的训练、数据集和对话将回到当时的状态。当前的数据库文件会保留在旁边，不会被删除。',
       confirm: '下次启动时恢复',
       failed: '无法加载或更改备份：{message}'
     }
@@ -862,8 +867,7 @@ const zhCN: MessageSchema = {
     progress: '正在评估第 {row}/{rows} 项：{done}/{total} 个窗口',
     validationOf: '{name} — 验证集',
     none: '还没有评估结果。',
-    settingsLine:
-      '{windows} 个窗口，每个最多 {maxLength} 个 token，步幅 {stride}，{texts} 段文本 · {created}',
+    settingsLine: '{windows} 个窗口，每个最多 {maxLength} 个 token，步幅 {stride}，{texts} 段文本 · {created}',
     row: '模型',
     loss: '损失',
     perplexity: '困惑度',
