@@ -2,7 +2,9 @@
 // confirm (done at the next start, which the card says); and the Train form shows runs.start's
 // refusal of a max length beyond the model's context at the Max length field, with no run created;
 // the field shows the model's context, the blog recipe's 1024 is brought down to it with a note, and a
-// typed value above it is flagged before any Start.
+// typed value above it is flagged before any Start; the import wizard warns the same way.
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { closeSession, openSession, shot, type Session } from './e2e-harness'
@@ -102,6 +104,29 @@ describe('database backups and start refusals in browser mode', () => {
     expect(await page.getByTestId('context-fit').count()).toBe(0)
     await shot(page, 'train-max-length-flagged')
     expect(await callApi<unknown[]>(page, 'runs.list', {})).toEqual([])
+    expect(session.pageErrors).toEqual([])
+  })
+
+  it("warns in the import wizard when max length is above the tokenizer model's context, and says when unchecked", async () => {
+    const file = join(session.dataDir, 'seed.json')
+    writeFileSync(file, '{"text": "栈溢出会覆盖返回地址。"}\n{"text": "A stack overflow."}\n')
+    await page.locator('nav a[data-nav="datasets"]').click()
+    await page.getByTestId('open-wizard').click()
+    await page.getByTestId('paths-input').fill(file)
+    await page.getByTestId('inspect').click()
+    await page.getByTestId('detected-format').waitFor()
+    const note = page.getByTestId('max-length-context')
+    expect(await note.textContent()).toContain('Not checked against a model’s context')
+    await page.locator('#tokenizer').selectOption({ label: 'tiny-demo' })
+    await expect
+      .poll(() => note.textContent())
+      .toContain(
+        '1024 is above tiny-demo’s context (256 tokens): training on it will need max length 256 or less.'
+      )
+    expect(await note.getAttribute('data-over')).toBe('true')
+    await shot(page, 'import-max-length-over-context')
+    await page.locator('#max-length').fill('256')
+    await expect.poll(() => note.textContent()).toContain('Within tiny-demo’s context (256 tokens).')
     expect(session.pageErrors).toEqual([])
   })
 })
