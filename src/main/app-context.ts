@@ -95,8 +95,14 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
     spawner: options.engineSpawner ?? createNodeEngineSpawner(),
     onStatus: (status) => events.emit('engine.status', status)
   })
+  const models = createModelService({
+    store,
+    modelsDir: paths.models,
+    emitProgress: (event) => events.emit('download.progress', event)
+  })
   const runs = createRunService({
     store,
+    registerMerged: (dir, name) => models.registerMerged(dir, name),
     engine,
     events,
     runsDir: paths.runs,
@@ -113,11 +119,6 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
   if (options.mode !== 'cli') await defaultTokenizer().catch(() => undefined)
   const chat = createChatService({ store, engine, events, runsDir: paths.runs })
   const evaluation = createEvaluationService({ store, engine, events, runsDir: paths.runs })
-  const models = createModelService({
-    store,
-    modelsDir: paths.models,
-    emitProgress: (event) => events.emit('download.progress', event)
-  })
   const handlers: ApiHandlers = withDamageReport(
     {
       system: createSystemService({

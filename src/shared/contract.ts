@@ -47,7 +47,7 @@ export const contract = {
     notes: method<runs.RunDetail>()(runs.RunNotesInput),
     checkpoints: method<runs.CheckpointInfo[]>()(runs.RunIdInput),
     estimate: method<runs.RunEstimate>()(runs.EstimateRunInput),
-    export: method<{ outDir: string }>()(runs.ExportRunInput)
+    export: method<runs.ExportRunResult>()(runs.ExportRunInput)
   },
   models: {
     list: method<models.ModelSummary[]>()(sys.EmptyInput),

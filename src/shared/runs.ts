@@ -369,5 +369,13 @@ export const ExportRunInput = z.strictObject({
   format: z.enum(['peft', 'merged']),
   outDir: z.string().trim().min(1, 'give the folder to write the export to'),
   /** The user confirmed replacing an earlier export at outDir (never anything else). */
-  overwrite: z.boolean().optional()
+  overwrite: z.boolean().optional(),
+  /** A merged export is registered as a model (to chat with and train from) unless this is false. */
+  register: z.boolean().optional()
 })
+
+/** Where an export was written, and the model a merged export was registered as (null when not). */
+export interface ExportRunResult {
+  outDir: string
+  model: { id: number; name: string } | null
+}

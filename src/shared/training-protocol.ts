@@ -65,6 +65,11 @@ export interface ExportJobInput {
   overwrite: boolean
   /** LoRA Studio's data folder, which an export never replaces nor writes into outside exports/. */
   dataDir: string
+  /**
+   * What a PEFT export's adapter_config.json names as base_model_name_or_path: the Hub id for a model
+   * that came from the Hub (as PEFT writes it), else the base model's folder.
+   */
+  baseModelName: string
 }
 
 /** One measured optimizer step before a run starts, and what it predicts. */

@@ -2,7 +2,7 @@
 // line imports (exit 0) and names the line; a file of only bad lines fails with one line (exit 1) and
 // saves nothing; list, show and delete read the same database.
 import { execFile } from 'node:child_process'
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
@@ -19,7 +19,9 @@ afterAll(() => rmSync(root, { recursive: true, force: true }))
 
 async function cli(args: string[]) {
   try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args, '--data-dir', dataDir], { cwd: repoRoot })
+    const { stdout, stderr } = await run(process.execPath, [bin, ...args, '--data-dir', dataDir], {
+      cwd: repoRoot
+    })
     return { code: 0, stdout, stderr }
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string }
@@ -41,14 +43,27 @@ describe('lora-studio import-dataset and datasets', () => {
       '{"instruction":"Add","input":"1+1","output":"2"}',
       '{"instruction":"Explain CWE-121","input":"","output":"A stack-based buffer overflow."}'
     ])
-    const human = await cli(['import-dataset', path, '--name', 'notes', '--split', '0.34', '--seed', '7', '--max-length', '64'])
+    const human = await cli([
+      'import-dataset',
+      path,
+      '--name',
+      'notes',
+      '--split',
+      '0.34',
+      '--seed',
+      '7',
+      '--max-length',
+      '64'
+    ])
     expect(human.code).toBe(0)
     expect(human.stderr).toBe('reading notes.jsonl…\nwriting 3 records…\n')
     const out = human.stdout.split('\n')
     expect(out[0]).toBe(
       'Dataset 1 "notes": instruction, template human-assistant, max length 64; 3 records (2 train, 1 validation)'
     )
-    expect(out).toContain('Read 1 file(s), 4 record(s): 3 valid, 1 skipped, 0 duplicate(s), 0 truncated, 0 dropped')
+    expect(out).toContain(
+      'Read 1 file(s), 4 record(s): 3 valid, 1 skipped, 0 duplicate(s), 0 truncated, 0 dropped'
+    )
     expect(out).toContainEqual(expect.stringMatching(/^ {2}notes\.jsonl line 2: invalid JSON \(/))
     expect(out).toContainEqual(expect.stringMatching(/^ {2}steps per epoch: 1 at batch 8 × accumulation 1$/))
 
@@ -68,7 +83,10 @@ describe('lora-studio import-dataset and datasets', () => {
     const r = await cli(['import-dataset', path, '--format', 'instruction'])
     expect(r.code).toBe(1)
     expect(r.stdout).toBe('')
-    const lines = r.stderr.trimEnd().split('\n').filter((l) => !l.startsWith('reading '))
+    const lines = r.stderr
+      .trimEnd()
+      .split('\n')
+      .filter((l) => !l.startsWith('reading '))
     expect(lines).toHaveLength(1)
     expect(lines[0]).toMatch(
       /^lora-studio: Nothing to import: none of the 3 record\(s\) read is a valid instruction record .* broken\.jsonl line 1: invalid JSON/
@@ -80,7 +98,9 @@ describe('lora-studio import-dataset and datasets', () => {
 
   it('lists, shows and deletes datasets, and refuses a wrong id with the usage exit code', async () => {
     const list = await cli(['datasets'])
-    expect(list.stdout.split('\n')[1]).toMatch(/^ +1 +instruction +3 records \(2 train, 1 validation\) +\d+ tokens +notes$/)
+    expect(list.stdout.split('\n')[1]).toMatch(
+      /^ +1 +instruction +3 records \(2 train, 1 validation\) +\d+ tokens +notes$/
+    )
     const show = await cli(['datasets', 'show', '2'])
     expect(show.stdout.split('\n')[0]).toBe(
       'Dataset 2 "notes-json": instruction, template human-assistant, max length 1024; 3 records (3 train, 0 validation)'
@@ -91,5 +111,27 @@ describe('lora-studio import-dataset and datasets', () => {
     const wrong = await cli(['datasets', 'delete', 'notes'])
     expect(wrong.code).toBe(2)
     expect(wrong.stderr).toMatch(/^lora-studio: datasets delete takes one dataset id \(a number\)/)
+  })
+
+  it('imports a folder of array, object and JSON-lines .json files, skipping a broken file and naming it', async () => {
+    const dir = join(root, 'seed')
+    mkdirSync(dir)
+    writeFileSync(
+      join(dir, 'cyber_security1.json'),
+      JSON.stringify([{ text: 'Buffer overflows.' }, { text: '缓冲区溢出。' }])
+    )
+    writeFileSync(
+      join(dir, 'cyber_security2.json'),
+      '{"text": "跨站脚本。"}\n{"text": "Cross-site scripting."}\n'
+    )
+    writeFileSync(join(dir, 'cyber_security3.json'), JSON.stringify({ rows: [{ text: 'SQL injection.' }] }))
+    writeFileSync(join(dir, 'cyber_security4.json'), '[{"text": "a"},\n')
+    const r = await cli(['import-dataset', dir, '--name', 'seed', '--split', '0', '--json'])
+    expect([r.code, r.stderr]).toEqual([0, ''])
+    const d = JSON.parse(r.stdout) as DatasetDetail
+    expect([d.format, d.recordCount, d.report.filesRead]).toEqual(['text', 5, 3])
+    expect(d.report.problems.map((p) => p.message)).toEqual([
+      expect.stringMatching(/^seed\/cyber_security4\.json line 2: invalid JSON/)
+    ])
   })
 })

@@ -1,7 +1,15 @@
 // Imports into a real SQLite file through the datasets service: a folder of mixed files, a broken
 // file that must leave nothing behind, a separate validation file, and a 4 MB JSONL read as a stream
 // with progress events (its memory is tested in datasets-import-memory.test.ts).
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync, createWriteStream } from 'node:fs'
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+  createWriteStream
+} from 'node:fs'
 import { once } from 'node:events'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -35,7 +43,8 @@ beforeAll(() => {
     db: store.db,
     dataDir: join(root, 'data'),
     tokenizerFor: () => defaultTokenizer(),
-    emit: <E extends keyof ApiEvents>(_event: E, data: ApiEvents[E]) => events.push(data as ImportProgressEvent)
+    emit: <E extends keyof ApiEvents>(_event: E, data: ApiEvents[E]) =>
+      events.push(data as ImportProgressEvent)
   })
 })
 
@@ -46,9 +55,20 @@ afterAll(() => {
 
 describe('dataset import', () => {
   it('imports a folder of JSONL, CSV, JSON and Parquet instruction files in one go', async () => {
-    write('mixed/a.jsonl', '{"instruction":"Say hi","input":"","output":"Hi!"}\n{"instruction":"Add","input":"1+1","output":"2"}\nnot json\n')
+    write(
+      'mixed/a.jsonl',
+      '{"instruction":"Say hi","input":"","output":"Hi!"}\n{"instruction":"Add","input":"1+1","output":"2"}\nnot json\n'
+    )
     write('mixed/sub/b.csv', 'instruction,input,output\nTranslate,hello,你好\n')
-    write('mixed/c.json', JSON.stringify({ data: [{ instruction: 'Say hi', input: '', output: 'Hi!' }, { instruction: 'Q', output: 'A' }] }))
+    write(
+      'mixed/c.json',
+      JSON.stringify({
+        data: [
+          { instruction: 'Say hi', input: '', output: 'Hi!' },
+          { instruction: 'Q', output: 'A' }
+        ]
+      })
+    )
     const parquet = parquetWriteBuffer({
       columnData: [
         { name: 'instruction', data: ['P1', 'P2'], type: 'STRING' },
@@ -59,7 +79,12 @@ describe('dataset import', () => {
     write('mixed/readme.png', 'not data')
 
     const inspected = await service.inspect(InspectInput.parse({ paths: [join(root, 'mixed')] }))
-    expect(inspected.files.map((f) => f.display)).toEqual(['mixed/a.jsonl', 'mixed/c.json', 'mixed/d.parquet', 'mixed/sub/b.csv'])
+    expect(inspected.files.map((f) => f.display)).toEqual([
+      'mixed/a.jsonl',
+      'mixed/c.json',
+      'mixed/d.parquet',
+      'mixed/sub/b.csv'
+    ])
     expect(inspected.detected.format).toBe('instruction')
 
     const preview = await service.preview(PreviewInput.parse({ paths: [join(root, 'mixed')], samples: 2 }))
@@ -67,7 +92,11 @@ describe('dataset import', () => {
     expect(preview.scope).toEqual({ records: 6, complete: true })
 
     const d = await service.import(
-      ImportInput.parse({ name: 'mixed', paths: [join(root, 'mixed')], split: { kind: 'ratio', validationRatio: 0.2, seed: 1 } })
+      ImportInput.parse({
+        name: 'mixed',
+        paths: [join(root, 'mixed')],
+        split: { kind: 'ratio', validationRatio: 0.2, seed: 1 }
+      })
     )
     expect([d.recordCount, d.trainCount, d.validationCount]).toEqual([6, 5, 1])
     expect(d.report.problems.map((p) => p.message)).toEqual([
@@ -80,27 +109,63 @@ describe('dataset import', () => {
     expect(found.total).toBe(1)
     expect(found.items[0].location).toEqual({ file: 'mixed/sub/b.csv', row: 1 })
     const preview2 = await service.recordPreview({ datasetId: d.id, recordId: found.items[0].id })
-    expect(preview2.mask.tokens.filter((t) => t.trained).map((t) => t.id)).toEqual([...(await defaultTokenizer()).encode('你好'), 50256])
+    expect(preview2.mask.tokens.filter((t) => t.trained).map((t) => t.id)).toEqual([
+      ...(await defaultTokenizer()).encode('你好'),
+      50256
+    ])
     expect(events.at(-1)?.phase).toBe('done')
   })
 
-  it('aborts on a broken file and leaves no dataset, no records and no temporary file', async () => {
-    write('bad/good.jsonl', '{"text":"fine"}\n')
-    write('bad/zz-broken.json', '[{"text": "a"},')
-    const before = count('select count(*) as n from datasets')
-    await expect(service.import(ImportInput.parse({ name: 'bad', paths: [join(root, 'bad')] }))).rejects.toThrow(
-      /^Import aborted, nothing was saved: bad\/zz-broken\.json line 1: invalid JSON/
+  it('reads each .json by its content (array, object, JSON-lines), skips a broken file and saves the rest', async () => {
+    write(
+      'seed/a-array.json',
+      JSON.stringify(
+        [{ text: 'Stack overflows smash the return address.' }, { text: '栈溢出会覆盖返回地址。' }],
+        null,
+        2
+      )
     )
+    write('seed/b-object.json', JSON.stringify({ data: [{ text: 'SQL injection mixes data and code.' }] }))
+    write(
+      'seed/c-lines.json',
+      '{"text": "跨站脚本攻击在页面中注入脚本。"}\n{"text": "XSS injects script into a page."}\r\n\n{"text": broken}\n'
+    )
+    write('seed/d-broken.json', '[{"text": "a"},\n{"text": "b"')
+    const paths = [join(root, 'seed')]
+    const preview = await service.preview(PreviewInput.parse({ paths, samples: 1 }))
+    expect([preview.report.filesRead, preview.scope.records]).toEqual([3, 5])
+
+    const before = count('select count(*) as n from datasets')
+    await expect(
+      service.import(ImportInput.parse({ name: 'seed-strict', paths, strict: true }))
+    ).rejects.toThrow(/^Import stopped \(strict mode\)/)
     expect(count('select count(*) as n from datasets')).toBe(before)
-    expect(count("select count(*) as n from dataset_records r join datasets d on d.id = r.dataset_id where d.name = 'bad'")).toBe(0)
     expect(readdirSync(join(root, 'data', 'tmp'))).toEqual([])
-    expect(events.at(-1)?.phase).toBe('failed')
+
+    const d = await service.import(ImportInput.parse({ name: 'seed', paths, split: { kind: 'none' } }))
+    expect([d.format, d.recordCount]).toEqual(['text', 5])
+    expect(d.report.filesRead).toBe(3)
+    expect(d.report.problems.map((p) => [p.file, p.line, p.code])).toEqual([
+      ['seed/c-lines.json', 4, 'invalid_json'],
+      ['seed/d-broken.json', 2, 'invalid_json']
+    ])
+    const texts = (await service.records({ id: d.id, offset: 0, limit: 10 })).items.map((r) => r.record)
+    expect(texts).toEqual([
+      { kind: 'text', text: 'Stack overflows smash the return address.' },
+      { kind: 'text', text: '栈溢出会覆盖返回地址。' },
+      { kind: 'text', text: 'SQL injection mixes data and code.' },
+      { kind: 'text', text: '跨站脚本攻击在页面中注入脚本。' },
+      { kind: 'text', text: 'XSS injects script into a page.' }
+    ])
+    expect(events.at(-1)?.phase).toBe('done')
   })
 
   it('refuses an import with nothing valid, naming the problems', async () => {
     write('empty/x.jsonl', '{"instruction":"q"}\n')
     await expect(
-      service.import(ImportInput.parse({ name: 'empty', paths: [join(root, 'empty')], format: 'instruction' }))
+      service.import(
+        ImportInput.parse({ name: 'empty', paths: [join(root, 'empty')], format: 'instruction' })
+      )
     ).rejects.toThrow(
       "Nothing to import: none of the 1 record(s) read is a valid instruction record (none of the 1 sampled records has instruction/output fields, a messages list or a text field; choose the format and map the fields).\n  empty/x.jsonl line 1: field 'output' is missing"
     )
@@ -110,30 +175,59 @@ describe('dataset import', () => {
     const train = write('text/train.md', 'The quick brown fox jumps over the lazy dog. '.repeat(40))
     const valid = write('text/valid.txt', 'Validation text about foxes.')
     const d = await service.import(
-      ImportInput.parse({ name: 'text', paths: [train], maxLength: 64, split: { kind: 'file', paths: [valid] } })
+      ImportInput.parse({
+        name: 'text',
+        paths: [train],
+        maxLength: 64,
+        split: { kind: 'file', paths: [valid] }
+      })
     )
     expect([d.format, d.trainCount, d.validationCount]).toEqual(['text', 1, 1])
     expect(d.statistics.trainSamples).toBe(Math.ceil((400 + 1) / 64))
     expect(d.statistics.validationSamples).toBe(1)
     await service.delete({ id: d.id })
     expect(count(`select count(*) as n from dataset_records where dataset_id = ${d.id}`)).toBe(0)
-    await expect(service.get({ id: d.id })).rejects.toThrow(`Dataset ${d.id} does not exist; it may have been deleted.`)
+    await expect(service.get({ id: d.id })).rejects.toThrow(
+      `Dataset ${d.id} does not exist; it may have been deleted.`
+    )
   })
 
   it('lists problems in file order, whether found while reading or while tokenizing', async () => {
     const long = JSON.stringify({ instruction: 'Long', input: '', output: 'word '.repeat(60) })
-    write('order/a.jsonl', [long, 'not json', long.replace('Long', 'Long again'), '{"instruction":"Short","output":"ok"}', '{"instruction": 1}'].join('\n') + '\n')
-    const d = await service.import(ImportInput.parse({ name: 'order', paths: [join(root, 'order')], maxLength: 32 }))
-    expect(d.report.problems.map((p) => [p.line, p.code])).toEqual([[1, 'truncated'], [2, 'invalid_json'], [3, 'truncated'], [5, 'missing_field']])
+    write(
+      'order/a.jsonl',
+      [
+        long,
+        'not json',
+        long.replace('Long', 'Long again'),
+        '{"instruction":"Short","output":"ok"}',
+        '{"instruction": 1}'
+      ].join('\n') + '\n'
+    )
+    const d = await service.import(
+      ImportInput.parse({ name: 'order', paths: [join(root, 'order')], maxLength: 32 })
+    )
+    expect(d.report.problems.map((p) => [p.line, p.code])).toEqual([
+      [1, 'truncated'],
+      [2, 'invalid_json'],
+      [3, 'truncated'],
+      [5, 'missing_field']
+    ])
   })
 
   it('streams a 4 MB JSONL file with progress events', async () => {
     const path = join(root, 'big.jsonl')
     const out = createWriteStream(path)
-    const paragraph = 'Check the length before copying into the stack buffer, and prefer bounded functions. '.repeat(3)
+    const paragraph =
+      'Check the length before copying into the stack buffer, and prefer bounded functions. '.repeat(3)
     let bytes = 0
     for (let i = 0; bytes < 4 * 1024 * 1024; i++) {
-      const line = JSON.stringify({ instruction: `Review function number ${i}`, input: '', output: `${paragraph}(${i})` }) + '\n'
+      const line =
+        JSON.stringify({
+          instruction: `Review function number ${i}`,
+          input: '',
+          output: `${paragraph}(${i})`
+        }) + '\n'
       bytes += Buffer.byteLength(line)
       if (!out.write(line)) await once(out, 'drain')
     }

@@ -1,7 +1,7 @@
 // The engine's training jobs: `train` (one run, streaming trainProgress), `trainControl` (pause,
 // resume or stop the run being trained here), `estimateRun` (PEFT's parameter line and the memory
 // estimate before a run starts), `dryRun` (two timed steps) and `exportAdapter` (a PEFT folder or a merged HF model).
-import { copyFile } from 'node:fs/promises'
+import { copyFile, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { engineBackend } from '../backend'
 import { EXPORT_FILES, checkExportTarget, writeExportFolder } from '../files/export-folder'
@@ -37,8 +37,22 @@ export const estimateRun: JobHandler<'estimateRun'> = async ({ baseModel, config
   return withGpuFit(estimate(info.config, options), info.config, options, (await engineBackend()).adapter)
 }
 
+const [ADAPTER_CONFIG, ADAPTER_WEIGHTS] = EXPORT_FILES.peft
+
+/**
+ * The run's adapter_config.json naming the base as PEFT would for someone else's machine: the Hub id
+ * of a Hub model (`gpt2`), not this machine's copy of it; a local model keeps its folder.
+ */
+async function exportedAdapterConfig(adapterDir: string, baseModelName: string): Promise<string> {
+  const config = JSON.parse(await readFile(join(adapterDir, ADAPTER_CONFIG), 'utf8')) as Record<
+    string,
+    unknown
+  >
+  return JSON.stringify({ ...config, base_model_name_or_path: baseModelName }, null, 2)
+}
+
 export const exportAdapter: JobHandler<'exportAdapter'> = async (
-  { baseModel, adapterDir, format, outDir, overwrite, dataDir },
+  { baseModel, adapterDir, format, outDir, overwrite, dataDir, baseModelName },
   { signal }
 ) => {
   const target = { overwrite, dataDir }
@@ -51,7 +65,8 @@ export const exportAdapter: JobHandler<'exportAdapter'> = async (
   if (format === 'merged') await writeMergedModel(outDir, base, adapter, target)
   else {
     await writeExportFolder(outDir, 'peft', target, async (tmp) => {
-      for (const f of EXPORT_FILES.peft) await copyFile(join(adapterDir, f), join(tmp, f))
+      await copyFile(join(adapterDir, ADAPTER_WEIGHTS), join(tmp, ADAPTER_WEIGHTS))
+      await writeFile(join(tmp, ADAPTER_CONFIG), await exportedAdapterConfig(adapterDir, baseModelName))
       signal.throwIfAborted()
     })
   }

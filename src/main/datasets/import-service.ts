@@ -1,7 +1,8 @@
 // Imports a dataset: reads every file as a stream, validates and tokenizes the records a batch at a
 // time (in a worker thread, see record-batches.ts), spools them to a temporary file, then writes them
 // into a reserved dataset row in short transactions that let main breathe, and publishes the row at
-// the end. A file that cannot be read, nothing valid, a taken name or a cancel leaves nothing behind.
+// the end. A file that cannot be read is reported and skipped; nothing valid, a strict stop, a taken
+// name or a cancel leaves nothing behind.
 import { join } from 'node:path'
 import type {
   DatasetDetail,
@@ -16,7 +17,6 @@ import { toDatasetDetail } from './dataset-view'
 import { discardDataset } from './discard-dataset'
 import { recordText } from './field-mapping'
 import { FingerprintSet } from './fingerprint-set'
-import { FatalSourceError } from './problems'
 import { mergeBatch } from './record-batches'
 import { normalizedRecords, type LocatedRecord } from './record-stream'
 import { checkSettings, decideFormat } from './settings'
@@ -215,11 +215,6 @@ export async function importDataset(deps: ImportDeps, request: ImportRequest): P
     if (staged) await discardDataset(deps.db, staged.id).catch(() => undefined)
     if (deps.signal?.aborted) {
       throw new ServiceError('cancelled', `Import of "${request.name}" cancelled; nothing was saved.`)
-    }
-    if (err instanceof FatalSourceError) {
-      throw new ServiceError('invalid_input', `Import aborted, nothing was saved: ${err.problem.message}`, [
-        { path: 'paths', message: err.problem.message }
-      ])
     }
     throw err
   } finally {

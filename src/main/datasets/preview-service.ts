@@ -13,7 +13,7 @@ import { detectFormat, summarizeFields } from './format-detect'
 import { FingerprintSet } from './fingerprint-set'
 import { maskPreview } from './mask-preview'
 import { fitRecord } from './packing'
-import { FatalSourceError, makeProblem } from './problems'
+import { makeProblem } from './problems'
 import { processRecord } from './record-processor'
 import { normalizedRecords, sampleValues } from './record-stream'
 import { checkSettings, decideFormat } from './settings'
@@ -28,15 +28,24 @@ import { ReportBuilder } from './validation-report'
 /** Records read for a preview's statistics; the import counts all of them. */
 export const PREVIEW_RECORDS = 2000
 
-export async function inspectPaths(paths: string[], sampleSize: number, limits: SourceLimits): Promise<InspectResult> {
+export async function inspectPaths(
+  paths: string[],
+  sampleSize: number,
+  limits: SourceLimits
+): Promise<InspectResult> {
   const { files, skipped } = await resolveSources(paths)
   const { values, problems } = await sampleValues(files, sampleSize, limits)
   const { best, alternatives } = detectFormat(values.map((v) => v.value))
   for (const [ext, count] of Object.entries(skipped)) {
     problems.push(
-      makeProblem({ file: paths.join(', ') }, 'unsupported_file', `${count} ${ext} file(s) skipped: not a dataset format`, {
-        severity: 'warning'
-      })
+      makeProblem(
+        { file: paths.join(', ') },
+        'unsupported_file',
+        `${count} ${ext} file(s) skipped: not a dataset format`,
+        {
+          severity: 'warning'
+        }
+      )
     )
   }
   return {
@@ -49,7 +58,10 @@ export async function inspectPaths(paths: string[], sampleSize: number, limits: 
   }
 }
 
-type SampleSettings = Pick<ProcessingSettings, 'template' | 'trainOnPrompt' | 'maxLength' | 'textMode' | 'overlap' | 'overlong'>
+type SampleSettings = Pick<
+  ProcessingSettings,
+  'template' | 'trainOnPrompt' | 'maxLength' | 'textMode' | 'overlap' | 'overlong'
+>
 
 /** One record formatted as the model will see it, with each token marked trained or masked. */
 export function previewSample(
@@ -64,7 +76,10 @@ export function previewSample(
   const over = full.inputIds.length > settings.maxLength
   if (record.kind === 'text' || !over) {
     const shown = over
-      ? { inputIds: full.inputIds.slice(0, settings.maxLength), labels: full.labels.slice(0, settings.maxLength) }
+      ? {
+          inputIds: full.inputIds.slice(0, settings.maxLength),
+          labels: full.labels.slice(0, settings.maxLength)
+        }
       : full
     return { location, record, text, mask: maskPreview(shown, tokenizer, over) }
   }
@@ -83,34 +98,33 @@ export async function previewPaths(
   const decided = await decideFormat(files, input, limits)
   const report = new ReportBuilder()
   const packed = decided.format === 'text' && input.textMode === 'pack'
-  const stats = new StatisticsAccumulator(input.maxLength, packed, decided.format !== 'text' || input.textMode === 'truncate')
+  const stats = new StatisticsAccumulator(
+    input.maxLength,
+    packed,
+    decided.format !== 'text' || input.textMode === 'truncate'
+  )
   const samples: PreviewSample[] = []
   let records = 0
   let complete = true
-  try {
-    const stream = normalizedRecords(files, {
-      format: decided.format,
-      mapping: decided.mapping,
-      dedupe: input.dedupe,
-      limits,
-      report,
-      seen: new FingerprintSet()
-    })
-    for await (const { record, location } of stream) {
-      if (records >= PREVIEW_RECORDS) {
-        complete = false
-        break
-      }
-      records++
-      const processed = processRecord(record, location, input, tokenizer, report)
-      if (!processed) continue
-      stats.addRecord(processed.fullTokens, processed.characters, processed.contentTokens)
-      stats.addSamples('train', processed)
-      if (samples.length < input.samples) samples.push(previewSample(record, location, input, tokenizer))
+  const stream = normalizedRecords(files, {
+    format: decided.format,
+    mapping: decided.mapping,
+    dedupe: input.dedupe,
+    limits,
+    report,
+    seen: new FingerprintSet()
+  })
+  for await (const { record, location } of stream) {
+    if (records >= PREVIEW_RECORDS) {
+      complete = false
+      break
     }
-  } catch (err) {
-    if (!(err instanceof FatalSourceError)) throw err
-    report.add(err.problem)
+    records++
+    const processed = processRecord(record, location, input, tokenizer, report)
+    if (!processed) continue
+    stats.addRecord(processed.fullTokens, processed.characters, processed.contentTokens)
+    stats.addSamples('train', processed)
+    if (samples.length < input.samples) samples.push(previewSample(record, location, input, tokenizer))
   }
   return {
     format: decided.format,

@@ -25,7 +25,7 @@ export function makeProblem(
   }
 }
 
-/** A problem that makes a whole file unusable: the import stops and writes nothing. */
+/** A problem that makes a whole file unusable: the file is reported and skipped (record-stream.ts). */
 export class FatalSourceError extends Error {
   readonly problem: DatasetProblem
   constructor(problem: DatasetProblem) {

@@ -1,12 +1,17 @@
-// Reads the chosen files in order and yields normalized records: parse problems and invalid records
-// go to the report, duplicates are counted (and dropped when asked). Shared by preview and import so
+// Reads the chosen files in order and yields normalized records: parse problems, invalid records and
+// files that cannot be read at all go to the report (and are skipped), duplicates are counted (and dropped when asked). Shared by preview and import so
 // both see exactly the same records.
-import type { DatasetFormatName, DatasetProblem, NormalizedRecord, SourceLocation } from '../../shared/datasets'
+import type {
+  DatasetFormatName,
+  DatasetProblem,
+  NormalizedRecord,
+  SourceLocation
+} from '../../shared/datasets'
 import { normalizeRecord, type ResolvedMapping } from './field-mapping'
 import type { FingerprintSet } from './fingerprint-set'
 import { FatalSourceError, makeProblem } from './problems'
 import { readSource } from './sources/read-source'
-import type { SourceFile, SourceLimits } from './sources/source-types'
+import type { SourceFile, SourceItem, SourceLimits } from './sources/source-types'
 import type { ReportBuilder } from './validation-report'
 
 export interface StreamOptions {
@@ -25,40 +30,57 @@ export interface LocatedRecord {
   location: SourceLocation
 }
 
-export async function* normalizedRecords(files: SourceFile[], options: StreamOptions): AsyncGenerator<LocatedRecord> {
+export async function* normalizedRecords(
+  files: SourceFile[],
+  options: StreamOptions
+): AsyncGenerator<LocatedRecord> {
   const { report } = options
   for (const file of files) {
-    report.report.filesRead++
     const items = readSource(file, { limits: options.limits, onBytes: (n) => options.onProgress?.(file, n) })
-    for await (const item of items) {
-      if (item.type === 'problem') {
-        if (item.problem.severity === 'error') {
-          report.report.recordsRead++
-          report.report.recordsSkipped++
-        }
-        report.add(item.problem)
-        continue
+    try {
+      for await (const item of items) {
+        const located = take(item, options)
+        if (located) yield located
       }
-      report.report.recordsRead++
-      const result = normalizeRecord(item.value, options.format, options.mapping, item.location)
-      if (!result.ok) {
-        report.report.recordsSkipped++
-        result.problems.forEach((p) => report.add(p))
-        continue
-      }
-      if (!options.seen.add(JSON.stringify(result.record))) {
-        report.report.duplicates++
-        const what = options.dedupe ? 'duplicate of an earlier record, removed' : 'duplicate of an earlier record'
-        report.add(makeProblem(item.location, 'duplicate', what, { severity: 'warning' }))
-        if (options.dedupe) {
-          report.report.duplicatesRemoved++
-          continue
-        }
-      }
-      report.report.recordsValid++
-      yield { record: result.record, location: item.location }
+      report.report.filesRead++
+    } catch (err) {
+      // A file that cannot be read at all is reported with its file (and line) and skipped; the
+      // other files still count. Strict imports stop on it, as on any other error.
+      if (!(err instanceof FatalSourceError)) throw err
+      report.add(err.problem)
     }
   }
+}
+
+/** Counts one item from a reader in the report; the normalized record when it is kept. */
+function take(item: SourceItem, options: StreamOptions): LocatedRecord | null {
+  const { report } = options
+  if (item.type === 'problem') {
+    if (item.problem.severity === 'error') {
+      report.report.recordsRead++
+      report.report.recordsSkipped++
+    }
+    report.add(item.problem)
+    return null
+  }
+  report.report.recordsRead++
+  const result = normalizeRecord(item.value, options.format, options.mapping, item.location)
+  if (!result.ok) {
+    report.report.recordsSkipped++
+    result.problems.forEach((p) => report.add(p))
+    return null
+  }
+  if (!options.seen.add(JSON.stringify(result.record))) {
+    report.report.duplicates++
+    const what = options.dedupe ? 'duplicate of an earlier record, removed' : 'duplicate of an earlier record'
+    report.add(makeProblem(item.location, 'duplicate', what, { severity: 'warning' }))
+    if (options.dedupe) {
+      report.report.duplicatesRemoved++
+      return null
+    }
+  }
+  report.report.recordsValid++
+  return { record: result.record, location: item.location }
 }
 
 /** The first `count` parsed values across the files, for detection and field summaries. */

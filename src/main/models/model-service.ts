@@ -31,6 +31,12 @@ export interface ModelService {
   handlers: ApiHandlers['models']
   /** Cancels every download in flight (app shutdown). */
   cancelAll(): void
+  /**
+   * Registers a merged export where it was written (the user's folder, never moved nor deleted by
+   * the models list) as `name`, or `name-2`…; an export already registered at `dir` (replaced with
+   * overwrite) keeps its entry.
+   */
+  registerMerged(dir: string, name: string): Promise<ModelSummary>
 }
 
 /** The offline demo models: random-init GPT-2 with the real tokenizer, sized to train in seconds on wasm. */
@@ -208,8 +214,27 @@ export function createModelService(deps: ModelServiceDeps): ModelService {
     }
   }
 
+  const registerMerged = async (dir: string, name: string): Promise<ModelSummary> => {
+    const path = resolve(dir)
+    const known = store.models.list().find((m) => resolve(m.path) === path)
+    if (known) return toModelSummary(known)
+    const info = await checkModelFolder(path)
+    const config: unknown = JSON.parse(await readFile(join(path, 'config.json'), 'utf8'))
+    const stored = store.models.create({
+      name: freeName(safeName(name)),
+      path,
+      source: 'merged',
+      architecture: 'GPT2LMHeadModel',
+      config,
+      parameterCount: info.parameterCount,
+      sizeBytes: info.bytesOnDisk
+    })
+    return toModelSummary(stored)
+  }
+
   return {
     handlers,
+    registerMerged,
     cancelAll() {
       for (const controller of downloads.values()) controller.abort()
     }

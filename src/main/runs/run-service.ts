@@ -4,7 +4,7 @@
 // that says what happened and resumes from its last checkpoint.
 import { existsSync } from 'node:fs'
 import { rm } from 'node:fs/promises'
-import { dirname, join } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { z } from 'zod'
 import { checkExportTarget } from '../../engine/files/export-folder'
 import type { ApiHandlers } from '../../shared/contract'
@@ -52,6 +52,8 @@ export interface RunServiceDeps {
   /** The data folder's runs/ directory. */
   runsDir: string
   datasetSamples?: DatasetSamples
+  /** Registers a merged export as a model (the models service); without it a merged export is not registered. */
+  registerMerged?: (dir: string, name: string) => Promise<{ id: number; name: string }>
 }
 
 export interface RunService {
@@ -459,7 +461,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
         await rm(scratch, { recursive: true, force: true })
       }
     },
-    async export({ id, checkpointStep, format, outDir, overwrite = false }) {
+    async export({ id, checkpointStep, format, outDir, overwrite = false, register = true }) {
       const run = mustGet(id)
       // Checked here too, so a bad folder is refused at once, before the engine loads any weights.
       const dataDir = dirname(deps.runsDir)
@@ -479,15 +481,29 @@ export function createRunService(deps: RunServiceDeps): RunService {
         adapterDir = join(last.path, 'adapter')
       }
       const config = storedRunConfig(run.config)
-      return engine.call('exportAdapter', {
+      const written = await engine.call('exportAdapter', {
         baseModel: config.baseModel,
         adapterDir,
         format,
         outDir,
         overwrite,
-        dataDir
+        dataDir,
+        baseModelName: publishedBaseName(run.modelId, config.baseModel)
       })
+      if (format !== 'merged' || !register || !deps.registerMerged) return { ...written, model: null }
+      const what = checkpointStep === undefined ? 'merged' : `step-${checkpointStep}-merged`
+      const model = await deps.registerMerged(written.outDir, `${run.name}-${what}`)
+      return { ...written, model: { id: model.id, name: model.name } }
     }
+  }
+
+  /** How an exported adapter names its base: the Hub id of a model downloaded from the Hub, else the folder. */
+  function publishedBaseName(modelId: number | null, baseModel: string): string {
+    const model =
+      (modelId === null ? null : store.models.get(modelId)) ??
+      store.models.list().find((m) => resolve(m.path) === resolve(baseModel)) ??
+      null
+    return model?.source === 'hub' && model.hubId ? model.hubId : baseModel
   }
 
   let shuttingDown: Promise<void> | null = null

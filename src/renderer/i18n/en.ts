@@ -93,7 +93,7 @@ const en = {
       preview:
         'The first samples exactly as the model will see them, token by token: the prompt is masked (label -100) and only the trained tokens count toward the loss.',
       validation:
-        'Every problem found while reading, with its file, line and field. Records with errors are skipped.',
+        'Every problem found while reading, with its file, line and field. Records with errors, and files that cannot be read at all, are skipped; the rest is saved.',
       statistics:
         'Token counts with the chosen tokenizer: how long the samples are and how many steps an epoch takes.',
       save: 'Name the dataset, hold out a validation set, and import.'
@@ -152,6 +152,9 @@ const en = {
       overlap: 'Overlap between pieces (tokens)',
       tokenizer: 'Count tokens with',
       tokenizerDefault: 'GPT-2 (default)',
+      contextUnknown: 'Not checked against a model’s context: choose the model under “Count tokens with” to check it.',
+      contextFits: 'Within {model}’s context ({context} tokens).',
+      contextOver: '{max} is above {model}’s context ({context} tokens): training on it will need max length {context} or less.',
       dedupe: 'Remove duplicate records',
       preview: 'Preview samples',
       previewing: 'Formatting…'
@@ -500,7 +503,13 @@ const en = {
     fixFields: 'Some settings need fixing; they are marked in the form.',
     start: 'Start training',
     starting: 'Starting…',
-    reset: 'Reset the form'
+    reset: 'Reset the form',
+    context: {
+      known: "This model's context: {context} tokens.",
+      unknown: "The model's context is not known yet.",
+      over: "{n} is longer than the model's context (n_positions {context}); set it to {context} or less",
+      fitted: "Max length {from} → {to}, the model's context."
+    }
   },
   runs: {
     title: 'Runs',
@@ -623,6 +632,8 @@ const en = {
       exportStart: 'Export',
       exporting: 'Exporting…',
       exported: 'Written to {dir}',
+      exportRegister: 'Add it to Models, to chat with and train from',
+      exportedModel: ' and added to Models as "{name}".',
       memory: 'Memory',
       memoryEstimate: 'Estimated before the run',
       peakRss: 'Measured peak (process)',

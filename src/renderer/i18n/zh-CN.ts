@@ -90,7 +90,7 @@ const zhCN: MessageSchema = {
       format: '确认 LoRA Studio 识别出的格式，映射字段，并选择样本的格式化方式。',
       preview:
         '前几条样本逐个 token 展示，与模型看到的完全一致：提示部分被遮蔽（标签 -100），只有参与训练的 token 计入损失。',
-      validation: '读取时发现的每个问题，附带文件、行号和字段。有错误的记录会被跳过。',
+      validation: '读取时发现的每个问题，附带文件、行号和字段。有错误的记录和完全无法读取的文件会被跳过，其余照常保存。',
       statistics: '用所选分词器统计的 token 数：样本有多长，一个 epoch 需要多少步。',
       save: '为数据集命名，留出验证集，然后导入。'
     },
@@ -146,6 +146,9 @@ const zhCN: MessageSchema = {
       overlap: '相邻片段的重叠（token）',
       tokenizer: '用于统计 token 的分词器',
       tokenizerDefault: 'GPT-2（默认）',
+      contextUnknown: '未与模型的上下文长度比对：在“用于统计 token 的分词器”中选择模型即可检查。',
+      contextFits: '在 {model} 的上下文长度（{context} 个词元）之内。',
+      contextOver: '{max} 超过了 {model} 的上下文长度（{context} 个词元）：用它训练时最大长度需为 {context} 或更小。',
       dedupe: '去除重复记录',
       preview: '预览样本',
       previewing: '格式化中…'
@@ -467,7 +470,13 @@ const zhCN: MessageSchema = {
     fixFields: '有些设置需要修正，已在表单中标出。',
     start: '开始训练',
     starting: '正在开始…',
-    reset: '重置表单'
+    reset: '重置表单',
+    context: {
+      known: '该模型的上下文长度：{context} 个词元。',
+      unknown: '尚不知道模型的上下文长度。',
+      over: '{n} 超过了模型的上下文长度（n_positions {context}）；请设为 {context} 或更小',
+      fitted: '最大长度 {from} → {to}，即模型的上下文长度。'
+    }
   },
   runs: {
     title: '训练记录',
@@ -585,6 +594,8 @@ const zhCN: MessageSchema = {
       exportStart: '导出',
       exporting: '正在导出…',
       exported: '已写入 {dir}',
+      exportRegister: '添加到模型列表，可用于对话和继续训练',
+      exportedModel: '，并已作为"{name}"添加到模型列表。',
       memory: '内存',
       memoryEstimate: '训练前的估计',
       peakRss: '实测峰值（进程）',

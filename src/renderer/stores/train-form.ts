@@ -1,7 +1,9 @@
 // The Train form's state: what the person has chosen so far (kept when they leave the page and come
 // back), filled from a preset or from an earlier run's configuration, and turned into a run config.
+// A preset's or a run's max length above the chosen model's context is brought down to it, with a note.
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
+import { fitToContext, type ContextFit } from '../../shared/context-fit'
 import {
   presets,
   runDefaults,
@@ -76,11 +78,37 @@ export const useTrainFormStore = defineStore('trainForm', () => {
   const draft = ref<TrainDraft>(emptyDraft())
   /** The run whose settings were cloned, while the form still shows them. */
   const clonedFrom = ref<{ id: number; name: string } | null>(null)
+  /** The chosen model's context (n_positions), null while unknown. */
+  const modelContext = ref<number | null>(null)
+  /** The max length a preset, a cloned run or a model change asked for, brought down to the context. */
+  const contextFit = ref<ContextFit | null>(null)
+
+  /** Brings the max length within the model's context; the note stays until the person edits it. */
+  function fitContext(): void {
+    const fit = fitToContext(draft.value.settings.maxLength, modelContext.value)
+    if (!fit) return
+    draft.value.settings.maxLength = fit.to
+    contextFit.value = fit
+  }
+
+  /** The chosen model changed: its context, and the max length brought within it. */
+  function setModelContext(context: number | null): void {
+    modelContext.value = context
+    fitContext()
+  }
+
+  /** The person typed a max length: it is theirs (flagged, not cut, when above the context). */
+  function setMaxLength(value: number): void {
+    draft.value.settings.maxLength = value
+    contextFit.value = null
+  }
 
   function applyPreset(name: PresetName | null): void {
     draft.value.preset = name
     draft.value.settings = presetSettings(name)
     clonedFrom.value = null
+    contextFit.value = null
+    fitContext()
   }
 
   /** Fills the form with an earlier run's configuration (its data sources included, where they are datasets). */
@@ -93,12 +121,18 @@ export const useTrainFormStore = defineStore('trainForm', () => {
       baseModel: config.baseModel,
       datasetId: config.data.kind === 'dataset' ? config.data.id : null,
       validation:
-        validation.kind === 'split' ? 'hold-out' : validation.kind === 'dataset' ? 'other-dataset' : 'dataset-split',
+        validation.kind === 'split'
+          ? 'hold-out'
+          : validation.kind === 'dataset'
+            ? 'other-dataset'
+            : 'dataset-split',
       holdOutRatio: validation.kind === 'split' ? validation.ratio : 0.05,
       validationDatasetId: validation.kind === 'dataset' ? validation.id : null,
       settings: settingsFrom(storedRunConfig(config))
     }
     clonedFrom.value = { id: run.id, name: run.name }
+    contextFit.value = null
+    fitContext()
   }
 
   /** After a run started from the form: its name is spent (the next run gets its own); the settings stay to tweak. */
@@ -110,7 +144,20 @@ export const useTrainFormStore = defineStore('trainForm', () => {
   function reset(): void {
     draft.value = emptyDraft()
     clonedFrom.value = null
+    contextFit.value = null
+    modelContext.value = null
   }
 
-  return { draft, clonedFrom, applyPreset, cloneRun, started, reset }
+  return {
+    draft,
+    clonedFrom,
+    modelContext,
+    contextFit,
+    setModelContext,
+    setMaxLength,
+    applyPreset,
+    cloneRun,
+    started,
+    reset
+  }
 })

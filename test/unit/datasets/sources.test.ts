@@ -44,6 +44,14 @@ describe('JSON', () => {
     expect(wrapped[0].type === 'record' && wrapped[0].location).toEqual({ file: 'b.json', item: 1 })
   })
 
+  it('reads JSON-lines saved as .json, line by line, reporting a bad line by number', async () => {
+    const path = tmp.write('lines.json', '{"text":"栈溢出"}\r\n\n{"text":"stack overflow"}\n{"text": oops}\n["a"]\n')
+    const items = await readAll(path, 'lines.json')
+    expect(values(items)).toEqual([{ text: '栈溢出' }, { text: 'stack overflow' }, ['a']])
+    expect(items.filter((i) => i.type === 'record').map((i) => (i.type === 'record' ? i.location.line : 0))).toEqual([1, 3, 5])
+    expect(messages(items)).toEqual([expect.stringMatching(/^lines\.json line 4: invalid JSON \(.+\)$/)])
+  })
+
   it('names the line a broken file breaks on, and refuses several arrays', async () => {
     const broken = tmp.write('broken.json', '[\n  {"x": 1},\n  {"x": 2,}\n]')
     await expect(readAll(broken, 'broken.json')).rejects.toThrow(/^broken\.json line 3: invalid JSON \(.+\)$/)

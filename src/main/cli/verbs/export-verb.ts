@@ -1,6 +1,7 @@
-// `lora-studio export RUN_ID --format peft|merged --out DIR [--checkpoint STEP] [--overwrite]`: a run's
-// adapter as a PEFT folder, or merged into the base model as a plain Hugging Face folder. DIR must be new
-// or empty; --overwrite replaces an earlier export there (never a folder holding anything else).
+// `lora-studio export RUN_ID --format peft|merged --out DIR [--checkpoint STEP] [--overwrite]
+// [--no-register]`: a run's adapter as a PEFT folder, or merged into the base model as a plain Hugging
+// Face folder, registered as a model unless --no-register. DIR must be new or empty; --overwrite replaces
+// an earlier export there (never a folder holding anything else).
 import { resolve } from 'node:path'
 import { ServiceError } from '../../../shared/errors'
 import type { CliVerb } from '../cli-verb'
@@ -10,12 +11,14 @@ export const exportVerb: CliVerb = {
   name: 'export',
   summary: "Export a run's adapter (PEFT folder) or the merged model (Hugging Face folder)",
   usage:
-    'lora-studio export RUN_ID --format peft|merged --out DIR [--checkpoint STEP] [--overwrite] [--json]',
+    'lora-studio export RUN_ID --format peft|merged --out DIR [--checkpoint STEP] [--overwrite] [--register|--no-register] [--json]',
   options: {
     format: { type: 'string' },
     out: { type: 'string' },
     checkpoint: { type: 'string' },
-    overwrite: { type: 'boolean' }
+    overwrite: { type: 'boolean' },
+    register: { type: 'boolean' },
+    'no-register': { type: 'boolean' }
   },
   positionals: true,
   async run({ values, positionals, json, io, openContext }) {
@@ -33,10 +36,14 @@ export const exportVerb: CliVerb = {
       checkpointStep: step,
       format,
       outDir: resolve(values.out),
-      overwrite: values.overwrite === true
+      overwrite: values.overwrite === true,
+      register: values['no-register'] !== true
     })
-    if (json) io.out(JSON.stringify({ id, format, out: out.outDir }))
-    else
+    if (json) io.out(JSON.stringify({ id, format, out: out.outDir, model: out.model }))
+    else {
       io.out(`exported ${format === 'peft' ? 'PEFT adapter' : 'merged model'} of run ${id} to ${out.outDir}`)
+      if (out.model)
+        io.out(`registered as model "${out.model.name}" (chat or train with --model ${out.model.name})`)
+    }
   }
 }

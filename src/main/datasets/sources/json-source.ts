@@ -1,7 +1,9 @@
-// Reads a .json file: an array of records, an object holding exactly one array of records, or a
-// single record object. Parsed whole (with a size limit), so a broken file names the line it breaks on.
+// Reads a .json file by what it holds, not by its name: an array of records, an object holding
+// exactly one array of records, a single record object, or JSON-lines (one JSON value per line, how
+// `{"text": …}` records are often saved under .json). Parsed whole (with a size limit), so a broken
+// file names the line it breaks on.
 import { FatalSourceError, makeProblem } from '../problems'
-import { jsonErrorReason } from './jsonl-source'
+import { jsonErrorReason, jsonLineItem } from './jsonl-source'
 import type { ReadOptions, SourceFile, SourceItem } from './source-types'
 import { readWholeText } from './whole-file'
 
@@ -34,8 +36,31 @@ function recordsOf(value: unknown, display: string): { items: unknown[]; key: st
     return { items: [value], key: null }
   }
   throw new FatalSourceError(
-    makeProblem({ file: display }, 'invalid_json', 'holds a single value, not records; expected an array of objects')
+    makeProblem(
+      { file: display },
+      'invalid_json',
+      'holds a single value, not records; expected an array of objects'
+    )
   )
+}
+
+/**
+ * The file's non-empty lines when it reads as JSON-lines: at least two of them and the first one a
+ * complete JSON value on its own. A broken array or object fails on its first line, so it is still
+ * reported as broken JSON rather than as lines.
+ */
+function jsonLines(text: string): { text: string; line: number }[] | null {
+  const lines = text
+    .split('\n')
+    .map((raw, i) => ({ text: raw.trim(), line: i + 1 }))
+    .filter((l) => l.text !== '')
+  if (lines.length < 2) return null
+  try {
+    JSON.parse(lines[0].text)
+  } catch {
+    return null
+  }
+  return lines
 }
 
 export async function* readJson(file: SourceFile, options: ReadOptions): AsyncGenerator<SourceItem> {
@@ -50,9 +75,18 @@ export async function* readJson(file: SourceFile, options: ReadOptions): AsyncGe
   try {
     value = JSON.parse(text)
   } catch (err) {
+    const lines = jsonLines(text)
+    if (lines) {
+      for (const l of lines) yield jsonLineItem(l.text, { file: file.display, line: l.line })
+      return
+    }
     const reason = jsonErrorReason(err)
     throw new FatalSourceError(
-      makeProblem({ file: file.display, line: lineOfPosition(text, reason) }, 'invalid_json', `invalid JSON (${reason})`)
+      makeProblem(
+        { file: file.display, line: lineOfPosition(text, reason) },
+        'invalid_json',
+        `invalid JSON (${reason})`
+      )
     )
   }
   const { items } = recordsOf(value, file.display)

@@ -2,12 +2,25 @@
 // skipped, so one broken line does not cost the rest of the file.
 import { formatBytes, invalidUtf8Problem, makeProblem } from '../problems'
 import { readByteLines } from './byte-lines'
+import type { SourceLocation } from '../../../shared/datasets'
 import type { ReadOptions, SourceFile, SourceItem } from './source-types'
 import { decodeUtf8 } from './utf8'
 
 export function jsonErrorReason(err: unknown): string {
   const message = err instanceof Error ? err.message : String(err)
   return message.replace(/^JSON\.parse: /, '')
+}
+
+/** One JSON-lines line as a record, or as a problem naming its line when it does not parse. */
+export function jsonLineItem(text: string, location: SourceLocation): SourceItem {
+  try {
+    return { type: 'record', value: JSON.parse(text) as unknown, location }
+  } catch (err) {
+    return {
+      type: 'problem',
+      problem: makeProblem(location, 'invalid_json', `invalid JSON (${jsonErrorReason(err)})`)
+    }
+  }
 }
 
 export async function* readJsonl(file: SourceFile, options: ReadOptions): AsyncGenerator<SourceItem> {
@@ -34,10 +47,6 @@ export async function* readJsonl(file: SourceFile, options: ReadOptions): AsyncG
     }
     const text = decoded.text.trim()
     if (text === '') continue
-    try {
-      yield { type: 'record', value: JSON.parse(text) as unknown, location }
-    } catch (err) {
-      yield { type: 'problem', problem: makeProblem(location, 'invalid_json', `invalid JSON (${jsonErrorReason(err)})`) }
-    }
+    yield jsonLineItem(text, location)
   }
 }
