@@ -141,7 +141,9 @@ function torchLine(t: TorchReference, results: readonly CaseResult[]): string {
   const low = Math.min(...fastest)
   const range = t.runs.length > 1 ? `${fixed(low, 1)}–${fixed(t.fastestTokensPerS, 1)}` : fixed(low, 1)
   const runs = t.runs
-    .map((r) => `${r.when}: fastest ${fixed(r.fastestTokensPerS, 1)}, median ${fixed(r.tokensPerS, 1)} tokens/s`)
+    .map(
+      (r) => `${r.when}: fastest ${fixed(r.fastestTokensPerS, 1)}, median ${fixed(r.tokensPerS, 1)} tokens/s`
+    )
     .join('; ')
   const ours = results.find((r) => r.case === t.case)
   const against = (v: number) => fixed(ours === undefined ? Number.NaN : ours.fastestTokensPerS / v, 2)
