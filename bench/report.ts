@@ -133,7 +133,7 @@ function importRow(r: ImportCaseResult): string[] {
  * PyTorch's two runs around a case as a range, and our fastest step against PyTorch's fastest (medians
  * swing with the host's load; the fastest step is the closest either side gets to its real speed).
  */
-function torchLine(t: TorchReference, results: readonly CaseResult[]): string {
+export function torchLine(t: TorchReference, results: readonly CaseResult[]): string {
   if (t.skipped !== null || t.fastestTokensPerS === null) {
     return `PyTorch reference (${t.case}): skipped — ${t.skipped ?? 'no run'}`
   }
