@@ -64,6 +64,13 @@ const mib = (bytes: number) => `${(bytes / MiB).toFixed(1)} MiB`
  */
 export const AUTODIFF_EXTRA = 0.7
 /**
+ * With gradient checkpointing the peak comes while one block is recomputed and differentiated: its tape and
+ * its gradients live at once beside the block inputs. Measured on GPT-2-small 1 × 1024 (tf peak 1662 MiB, of
+ * which 949 MiB weights): 2.3× that block's activations and scores (one measurement; the ±15 % of the
+ * other cases is not yet shown for other checkpointed shapes).
+ */
+export const AUTODIFF_EXTRA_RECOMPUTED = 2.3
+/**
  * XNNPACK (wasm's matMul) packs every constant right-hand operand once and keeps it for the tensor's life:
  * W for x·W, Wᵀ for dy·Wᵀ and the LM head's blocks both ways. Measured on GPT-2-small: 943 MiB of wasm heap
  * beyond tf's peak, at batch 1 and 2 alike — 2.0× the transposed copies (471 MiB).
@@ -160,11 +167,14 @@ function tensorParts(shape: Gpt2Config, opts: EstimateOptions, rows: number): Pa
     scores,
     `scores and softmax b·h·t² = ${rows}·${shape.nHead}·${t}² per layer, ${liveLayers} layer${liveLayers === 1 ? ' at a time' : 's'}`
   )
+  const extra = checkpointed ? AUTODIFF_EXTRA_RECOMPUTED : AUTODIFF_EXTRA
   add(
     'autodiffIntermediates',
     'autodiff intermediates',
-    AUTODIFF_EXTRA * (activations + scores),
-    `${AUTODIFF_EXTRA}× activations and scores: what tfjs's tape keeps besides them (GELU's intermediates, dropout masks, LayerNorm statistics; measured)`
+    extra * (activations + scores),
+    checkpointed
+      ? `${extra}× activations and scores: the recomputed block's tape and gradients, alive at once (measured)`
+      : `${extra}× activations and scores: what tfjs's tape keeps besides them (GELU's intermediates, dropout masks, LayerNorm statistics; measured)`
   )
   const chunk = Math.min(opts.logitsChunkTokens ?? DEFAULT_LOSS_CHUNK, tokens)
   add(
