@@ -16,6 +16,10 @@ export interface CaseResult {
   tokensPerS: number
   /** Training: median optimizer-step time. Generation: median time per decoded token. */
   stepMs: number
+  /** The fastest of the timed steps (generation: per decoded token): on a busy host the closest to the real speed. */
+  fastestStepMs: number
+  /** Tokens/s of the fastest step; ratios against PyTorch use this. */
+  fastestTokensPerS: number
   stepMsAll: number[]
   /** CPU time (user + system, all threads) of the same unit, median. */
   cpuMs: number
@@ -39,6 +43,10 @@ export interface CaseResult {
   setupRssBytes: number
   /** tfjs's peak of live tensor bytes during the warm-up step (tf.profile). */
   tfPeakBytes: number
+  /** Training: the engine's estimate of this case's peak process RSS (memory-estimate.ts), for peakRssBytes. */
+  memoryEstimateBytes?: number
+  /** Training: the estimate's tensor memory of the training thread, for tfPeakBytes. */
+  tensorEstimateBytes?: number
   /** Tensors left over per step (should be 0). */
   leakedTensorsPerStep: number
   setupMs: number
@@ -62,12 +70,25 @@ export interface CaseResult {
   profile?: KernelProfile
 }
 
-/** The PyTorch reference run for a training case, or why it was skipped. */
+/** One run of tools/pytorch/torch_lora_bench.py: its median and fastest step. */
+export interface TorchRun {
+  /** Whether it ran just before or just after our case. */
+  when: 'before' | 'after'
+  stepS: number
+  tokensPerS: number
+  fastestStepS: number
+  fastestTokensPerS: number
+  line: string
+}
+
+/**
+ * The PyTorch reference for a training case, run right before and right after it (a noisy host swings
+ * between runs), or why it was skipped. `fastestTokensPerS` is the fastest step of both runs.
+ */
 export interface TorchReference {
   case: string
-  tokensPerS: number | null
-  stepS: number | null
-  line: string
+  runs: TorchRun[]
+  fastestTokensPerS: number | null
   skipped: string | null
 }
 

@@ -11,7 +11,8 @@ import { formatReport } from './report'
 import type { CaseRequest } from './run-case'
 import { backendNames, isBackendName } from '../src/engine/backend'
 import type { LossOptions } from '../src/engine/model/causal-lm-loss'
-import { findTorchPython, runTorchReference } from './torch-reference'
+import type { TorchRun } from './case-result'
+import { findTorchPython, runTorchOnce, torchReference, torchUnavailable } from './torch-reference'
 
 interface Options {
   cases: string[]
@@ -210,6 +211,16 @@ async function main(): Promise<void> {
     if (options.compareRecompute && c.kind === 'train') {
       requests.push({ ...request, loss: { ...options.loss, recompute: true }, recomputeBlocks: true })
     }
+    // PyTorch right before and right after the case: the host's speed drifts, so the ratio uses the fastest steps.
+    const torchWhy = torchUnavailable(python)
+    const withTorch = options.torch && c.kind === 'train' && torchWhy === null && python !== null
+    const torchRuns: (TorchRun | string)[] = []
+    const runTorch = (when: TorchRun['when']) => {
+      if (!withTorch || c.kind !== 'train' || python === null) return
+      process.stderr.write(`bench: PyTorch reference for ${name} (${when})\n`)
+      torchRuns.push(runTorchOnce(c, options.steps ?? 3, options.torchDevice, python, when))
+    }
+    runTorch('before')
     let failed = false
     for (const r of requests) {
       try {
@@ -220,9 +231,13 @@ async function main(): Promise<void> {
       }
     }
     if (failed) continue
+    runTorch('after')
     if (options.torch && c.kind === 'train') {
-      process.stderr.write(`bench: PyTorch reference for ${name}\n`)
-      report.torch.push(runTorchReference(c, options.steps ?? 3, options.torchDevice, python))
+      report.torch.push(
+        withTorch
+          ? torchReference(c, torchRuns)
+          : { case: name, runs: [], fastestTokensPerS: null, skipped: torchWhy ?? 'PyTorch did not run' }
+      )
     }
   }
   process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report)}\n`)

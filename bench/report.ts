@@ -1,6 +1,6 @@
 // Turns bench results into the table the CLI prints: one row per case, the kernel breakdown under a
 // profiled case, generation's prefill, and the PyTorch reference with our speed as a ratio of it.
-import type { BenchReport, CaseResult } from './case-result'
+import type { BenchReport, CaseResult, TorchReference } from './case-result'
 import type { ImportCaseResult } from './import-case'
 
 const mib = (bytes: number | null) => (bytes === null ? 'n/a' : `${(bytes / 2 ** 20).toFixed(0)} MiB`)
@@ -30,14 +30,18 @@ function row(r: CaseResult): string[] {
     String(r.workers ?? 1),
     recomputed(r),
     fixed(r.tokensPerS, 1),
+    fixed(r.fastestTokensPerS, 1),
     r.singleWorker === undefined ? '' : fixed(r.singleWorker.tokensPerS, 1),
     r.speedup === undefined ? '' : `${fixed(r.speedup, 2)}×`,
     ms(r.stepMs),
+    ms(r.fastestStepMs),
     ms(r.cpuMs),
     fixed(r.cpuShare, 2),
     fixed(r.tokensPerCpuS, 1),
     mib(r.peakRssBytes ?? r.peakRssSampledBytes),
+    r.memoryEstimateBytes === undefined ? '' : mib(r.memoryEstimateBytes),
     mib(r.tfPeakBytes),
+    r.tensorEstimateBytes === undefined ? '' : mib(r.tensorEstimateBytes),
     fixed(r.flopsPerStep / 1e9, r.flopsPerStep >= 1e10 ? 0 : 2),
     fixed(r.achievedGflops, 2),
     fixed(r.matMul.gflopsWall, 1),
@@ -52,14 +56,18 @@ const HEADER = [
   'workers',
   'recompute',
   'tokens/s',
+  'fastest tokens/s',
   '1-worker tokens/s',
   'speed-up',
-  'step',
+  'step (median)',
+  'fastest step',
   'CPU/step',
   'CPU share',
   'tokens/CPU-s',
   'peak RSS',
+  'est. RSS',
   'tf peak',
+  'est. tensors',
   'GFLOP/step',
   'GFLOP/s',
   'matMul GFLOP/s',
@@ -121,6 +129,32 @@ function importRow(r: ImportCaseResult): string[] {
   ]
 }
 
+/**
+ * PyTorch's two runs around a case as a range, and our fastest step against PyTorch's fastest (medians
+ * swing with the host's load; the fastest step is the closest either side gets to its real speed).
+ */
+export function torchLine(t: TorchReference, results: readonly CaseResult[]): string {
+  if (t.skipped !== null || t.fastestTokensPerS === null) {
+    return `PyTorch reference (${t.case}): skipped — ${t.skipped ?? 'no run'}`
+  }
+  const fastest = t.runs.map((r) => r.fastestTokensPerS)
+  const low = Math.min(...fastest)
+  const range = t.runs.length > 1 ? `${fixed(low, 1)}–${fixed(t.fastestTokensPerS, 1)}` : fixed(low, 1)
+  const runs = t.runs
+    .map(
+      (r) => `${r.when}: fastest ${fixed(r.fastestTokensPerS, 1)}, median ${fixed(r.tokensPerS, 1)} tokens/s`
+    )
+    .join('; ')
+  const ours = results.find((r) => r.case === t.case)
+  const against = (v: number) => fixed(ours === undefined ? Number.NaN : ours.fastestTokensPerS / v, 2)
+  const ratio =
+    ours === undefined
+      ? ''
+      : ` — ours/PyTorch by fastest steps = ${against(t.fastestTokensPerS)}` +
+        (t.runs.length > 1 ? ` (${against(low)} against PyTorch's slower run)` : '')
+  return `PyTorch reference (${t.case}): fastest step ${range} tokens/s over ${t.runs.length} run${t.runs.length === 1 ? '' : 's'} (${runs})${ratio}`
+}
+
 export function formatReport(report: BenchReport): string {
   const out: string[] = []
   if (report.imports.length > 0) {
@@ -145,16 +179,7 @@ export function formatReport(report: BenchReport): string {
       if (lines.length > 0) out.push('', ...lines)
     }
   }
-  for (const t of report.torch) {
-    if (t.skipped !== null) {
-      out.push(`PyTorch reference (${t.case}): skipped — ${t.skipped}`)
-      continue
-    }
-    const ours = report.results.find((r) => r.case === t.case)
-    const ratio =
-      ours && t.tokensPerS ? ` — ours/PyTorch = ${(ours.tokensPerS / t.tokensPerS).toFixed(2)}` : ''
-    out.push(`PyTorch reference (${t.case}): ${t.tokensPerS} tokens/s (${t.line})${ratio}`)
-  }
+  for (const t of report.torch) out.push(torchLine(t, report.results))
   for (const f of report.failures) out.push(`FAILED ${f.case}: ${f.error}`)
   return out.join('\n')
 }

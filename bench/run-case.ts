@@ -17,6 +17,9 @@ import { dataParallelGradients } from '../src/engine/training/data-parallel-step
 import { sharePieces } from '../src/engine/training/gradient-pieces'
 import type { MicroBatch } from '../src/engine/training/gradient-pieces'
 import { GradientWorkers, shareWeights } from '../src/engine/training/gradient-workers'
+import { fromLoraConfig } from '../src/engine/training/lora-settings'
+import { estimateTrainingMemory } from '../src/engine/training/memory-estimate'
+import { collectGarbageNow } from '../src/engine/training/release-memory'
 import { AdamW } from '../src/engine/optim/adamw'
 import { clipGradNorm } from '../src/engine/optim/clip-grad-norm'
 import type { CaseResult } from './case-result'
@@ -50,11 +53,6 @@ function progress(name: string, text: string): void {
   process.stderr.write(`[${name}] ${text}\n`)
 }
 
-function collectGarbage(): void {
-  const gc = (globalThis as { gc?: () => void }).gc
-  gc?.()
-}
-
 interface Built {
   model: Gpt2Model
   lora: LoraAdapter
@@ -73,7 +71,7 @@ async function buildModel(c: BenchCase, workers: number, backend: BackendName): 
   const pool =
     workers > 1 ? await GradientWorkers.start(workers - 1, backend, { config, lora: c.lora, weights }) : null
   weights = null
-  collectGarbage()
+  collectGarbageNow()
   return { model, lora, pool, setupMs: performance.now() - t0 }
 }
 
@@ -309,6 +307,8 @@ export async function runCase(req: CaseRequest): Promise<CaseResult> {
   // As the trainer does: no more workers than rows in a step (1 × 1024 has nothing to share).
   const wanted = req.workers ?? (isGpuBackend(info.name) ? 1 : availableParallelism())
   const workers = c.kind === 'train' ? Math.min(wanted, c.batch) : 1
+  // The process before the model: the estimate's runtime part.
+  const runtimeBytes = process.memoryUsage().rss
   const built = await buildModel(c, workers, info.name)
   const meter = new RssMeter()
   meter.reset()
@@ -329,6 +329,22 @@ export async function runCase(req: CaseRequest): Promise<CaseResult> {
   const achievedGflopsCpu = m.flopsPerStep / m.cpuMs / 1e6
   // Each worker has one core's matMul speed: efficiency is per worker, so 1.0 is every core at that speed.
   const cores = m.extra.workers ?? 1
+  const fastest = Math.min(...m.stepMsAll)
+  const estimate =
+    c.kind === 'train'
+      ? estimateTrainingMemory(caseConfig(c.arch), {
+          batchSize: c.batch,
+          seqLength: c.seqLen,
+          lora: fromLoraConfig(c.lora),
+          ...(req.loss?.chunkTokens === undefined ? {} : { logitsChunkTokens: req.loss.chunkTokens }),
+          gradientCheckpointing: m.extra.recomputeBlocks ?? false,
+          workers: cores,
+          // With the one-worker timing, the training thread ran the whole batch too.
+          ...(m.extra.singleWorker !== undefined || cores === 1 ? { trainingThreadRows: c.batch } : {}),
+          backend: info.name,
+          runtimeBytes
+        })
+      : null
   const result: CaseResult = {
     case: c.name,
     kind: c.kind,
@@ -338,6 +354,9 @@ export async function runCase(req: CaseRequest): Promise<CaseResult> {
     repeats: m.stepMsAll.length,
     tokensPerS: m.tokensPerS,
     stepMs: m.stepMs,
+    fastestStepMs: fastest,
+    // tokens/s is inversely proportional to the step time, in training and in decoding alike.
+    fastestTokensPerS: (m.tokensPerS * m.stepMs) / fastest,
     stepMsAll: m.stepMsAll,
     cpuMs: m.cpuMs,
     cpuShare: m.cpuMs / m.stepMs,
@@ -352,6 +371,9 @@ export async function runCase(req: CaseRequest): Promise<CaseResult> {
     peakRssBytes: meter.highWaterMark,
     setupRssBytes,
     tfPeakBytes: m.tfPeakBytes,
+    ...(estimate === null
+      ? {}
+      : { memoryEstimateBytes: estimate.totalBytes, tensorEstimateBytes: estimate.tensorBytes }),
     leakedTensorsPerStep: m.leakedTensorsPerStep,
     setupMs: built.setupMs,
     ...m.extra,

@@ -212,14 +212,34 @@ export type RunStatusName = z.infer<typeof RunStatus>
 
 // Which status may follow which, and who moves a run: src/shared/run-states.ts.
 
+/** The parts of a memory estimate, by stable key (the UI names each in its language). */
+export type MemoryPart =
+  | 'frozenWeights'
+  | 'transposedWeights'
+  | 'loraWeights'
+  | 'loraGradients'
+  | 'adamMoments'
+  | 'activations'
+  | 'autodiffIntermediates'
+  | 'attentionScores'
+  | 'logits'
+  | 'savedProbabilities'
+  | 'backendBuffers'
+  | 'runtime'
+  | 'workerCopies'
+
 export interface MemoryComponent {
+  key: MemoryPart
   name: string
   bytes: number
   detail: string
 }
 
 export interface MemoryEstimate {
+  /** Peak process memory (RSS) on a CPU backend; on a GPU backend the tensors alone (GPU memory). */
   totalBytes: number
+  /** The training thread's peak tensor memory (what tf.memory() counts), part of totalBytes. */
+  tensorBytes: number
   components: MemoryComponent[]
 }
 

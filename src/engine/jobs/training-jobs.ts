@@ -2,13 +2,15 @@
 // resume or stop the run being trained here), `estimateRun` (PEFT's parameter line and the memory
 // estimate before a run starts), `dryRun` (two timed steps) and `exportAdapter` (a PEFT folder or a merged HF model).
 import { copyFile, readFile, writeFile } from 'node:fs/promises'
+import { freemem } from 'node:os'
 import { join } from 'node:path'
 import { engineBackend } from '../backend'
 import { EXPORT_FILES, checkExportTarget, writeExportFolder } from '../files/export-folder'
 import { inspectHfModelFolder, loadHfModelFolder } from '../formats/hf-model-folder'
 import type { JobHandler } from '../job-registry'
 import { writeMergedModel } from '../training/merged-export'
-import { estimateRun as estimate } from '../training/memory-estimate'
+import { estimateRun as estimate, workerCopyBytes } from '../training/memory-estimate'
+import { resolveWorkerCount } from '../training/gradient-workers'
 import { withGpuFit } from '../training/gpu-fit'
 import { readPeftAdapter } from '../training/peft-adapter'
 import { activeTrainer, measureRun, runTraining } from '../training/train-run'
@@ -26,15 +28,28 @@ export const trainControl: JobHandler<'trainControl'> = async ({ runId, action }
 
 export const estimateRun: JobHandler<'estimateRun'> = async ({ baseModel, config }) => {
   const info = await inspectHfModelFolder(baseModel)
-  const options = {
+  const backend = await engineBackend()
+  const base = {
     batchSize: config.batchSize,
     seqLength: Math.min(config.maxLength, info.config.nPositions),
     lora: config.lora,
     logitsChunkTokens: 256,
-    gradientCheckpointing: config.gradientCheckpointing
+    gradientCheckpointing: config.gradientCheckpointing,
+    backend: backend.name,
+    // The run trains in this process: what it holds now is the estimate's runtime part.
+    runtimeBytes: process.memoryUsage().rss
   }
+  // As the run will choose them (the data's row count is not known here: a step's rows at most).
+  const workers = resolveWorkerCount({
+    requested: config.workers,
+    backend: backend.name,
+    rowsPerStep: config.batchSize * config.gradientAccumulation,
+    bytesPerWorker: workerCopyBytes(info.config, base, config.batchSize),
+    freeBytes: freemem()
+  }).count
+  const options = { ...base, workers }
   // On a GPU backend the estimate is GPU memory, checked against the adapter's limits.
-  return withGpuFit(estimate(info.config, options), info.config, options, (await engineBackend()).adapter)
+  return withGpuFit(estimate(info.config, options), info.config, options, backend.adapter)
 }
 
 const [ADAPTER_CONFIG, ADAPTER_WEIGHTS] = EXPORT_FILES.peft

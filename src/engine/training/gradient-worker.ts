@@ -9,6 +9,7 @@ import { Gpt2Model } from '../model/gpt2-model'
 import { LoraAdapter } from '../model/lora'
 import type { FromGradientWorker, ToGradientWorker } from './gradient-worker-protocol'
 import { pieceGradients } from './piece-gradients'
+import { collectGarbageNow } from './release-memory'
 
 const port = parentPort
 if (port === null) throw new Error('gradient-worker runs as a worker thread of the engine')
@@ -27,7 +28,13 @@ async function init(message: Extract<ToGradientWorker, { kind: 'init' }>): Promi
   await initBackend(message.backend)
   const { config, lora, weights } = message.model
   model = Gpt2Model.fromArrays(config, weights, LoraAdapter.create(config, lora, new Rng(0)))
-  send({ kind: 'ready' })
+  // The backend holds its own copy now (wasm: in its heap). Once this call has returned, nothing here
+  // refers to the shared arrays: collect them, so that the process frees their memory as soon as the
+  // training thread drops its own handles (this thread would otherwise keep them for the whole run).
+  setImmediate(() => {
+    collectGarbageNow()
+    send({ kind: 'ready' })
+  })
 }
 
 async function step(message: Extract<ToGradientWorker, { kind: 'step' }>): Promise<void> {

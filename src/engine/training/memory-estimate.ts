@@ -1,14 +1,17 @@
 // What a LoRA training step on GPT-2 should need in memory, worked out from the architecture and the
-// run config before the run starts, component by component, so it can be shown beside the measured peak.
+// run config before the run starts, component by component, so it can be shown beside the measured peak:
+// the tensors (tf.memory's peak), and on a CPU backend the whole process (RSS), calibrated on measurements.
 import { recomputesByDefault } from '../model/causal-lm-loss'
+import { isGpuBackend as isGpuBackendName } from '../backend'
 import { LM_HEAD_BLOCK } from '../model/frozen-weights'
 import type {
   LoraSettingsConfig,
-  MemoryComponent,
   MemoryEstimate,
+  MemoryPart,
   RunEstimate,
   StepTensor
 } from '../../shared/runs'
+import type { BackendName } from '../../shared/system'
 import { countGpt2Parameters } from '../formats/gpt2-weights'
 import type { Gpt2Config } from '../formats/hf-config'
 import { loraTargetModules, trainableParamsLine } from '../model/lora'
@@ -16,6 +19,8 @@ import type { LinearModule } from '../model/lora'
 import { toLoraConfig } from './lora-settings'
 
 const F32 = 4
+/** causal-lm-loss's default chunkTokens. */
+const DEFAULT_LOSS_CHUNK = 256
 
 export function loraParamCount(modules: readonly LinearModule[], r: number): number {
   return modules.reduce((sum, m) => sum + r * (m.inFeatures + m.outFeatures), 0)
@@ -27,53 +32,109 @@ export interface EstimateOptions {
   /** Tokens per sequence. */
   seqLength: number
   lora: LoraSettingsConfig
-  /** Tokens whose logits are alive at once; the whole micro-batch unless the loss is chunked. */
+  /** Tokens whose logits are alive at once; the loss's default chunk (256) unless given. */
   logitsChunkTokens?: number
   /** The engine keeps a transposed copy of every frozen matrix for fast backward products. */
   transposedWeights?: boolean
   /** Gradient checkpointing: only each block's input is kept; one block's activations live at a time. */
   gradientCheckpointing?: boolean
+  /** Threads computing gradients, the training thread included (default 1); each holds a model copy. */
+  workers?: number
+  /** Rows the training thread computes at once (default: its share of the micro-batch). */
+  trainingThreadRows?: number
+  /**
+   * Where the step runs: on a CPU backend (wasm, cpu, tfjs-node; the default) the estimate is the
+   * process's peak RSS; on a GPU backend (webgpu, tfjs-node-gpu) the tensors alone (GPU memory).
+   */
+  backend?: BackendName
+  /**
+   * The process's memory before the model loads (Node, V8, tfjs and its backend): the caller's own RSS,
+   * measured just before (default RUNTIME_BYTES).
+   */
+  runtimeBytes?: number
 }
 
-const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`
+const MiB = 2 ** 20
+const mib = (bytes: number) => `${(bytes / MiB).toFixed(1)} MiB`
 
 /**
- * Memory of one training step, in float32 (tfjs has no float16):
- * frozen weights (and their transposed copies), LoRA weights with gradients and AdamW's two
- * moments, activations kept for the backward pass, attention scores b·h·t² per layer, and the
- * logits of one chunk with their softmax and gradient.
+ * Calibrated on wasm (GPT-2-small 1 and 2 × 256, the tiny model 2 × 64; tf.profile's peak bytes): tfjs's tape
+ * keeps every op's inputs, which the listed activations and scores leave out (GELU's intermediates, the
+ * dropout masks and dropped copies, LayerNorm's centred input and statistics): measured 1.66–1.78× them.
  */
-export function estimateTrainingMemory(shape: Gpt2Config, opts: EstimateOptions): MemoryEstimate {
-  const { batchSize: b, seqLength: t } = opts
+export const AUTODIFF_EXTRA = 0.7
+/**
+ * With gradient checkpointing the peak comes while one block is recomputed and differentiated: its tape and
+ * its gradients live at once beside the block inputs. Measured on GPT-2-small 1 × 1024 (tf peak 1662 MiB, of
+ * which 949 MiB weights): 2.3× that block's activations and scores (one measurement; the ±15 % of the
+ * other cases is not yet shown for other checkpointed shapes).
+ */
+export const AUTODIFF_EXTRA_RECOMPUTED = 2.3
+/**
+ * XNNPACK (wasm's matMul) packs every constant right-hand operand once and keeps it for the tensor's life:
+ * W for x·W, Wᵀ for dy·Wᵀ and the LM head's blocks both ways. Measured on GPT-2-small: 943 MiB of wasm heap
+ * beyond tf's peak, at batch 1 and 2 alike — 2.0× the transposed copies (471 MiB).
+ */
+export const XNNPACK_PACKED_PER_TRANSPOSED = 2
+/** A wasm instance's heap starts at 16 MiB and never shrinks. */
+export const WASM_HEAP_MIN_BYTES = 16 * MiB
+/**
+ * A worker thread's own runtime (V8 isolate, tfjs, the compiled wasm module): measured 66 MiB beside its
+ * model copy (tiny model CLI run: 255 MiB peak with 1 worker, 337 MiB with 2).
+ */
+export const WORKER_THREAD_BYTES = 66 * MiB
+/** The training thread's JavaScript heap growth over the steps (tape records, kernel bookkeeping): measured 15–25 MiB. */
+export const STEP_JS_HEAP_BYTES = 16 * MiB
+/** The engine process before a model loads, when the caller has not measured it (CLI on Linux: ~240 MiB). */
+export const RUNTIME_BYTES = 240 * MiB
+
+interface Part {
+  key: MemoryPart
+  name: string
+  bytes: number
+  detail: string
+}
+
+/**
+ * The tensors one thread holds at its peak for `rows` sequences: frozen weights (and their transposed
+ * copies), LoRA weights with gradients and AdamW's two moments, activations kept for the backward pass
+ * with the tape's intermediates, attention scores b·h·t² per layer, one chunk's logits and the saved
+ * probabilities (float32: tfjs has no float16).
+ */
+function tensorParts(shape: Gpt2Config, opts: EstimateOptions, rows: number): Part[] {
+  const t = opts.seqLength
   const d = shape.nEmbd
   const inner = shape.nInner
-  const tokens = b * t
+  const tokens = rows * t
   const modules = loraTargetModules(shape, toLoraConfig(opts.lora))
   const baseParams = countGpt2Parameters(shape)
   const loraParams = loraParamCount(modules, opts.lora.r)
-  const components: MemoryComponent[] = []
-  const add = (name: string, bytes: number, detail: string) => components.push({ name, bytes, detail })
+  const parts: Part[] = []
+  const add = (key: MemoryPart, name: string, bytes: number, detail: string) =>
+    parts.push({ key, name, bytes, detail })
 
   add(
+    'frozenWeights',
     'frozen weights',
     baseParams * F32,
     `${baseParams.toLocaleString('en-US')} parameters × 4 bytes (float32)`
   )
   if (opts.transposedWeights ?? true) {
-    const matrices = shape.nLayer * (d * 3 * d + d * d + 2 * d * inner) + shape.vocabSize * d
     add(
+      'transposedWeights',
       'transposed weight copies',
-      matrices * F32,
+      transposedBytes(shape),
       'every Conv1D matrix and the tied LM head, stored transposed once'
     )
   }
   add(
+    'loraWeights',
     'LoRA weights',
     loraParams * F32,
     `${loraParams.toLocaleString('en-US')} trainable parameters (${modules.length} modules)`
   )
-  add('LoRA gradients', loraParams * F32, 'one float32 gradient per trainable parameter')
-  add('AdamW moments', 2 * loraParams * F32, 'exp_avg and exp_avg_sq per trainable parameter')
+  add('loraGradients', 'LoRA gradients', loraParams * F32, 'one float32 gradient per trainable parameter')
+  add('adamMoments', 'AdamW moments', 2 * loraParams * F32, 'exp_avg and exp_avg_sq per trainable parameter')
 
   // Per layer, kept for backward: ln_1 out, q|k|v, attention output, c_proj out, residual, ln_2 out,
   // MLP pre-activation and GELU output, MLP out; LoRA intermediates x·Aᵀ and the dropout mask.
@@ -93,37 +154,127 @@ export function estimateTrainingMemory(shape: Gpt2Config, opts: EstimateOptions)
     F32
   add(
     'activations',
+    'activations',
     activations,
     checkpointed
       ? `${shape.nLayer} block inputs of ${tokens} tokens × ${d}, plus one block's ~${Math.round(perLayerActs / tokens)} floats a token (recomputed)`
       : `${shape.nLayer} layers × ${tokens} tokens × ~${Math.round(perLayerActs / tokens)} floats, plus LoRA inputs`
   )
-  const scores = liveLayers * 2 * b * shape.nHead * t * t * F32
+  const scores = liveLayers * 2 * rows * shape.nHead * t * t * F32
   add(
+    'attentionScores',
     'attention scores',
     scores,
-    `scores and softmax b·h·t² = ${b}·${shape.nHead}·${t}² per layer, ${liveLayers} layer${liveLayers === 1 ? ' at a time' : 's'}`
+    `scores and softmax b·h·t² = ${rows}·${shape.nHead}·${t}² per layer, ${liveLayers} layer${liveLayers === 1 ? ' at a time' : 's'}`
   )
-  const chunk = Math.min(opts.logitsChunkTokens ?? tokens, tokens)
+  const extra = checkpointed ? AUTODIFF_EXTRA_RECOMPUTED : AUTODIFF_EXTRA
+  add(
+    'autodiffIntermediates',
+    'autodiff intermediates',
+    extra * (activations + scores),
+    checkpointed
+      ? `${extra}× activations and scores: the recomputed block's tape and gradients, alive at once (measured)`
+      : `${extra}× activations and scores: what tfjs's tape keeps besides them (GELU's intermediates, dropout masks, LayerNorm statistics; measured)`
+  )
+  const chunk = Math.min(opts.logitsChunkTokens ?? DEFAULT_LOSS_CHUNK, tokens)
   add(
     'logits',
-    3 * chunk * shape.vocabSize * F32,
-    `${chunk} tokens × ${shape.vocabSize} vocab: logits, softmax, gradient`
+    'logits',
+    chunk * shape.vocabSize * F32,
+    `${chunk} tokens × ${shape.vocabSize} vocab: one chunk's logits at the peak`
   )
   // The loss keeps every target token's probabilities for the backward pass unless that would pass
   // its budget (or checkpointing asks it to recompute them chunk by chunk).
   if (!checkpointed && !recomputesByDefault(tokens, shape.vocabSize)) {
     add(
+      'savedProbabilities',
       'saved probabilities',
       tokens * shape.vocabSize * F32,
       `${tokens} tokens × ${shape.vocabSize} vocab, kept for the backward pass`
     )
   }
+  return parts
+}
 
-  const totalBytes = components.reduce((s, c) => s + c.bytes, 0)
+/** Every Conv1D matrix and the LM head, once. */
+function transposedBytes(shape: Gpt2Config): number {
+  const d = shape.nEmbd
+  return (shape.nLayer * (d * 3 * d + d * d + 2 * d * shape.nInner) + shape.vocabSize * d) * F32
+}
+
+const sum = (parts: readonly Part[]) => parts.reduce((s, p) => s + p.bytes, 0)
+
+/**
+ * Memory of one training step. On a GPU backend: the training thread's tensors. On a CPU backend the
+ * process's peak RSS: those tensors; the backend's own buffers (wasm: XNNPACK's packed weights, and a heap
+ * of at least 16 MiB); the runtime the process had before the model (measured by the caller); and each
+ * further worker thread's copy — its runtime, its tensors for its share of the rows and its backend
+ * buffers (wasm gives every thread its own heap: nothing in it can be shared). The loaded and the shared
+ * host arrays of the weights are freed once the backends hold them and are not counted.
+ */
+export function estimateTrainingMemory(shape: Gpt2Config, opts: EstimateOptions): MemoryEstimate {
+  const workers = Math.max(1, Math.min(opts.workers ?? 1, opts.batchSize))
+  const share = Math.ceil(opts.batchSize / workers)
+  const tensors = tensorParts(shape, opts, opts.trainingThreadRows ?? share)
+  const tensorBytes = sum(tensors)
+  const backend = opts.backend ?? 'wasm'
+  if (isGpuBackendName(backend)) {
+    return finish(tensors, tensorBytes)
+  }
+  const parts: Part[] = [...tensors]
+  const wasm = backend === 'wasm'
+  const packed = wasm ? XNNPACK_PACKED_PER_TRANSPOSED * transposedBytes(shape) : 0
+  // A thread's backend memory beyond its tensors: the packed weights, and the rest of wasm's minimum heap.
+  const buffersOf = (threadTensors: number) =>
+    wasm ? packed + Math.max(0, WASM_HEAP_MIN_BYTES - threadTensors - packed) : 0
+  if (wasm) {
+    parts.push({
+      key: 'backendBuffers',
+      name: 'backend buffers',
+      bytes: buffersOf(tensorBytes),
+      detail: `XNNPACK's packed weights (${XNNPACK_PACKED_PER_TRANSPOSED}× the transposed copies: W, Wᵀ and the LM head both ways; measured) in the training thread's wasm heap`
+    })
+  }
+  const runtime = opts.runtimeBytes ?? RUNTIME_BYTES
+  parts.push({
+    key: 'runtime',
+    name: 'runtime',
+    bytes: runtime + STEP_JS_HEAP_BYTES,
+    detail:
+      (opts.runtimeBytes === undefined
+        ? `Node, V8, tfjs and its backend before the model loads (${mib(runtime)}, a typical engine process)`
+        : `Node, V8, tfjs and its backend before the model loads (${mib(runtime)}, this process, measured)`) +
+      `, and the steps' JavaScript heap (${mib(STEP_JS_HEAP_BYTES)})`
+  })
+  if (workers > 1) {
+    const workerTensors = sum(tensorParts(shape, opts, share))
+    const each = workerCopyBytes(shape, opts, share)
+    parts.push({
+      key: 'workerCopies',
+      name: "workers' copies",
+      bytes: (workers - 1) * each,
+      detail: `${workers - 1} worker thread${workers > 2 ? 's' : ''} × ${mib(each)}: own runtime ${mib(WORKER_THREAD_BYTES)}, weights and step tensors for ${share} row${share === 1 ? '' : 's'} ${mib(workerTensors)}${wasm ? ', packed weights' : ''} (each wasm instance has its own heap)`
+    })
+  }
+  return finish(parts, tensorBytes)
+}
+
+/** What one further worker thread adds to the process when it computes `rows` sequences at a time. */
+export function workerCopyBytes(shape: Gpt2Config, opts: EstimateOptions, rows: number): number {
+  const tensors = sum(tensorParts(shape, opts, rows))
+  if (isGpuBackendName(opts.backend ?? 'wasm')) return tensors
+  const packed =
+    (opts.backend ?? 'wasm') === 'wasm' ? XNNPACK_PACKED_PER_TRANSPOSED * transposedBytes(shape) : 0
+  const heapMin =
+    (opts.backend ?? 'wasm') === 'wasm' ? Math.max(0, WASM_HEAP_MIN_BYTES - tensors - packed) : 0
+  return WORKER_THREAD_BYTES + tensors + packed + heapMin
+}
+
+function finish(parts: readonly Part[], tensorBytes: number): MemoryEstimate {
   return {
-    totalBytes,
-    components: components.map((c) => ({ ...c, detail: `${c.detail} — ${mib(c.bytes)}` }))
+    totalBytes: sum(parts),
+    tensorBytes,
+    components: parts.map((c) => ({ ...c, detail: `${c.detail} — ${mib(c.bytes)}` }))
   }
 }
 

@@ -22,11 +22,12 @@ import { resolveWarmupSteps } from '../optim/lr-schedule'
 import { dataFingerprint, readCheckpoint } from './checkpoint-files'
 import type { CheckpointContents } from './checkpoint-files'
 import { toLoraConfig } from './lora-settings'
-import { estimateRun } from './memory-estimate'
+import { estimateRun, workerCopyBytes } from './memory-estimate'
 import { withGpuFit } from './gpu-fit'
 import { gpuFitRefusal } from '../../shared/gpu-fit-refusal'
 import { GradientWorkers, resolveWorkerCount, shareWeights } from './gradient-workers'
 import { readPeftAdapter } from './peft-adapter'
+import { collectGarbageNow } from './release-memory'
 import { Trainer } from './trainer'
 import { packRecords, planSteps, readTokenizedJsonl, splitValidation, truncateRecords } from './training-data'
 import type { TokenRecord } from './training-data'
@@ -130,6 +131,8 @@ async function prepareRun(
   const backend = await engineBackend()
   signal?.throwIfAborted()
   const { config } = input
+  // What this process holds before the model loads: the runtime part of the memory estimate.
+  const runtimeBytes = process.memoryUsage().rss
   const checkpoint = await loadHfModelFolder(config.baseModel)
   signal?.throwIfAborted()
   const gpt2 = checkpoint.config
@@ -140,11 +143,13 @@ async function prepareRun(
     seqLength: longest,
     lora: config.lora,
     logitsChunkTokens: 256,
-    gradientCheckpointing: config.gradientCheckpointing
+    gradientCheckpointing: config.gradientCheckpointing,
+    backend: backend.name,
+    runtimeBytes
   }
-  const estimate = withGpuFit(estimateRun(gpt2, estimateOptions), gpt2, estimateOptions, backend.adapter)
+  const single = withGpuFit(estimateRun(gpt2, estimateOptions), gpt2, estimateOptions, backend.adapter)
   // Refused before any tensor exists: a step that needs a larger tensor than the GPU can hold would fail mid-run.
-  const refusal = gpuFitRefusal(estimate)
+  const refusal = gpuFitRefusal(single)
   if (refusal) throw refusal
   const { weights, resume } = await initialWeights(input, gpt2)
   signal?.throwIfAborted()
@@ -155,11 +160,16 @@ async function prepareRun(
     requested: config.workers,
     backend: backend.name,
     rowsPerStep: Math.min(train.length, config.batchSize * config.gradientAccumulation),
-    // The estimate under-counts what tfjs and the heap really take: plan for twice it per copy.
-    bytesPerWorker: 2 * estimate.memory.totalBytes,
+    // Each further worker holds its own runtime, weights, packed weights and step tensors.
+    bytesPerWorker: workerCopyBytes(gpt2, estimateOptions, config.batchSize),
     freeBytes: freemem()
   })
   const workerCount = workerChoice.count
+  // The run's estimate with the workers it got: each computes its share of a micro-batch.
+  const estimate =
+    workerCount === 1
+      ? single
+      : { ...single, memory: estimateRun(gpt2, { ...estimateOptions, workers: workerCount }).memory }
   let workers: GradientWorkers | null = null
   let model: Gpt2Model
   if (workerCount > 1) {
@@ -187,6 +197,9 @@ async function prepareRun(
     model = Gpt2Model.fromArrays(gpt2, checkpoint.weights, lora)
     checkpoint.weights.clear()
   }
+  // The backends hold the weights now (wasm copies them into its heap): free the loaded arrays and the
+  // shared copy at once rather than whenever this thread next collects (GPT-2-small: 474 MiB each).
+  collectGarbageNow()
   const plan = planSteps(train.length, config)
   const schedule = {
     kind: config.schedule,

@@ -483,6 +483,22 @@ const en = {
       title: 'Before you start',
       memory: 'Estimated memory:',
       components: 'Memory by component',
+      tensorMemory: 'of which tensors (the training thread):',
+      parts: {
+        frozenWeights: 'Frozen weights',
+        transposedWeights: 'Transposed weight copies',
+        loraWeights: 'LoRA weights',
+        loraGradients: 'LoRA gradients',
+        adamMoments: 'AdamW moments',
+        activations: 'Activations',
+        autodiffIntermediates: 'Autodiff intermediates',
+        attentionScores: 'Attention scores',
+        logits: 'Logits',
+        savedProbabilities: 'Saved probabilities',
+        backendBuffers: 'Backend buffers (packed weights)',
+        runtime: 'Runtime (Node, tfjs, backend)',
+        workerCopies: 'Workers’ copies'
+      },
       note: 'Measured peak memory is shown beside this estimate on the run’s page.',
       computing: 'Computing the estimate…',
       updating: 'updating…',
@@ -876,11 +892,13 @@ const en = {
       restore: 'Restore…',
       pending: 'Will be restored at the next start',
       cancelPending: 'Cancel restore',
-      pendingNotice: '{file} will replace the database when LoRA Studio next starts. Restart LoRA Studio (quit the app, or stop and start lora-studio serve) to finish.',
+      pendingNotice:
+        '{file} will replace the database when LoRA Studio next starts. Restart LoRA Studio (quit the app, or stop and start lora-studio serve) to finish.',
       lastRestoreOk: 'Restored at this start: {message}',
       lastRestoreFailed: 'The restore chosen before this start was not done: {message}',
       confirmTitle: 'Restore the backup of {date}?',
-      confirmBody: 'The database will be replaced by this backup when LoRA Studio next starts; runs, datasets and chats changed since then will be as they were at that time. The current database file is kept beside it, not deleted.',
+      confirmBody:
+        'The database will be replaced by this backup when LoRA Studio next starts; runs, datasets and chats changed since then will be as they were at that time. The current database file is kept beside it, not deleted.',
       confirm: 'Restore at next start',
       failed: 'Could not load or change the backups: {message}'
     }

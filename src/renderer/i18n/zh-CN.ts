@@ -451,6 +451,22 @@ const zhCN: MessageSchema = {
       title: '开始之前',
       memory: '预计内存：',
       components: '各部分内存',
+      tensorMemory: '其中张量（训练线程）：',
+      parts: {
+        frozenWeights: '冻结权重',
+        transposedWeights: '转置权重副本',
+        loraWeights: 'LoRA 权重',
+        loraGradients: 'LoRA 梯度',
+        adamMoments: 'AdamW 动量',
+        activations: '激活值',
+        autodiffIntermediates: '自动微分中间结果',
+        attentionScores: '注意力分数',
+        logits: 'Logits',
+        savedProbabilities: '保存的概率',
+        backendBuffers: '后端缓冲区（打包权重）',
+        runtime: '运行时（Node、tfjs、后端）',
+        workerCopies: '各工作线程的副本'
+      },
       note: '训练页面会在此估计旁显示实测的内存峰值。',
       computing: '正在计算估计…',
       updating: '更新中…',
@@ -498,7 +514,8 @@ const zhCN: MessageSchema = {
     noMatch: '没有符合搜索和筛选条件的训练。',
     detailsFailed: '部分训练详情加载失败：{message}',
     folderMissing: '文件夹缺失',
-    folderMissingHint: '此训练的文件夹（数据、检查点、适配器）已不在数据目录中，因此无法恢复或导出；其历史记录仍保留在这里。',
+    folderMissingHint:
+      '此训练的文件夹（数据、检查点、适配器）已不在数据目录中，因此无法恢复或导出；其历史记录仍保留在这里。',
     datasetGone: '数据集 {id}（已删除）',
     yes: '是',
     no: '否',
@@ -837,11 +854,13 @@ const zhCN: MessageSchema = {
       restore: '恢复…',
       pending: '将在下次启动时恢复',
       cancelPending: '取消恢复',
-      pendingNotice: '下次启动 LoRA Studio 时，{file} 将替换当前数据库。请重启 LoRA Studio（退出应用，或停止并重新运行 lora-studio serve）以完成恢复。',
+      pendingNotice:
+        '下次启动 LoRA Studio 时，{file} 将替换当前数据库。请重启 LoRA Studio（退出应用，或停止并重新运行 lora-studio serve）以完成恢复。',
       lastRestoreOk: '本次启动时已恢复：{message}',
       lastRestoreFailed: '启动前选择的恢复未完成：{message}',
       confirmTitle: '恢复 {date} 的备份？',
-      confirmBody: '下次启动 LoRA Studio 时，数据库将被此备份替换；之后更改的训练、数据集和对话将回到当时的状态。当前的数据库文件会保留在旁边，不会被删除。',
+      confirmBody:
+        '下次启动 LoRA Studio 时，数据库将被此备份替换；之后更改的训练、数据集和对话将回到当时的状态。当前的数据库文件会保留在旁边，不会被删除。',
       confirm: '下次启动时恢复',
       failed: '无法加载或更改备份：{message}'
     }
@@ -879,7 +898,8 @@ const zhCN: MessageSchema = {
     progress: '正在评估第 {row}/{rows} 项：{done}/{total} 个窗口',
     validationOf: '{name} — 验证集',
     none: '还没有评估结果。',
-    settingsLine: '{windows} 个窗口，每个最多 {maxLength} 个 token，步幅 {stride}，{texts} 段文本 · {created}',
+    settingsLine:
+      '{windows} 个窗口，每个最多 {maxLength} 个 token，步幅 {stride}，{texts} 段文本 · {created}',
     row: '模型',
     loss: '损失',
     perplexity: '困惑度',

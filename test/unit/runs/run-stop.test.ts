@@ -26,7 +26,7 @@ const estimate: RunEstimate = {
   trainableLine: 'trainable params: 1 || all params: 2 || trainable%: 50.0000',
   trainableParams: 1,
   allParams: 2,
-  memory: { totalBytes: 1, components: [] }
+  memory: { totalBytes: 1, tensorBytes: 1, components: [] }
 } as unknown as RunEstimate
 
 /**

@@ -5,7 +5,11 @@ import { countGpt2Parameters } from '../../../src/engine/formats/gpt2-weights'
 import { parseGpt2Config } from '../../../src/engine/formats/hf-config'
 import { loraTargetModules } from '../../../src/engine/model/lora'
 import { toLoraConfig } from '../../../src/engine/training/lora-settings'
-import { estimateRun, estimateTrainingMemory } from '../../../src/engine/training/memory-estimate'
+import {
+  estimateRun,
+  estimateTrainingMemory,
+  workerCopyBytes
+} from '../../../src/engine/training/memory-estimate'
 
 const gpt2 = parseGpt2Config(
   { n_layer: 12, n_embd: 768, n_head: 12, n_positions: 1024, vocab_size: 50257 },
@@ -45,8 +49,11 @@ describe('memory estimate', () => {
       'AdamW moments',
       'activations',
       'attention scores',
+      'autodiff intermediates',
       'logits',
-      'saved probabilities'
+      'saved probabilities',
+      'backend buffers',
+      'runtime'
     ])
     // 1 × 256 GPT-2 tokens keep their probabilities (51 MB); 2 × 512 (206 MB) would pass the loss's budget
     const saved = (e: typeof a) => e.components.find((c) => c.name === 'saved probabilities')?.bytes
@@ -57,8 +64,27 @@ describe('memory estimate', () => {
     expect(a.components[0].bytes).toBe(124_439_808 * 4)
     expect(a.components.find((c) => c.name === 'AdamW moments')!.bytes).toBe(884_736 * 8)
     expect(a.totalBytes).toBe(a.components.reduce((s, c) => s + c.bytes, 0))
-    // GPT-2 small at 2 × 512 needs gigabytes: logits alone are 3 × 1024 × 50257 floats.
-    expect(b.components.find((c) => c.name === 'logits')!.bytes).toBe(3 * 1024 * 50257 * 4)
+    // One chunk of the loss's default 256 tokens holds its logits at the peak.
+    expect(b.components.find((c) => c.name === 'logits')!.bytes).toBe(256 * 50257 * 4)
+    // On wasm XNNPACK keeps every frozen matrix packed for both products: twice the transposed copies.
+    const part = (e: typeof a, key: string) => e.components.find((c) => c.key === key)!.bytes
+    expect(part(a, 'backendBuffers')).toBe(2 * part(a, 'transposedWeights'))
+    // The tensors are what tf.memory counts; the rest is the process around them.
+    expect(a.tensorBytes).toBe(a.totalBytes - part(a, 'backendBuffers') - part(a, 'runtime'))
+  })
+
+  it("adds each further worker's own copy and counts only tensors on a GPU backend", () => {
+    const opts = { batchSize: 2, seqLength: 256, lora: blog, runtimeBytes: 100 * 2 ** 20 }
+    const one = estimateTrainingMemory(gpt2, opts)
+    const two = estimateTrainingMemory(gpt2, { ...opts, workers: 2 })
+    const worker = two.components.find((c) => c.key === 'workerCopies')!
+    expect(worker.bytes).toBe(workerCopyBytes(gpt2, opts, 1))
+    // The training thread computes one row of two: fewer activations than alone, plus the worker's copy.
+    expect(two.tensorBytes).toBeLessThan(one.tensorBytes)
+    expect(two.totalBytes).toBeGreaterThan(one.totalBytes + 1.5 * 2 ** 30)
+    const gpu = estimateTrainingMemory(gpt2, { ...opts, backend: 'webgpu' })
+    expect(gpu.totalBytes).toBe(gpu.tensorBytes)
+    expect(gpu.components.map((c) => c.key)).not.toContain('runtime')
   })
 
   it('keeps one layer of activations and scores with gradient checkpointing, plus every block input', () => {
@@ -69,6 +95,6 @@ describe('memory estimate', () => {
     expect(bytes(ckpt, 'attention scores')).toBe(bytes(plain, 'attention scores') / 12)
     // 12 block inputs of 8192 × 768 floats are kept besides one layer's activations
     expect(bytes(ckpt, 'activations') - bytes(plain, 'activations') / 12).toBeGreaterThan(12 * 8192 * 768 * 4)
-    expect(ckpt.totalBytes).toBeLessThan(plain.totalBytes / 4)
+    expect(ckpt.tensorBytes).toBeLessThan(plain.tensorBytes / 4)
   })
 })
