@@ -4,35 +4,28 @@ import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import type { DatasetDetail, DatasetSummary, ImportProgressEvent } from '../../shared/datasets'
 import { api } from '../api'
+import { messageOf, useLoader } from './loader'
 
 export type SampleKindName = 'cwe-instructions' | 'cwe-corpus'
 
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err)
-}
-
 export const useDatasetsStore = defineStore('datasets', () => {
   const list = ref<DatasetSummary[]>([])
-  const loaded = ref(false)
-  const loading = ref(false)
-  const loadError = ref<string | null>(null)
   /** The latest progress event of each import, by the import's name. */
   const progress = ref<Record<string, ImportProgressEvent>>({})
   const addingSample = ref<SampleKindName | null>(null)
   const sampleError = ref<string | null>(null)
 
-  async function load(): Promise<void> {
-    loading.value = true
-    try {
-      list.value = await api.datasets.list({})
-      loaded.value = true
-      loadError.value = null
-    } catch (err) {
-      loadError.value = messageOf(err)
-    } finally {
-      loading.value = false
+  const {
+    loaded,
+    loading,
+    error: loadError,
+    load
+  } = useLoader(
+    () => api.datasets.list({}),
+    (items) => {
+      list.value = items
     }
-  }
+  )
 
   /** Deletes a dataset; throws the service's error for the caller to show where it happened. */
   async function remove(id: number): Promise<void> {
@@ -67,5 +60,18 @@ export const useDatasetsStore = defineStore('datasets', () => {
     })
   }
 
-  return { list, loaded, loading, loadError, progress, addingSample, sampleError, load, remove, addSample, running, listen }
+  return {
+    list,
+    loaded,
+    loading,
+    loadError,
+    progress,
+    addingSample,
+    sampleError,
+    load,
+    remove,
+    addSample,
+    running,
+    listen
+  }
 })

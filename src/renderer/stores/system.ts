@@ -4,25 +4,18 @@ import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import type { EngineStatusEvent, SystemInfo } from '../../shared/system'
 import { api } from '../api'
+import { useLoader } from './loader'
 
 export const useSystemStore = defineStore('system', () => {
   const info = ref<SystemInfo | null>(null)
-  const loading = ref(false)
-  const error = ref<string | null>(null)
   const engine = ref<EngineStatusEvent | null>(null)
-
-  async function load(): Promise<void> {
-    loading.value = true
-    try {
-      info.value = await api.system.info({})
-      error.value = null
+  const { loading, error, load } = useLoader(
+    () => api.system.info({}),
+    (value) => {
+      info.value = value
       if (!engine.value || engine.value.state !== 'crashed') engine.value = { state: 'ready' }
-    } catch (err) {
-      error.value = err instanceof Error ? err.message : String(err)
-    } finally {
-      loading.value = false
     }
-  }
+  )
 
   function listen(): () => void {
     return api.on('engine.status', (status) => {
