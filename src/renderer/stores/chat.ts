@@ -253,6 +253,11 @@ export const useChatStore = defineStore('chat', () => {
     }
   }
 
+  /** The service's message for a field (or anything under it), for the line under that field. */
+  function issueFor(path: string): string | null {
+    return issues.value.find((i) => i.path === path || i.path.startsWith(`${path}.`))?.message ?? null
+  }
+
   return {
     chats,
     current,
@@ -263,6 +268,7 @@ export const useChatStore = defineStore('chat', () => {
     loadError,
     error,
     issues,
+    issueFor,
     settings,
     streaming,
     pendingUser,
