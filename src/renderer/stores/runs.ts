@@ -5,10 +5,7 @@ import { ref } from 'vue'
 import type { CheckpointInfo, RunDetail, RunMetric, RunProgressEvent, RunSummary } from '../../shared/runs'
 import { api } from '../api'
 import { addMetric } from '../views/runs/metric-log'
-
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err)
-}
+import { messageOf } from './loader'
 
 export const useRunsStore = defineStore('runs', () => {
   const list = ref<RunSummary[]>([])
@@ -73,6 +70,40 @@ export const useRunsStore = defineStore('runs', () => {
     if (detail) details.value[summary.id] = { ...detail, ...summary }
   }
 
+  /** Pause, stop or resume (from a checkpoint when given); then the run's detail, metrics and checkpoints
+   *  are fetched again. Throws the service's error for the caller to show where the button is. */
+  async function control(
+    id: number,
+    action: 'pause' | 'resume' | 'stop',
+    checkpointStep?: number
+  ): Promise<void> {
+    const summary =
+      action === 'pause'
+        ? await api.runs.pause({ id })
+        : action === 'stop'
+          ? await api.runs.stop({ id })
+          : await api.runs.resume(checkpointStep === undefined ? { id } : { id, checkpointStep })
+    putSummary(summary)
+    if (action === 'resume') await Promise.all([loadMetrics(id), loadCheckpoints(id)])
+    await loadDetail(id)
+  }
+
+  /** Each of these throws the service's error, for the caller to show where it happened. */
+  async function rename(id: number, name: string): Promise<void> {
+    putSummary(await api.runs.rename({ id, name }))
+  }
+
+  async function saveNotes(id: number, notes: string): Promise<RunDetail> {
+    const detail = await api.runs.notes({ id, notes })
+    details.value[id] = detail
+    return detail
+  }
+
+  async function remove(id: number): Promise<void> {
+    await api.runs.delete({ id })
+    forget(id)
+  }
+
   function forget(id: number): void {
     list.value = list.value.filter((r) => r.id !== id)
     delete details.value[id]
@@ -133,6 +164,10 @@ export const useRunsStore = defineStore('runs', () => {
     loadMetrics,
     loadCheckpoints,
     putSummary,
+    control,
+    rename,
+    saveNotes,
+    remove,
     forget,
     listen,
     stopListening
