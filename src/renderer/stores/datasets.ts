@@ -3,6 +3,7 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import type { DatasetDetail, DatasetSummary, ImportProgressEvent } from '../../shared/datasets'
+import type { InputOf } from '../../shared/contract'
 import { api } from '../api'
 import { messageOf, useLoader } from './loader'
 
@@ -49,6 +50,21 @@ export const useDatasetsStore = defineStore('datasets', () => {
     }
   }
 
+  /** The wizard's and the dataset page's calls; each throws the service's error for the caller to show. */
+  const inspect = (paths: string[]) => api.datasets.inspect({ paths })
+  const preview = (input: InputOf<'datasets', 'preview'>) => api.datasets.preview(input)
+  const get = (id: number) => api.datasets.get({ id })
+  const records = (input: InputOf<'datasets', 'records'>) => api.datasets.records(input)
+  const recordPreview = (datasetId: number, recordId: number) =>
+    api.datasets.recordPreview({ datasetId, recordId })
+
+  /** Imports a dataset and refreshes the list so it shows there. */
+  async function importDataset(input: InputOf<'datasets', 'import'>): Promise<DatasetDetail> {
+    const dataset = await api.datasets.import(input)
+    await load()
+    return dataset
+  }
+
   /** Imports still reading or writing, for progress bars outside the wizard. */
   function running(): ImportProgressEvent[] {
     return Object.values(progress.value).filter((e) => e.phase === 'reading' || e.phase === 'writing')
@@ -72,6 +88,12 @@ export const useDatasetsStore = defineStore('datasets', () => {
     remove,
     addSample,
     running,
-    listen
+    listen,
+    inspect,
+    preview,
+    get,
+    records,
+    recordPreview,
+    importDataset
   }
 })

@@ -3,6 +3,7 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import type { CheckpointInfo, RunDetail, RunMetric, RunProgressEvent, RunSummary } from '../../shared/runs'
+import type { InputOf } from '../../shared/contract'
 import { api } from '../api'
 import { addMetric } from '../views/runs/metric-log'
 import { messageOf } from './loader'
@@ -99,6 +100,11 @@ export const useRunsStore = defineStore('runs', () => {
     return detail
   }
 
+  /** Writes a run's adapter (or a checkpoint's) as PEFT files; returns the folder written. */
+  async function exportAdapter(input: InputOf<'runs', 'export'>): Promise<string> {
+    return (await api.runs.export(input)).outDir
+  }
+
   async function remove(id: number): Promise<void> {
     await api.runs.delete({ id })
     forget(id)
@@ -168,6 +174,7 @@ export const useRunsStore = defineStore('runs', () => {
     rename,
     saveNotes,
     remove,
+    exportAdapter,
     forget,
     listen,
     stopListening

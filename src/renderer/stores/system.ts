@@ -17,11 +17,16 @@ export const useSystemStore = defineStore('system', () => {
     }
   )
 
+  /** The desktop app's native open dialog; the paths chosen, none when cancelled. */
+  async function pickPaths(options: { directory: boolean }): Promise<string[]> {
+    return (await api.system.pickPaths(options)).paths
+  }
+
   function listen(): () => void {
     return api.on('engine.status', (status) => {
       engine.value = status
     })
   }
 
-  return { info, loading, error, engine, load, listen }
+  return { info, loading, error, engine, load, pickPaths, listen }
 })
