@@ -16,17 +16,14 @@ export const useDatasetsStore = defineStore('datasets', () => {
   const addingSample = ref<SampleKindName | null>(null)
   const sampleError = ref<string | null>(null)
 
-  const {
-    loaded,
-    loading,
-    error: loadError,
-    load
-  } = useLoader(
+  /** loaded, loading, loadError and load() of the list. */
+  const listLoader = useLoader(
     () => api.datasets.list({}),
     (items) => {
       list.value = items
     }
   )
+  const { load } = listLoader
 
   /** Deletes a dataset; throws the service's error for the caller to show where it happened. */
   async function remove(id: number): Promise<void> {
@@ -78,13 +75,10 @@ export const useDatasetsStore = defineStore('datasets', () => {
 
   return {
     list,
-    loaded,
-    loading,
-    loadError,
+    ...listLoader,
     progress,
     addingSample,
     sampleError,
-    load,
     remove,
     addSample,
     running,

@@ -10,28 +10,28 @@ export function messageOf(err: unknown): string {
 export interface Loader {
   loaded: Ref<boolean>
   loading: Ref<boolean>
-  error: Ref<string | null>
-  /** Fetches and hands the value to `onLoaded`; a failure is kept in `error`, never thrown. */
+  loadError: Ref<string | null>
+  /** Fetches and hands the value to `onLoaded`; a failure is kept in `loadError`, never thrown. */
   load: () => Promise<void>
 }
 
 export function useLoader<T>(fetch: () => Promise<T>, onLoaded: (value: T) => void): Loader {
   const loaded = ref(false)
   const loading = ref(false)
-  const error = ref<string | null>(null)
+  const loadError = ref<string | null>(null)
 
   async function load(): Promise<void> {
     loading.value = true
     try {
       onLoaded(await fetch())
       loaded.value = true
-      error.value = null
+      loadError.value = null
     } catch (err) {
-      error.value = messageOf(err)
+      loadError.value = messageOf(err)
     } finally {
       loading.value = false
     }
   }
 
-  return { loaded, loading, error, load }
+  return { loaded, loading, loadError, load }
 }

@@ -17,12 +17,8 @@ export const useModelsStore = defineStore('models', () => {
   /** The latest progress event of each download in flight or just ended, by repo id. */
   const downloads = ref<Record<string, DownloadProgressEvent>>({})
 
-  const {
-    loaded,
-    loading,
-    error: loadError,
-    load
-  } = useLoader(
+  /** loaded, loading, loadError and load() of the list. */
+  const listLoader = useLoader(
     () => api.models.list({}),
     (items) => {
       list.value = items
@@ -77,11 +73,8 @@ export const useModelsStore = defineStore('models', () => {
 
   return {
     list,
-    loaded,
-    loading,
-    loadError,
+    ...listLoader,
     downloads,
-    load,
     createDemo,
     importFolder,
     download,

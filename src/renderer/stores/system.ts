@@ -9,7 +9,11 @@ import { useLoader } from './loader'
 export const useSystemStore = defineStore('system', () => {
   const info = ref<SystemInfo | null>(null)
   const engine = ref<EngineStatusEvent | null>(null)
-  const { loading, error, load } = useLoader(
+  const {
+    loading,
+    loadError: error,
+    load
+  } = useLoader(
     () => api.system.info({}),
     (value) => {
       info.value = value

@@ -21,13 +21,13 @@ describe('useLoader', () => {
     await first
     expect(loader.loading.value).toBe(false)
     expect(loader.loaded.value).toBe(false)
-    expect(loader.error.value).toBe('The database is locked.')
+    expect(loader.loadError.value).toBe('The database is locked.')
     expect(value).toEqual([])
 
     fail = false
     await loader.load()
     expect(value).toEqual(['alpaca'])
     expect(loader.loaded.value).toBe(true)
-    expect(loader.error.value).toBeNull()
+    expect(loader.loadError.value).toBeNull()
   })
 })
