@@ -2,7 +2,14 @@
 // and checkpoints, kept current by run.progress events (one subscription for the whole app).
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
-import type { CheckpointInfo, RunDetail, RunMetric, RunProgressEvent, RunSummary } from '../../shared/runs'
+import type {
+  CheckpointInfo,
+  RunDetail,
+  RunEstimate,
+  RunMetric,
+  RunProgressEvent,
+  RunSummary
+} from '../../shared/runs'
 import type { InputOf } from '../../shared/contract'
 import { api } from '../api'
 import { addMetric } from '../views/runs/metric-log'
@@ -100,6 +107,19 @@ export const useRunsStore = defineStore('runs', () => {
     return detail
   }
 
+  /** The memory estimate of a configuration; with measure, after a dry run of two real steps. */
+  async function estimate(input: InputOf<'runs', 'estimate'>): Promise<RunEstimate> {
+    return api.runs.estimate(input)
+  }
+
+  /** Starts a run and keeps it as the newest in the list, its detail ready for its page. */
+  async function start(input: InputOf<'runs', 'start'>): Promise<RunDetail> {
+    const run = await api.runs.start(input)
+    putSummary(run)
+    details.value[run.id] = run
+    return run
+  }
+
   /** Writes a run's adapter (or a checkpoint's) as PEFT files; returns the folder written. */
   async function exportAdapter(input: InputOf<'runs', 'export'>): Promise<string> {
     return (await api.runs.export(input)).outDir
@@ -175,6 +195,8 @@ export const useRunsStore = defineStore('runs', () => {
     saveNotes,
     remove,
     exportAdapter,
+    estimate,
+    start,
     forget,
     listen,
     stopListening
