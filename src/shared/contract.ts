@@ -116,15 +116,18 @@ export interface ApiEvents {
   'evaluate.progress': ev.EvaluateProgressEvent
 }
 export type EventName = keyof ApiEvents
-export const eventNames: readonly EventName[] = [
-  'engine.status',
-  'run.progress',
-  'dataset.importProgress',
-  'download.progress',
-  'chat.token',
-  'chat.compareToken',
-  'evaluate.progress'
-]
+/** One key per event: leaving an event out (or naming one that does not exist) is a type error, so every
+ *  event is forwarded to the renderer by construction. */
+const eventKeys = {
+  'engine.status': true,
+  'run.progress': true,
+  'dataset.importProgress': true,
+  'download.progress': true,
+  'chat.token': true,
+  'chat.compareToken': true,
+  'evaluate.progress': true
+} as const satisfies Record<EventName, true>
+export const eventNames = Object.keys(eventKeys) as readonly EventName[]
 
 /** What `window.api` is, in Electron and in browser mode alike. */
 export type Api = {

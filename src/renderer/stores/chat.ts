@@ -17,6 +17,7 @@ import { ApiCallError, type FieldIssue } from '../../shared/errors'
 import type { ModelSummary } from '../../shared/models'
 import type { CheckpointInfo, RunSummary } from '../../shared/runs'
 import { api } from '../api'
+import { messageOf } from './loader'
 import {
   checkable,
   compareDefault as defaultSecond,
@@ -30,10 +31,6 @@ import {
 } from './chat-choices'
 
 export { emptyTarget, targetInput, type CompareColumn, type TargetChoice }
-
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err)
-}
 
 export const useChatStore = defineStore('chat', () => {
   const chats = ref<ChatSummary[]>([])
@@ -256,6 +253,11 @@ export const useChatStore = defineStore('chat', () => {
     }
   }
 
+  /** The service's message for a field (or anything under it), for the line under that field. */
+  function issueFor(path: string): string | null {
+    return issues.value.find((i) => i.path === path || i.path.startsWith(`${path}.`))?.message ?? null
+  }
+
   return {
     chats,
     current,
@@ -266,6 +268,7 @@ export const useChatStore = defineStore('chat', () => {
     loadError,
     error,
     issues,
+    issueFor,
     settings,
     streaming,
     pendingUser,

@@ -3,36 +3,27 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import type { DatasetDetail, DatasetSummary, ImportProgressEvent } from '../../shared/datasets'
+import type { InputOf } from '../../shared/contract'
 import { api } from '../api'
+import { messageOf, useLoader } from './loader'
 
 export type SampleKindName = 'cwe-instructions' | 'cwe-corpus'
 
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err)
-}
-
 export const useDatasetsStore = defineStore('datasets', () => {
   const list = ref<DatasetSummary[]>([])
-  const loaded = ref(false)
-  const loading = ref(false)
-  const loadError = ref<string | null>(null)
   /** The latest progress event of each import, by the import's name. */
   const progress = ref<Record<string, ImportProgressEvent>>({})
   const addingSample = ref<SampleKindName | null>(null)
   const sampleError = ref<string | null>(null)
 
-  async function load(): Promise<void> {
-    loading.value = true
-    try {
-      list.value = await api.datasets.list({})
-      loaded.value = true
-      loadError.value = null
-    } catch (err) {
-      loadError.value = messageOf(err)
-    } finally {
-      loading.value = false
+  /** loaded, loading, loadError and load() of the list. */
+  const listLoader = useLoader(
+    () => api.datasets.list({}),
+    (items) => {
+      list.value = items
     }
-  }
+  )
+  const { load } = listLoader
 
   /** Deletes a dataset; throws the service's error for the caller to show where it happened. */
   async function remove(id: number): Promise<void> {
@@ -56,6 +47,21 @@ export const useDatasetsStore = defineStore('datasets', () => {
     }
   }
 
+  /** The wizard's and the dataset page's calls; each throws the service's error for the caller to show. */
+  const inspect = (paths: string[]) => api.datasets.inspect({ paths })
+  const preview = (input: InputOf<'datasets', 'preview'>) => api.datasets.preview(input)
+  const get = (id: number) => api.datasets.get({ id })
+  const records = (input: InputOf<'datasets', 'records'>) => api.datasets.records(input)
+  const recordPreview = (datasetId: number, recordId: number) =>
+    api.datasets.recordPreview({ datasetId, recordId })
+
+  /** Imports a dataset and refreshes the list so it shows there. */
+  async function importDataset(input: InputOf<'datasets', 'import'>): Promise<DatasetDetail> {
+    const dataset = await api.datasets.import(input)
+    await load()
+    return dataset
+  }
+
   /** Imports still reading or writing, for progress bars outside the wizard. */
   function running(): ImportProgressEvent[] {
     return Object.values(progress.value).filter((e) => e.phase === 'reading' || e.phase === 'writing')
@@ -67,5 +73,21 @@ export const useDatasetsStore = defineStore('datasets', () => {
     })
   }
 
-  return { list, loaded, loading, loadError, progress, addingSample, sampleError, load, remove, addSample, running, listen }
+  return {
+    list,
+    ...listLoader,
+    progress,
+    addingSample,
+    sampleError,
+    remove,
+    addSample,
+    running,
+    listen,
+    inspect,
+    preview,
+    get,
+    records,
+    recordPreview,
+    importDataset
+  }
 })

@@ -4,10 +4,7 @@ import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import type { DemoSizeName, DownloadProgressEvent, ModelSummary } from '../../shared/models'
 import { api } from '../api'
-
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err)
-}
+import { useLoader } from './loader'
 
 export interface DownloadRequest {
   repoId: string
@@ -17,24 +14,16 @@ export interface DownloadRequest {
 
 export const useModelsStore = defineStore('models', () => {
   const list = ref<ModelSummary[]>([])
-  const loaded = ref(false)
-  const loading = ref(false)
-  const loadError = ref<string | null>(null)
   /** The latest progress event of each download in flight or just ended, by repo id. */
   const downloads = ref<Record<string, DownloadProgressEvent>>({})
 
-  async function load(): Promise<void> {
-    loading.value = true
-    try {
-      list.value = await api.models.list({})
-      loaded.value = true
-      loadError.value = null
-    } catch (err) {
-      loadError.value = messageOf(err)
-    } finally {
-      loading.value = false
+  /** loaded, loading, loadError and load() of the list. */
+  const listLoader = useLoader(
+    () => api.models.list({}),
+    (items) => {
+      list.value = items
     }
-  }
+  )
 
   function upsert(model: ModelSummary): ModelSummary {
     list.value = [...list.value.filter((m) => m.id !== model.id), model].sort((a, b) =>
@@ -84,11 +73,8 @@ export const useModelsStore = defineStore('models', () => {
 
   return {
     list,
-    loaded,
-    loading,
-    loadError,
+    ...listLoader,
     downloads,
-    load,
     createDemo,
     importFolder,
     download,

@@ -2,13 +2,18 @@
 // and checkpoints, kept current by run.progress events (one subscription for the whole app).
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
-import type { CheckpointInfo, RunDetail, RunMetric, RunProgressEvent, RunSummary } from '../../shared/runs'
+import type {
+  CheckpointInfo,
+  RunDetail,
+  RunEstimate,
+  RunMetric,
+  RunProgressEvent,
+  RunSummary
+} from '../../shared/runs'
+import type { InputOf, OutputOf } from '../../shared/contract'
 import { api } from '../api'
 import { addMetric } from '../views/runs/metric-log'
-
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err)
-}
+import { messageOf } from './loader'
 
 export const useRunsStore = defineStore('runs', () => {
   const list = ref<RunSummary[]>([])
@@ -73,6 +78,58 @@ export const useRunsStore = defineStore('runs', () => {
     if (detail) details.value[summary.id] = { ...detail, ...summary }
   }
 
+  /** Pause, stop or resume (from a checkpoint when given); then the run's detail, metrics and checkpoints
+   *  are fetched again. Throws the service's error for the caller to show where the button is. */
+  async function control(
+    id: number,
+    action: 'pause' | 'resume' | 'stop',
+    checkpointStep?: number
+  ): Promise<void> {
+    const summary =
+      action === 'pause'
+        ? await api.runs.pause({ id })
+        : action === 'stop'
+          ? await api.runs.stop({ id })
+          : await api.runs.resume(checkpointStep === undefined ? { id } : { id, checkpointStep })
+    putSummary(summary)
+    if (action === 'resume') await Promise.all([loadMetrics(id), loadCheckpoints(id)])
+    await loadDetail(id)
+  }
+
+  /** Each of these throws the service's error, for the caller to show where it happened. */
+  async function rename(id: number, name: string): Promise<void> {
+    putSummary(await api.runs.rename({ id, name }))
+  }
+
+  async function saveNotes(id: number, notes: string): Promise<RunDetail> {
+    const detail = await api.runs.notes({ id, notes })
+    details.value[id] = detail
+    return detail
+  }
+
+  /** The memory estimate of a configuration; with measure, after a dry run of two real steps. */
+  async function estimate(input: InputOf<'runs', 'estimate'>): Promise<RunEstimate> {
+    return api.runs.estimate(input)
+  }
+
+  /** Starts a run and keeps it as the newest in the list, its detail ready for its page. */
+  async function start(input: InputOf<'runs', 'start'>): Promise<RunDetail> {
+    const run = await api.runs.start(input)
+    putSummary(run)
+    details.value[run.id] = run
+    return run
+  }
+
+  /** Writes a run's adapter (or a checkpoint's) as PEFT files; returns the folder written. */
+  async function exportAdapter(input: InputOf<'runs', 'export'>): Promise<OutputOf<'runs', 'export'>> {
+    return api.runs.export(input)
+  }
+
+  async function remove(id: number): Promise<void> {
+    await api.runs.delete({ id })
+    forget(id)
+  }
+
   function forget(id: number): void {
     list.value = list.value.filter((r) => r.id !== id)
     delete details.value[id]
@@ -133,6 +190,13 @@ export const useRunsStore = defineStore('runs', () => {
     loadMetrics,
     loadCheckpoints,
     putSummary,
+    control,
+    rename,
+    saveNotes,
+    remove,
+    exportAdapter,
+    estimate,
+    start,
     forget,
     listen,
     stopListening

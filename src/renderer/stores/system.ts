@@ -4,24 +4,26 @@ import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import type { EngineStatusEvent, SystemInfo } from '../../shared/system'
 import { api } from '../api'
+import { useLoader } from './loader'
 
 export const useSystemStore = defineStore('system', () => {
   const info = ref<SystemInfo | null>(null)
-  const loading = ref(false)
-  const error = ref<string | null>(null)
   const engine = ref<EngineStatusEvent | null>(null)
-
-  async function load(): Promise<void> {
-    loading.value = true
-    try {
-      info.value = await api.system.info({})
-      error.value = null
+  const {
+    loading,
+    loadError: error,
+    load
+  } = useLoader(
+    () => api.system.info({}),
+    (value) => {
+      info.value = value
       if (!engine.value || engine.value.state !== 'crashed') engine.value = { state: 'ready' }
-    } catch (err) {
-      error.value = err instanceof Error ? err.message : String(err)
-    } finally {
-      loading.value = false
     }
+  )
+
+  /** The desktop app's native open dialog; the paths chosen, none when cancelled. */
+  async function pickPaths(options: { directory: boolean }): Promise<string[]> {
+    return (await api.system.pickPaths(options)).paths
   }
 
   function listen(): () => void {
@@ -30,5 +32,5 @@ export const useSystemStore = defineStore('system', () => {
     })
   }
 
-  return { info, loading, error, engine, load, listen }
+  return { info, loading, error, engine, load, pickPaths, listen }
 })

@@ -1,6 +1,7 @@
 // The desktop app's native open dialog (system.pickPaths, answered by Electron's dialog). Browser
 // mode has none: there the person types a path on the machine running the server.
-import { api, runsInElectron } from '../../api'
+import { runsInElectron } from '../../api'
+import { useSystemStore } from '../../stores/system'
 
 export interface NativePicker {
   openPaths(options: { directory: boolean }): Promise<string[]>
@@ -8,5 +9,6 @@ export interface NativePicker {
 
 export function nativePicker(): NativePicker | null {
   if (!runsInElectron) return null
-  return { openPaths: async (options) => (await api.system.pickPaths(options)).paths }
+  const system = useSystemStore()
+  return { openPaths: (options) => system.pickPaths(options) }
 }
