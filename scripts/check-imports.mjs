@@ -6,7 +6,8 @@ import { dirname, join, relative, resolve, sep } from 'node:path'
 
 const root = resolve(import.meta.dirname, '..')
 const src = join(root, 'src')
-const shellFiles = (rel) => rel === 'main/index.ts' || rel.startsWith('main/shell/') || rel.startsWith('preload/')
+const shellFiles = (rel) =>
+  rel === 'main/index.ts' || rel.startsWith('main/shell/') || rel.startsWith('preload/')
 
 function walk(dir) {
   return readdirSync(dir).flatMap((name) => {
@@ -15,7 +16,8 @@ function walk(dir) {
   })
 }
 
-const importRe = /(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]\s*\)|import\s+['"]([^'"]+)['"]/g
+const importRe =
+  /(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]\s*\)|import\s+['"]([^'"]+)['"]/g
 const problems = []
 for (const file of walk(src)) {
   const rel = relative(src, file).split(sep).join('/')
@@ -30,20 +32,27 @@ for (const file of walk(src)) {
       targetLayer = 'shared'
     }
     const bad = (why) => problems.push(`${rel}: imports '${spec}' — ${why}`)
-    if (spec === 'electron' && !shellFiles(rel)) bad('only src/main/index.ts, src/main/shell/ and src/preload/ may import electron')
+    if (spec === 'electron' && !shellFiles(rel))
+      bad('only src/main/index.ts, src/main/shell/ and src/preload/ may import electron')
     if (layer === 'shared') {
       if (targetLayer && targetLayer !== 'shared') bad('src/shared imports nothing of ours')
       if (!spec.startsWith('.') && spec !== 'zod') bad('src/shared may import only zod')
     }
-    if (layer === 'engine' && targetLayer && !['engine', 'shared'].includes(targetLayer)) bad('src/engine imports only src/shared')
-    if (layer === 'engine' && ['better-sqlite3', 'vue', 'electron'].includes(spec)) bad('src/engine runs without Electron, SQLite or Vue')
-    if (layer === 'renderer' && targetLayer && !['renderer', 'shared'].includes(targetLayer)) bad('src/renderer imports only src/shared and itself')
+    if (layer === 'engine' && targetLayer && !['engine', 'shared'].includes(targetLayer))
+      bad('src/engine imports only src/shared')
+    if (layer === 'engine' && ['better-sqlite3', 'vue', 'electron'].includes(spec))
+      bad('src/engine runs without Electron, SQLite or Vue')
+    if (layer === 'renderer' && targetLayer && !['renderer', 'shared'].includes(targetLayer))
+      bad('src/renderer imports only src/shared and itself')
     if (layer === 'renderer' && spec.startsWith('node:')) bad('the renderer has no Node')
-    if (layer === 'preload' && targetLayer && !['preload', 'shared'].includes(targetLayer)) bad('src/preload imports only src/shared')
+    if (layer === 'preload' && targetLayer && !['preload', 'shared'].includes(targetLayer))
+      bad('src/preload imports only src/shared')
   }
 }
 if (problems.length) {
-  console.error(`Import rules (docs/ARCHITECTURE.md) broken in ${problems.length} place(s):\n` + problems.join('\n'))
+  console.error(
+    `Import rules (docs/ARCHITECTURE.md) broken in ${problems.length} place(s):\n` + problems.join('\n')
+  )
   process.exit(1)
 }
 console.log('import rules: ok')

@@ -31,7 +31,9 @@ if (target === 'node') {
   log('rebuilding better-sqlite3 for Node ' + process.version)
   execFileSync('npm', ['rebuild', 'better-sqlite3'], { stdio: quiet ? 'ignore' : 'inherit' })
   if (!loadsUnderNode()) {
-    console.error('better-sqlite3 still does not load under Node; run `npm rebuild better-sqlite3` and read its output')
+    console.error(
+      'better-sqlite3 still does not load under Node; run `npm rebuild better-sqlite3` and read its output'
+    )
     process.exit(1)
   }
   writeFileSync(marker, 'node\n')

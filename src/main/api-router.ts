@@ -13,7 +13,10 @@ function flattenIssues(issues: readonly z.core.$ZodIssue[], prefix: string[]): F
     const path = [...prefix, ...issue.path.map(String)]
     // An unknown field is reported at its own path, so the caller sees which field to drop.
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ path: [...path, key].join('.'), message: 'Unknown field; remove it' }))
+      return issue.keys.map((key) => ({
+        path: [...path, key].join('.'),
+        message: 'Unknown field; remove it'
+      }))
     }
     // For a union, the closest alternative (fewest problems) says best what to fix.
     if (issue.code === 'invalid_union' && issue.errors.length > 0) {
@@ -44,7 +47,11 @@ export function createApiRouter(handlers: ApiHandlers): ApiRouter {
         const issues = zodIssues(parsed.error)
         return {
           ok: false,
-          error: { code: 'invalid_input', message: `Invalid input for ${channel}: ${describe(issues)}`, issues }
+          error: {
+            code: 'invalid_input',
+            message: `Invalid input for ${channel}: ${describe(issues)}`,
+            issues
+          }
         }
       }
       const domain = handlers[parts.domain] as Record<string, (input: unknown) => Promise<unknown>>

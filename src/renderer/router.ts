@@ -23,8 +23,19 @@ declare module 'vue-router' {
 const routes: RouteRecordRaw[] = [
   { path: '/', redirect: '/datasets' },
   { path: '/datasets', name: 'datasets', component: DatasetsView, meta: { nav: 'datasets' } },
-  { path: '/datasets/import', name: 'dataset-import', component: ImportWizardView, meta: { nav: 'datasets' } },
-  { path: '/datasets/:id(\\d+)', name: 'dataset', component: DatasetDetailView, props: true, meta: { nav: 'datasets' } },
+  {
+    path: '/datasets/import',
+    name: 'dataset-import',
+    component: ImportWizardView,
+    meta: { nav: 'datasets' }
+  },
+  {
+    path: '/datasets/:id(\\d+)',
+    name: 'dataset',
+    component: DatasetDetailView,
+    props: true,
+    meta: { nav: 'datasets' }
+  },
   { path: '/train', name: 'train', component: TrainView, meta: { nav: 'train' } },
   { path: '/runs', name: 'runs', component: RunsView, meta: { nav: 'runs' } },
   { path: '/runs/compare', name: 'run-compare', component: RunCompareView, meta: { nav: 'runs' } },

@@ -68,7 +68,10 @@ export const ProcessingOptions = z.strictObject({
 export type ProcessingOptionsInput = z.input<typeof ProcessingOptions>
 export type ProcessingSettings = z.output<typeof ProcessingOptions>
 
-export const InspectInput = z.strictObject({ paths: Paths, sampleSize: z.number().int().min(1).max(200).default(20) })
+export const InspectInput = z.strictObject({
+  paths: Paths,
+  sampleSize: z.number().int().min(1).max(200).default(20)
+})
 
 export const PreviewInput = ProcessingOptions.extend({
   paths: Paths,

@@ -10,9 +10,17 @@ import { closeSession, openSession, shot, tallShot, type Session } from './e2e-h
 
 const records = [
   { instruction: 'Explain buffer overflow', input: '', output: 'Writing past the end of a buffer.' },
-  { instruction: 'Summarize', input: 'char buf[8]; strcpy(buf, s);', output: 'Unbounded copy into an 8-byte buffer.' },
+  {
+    instruction: 'Summarize',
+    input: 'char buf[8]; strcpy(buf, s);',
+    output: 'Unbounded copy into an 8-byte buffer.'
+  },
   { instruction: 'Translate to Chinese', input: 'hello', output: '你好' },
-  { instruction: 'What is XSS?', input: '', output: 'Cross-site scripting: injected script runs in the victim page.' }
+  {
+    instruction: 'What is XSS?',
+    input: '',
+    output: 'Cross-site scripting: injected script runs in the victim page.'
+  }
 ]
 
 describe('datasets in browser mode', () => {
@@ -86,7 +94,9 @@ describe('datasets in browser mode', () => {
     expect(masked.join('')).toBe('Human: Explain buffer overflow↵↵Assistant: ')
     expect(trained.join('')).toBe('Writing past the end of a buffer.<|endoftext|>')
     expect(trained.length).toBe(9)
-    expect(await first.locator('[data-trained="true"]').first().getAttribute('title')).toMatch(/Trained · token id 33874/)
+    expect(await first.locator('[data-trained="true"]').first().getAttribute('title')).toMatch(
+      /Trained · token id 33874/
+    )
     await tallShot(page, 'datasets-04-preview')
   })
 
@@ -148,7 +158,9 @@ describe('datasets in browser mode', () => {
     await page.getByTestId('imported-notice').waitFor()
     expect(page.url()).toMatch(/#\/datasets\?imported=\d+$/)
     const row = page.getByTestId('dataset-table').locator('tbody tr', { hasText: 'alpaca-notes' })
-    expect((await row.getByTestId('record-count').textContent())?.trim()).toMatch(/^4\s+3 train · 1 validation$/)
+    expect((await row.getByTestId('record-count').textContent())?.trim()).toMatch(
+      /^4\s+3 train · 1 validation$/
+    )
     await tallShot(page, 'datasets-08-list')
   })
 
@@ -186,11 +198,16 @@ describe('datasets in browser mode', () => {
       }).observe(document.body, { subtree: true, childList: true, characterData: true })
     })()`)
     await page.locator('[data-sample="cwe-instructions"]').click()
-    await page.getByTestId('imported-notice').getByText('CWE weaknesses (instructions)').waitFor({ timeout: 120_000 })
+    await page
+      .getByTestId('imported-notice')
+      .getByText('CWE weaknesses (instructions)')
+      .waitFor({ timeout: 120_000 })
     const seen = await page.evaluate<string[]>('window.progressSeen')
     expect(seen.some((text) => text.includes('CWE weaknesses (instructions)'))).toBe(true)
     expect(seen.some((text) => /\d+%/.test(text))).toBe(true)
-    const row = page.getByTestId('dataset-table').locator('tbody tr', { hasText: 'CWE weaknesses (instructions)' })
+    const row = page
+      .getByTestId('dataset-table')
+      .locator('tbody tr', { hasText: 'CWE weaknesses (instructions)' })
     expect((await row.getByTestId('record-count').textContent())?.trim()).toMatch(/^1,607\s/)
     await tallShot(page, 'datasets-10-cwe-sample-added')
   })

@@ -52,7 +52,10 @@ export async function shot(page: Page, name: string): Promise<void> {
 export async function tallShot(page: Page, name: string): Promise<void> {
   const viewport = page.viewportSize() ?? { width: 1280, height: 800 }
   const height = await page.evaluate<number>('document.querySelector("main")?.scrollHeight ?? 0')
-  await page.setViewportSize({ width: viewport.width, height: Math.max(viewport.height, Math.min(height, 6000)) })
+  await page.setViewportSize({
+    width: viewport.width,
+    height: Math.max(viewport.height, Math.min(height, 6000))
+  })
   try {
     await shot(page, name)
   } finally {
@@ -86,10 +89,12 @@ export async function openSession(prefix = 'lora-studio-e2e-'): Promise<Session>
     throw err
   }
   const { child, served } = started
-  const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs }).catch(async (err) => {
-    await closeSession({ server: child, dataDir })
-    throw err
-  })
+  const browser = await chromium
+    .launch({ executablePath: chromiumPath, args: chromiumArgs })
+    .catch(async (err) => {
+      await closeSession({ server: child, dataDir })
+      throw err
+    })
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
   const pageErrors: string[] = []
   page.on('pageerror', (err) => pageErrors.push(err.message))

@@ -67,7 +67,9 @@ describe('Train and Runs in browser mode', () => {
 
   it('says what to do first while there is no model and no dataset', async () => {
     await page.locator('nav a[data-nav="train"]').click()
-    await expect.poll(() => page.locator('.empty-state').textContent()).toContain('Create the tiny demo model')
+    await expect
+      .poll(() => page.locator('.empty-state').textContent())
+      .toContain('Create the tiny demo model')
     await shot(page, 'runs-01-train-empty')
     await page.locator('nav a[data-nav="runs"]').click()
     await expect.poll(() => page.locator('.empty-state').textContent()).toContain('Start your first run')
@@ -116,7 +118,9 @@ describe('Train and Runs in browser mode', () => {
     await page.getByTestId('pause-run').click()
     await expect.poll(() => runStatus(page), { timeout: 60_000 }).toBe('paused')
     const pausedAt = await chartPoints(page, 'train-loss')
-    await expect.poll(() => page.getByTestId('checkpoints').textContent(), { timeout: 30_000 }).toContain('On pause')
+    await expect
+      .poll(() => page.getByTestId('checkpoints').textContent(), { timeout: 30_000 })
+      .toContain('On pause')
     await shot(page, 'runs-05-paused')
     expect(await chartPoints(page, 'train-loss')).toBe(pausedAt)
 
@@ -148,7 +152,9 @@ describe('Train and Runs in browser mode', () => {
     const folder = await page.locator('#export-folder').inputValue()
     expect(folder).toBe(join(session.dataDir, 'exports', `run-${firstRun}-final-peft`))
     await page.getByTestId('export-start').click()
-    await expect.poll(() => page.getByTestId('export-done').textContent(), { timeout: 60_000 }).toContain(folder)
+    await expect
+      .poll(() => page.getByTestId('export-done').textContent(), { timeout: 60_000 })
+      .toContain(folder)
     // Done: the dialog closes (it no longer blocks the page) and the page says where it went.
     expect(await page.locator('dialog[open]').count()).toBe(0)
     expect(existsSync(join(folder, 'adapter_config.json'))).toBe(true)
@@ -165,7 +171,9 @@ describe('Train and Runs in browser mode', () => {
     expect(await page.locator('dialog[open] .confirm-body').textContent()).toContain(folder)
     await shot(page, 'runs-07c-replace-export')
     await confirm.click()
-    await expect.poll(() => page.getByTestId('export-done').textContent(), { timeout: 60_000 }).toContain(folder)
+    await expect
+      .poll(() => page.getByTestId('export-done').textContent(), { timeout: 60_000 })
+      .toContain(folder)
     expect(readdirSync(folder).sort()).toEqual([
       'adapter_config.json',
       'adapter_model.safetensors',
@@ -222,9 +230,9 @@ describe('Train and Runs in browser mode', () => {
     await expect.poll(() => page.locator('h1').textContent()).toBe('Compare runs')
     await expect.poll(() => chartPoints(page, 'compare-train-loss')).toBe(28)
     await page.getByTestId('differences-only').check()
-    const settings = await page.locator('[data-setting]').evaluateAll((rows) =>
-      rows.map((row) => row.getAttribute('data-setting'))
-    )
+    const settings = await page
+      .locator('[data-setting]')
+      .evaluateAll((rows) => rows.map((row) => row.getAttribute('data-setting')))
     expect(settings).toContain('r')
     expect(settings).toContain('maxSteps')
     expect(settings).not.toContain('alpha')
@@ -235,7 +243,9 @@ describe('Train and Runs in browser mode', () => {
 
   it("continues the first run's adapter in a new run", async () => {
     await page.locator('nav a[data-nav="train"]').click()
-    await page.locator('#train-init-adapter option', { hasText: `#${firstRun} quick r4` }).waitFor({ state: 'attached' })
+    await page
+      .locator('#train-init-adapter option', { hasText: `#${firstRun} quick r4` })
+      .waitFor({ state: 'attached' })
     await page.locator('#train-init-adapter').selectOption({ label: `#${firstRun} quick r4` })
     // The previous run's name ("quick r8") is not left in the form for this one.
     expect(await page.locator('#train-name').inputValue()).toBe('')
@@ -245,7 +255,9 @@ describe('Train and Runs in browser mode', () => {
     await page.locator('#train-name').fill('quick r4 continued')
     const third = await startFromForm(page)
     await expect.poll(() => runStatus(page), { timeout: RUN_TIMEOUT_MS }).toBe('completed')
-    expect(await page.getByTestId('run-config').textContent()).toContain(join('runs', String(firstRun), 'adapter'))
+    expect(await page.getByTestId('run-config').textContent()).toContain(
+      join('runs', String(firstRun), 'adapter')
+    )
     const detail = await callApi<{ parentRunId: number | null }>(page, 'runs.get', { id: third })
     expect(detail.parentRunId).toBe(firstRun)
   })

@@ -72,6 +72,8 @@ describe('lora-studio generate', () => {
   it('needs a prompt, and says where a conversation goes instead', async () => {
     const { code, stderr } = await cli(['generate', '--model', modelDir])
     expect(code).toBe(1)
-    expect(stderr).toBe('lora-studio: --prompt is required: generate continues one prompt (use `lora-studio chat` for a conversation)\n')
+    expect(stderr).toBe(
+      'lora-studio: --prompt is required: generate continues one prompt (use `lora-studio chat` for a conversation)\n'
+    )
   })
 })

@@ -5,10 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  RECORDS_PER_PAGE,
-  streamTrainingSamples
-} from '../../src/main/datasets/training-samples'
+import { RECORDS_PER_PAGE, streamTrainingSamples } from '../../src/main/datasets/training-samples'
 import type { TextTokenizer } from '../../src/main/datasets/text-tokenizer'
 import { openStore, type Store } from '../../src/main/store/store'
 import type { DatasetSettings, NormalizedRecord } from '../../src/shared/datasets'
@@ -37,7 +34,12 @@ const baseSettings: DatasetSettings = {
 let root: string
 let store: Store
 
-function createDataset(name: string, settings: DatasetSettings, records: NormalizedRecord[], validationEvery = 0): number {
+function createDataset(
+  name: string,
+  settings: DatasetSettings,
+  records: NormalizedRecord[],
+  validationEvery = 0
+): number {
   return store.datasets.createWithRecords(
     { name, format: settings.format, settings, sources: [] },
     records.map((record, ordinal) => ({
@@ -65,14 +67,24 @@ describe('training samples from a stored dataset', () => {
   it('packs text records of each split across record pages, the same on every iteration', () => {
     const n = RECORDS_PER_PAGE * 2 + 37
     const texts = Array.from({ length: n }, (_, i) => `d${i}`)
-    const id = createDataset('packed', baseSettings, texts.map((text) => ({ kind: 'text', text })), 5)
+    const id = createDataset(
+      'packed',
+      baseSettings,
+      texts.map((text) => ({ kind: 'text', text })),
+      5
+    )
     const packed = (split: 0 | 1): number[][] => {
-      const ids = texts.filter((_, i) => (i % 5 === 4 ? 1 : 0) === split).flatMap((t) => [...chars.encode(t), 0])
+      const ids = texts
+        .filter((_, i) => (i % 5 === 4 ? 1 : 0) === split)
+        .flatMap((t) => [...chars.encode(t), 0])
       return Array.from({ length: Math.ceil(ids.length / 8) }, (_, b) => ids.slice(b * 8, b * 8 + 8))
     }
 
     const stream = streamTrainingSamples(store.db, id, chars)
-    expect([stream.train.records, stream.validation.records]).toEqual([n - Math.floor(n / 5), Math.floor(n / 5)])
+    expect([stream.train.records, stream.validation.records]).toEqual([
+      n - Math.floor(n / 5),
+      Math.floor(n / 5)
+    ])
     const train = [...stream.train]
     expect(train.map((s) => s.inputIds)).toEqual(packed(0))
     expect(train.every((s) => s.labels.join() === s.inputIds.join())).toBe(true)
@@ -82,7 +94,12 @@ describe('training samples from a stored dataset', () => {
   })
 
   it('masks instruction prompts and drops over-long records when the dataset says so', () => {
-    const settings: DatasetSettings = { ...baseSettings, format: 'instruction', maxLength: 40, overlong: 'drop' }
+    const settings: DatasetSettings = {
+      ...baseSettings,
+      format: 'instruction',
+      maxLength: 40,
+      overlong: 'drop'
+    }
     const id = createDataset('instructions', settings, [
       { kind: 'instruction', instruction: 'Q', input: '', output: 'A' },
       { kind: 'instruction', instruction: 'Q', input: '', output: 'x'.repeat(40) },

@@ -159,7 +159,9 @@ describe('models.download from a Hub-like server', () => {
     // The server cuts after 1,000,000 bytes; how many of them the client had written when the
     // connection dropped depends on buffering, so the check is that the message, the partial file
     // and the resumed range all agree on that count.
-    const dropped = /dropped after (\d+) of (\d+) bytes of model\.safetensors.*download again to resume/.exec(first.message)
+    const dropped = /dropped after (\d+) of (\d+) bytes of model\.safetensors.*download again to resume/.exec(
+      first.message
+    )
     expect(dropped, first.message).not.toBeNull()
     const kept = Number(dropped?.[1])
     expect(Number(dropped?.[2])).toBe(size)

@@ -1,5 +1,11 @@
 // Turns what the store keeps about a dataset (JSON columns typed unknown) into the API's types.
-import type { DatasetDetail, DatasetSettings, DatasetStatistics, DatasetSummary, ValidationReport } from '../../shared/datasets'
+import type {
+  DatasetDetail,
+  DatasetSettings,
+  DatasetStatistics,
+  DatasetSummary,
+  ValidationReport
+} from '../../shared/datasets'
 import type { StoredDataset } from '../store/datasets-repository'
 
 export function toDatasetSummary(d: StoredDataset): DatasetSummary {

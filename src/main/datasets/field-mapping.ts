@@ -54,7 +54,9 @@ function readTextField(record: Record<string, unknown>, field: string, loc: Sour
   if (typeof value === 'number' || typeof value === 'boolean') return { ok: true, value: String(value) }
   return {
     ok: false,
-    problem: makeProblem(loc, 'wrong_type', `field '${field}' is ${typeName(value)}, expected text`, { field })
+    problem: makeProblem(loc, 'wrong_type', `field '${field}' is ${typeName(value)}, expected text`, {
+      field
+    })
   }
 }
 
@@ -69,7 +71,9 @@ function empty(loc: SourceLocation, field: string): DatasetProblem {
 function notAnObject(loc: SourceLocation, value: unknown, wanted: string): RecordResult {
   return {
     ok: false,
-    problems: [makeProblem(loc, 'wrong_type', `record is ${typeName(value)}, expected an object with ${wanted}`)]
+    problems: [
+      makeProblem(loc, 'wrong_type', `record is ${typeName(value)}, expected an object with ${wanted}`)
+    ]
   }
 }
 
@@ -85,7 +89,8 @@ function normalizeText(value: unknown, field: string, loc: SourceLocation): Reco
   } else {
     return notAnObject(loc, value, `a '${field}' field`)
   }
-  if (text.trim() === '') return { ok: false, problems: [makeProblem(loc, 'empty_record', 'record is empty')] }
+  if (text.trim() === '')
+    return { ok: false, problems: [makeProblem(loc, 'empty_record', 'record is empty')] }
   return { ok: true, record: { kind: 'text', text } }
 }
 
@@ -120,7 +125,11 @@ function normalizeChat(value: unknown, field: string, loc: SourceLocation): Reco
   if (!Array.isArray(list)) {
     return {
       ok: false,
-      problems: [makeProblem(loc, 'wrong_type', `field '${field}' is ${typeName(list)}, expected a list of messages`, { field })]
+      problems: [
+        makeProblem(loc, 'wrong_type', `field '${field}' is ${typeName(list)}, expected a list of messages`, {
+          field
+        })
+      ]
     }
   }
   const problems: DatasetProblem[] = []
@@ -128,7 +137,9 @@ function normalizeChat(value: unknown, field: string, loc: SourceLocation): Reco
   list.forEach((turn, i) => {
     const at = `${field}[${i}]`
     if (!isObject(turn)) {
-      problems.push(makeProblem(loc, 'bad_message', `${at} is ${typeName(turn)}, expected {role, content}`, { field: at }))
+      problems.push(
+        makeProblem(loc, 'bad_message', `${at} is ${typeName(turn)}, expected {role, content}`, { field: at })
+      )
       return
     }
     const roleValue = turn.role ?? turn.from
@@ -137,7 +148,9 @@ function normalizeChat(value: unknown, field: string, loc: SourceLocation): Reco
     if (!role) {
       const shown = roleValue === undefined ? 'has no role' : `has role ${JSON.stringify(roleValue)}`
       problems.push(
-        makeProblem(loc, 'bad_message', `${at} ${shown}; expected system, user or assistant (or human/gpt)`, { field: at })
+        makeProblem(loc, 'bad_message', `${at} ${shown}; expected system, user or assistant (or human/gpt)`, {
+          field: at
+        })
       )
       return
     }
@@ -152,7 +165,9 @@ function normalizeChat(value: unknown, field: string, loc: SourceLocation): Reco
   if (!messages.some((m) => m.role === 'assistant' && m.content.trim() !== '')) {
     return {
       ok: false,
-      problems: [makeProblem(loc, 'no_answer', `field '${field}' has no assistant message to train on`, { field })]
+      problems: [
+        makeProblem(loc, 'no_answer', `field '${field}' has no assistant message to train on`, { field })
+      ]
     }
   }
   return { ok: true, record: { kind: 'chat', messages } }
@@ -191,6 +206,7 @@ export function normalizeRecord(
 /** The characters of a record's content, for tokens-per-character and search. */
 export function recordText(record: NormalizedRecord): string {
   if (record.kind === 'text') return record.text
-  if (record.kind === 'instruction') return [record.instruction, record.input, record.output].filter(Boolean).join('\n')
+  if (record.kind === 'instruction')
+    return [record.instruction, record.input, record.output].filter(Boolean).join('\n')
   return record.messages.map((m) => m.content).join('\n')
 }

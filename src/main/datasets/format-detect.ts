@@ -16,7 +16,11 @@ function mostCommon(counts: Map<string, number>): string | undefined {
   return best
 }
 
-function firstPresent(record: Record<string, unknown>, names: readonly string[], accept: (v: unknown) => boolean) {
+function firstPresent(
+  record: Record<string, unknown>,
+  names: readonly string[],
+  accept: (v: unknown) => boolean
+) {
   return names.find((name) => name in record && accept(record[name]))
 }
 
@@ -24,7 +28,9 @@ const isText = (v: unknown): boolean => typeof v === 'string'
 const isTurnList = (v: unknown): boolean =>
   Array.isArray(v) &&
   v.length > 0 &&
-  v.every((t) => isObject(t) && ('role' in t || 'from' in t) && ('content' in t || 'value' in t || 'text' in t))
+  v.every(
+    (t) => isObject(t) && ('role' in t || 'from' in t) && ('content' in t || 'value' in t || 'text' in t)
+  )
 
 function bump(map: Map<string, number>, key: string | undefined): void {
   if (key !== undefined) map.set(key, (map.get(key) ?? 0) + 1)
@@ -63,7 +69,10 @@ export function detectFormat(samples: unknown[]): { best: DetectedFormat; altern
       instruction++
       bump(names.instruction, instr)
       bump(names.output, out)
-      bump(names.input, firstPresent(value, fieldCandidates.input, (v) => v === null || isText(v)))
+      bump(
+        names.input,
+        firstPresent(value, fieldCandidates.input, (v) => v === null || isText(v))
+      )
     }
     const text = firstPresent(value, fieldCandidates.text, isText)
     if (text) {

@@ -37,9 +37,11 @@ export class Packer {
 /** Windows of maxLength over one document, consecutive windows sharing `overlap` tokens. */
 export function splitWithOverlap(ids: number[], maxLength: number, overlap: number): TokenizedSample[] {
   if (overlap >= maxLength) {
-    throw new ServiceError('invalid_input', `The overlap (${overlap}) must be smaller than the max length (${maxLength}).`, [
-      { path: 'overlap', message: `must be less than ${maxLength}` }
-    ])
+    throw new ServiceError(
+      'invalid_input',
+      `The overlap (${overlap}) must be smaller than the max length (${maxLength}).`,
+      [{ path: 'overlap', message: `must be less than ${maxLength}` }]
+    )
   }
   const out: TokenizedSample[] = []
   const stride = maxLength - overlap
@@ -65,7 +67,10 @@ export function fitRecord(sample: TokenizedSample, isText: boolean, settings: Fi
     return { kind: 'fits', samples: splitWithOverlap(sample.inputIds, maxLength, settings.overlap) }
   }
   if (!isText && settings.overlong === 'drop') {
-    return { kind: 'dropped', reason: `is ${sample.inputIds.length} tokens, over the max length of ${maxLength}` }
+    return {
+      kind: 'dropped',
+      reason: `is ${sample.inputIds.length} tokens, over the max length of ${maxLength}`
+    }
   }
   const cut = { inputIds: sample.inputIds.slice(0, maxLength), labels: sample.labels.slice(0, maxLength) }
   if (countTrained(cut) === 0) {

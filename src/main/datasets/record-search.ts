@@ -46,7 +46,9 @@ export function searchRecords(
     params.push(likePattern(page.search))
   }
   const clause = where.join(' and ')
-  const { n } = db.prepare(`select count(*) as n from dataset_records where ${clause}`).get(...params) as { n: number }
+  const { n } = db.prepare(`select count(*) as n from dataset_records where ${clause}`).get(...params) as {
+    n: number
+  }
   const rows = db
     .prepare(
       `select id, ordinal, split, location_json, record_json, tokens, trained_tokens from dataset_records

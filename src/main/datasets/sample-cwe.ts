@@ -110,14 +110,20 @@ export interface CweInstruction {
 export function cweInstructions(): CweInstruction[] {
   const out: CweInstruction[] = []
   for (const w of cweWeaknesses()) {
-    const level = w.abstraction ? `CWE-${w.id} (${w.name}) is a ${w.abstraction.toLowerCase()}-level weakness. ` : ''
+    const level = w.abstraction
+      ? `CWE-${w.id} (${w.name}) is a ${w.abstraction.toLowerCase()}-level weakness. `
+      : ''
     const explanation = [
       level + w.description,
       w.extended,
       w.likelihood ? `Likelihood of exploit: ${w.likelihood}.` : '',
       bullets('Common consequences:', w.consequences)
     ]
-    out.push({ instruction: `Explain CWE-${w.id} (${w.name}).`, input: '', output: explanation.filter(Boolean).join('\n\n') })
+    out.push({
+      instruction: `Explain CWE-${w.id} (${w.name}).`,
+      input: '',
+      output: explanation.filter(Boolean).join('\n\n')
+    })
     if (w.mitigations.length) {
       out.push({
         instruction: `How can CWE-${w.id} (${w.name}) be prevented or mitigated?`,

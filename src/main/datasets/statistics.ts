@@ -7,7 +7,11 @@ export const HISTOGRAM_BINS = 16
 /** GPT-2 needs about 0.25 tokens per character of English prose; twice that means fragmentation. */
 export const FRAGMENTATION_THRESHOLD = 0.5
 
-export function fragmentationWarning(tokensPerCharacter: number, tokenizer: string, maxLength: number): string | null {
+export function fragmentationWarning(
+  tokensPerCharacter: number,
+  tokenizer: string,
+  maxLength: number
+): string | null {
   if (tokensPerCharacter <= FRAGMENTATION_THRESHOLD) return null
   return (
     `The ${tokenizer} tokenizer needs ${tokensPerCharacter.toFixed(2)} tokens per character of this text ` +
@@ -43,7 +47,9 @@ export class StatisticsAccumulator {
     /** Whether over-long records are cut and lose tokens (not packed or split). */
     private readonly cutsOverlong: boolean
   ) {
-    const edges = Array.from({ length: HISTOGRAM_BINS + 1 }, (_, i) => Math.round((i * maxLength) / HISTOGRAM_BINS))
+    const edges = Array.from({ length: HISTOGRAM_BINS + 1 }, (_, i) =>
+      Math.round((i * maxLength) / HISTOGRAM_BINS)
+    )
     edges[HISTOGRAM_BINS] = maxLength + 1
     this.bins = edges.slice(0, -1).map((from, i) => ({ from, to: edges[i + 1], count: 0 }))
     this.bins.push({ from: maxLength + 1, to: null, count: 0 })
@@ -56,7 +62,9 @@ export class StatisticsAccumulator {
     this.contentTokens += contentTokens
     if (tokens > this.maxLength) this.overLength++
     const bin =
-      tokens > this.maxLength ? this.bins.length - 1 : this.bins.findIndex((b) => b.to !== null && tokens < b.to)
+      tokens > this.maxLength
+        ? this.bins.length - 1
+        : this.bins.findIndex((b) => b.to !== null && tokens < b.to)
     this.bins[bin].count++
   }
 

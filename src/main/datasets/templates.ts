@@ -8,7 +8,10 @@ import { ServiceError } from '../../shared/errors'
 /** One stretch of the formatted sample; `eos` marks where the end-of-text token goes. */
 export type Piece = { text: string; trained: boolean } | { eos: true }
 
-export const templateTexts: Record<Exclude<TemplateKind, 'custom' | 'raw'>, { withInput: string; withoutInput: string }> = {
+export const templateTexts: Record<
+  Exclude<TemplateKind, 'custom' | 'raw'>,
+  { withInput: string; withoutInput: string }
+> = {
   'human-assistant': {
     withInput: 'Human: {instruction}\n{input}\n\nAssistant: {output}',
     withoutInput: 'Human: {instruction}\n\nAssistant: {output}'
@@ -23,7 +26,8 @@ export const templateTexts: Record<Exclude<TemplateKind, 'custom' | 'raw'>, { wi
       '### Instruction:\n{instruction}\n\n### Response:\n{output}'
   },
   chatml: {
-    withInput: '<|im_start|>user\n{instruction}\n{input}<|im_end|>\n<|im_start|>assistant\n{output}<|im_end|>\n',
+    withInput:
+      '<|im_start|>user\n{instruction}\n{input}<|im_end|>\n<|im_start|>assistant\n{output}<|im_end|>\n',
     withoutInput: '<|im_start|>user\n{instruction}<|im_end|>\n<|im_start|>assistant\n{output}<|im_end|>\n'
   }
 }
@@ -39,10 +43,15 @@ function fill(text: string, values: { instruction: string; input: string }): str
 
 /** Checks a custom template: one `{output}`, at least `{instruction}`, nothing after `{output}` but fixed text. */
 export function checkCustomTemplate(text: string | undefined): string {
-  if (!text) throw new ServiceError('invalid_input', 'A custom template needs its text.', [{ path: 'template.text', message: 'required' }])
+  if (!text)
+    throw new ServiceError('invalid_input', 'A custom template needs its text.', [
+      { path: 'template.text', message: 'required' }
+    ])
   const outputs = text.split('{output}').length - 1
   const fail = (message: string): never => {
-    throw new ServiceError('invalid_input', `Custom template: ${message}`, [{ path: 'template.text', message }])
+    throw new ServiceError('invalid_input', `Custom template: ${message}`, [
+      { path: 'template.text', message }
+    ])
   }
   if (outputs !== 1) fail(`it must contain {output} exactly once (found ${outputs}); the answer goes there`)
   if (!text.includes('{instruction}')) fail('it must contain {instruction}')

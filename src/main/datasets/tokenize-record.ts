@@ -11,11 +11,16 @@ export interface TokenizedSample {
   labels: number[]
 }
 
-export function tokenizePieces(pieces: Piece[], tokenizer: TextTokenizer, trainOnPrompt: boolean): TokenizedSample {
+export function tokenizePieces(
+  pieces: Piece[],
+  tokenizer: TextTokenizer,
+  trainOnPrompt: boolean
+): TokenizedSample {
   const inputIds: number[] = []
   const labels: number[] = []
   for (const piece of pieces) {
-    const ids = 'eos' in piece ? [tokenizer.eosTokenId] : piece.text === '' ? [] : tokenizer.encode(piece.text)
+    const ids =
+      'eos' in piece ? [tokenizer.eosTokenId] : piece.text === '' ? [] : tokenizer.encode(piece.text)
     const trained = 'eos' in piece || piece.trained || trainOnPrompt
     for (const id of ids) {
       inputIds.push(id)

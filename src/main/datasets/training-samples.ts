@@ -33,7 +33,8 @@ export function* samplesOf(
   settings: DatasetSettings,
   tokenizer: TextTokenizer
 ): Generator<TokenizedSample> {
-  const packer = settings.format === 'text' && settings.textMode === 'pack' ? new Packer(settings.maxLength) : null
+  const packer =
+    settings.format === 'text' && settings.textMode === 'pack' ? new Packer(settings.maxLength) : null
   for (const record of records) {
     const sample = tokenizeRecord(record, settings.template, tokenizer, settings.trainOnPrompt)
     if (packer) {
@@ -47,27 +48,48 @@ export function* samplesOf(
 }
 
 /** A split's records in order, read by ordinal a page at a time (keyset paging on the split index). */
-function* storedRecords(db: SqliteDatabase, datasetId: number, split: RecordSplit): Generator<NormalizedRecord> {
-  const page = db.prepare<[number, RecordSplit, number, number], { id: number; ordinal: number; record_json: string }>(
+function* storedRecords(
+  db: SqliteDatabase,
+  datasetId: number,
+  split: RecordSplit
+): Generator<NormalizedRecord> {
+  const page = db.prepare<
+    [number, RecordSplit, number, number],
+    { id: number; ordinal: number; record_json: string }
+  >(
     `select id, ordinal, record_json from dataset_records
      where dataset_id = ? and split = ? and ordinal > ? order by ordinal limit ?`
   )
-  for (let after = -1; ; ) {
+  for (let after = -1; ;) {
     const rows = page.all(datasetId, split, after, RECORDS_PER_PAGE)
-    for (const row of rows) yield fromJson(row.record_json, `dataset_records id ${row.id} record_json`) as NormalizedRecord
+    for (const row of rows)
+      yield fromJson(row.record_json, `dataset_records id ${row.id} record_json`) as NormalizedRecord
     if (rows.length < RECORDS_PER_PAGE) return
     after = rows[rows.length - 1].ordinal
   }
 }
 
-export function streamTrainingSamples(db: SqliteDatabase, datasetId: number, tokenizer: TextTokenizer): TrainingSampleStream {
+export function streamTrainingSamples(
+  db: SqliteDatabase,
+  datasetId: number,
+  tokenizer: TextTokenizer
+): TrainingSampleStream {
   const repo = createDatasetsRepository(db)
   const dataset = repo.get(datasetId)
-  if (!dataset) throw new ServiceError('not_found', `Dataset ${datasetId} does not exist; choose another dataset for the run.`)
+  if (!dataset)
+    throw new ServiceError(
+      'not_found',
+      `Dataset ${datasetId} does not exist; choose another dataset for the run.`
+    )
   const settings = dataset.settings as DatasetSettings
   const source = (split: RecordSplit): SampleSource => ({
     records: split === 'train' ? dataset.trainCount : dataset.validationCount,
     [Symbol.iterator]: () => samplesOf(storedRecords(db, datasetId, split), settings, tokenizer)
   })
-  return { train: source('train'), validation: source('validation'), template: settings.template, maxLength: settings.maxLength }
+  return {
+    train: source('train'),
+    validation: source('validation'),
+    template: settings.template,
+    maxLength: settings.maxLength
+  }
 }

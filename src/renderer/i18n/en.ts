@@ -152,9 +152,11 @@ const en = {
       overlap: 'Overlap between pieces (tokens)',
       tokenizer: 'Count tokens with',
       tokenizerDefault: 'GPT-2 (default)',
-      contextUnknown: 'Not checked against a model’s context: choose the model under “Count tokens with” to check it.',
+      contextUnknown:
+        'Not checked against a model’s context: choose the model under “Count tokens with” to check it.',
       contextFits: 'Within {model}’s context ({context} tokens).',
-      contextOver: '{max} is above {model}’s context ({context} tokens): training on it will need max length {context} or less.',
+      contextOver:
+        '{max} is above {model}’s context ({context} tokens): training on it will need max length {context} or less.',
       dedupe: 'Remove duplicate records',
       preview: 'Preview samples',
       previewing: 'Formatting…'

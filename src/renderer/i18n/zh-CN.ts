@@ -90,7 +90,8 @@ const zhCN: MessageSchema = {
       format: '确认 LoRA Studio 识别出的格式，映射字段，并选择样本的格式化方式。',
       preview:
         '前几条样本逐个 token 展示，与模型看到的完全一致：提示部分被遮蔽（标签 -100），只有参与训练的 token 计入损失。',
-      validation: '读取时发现的每个问题，附带文件、行号和字段。有错误的记录和完全无法读取的文件会被跳过，其余照常保存。',
+      validation:
+        '读取时发现的每个问题，附带文件、行号和字段。有错误的记录和完全无法读取的文件会被跳过，其余照常保存。',
       statistics: '用所选分词器统计的 token 数：样本有多长，一个 epoch 需要多少步。',
       save: '为数据集命名，留出验证集，然后导入。'
     },
@@ -107,7 +108,8 @@ const zhCN: MessageSchema = {
       help: '每行一个路径。支持 JSONL、JSON、CSV、TSV、TXT、Markdown 和 Parquet 文件；文件夹会递归读取。',
       helpBrowser:
         '浏览器模式：请输入运行 `lora-studio serve` 的那台计算机上的路径，而不是运行本浏览器的计算机上的路径。',
-      helpBrowserCommand: '浏览器模式：请输入运行 {command} 的那台计算机上的路径，而不是运行本浏览器的计算机上的路径。',
+      helpBrowserCommand:
+        '浏览器模式：请输入运行 {command} 的那台计算机上的路径，而不是运行本浏览器的计算机上的路径。',
       helpElectron: '输入本机上的路径，或浏览选择文件或文件夹。',
       browseFiles: '选择文件…',
       browseFolder: '选择文件夹…',
@@ -148,7 +150,8 @@ const zhCN: MessageSchema = {
       tokenizerDefault: 'GPT-2（默认）',
       contextUnknown: '未与模型的上下文长度比对：在“用于统计 token 的分词器”中选择模型即可检查。',
       contextFits: '在 {model} 的上下文长度（{context} 个词元）之内。',
-      contextOver: '{max} 超过了 {model} 的上下文长度（{context} 个词元）：用它训练时最大长度需为 {context} 或更小。',
+      contextOver:
+        '{max} 超过了 {model} 的上下文长度（{context} 个词元）：用它训练时最大长度需为 {context} 或更小。',
       dedupe: '去除重复记录',
       preview: '预览样本',
       previewing: '格式化中…'

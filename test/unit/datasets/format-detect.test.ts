@@ -3,7 +3,11 @@ import { detectFormat, summarizeFields } from '../../../src/main/datasets/format
 
 describe('format detection', () => {
   it('recognizes alpaca records and says why', () => {
-    const samples = Array.from({ length: 12 }, (_, i) => ({ instruction: `q${i}`, input: '', output: `a${i}` }))
+    const samples = Array.from({ length: 12 }, (_, i) => ({
+      instruction: `q${i}`,
+      input: '',
+      output: `a${i}`
+    }))
     const { best } = detectFormat(samples)
     expect(best).toEqual({
       format: 'instruction',
@@ -22,13 +26,31 @@ describe('format detection', () => {
     const { best } = detectFormat(samples)
     expect(best.format).toBe('instruction')
     expect(best.mapping).toEqual({ instruction: 'prompt', input: 'context', output: 'response' })
-    expect(best.reason).toBe("2/3 sampled records have 'prompt' and 'response' fields (read as instruction and output)")
+    expect(best.reason).toBe(
+      "2/3 sampled records have 'prompt' and 'response' fields (read as instruction and output)"
+    )
   })
 
   it('recognizes chat messages and ShareGPT conversations', () => {
-    const chat = [{ messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'hello' }] }]
-    expect(detectFormat(chat).best.reason).toBe("1/1 sampled records have a 'messages' list of {role, content} messages")
-    const share = [{ conversations: [{ from: 'human', value: 'hi' }, { from: 'gpt', value: 'yo' }] }]
+    const chat = [
+      {
+        messages: [
+          { role: 'user', content: 'hi' },
+          { role: 'assistant', content: 'hello' }
+        ]
+      }
+    ]
+    expect(detectFormat(chat).best.reason).toBe(
+      "1/1 sampled records have a 'messages' list of {role, content} messages"
+    )
+    const share = [
+      {
+        conversations: [
+          { from: 'human', value: 'hi' },
+          { from: 'gpt', value: 'yo' }
+        ]
+      }
+    ]
     const { best } = detectFormat(share)
     expect([best.format, best.mapping, best.reason]).toEqual([
       'chat',
@@ -38,8 +60,13 @@ describe('format detection', () => {
   })
 
   it('reads plain documents and text fields as raw text, and admits when nothing fits', () => {
-    expect(detectFormat(['doc one', 'doc two']).best.reason).toBe('2/2 sampled records are plain text documents')
-    expect(detectFormat([{ content: 'x' }]).best).toMatchObject({ format: 'text', mapping: { text: 'content' } })
+    expect(detectFormat(['doc one', 'doc two']).best.reason).toBe(
+      '2/2 sampled records are plain text documents'
+    )
+    expect(detectFormat([{ content: 'x' }]).best).toMatchObject({
+      format: 'text',
+      mapping: { text: 'content' }
+    })
     expect(detectFormat([{ a: 1 }, { b: 2 }]).best).toEqual({
       format: 'text',
       confidence: 0,

@@ -4,9 +4,17 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { readSource } from '../../../src/main/datasets/sources/read-source'
 import { kindOfPath } from '../../../src/main/datasets/sources/folder-source'
-import { defaultLimits, type SourceItem, type SourceLimits } from '../../../src/main/datasets/sources/source-types'
+import {
+  defaultLimits,
+  type SourceItem,
+  type SourceLimits
+} from '../../../src/main/datasets/sources/source-types'
 
-export function scratchDir(prefix: string): { dir: string; write(rel: string, data: string | Uint8Array): string; remove(): void } {
+export function scratchDir(prefix: string): {
+  dir: string
+  write(rel: string, data: string | Uint8Array): string
+  remove(): void
+} {
   const dir = mkdtempSync(join(tmpdir(), `lora-ds-${prefix}-`))
   return {
     dir,
@@ -20,12 +28,17 @@ export function scratchDir(prefix: string): { dir: string; write(rel: string, da
   }
 }
 
-export async function readAll(path: string, display: string, limits: SourceLimits = defaultLimits): Promise<SourceItem[]> {
+export async function readAll(
+  path: string,
+  display: string,
+  limits: SourceLimits = defaultLimits
+): Promise<SourceItem[]> {
   const kind = kindOfPath(path)
   if (!kind) throw new Error(`no reader for ${path}`)
   const { statSync } = await import('node:fs')
   const items: SourceItem[] = []
-  for await (const item of readSource({ path, display, bytes: statSync(path).size, kind }, { limits })) items.push(item)
+  for await (const item of readSource({ path, display, bytes: statSync(path).size, kind }, { limits }))
+    items.push(item)
   return items
 }
 

@@ -7,12 +7,13 @@ const settings = { maxLength: 4, textMode: 'pack' as const, overlap: 0, overlong
 describe('packing', () => {
   it('packs documents into full blocks with EOS between them, nothing padded', () => {
     const packer = new Packer(4)
-    const blocks = [...packer.push([1, 2, 3, 9]), ...packer.push([4, 5, 9]), ...packer.push([6, 9]), ...packer.flush()]
-    expect(blocks.map((b) => b.inputIds)).toEqual([
-      [1, 2, 3, 9],
-      [4, 5, 9, 6],
-      [9]
-    ])
+    const blocks = [
+      ...packer.push([1, 2, 3, 9]),
+      ...packer.push([4, 5, 9]),
+      ...packer.push([6, 9]),
+      ...packer.flush()
+    ]
+    expect(blocks.map((b) => b.inputIds)).toEqual([[1, 2, 3, 9], [4, 5, 9, 6], [9]])
     expect(blocks.every((b) => b.labels.join() === b.inputIds.join())).toBe(true)
   })
 
@@ -22,7 +23,9 @@ describe('packing', () => {
       [4, 5, 6, 7]
     ])
     expect(splitWithOverlap([1, 2, 3, 4, 5], 4, 0).map((s) => s.inputIds)).toEqual([[1, 2, 3, 4], [5]])
-    expect(() => splitWithOverlap([1], 4, 4)).toThrow('The overlap (4) must be smaller than the max length (4).')
+    expect(() => splitWithOverlap([1], 4, 4)).toThrow(
+      'The overlap (4) must be smaller than the max length (4).'
+    )
   })
 
   it('truncates an over-long sample, or drops it when nothing trained is left or when asked', () => {
@@ -53,6 +56,11 @@ describe('split', () => {
   })
 
   it('keeps at least one record on each side when it can', () => {
-    expect([validationCount(2, 0.01), validationCount(1, 0.5), validationCount(5, 0), validationCount(3, 0.5)]).toEqual([1, 0, 0, 2])
+    expect([
+      validationCount(2, 0.01),
+      validationCount(1, 0.5),
+      validationCount(5, 0),
+      validationCount(3, 0.5)
+    ]).toEqual([1, 0, 0, 2])
   })
 })

@@ -9,17 +9,25 @@ describe('CWE sample datasets', () => {
     const instructions = cweInstructions()
     expect(instructions).toHaveLength(939 + 668)
     expect(cweCorpus()).toHaveLength(939)
-    const explain121 = instructions.find((r) => r.instruction === 'Explain CWE-121 (Stack-based Buffer Overflow).')
-    expect(explain121?.output.startsWith(
-      'CWE-121 (Stack-based Buffer Overflow) is a variant-level weakness. A stack-based buffer overflow condition is a condition where the buffer being overwritten is allocated on the stack'
-    )).toBe(true)
+    const explain121 = instructions.find(
+      (r) => r.instruction === 'Explain CWE-121 (Stack-based Buffer Overflow).'
+    )
+    expect(
+      explain121?.output.startsWith(
+        'CWE-121 (Stack-based Buffer Overflow) is a variant-level weakness. A stack-based buffer overflow condition is a condition where the buffer being overwritten is allocated on the stack'
+      )
+    ).toBe(true)
     expect(explain121?.output).toContain('Likelihood of exploit: High.')
-    expect(explain121?.output).toContain('Common consequences:\n- Availability: Modify Memory; DoS: Crash, Exit, or Restart')
+    expect(explain121?.output).toContain(
+      'Common consequences:\n- Availability: Modify Memory; DoS: Crash, Exit, or Restart'
+    )
     const prevent121 = instructions.find((r) => r.instruction.startsWith('How can CWE-121 '))
     expect(prevent121?.output).toContain('- Implementation: Implement and perform bounds checking on input.')
   })
 
   it('flattens the catalogue XHTML into paragraphs and bullet lists', () => {
-    expect(plainText({ 'xhtml:p': ['One  two', 'Three'], 'xhtml:ul': { 'xhtml:li': ['a', 'b'] } })).toBe('One two\nThree\n- a\n- b')
+    expect(plainText({ 'xhtml:p': ['One  two', 'Three'], 'xhtml:ul': { 'xhtml:li': ['a', 'b'] } })).toBe(
+      'One two\nThree\n- a\n- b'
+    )
   })
 })

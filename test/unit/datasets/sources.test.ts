@@ -12,13 +12,19 @@ describe('JSONL', () => {
     const path = tmp.write('notes.jsonl', '{"a":1}\n\n{"a":2}\r\n{bad\n{"a":3}')
     const items = await readAll(path, 'notes.jsonl')
     expect(values(items)).toEqual([{ a: 1 }, { a: 2 }, { a: 3 }])
-    expect(items.filter((i) => i.type === 'record').map((i) => (i.type === 'record' ? i.location.line : 0))).toEqual([1, 3, 5])
+    expect(
+      items.filter((i) => i.type === 'record').map((i) => (i.type === 'record' ? i.location.line : 0))
+    ).toEqual([1, 3, 5])
     expect(messages(items)).toHaveLength(1)
     expect(messages(items)[0]).toMatch(/^notes\.jsonl line 4: invalid JSON \(.+\)$/)
   })
 
   it('decodes invalid UTF-8 with replacement and says how many bytes', async () => {
-    const bytes = Buffer.concat([Buffer.from('{"text":"caf'), Buffer.from([0xe9, 0xff]), Buffer.from('"}\n{"text":"ok 你好"}\n')])
+    const bytes = Buffer.concat([
+      Buffer.from('{"text":"caf'),
+      Buffer.from([0xe9, 0xff]),
+      Buffer.from('"}\n{"text":"ok 你好"}\n')
+    ])
     const items = await readAll(tmp.write('latin1.jsonl', bytes), 'latin1.jsonl')
     expect(values(items)).toEqual([{ text: 'caf\uFFFD\uFFFD' }, { text: 'ok 你好' }])
     expect(messages(items)).toEqual([
@@ -38,17 +44,25 @@ describe('JSONL', () => {
 
 describe('JSON', () => {
   it('reads an array, or the one array an object holds', async () => {
-    expect(values(await readAll(tmp.write('a.json', '[{"x":1},{"x":2}]'), 'a.json'))).toEqual([{ x: 1 }, { x: 2 }])
+    expect(values(await readAll(tmp.write('a.json', '[{"x":1},{"x":2}]'), 'a.json'))).toEqual([
+      { x: 1 },
+      { x: 2 }
+    ])
     const wrapped = await readAll(tmp.write('b.json', '{"version":2,"data":[{"x":3}]}'), 'b.json')
     expect(values(wrapped)).toEqual([{ x: 3 }])
     expect(wrapped[0].type === 'record' && wrapped[0].location).toEqual({ file: 'b.json', item: 1 })
   })
 
   it('reads JSON-lines saved as .json, line by line, reporting a bad line by number', async () => {
-    const path = tmp.write('lines.json', '{"text":"栈溢出"}\r\n\n{"text":"stack overflow"}\n{"text": oops}\n["a"]\n')
+    const path = tmp.write(
+      'lines.json',
+      '{"text":"栈溢出"}\r\n\n{"text":"stack overflow"}\n{"text": oops}\n["a"]\n'
+    )
     const items = await readAll(path, 'lines.json')
     expect(values(items)).toEqual([{ text: '栈溢出' }, { text: 'stack overflow' }, ['a']])
-    expect(items.filter((i) => i.type === 'record').map((i) => (i.type === 'record' ? i.location.line : 0))).toEqual([1, 3, 5])
+    expect(
+      items.filter((i) => i.type === 'record').map((i) => (i.type === 'record' ? i.location.line : 0))
+    ).toEqual([1, 3, 5])
     expect(messages(items)).toEqual([expect.stringMatching(/^lines\.json line 4: invalid JSON \(.+\)$/)])
   })
 
@@ -64,7 +78,9 @@ describe('JSON', () => {
 
   it('refuses a file over the whole-file limit and says to use JSONL', async () => {
     const path = tmp.write('huge.json', `[${'1,'.repeat(2000)}1]`)
-    await expect(readAll(path, 'huge.json', { maxRecordBytes: 1 << 20, maxWholeFileBytes: 1024 })).rejects.toThrow(
+    await expect(
+      readAll(path, 'huge.json', { maxRecordBytes: 1 << 20, maxWholeFileBytes: 1024 })
+    ).rejects.toThrow(
       'huge.json: file is 3.9 KB, over the 1.0 KB limit for this kind of file; convert it to JSON Lines (.jsonl, one record per line), which is read as a stream'
     )
   })
@@ -78,7 +94,9 @@ describe('CSV and TSV', () => {
       { instruction: 'Explain "XSS"', input: '', output: 'line 1\nline 2' },
       { instruction: 'A', input: 'B', output: 'C' }
     ])
-    expect(messages(items)).toEqual(['d.csv row 2: has 2 cells but the header has 3 (line 4); check quoting and delimiters'])
+    expect(messages(items)).toEqual([
+      'd.csv row 2: has 2 cells but the header has 3 (line 4); check quoting and delimiters'
+    ])
   })
 
   it('reads TSV with tabs and no quoting', async () => {

@@ -30,14 +30,21 @@ const base = {
 function statsOf(records: NormalizedRecord[], settings: typeof base) {
   const report = new ReportBuilder()
   const packed = settings.textMode === 'pack' && records[0].kind === 'text'
-  const stats = new StatisticsAccumulator(settings.maxLength, packed, !packed && settings.textMode !== 'split')
+  const stats = new StatisticsAccumulator(
+    settings.maxLength,
+    packed,
+    !packed && settings.textMode !== 'split'
+  )
   records.forEach((record, i) => {
     const p = processRecord(record, { file: 'f.jsonl', line: i + 1 }, settings, tok, report)
     if (!p) return
     stats.addRecord(p.fullTokens, p.characters, p.contentTokens)
     stats.addSamples(i === records.length - 1 ? 'validation' : 'train', p)
   })
-  return { stats: stats.finish({ tokenizer: 'gpt2', batchSize: 2, gradientAccumulation: 2 }), report: report.report }
+  return {
+    stats: stats.finish({ tokenizer: 'gpt2', batchSize: 2, gradientAccumulation: 2 }),
+    report: report.report
+  }
 }
 
 describe('statistics', () => {
@@ -79,13 +86,19 @@ describe('statistics', () => {
     expect(stats.histogram.map((b) => b.count)).toEqual([0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1])
     expect(stats.histogram[16]).toEqual({ from: 17, to: null, count: 1 })
     expect(report.truncated).toBe(1)
-    expect(report.problems.map((p) => p.message)).toEqual(['f.jsonl line 1: sample truncated from 18 to 16 tokens'])
+    expect(report.problems.map((p) => p.message)).toEqual([
+      'f.jsonl line 1: sample truncated from 18 to 16 tokens'
+    ])
   })
 
   it('counts packed blocks per split from the tokens, not per record', () => {
     const docs: NormalizedRecord[] = Array.from({ length: 5 }, () => ({ kind: 'text', text: english }))
     const { stats } = statsOf(docs, { ...base, maxLength: 32, textMode: 'pack' })
-    expect([stats.trainSamples, stats.validationSamples, stats.totalTokens]).toEqual([Math.ceil((54 * 4) / 32), 2, 54 * 5])
+    expect([stats.trainSamples, stats.validationSamples, stats.totalTokens]).toEqual([
+      Math.ceil((54 * 4) / 32),
+      2,
+      54 * 5
+    ])
     expect(stats.truncatedShare).toBe(0)
     expect(stats.stepsPerEpoch).toBe(Math.ceil(7 / 4))
   })

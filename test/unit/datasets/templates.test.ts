@@ -17,17 +17,33 @@ const text = (record: NormalizedRecord, template: TemplateSpec): string =>
   formattedText(renderRecord(record, template), '<|endoftext|>')
 
 describe('templates', () => {
-  const withInput: NormalizedRecord = { kind: 'instruction', instruction: 'Review', input: 'int x;', output: 'OK' }
-  const noInput: NormalizedRecord = { kind: 'instruction', instruction: 'Explain CWE-121.', input: '', output: 'A stack overflow.' }
+  const withInput: NormalizedRecord = {
+    kind: 'instruction',
+    instruction: 'Review',
+    input: 'int x;',
+    output: 'OK'
+  }
+  const noInput: NormalizedRecord = {
+    kind: 'instruction',
+    instruction: 'Explain CWE-121.',
+    input: '',
+    output: 'A stack overflow.'
+  }
 
   it("formats the user's own template, dropping the input line when it is empty", () => {
-    expect(text(withInput, { name: 'human-assistant' })).toBe('Human: Review\nint x;\n\nAssistant: OK<|endoftext|>')
-    expect(text(noInput, { name: 'human-assistant' })).toBe('Human: Explain CWE-121.\n\nAssistant: A stack overflow.<|endoftext|>')
+    expect(text(withInput, { name: 'human-assistant' })).toBe(
+      'Human: Review\nint x;\n\nAssistant: OK<|endoftext|>'
+    )
+    expect(text(noInput, { name: 'human-assistant' })).toBe(
+      'Human: Explain CWE-121.\n\nAssistant: A stack overflow.<|endoftext|>'
+    )
   })
 
   it('masks the prompt with -100 and trains the answer and EOS (exact GPT-2 ids)', () => {
     const s = tokenizeRecord(noInput, { name: 'human-assistant' }, tok, false)
-    expect(s.inputIds).toEqual([20490, 25, 48605, 327, 8845, 12, 19244, 13, 198, 198, 48902, 25, 220, 32, 8931, 30343, 13, 50256])
+    expect(s.inputIds).toEqual([
+      20490, 25, 48605, 327, 8845, 12, 19244, 13, 198, 198, 48902, 25, 220, 32, 8931, 30343, 13, 50256
+    ])
     expect(s.labels).toEqual([...Array(13).fill(-100), 32, 8931, 30343, 13, 50256])
     const r = tokenizeRecord(withInput, { name: 'human-assistant' }, tok, false)
     expect(r.inputIds).toEqual([20490, 25, 6602, 198, 600, 2124, 26, 198, 198, 48902, 25, 220, 11380, 50256])
@@ -75,7 +91,13 @@ describe('templates', () => {
     )
     const s = tokenizeRecord(chat, { name: 'human-assistant' }, tok, false)
     const preview = maskPreview(s, tok, false)
-    expect(preview.tokens.filter((t) => t.trained).map((t) => t.text)).toEqual(['Hello', '<|endoftext|>', 'By', 'e', '<|endoftext|>'])
+    expect(preview.tokens.filter((t) => t.trained).map((t) => t.text)).toEqual([
+      'Hello',
+      '<|endoftext|>',
+      'By',
+      'e',
+      '<|endoftext|>'
+    ])
     expect([preview.totalTokens, preview.trainedTokens]).toEqual([s.inputIds.length, 5])
   })
 

@@ -14,8 +14,12 @@ function problems(value: unknown, format: DatasetFormatName = 'instruction'): st
 describe('record validation messages', () => {
   it('names the missing, empty or mistyped field', () => {
     expect(problems({ instruction: 'q' })).toEqual(["notes.jsonl line 17: field 'output' is missing"])
-    expect(problems({ instruction: ' ', output: 'a' })).toEqual(["notes.jsonl line 17: field 'instruction' is empty"])
-    expect(problems({ instruction: 'q', output: ['a'] })).toEqual(["notes.jsonl line 17: field 'output' is a list, expected text"])
+    expect(problems({ instruction: ' ', output: 'a' })).toEqual([
+      "notes.jsonl line 17: field 'instruction' is empty"
+    ])
+    expect(problems({ instruction: 'q', output: ['a'] })).toEqual([
+      "notes.jsonl line 17: field 'output' is a list, expected text"
+    ])
     expect(problems('just text')).toEqual([
       "notes.jsonl line 17: record is a string, expected an object with 'instruction' and 'output' fields"
     ])
@@ -23,7 +27,10 @@ describe('record validation messages', () => {
 
   it('accepts numbers as text and a missing or null input', () => {
     const r = normalizeRecord({ instruction: 'q', input: null, output: 42 }, 'instruction', mapping, loc)
-    expect(r).toEqual({ ok: true, record: { kind: 'instruction', instruction: 'q', input: '', output: '42' } })
+    expect(r).toEqual({
+      ok: true,
+      record: { kind: 'instruction', instruction: 'q', input: '', output: '42' }
+    })
   })
 
   it('reports empty text records and bad chat turns', () => {
@@ -39,10 +46,26 @@ describe('record validation messages', () => {
 
   it('normalizes ShareGPT roles', () => {
     const share = resolveMapping({}, { messages: 'conversations' })
-    const r = normalizeRecord({ conversations: [{ from: 'human', value: 'hi' }, { from: 'gpt', value: 'yo' }] }, 'chat', share, loc)
+    const r = normalizeRecord(
+      {
+        conversations: [
+          { from: 'human', value: 'hi' },
+          { from: 'gpt', value: 'yo' }
+        ]
+      },
+      'chat',
+      share,
+      loc
+    )
     expect(r).toEqual({
       ok: true,
-      record: { kind: 'chat', messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'yo' }] }
+      record: {
+        kind: 'chat',
+        messages: [
+          { role: 'user', content: 'hi' },
+          { role: 'assistant', content: 'yo' }
+        ]
+      }
     })
   })
 })

@@ -19,10 +19,21 @@ describe('import-dataset flags', () => {
   })
 
   it('turns --split/--seed, --split 0 and --validation into the three split kinds', () => {
-    expect(importRequest(['a.jsonl'], { split: '0.1', seed: '7' }).split).toEqual({ kind: 'ratio', validationRatio: 0.1, seed: 7 })
-    expect(importRequest(['a.jsonl'], { seed: '7' }).split).toEqual({ kind: 'ratio', validationRatio: 0.05, seed: 7 })
+    expect(importRequest(['a.jsonl'], { split: '0.1', seed: '7' }).split).toEqual({
+      kind: 'ratio',
+      validationRatio: 0.1,
+      seed: 7
+    })
+    expect(importRequest(['a.jsonl'], { seed: '7' }).split).toEqual({
+      kind: 'ratio',
+      validationRatio: 0.05,
+      seed: 7
+    })
     expect(importRequest(['a.jsonl'], { split: '0' }).split).toEqual({ kind: 'none' })
-    expect(importRequest(['a.jsonl'], { validation: ['v.jsonl'] }).split).toEqual({ kind: 'file', paths: ['v.jsonl'] })
+    expect(importRequest(['a.jsonl'], { validation: ['v.jsonl'] }).split).toEqual({
+      kind: 'file',
+      paths: ['v.jsonl']
+    })
     expect(() => importRequest(['a.jsonl'], { validation: ['v.jsonl'], split: '0.1' })).toThrow(
       'give either --validation files or --split/--seed, not both'
     )
@@ -57,15 +68,21 @@ describe('import-dataset flags', () => {
 
   it('reports each wrong flag by its name', () => {
     expect(() => importRequest([], {})).toThrow('give the files or folders to import (PATH...)')
-    expect(() => importRequest(['a.jsonl'], { 'max-length': 'long' })).toThrow('--max-length takes a number, not "long"')
+    expect(() => importRequest(['a.jsonl'], { 'max-length': 'long' })).toThrow(
+      '--max-length takes a number, not "long"'
+    )
     expect(() => importRequest(['a.jsonl'], { map: ['answer'] })).toThrow(
       '--map takes field=column pairs such as output=answer, not "answer"'
     )
-    expect(() => importRequest(['a.jsonl'], { 'max-length': '4', format: 'notes', map: ['reply=answer'] })).toThrow(
+    expect(() =>
+      importRequest(['a.jsonl'], { 'max-length': '4', format: 'notes', map: ['reply=answer'] })
+    ).toThrow(
       '--format: Invalid option: expected one of "text"|"instruction"|"chat"; ' +
         '--map: "reply" is not a field; map text, instruction, input, output or messages; ' +
         '--max-length: Too small: expected number to be >=8'
     )
-    expect(() => importRequest(['a.jsonl'], { split: '0.9' })).toThrow('--split: Too big: expected number to be <=0.5')
+    expect(() => importRequest(['a.jsonl'], { split: '0.9' })).toThrow(
+      '--split: Too big: expected number to be <=0.5'
+    )
   })
 })

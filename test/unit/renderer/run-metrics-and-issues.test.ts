@@ -3,7 +3,12 @@
 import { describe, expect, it } from 'vitest'
 import { RunConfig, resolveRunConfig, type RunMetric } from '../../../src/shared/runs'
 import { errorFor, localIssues, serviceIssues } from '../../../src/renderer/views/runs/issue-text'
-import { addMetric, bestEvalLoss, lastTrainMetric, seriesOf } from '../../../src/renderer/views/runs/metric-log'
+import {
+  addMetric,
+  bestEvalLoss,
+  lastTrainMetric,
+  seriesOf
+} from '../../../src/renderer/views/runs/metric-log'
 
 function metric(step: number, fields: Partial<RunMetric> = {}): RunMetric {
   return {

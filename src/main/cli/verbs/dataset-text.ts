@@ -1,6 +1,11 @@
 // How the CLI shows a dataset to a person: what was imported, the validation report with each
 // problem's file and line, and the token statistics (with the tokenizer's fragmentation warning).
-import type { DatasetDetail, DatasetStatistics, DatasetSummary, ValidationReport } from '../../../shared/datasets'
+import type {
+  DatasetDetail,
+  DatasetStatistics,
+  DatasetSummary,
+  ValidationReport
+} from '../../../shared/datasets'
 import { summarizeReport } from '../../datasets/validation-report'
 import { keyValueLines } from '../human-format'
 
@@ -25,7 +30,9 @@ function reportText(r: ValidationReport): string[] {
     `${count(r.dropped)} dropped`
   ]
   if (r.invalidUtf8Bytes) skipped.push(`${count(r.invalidUtf8Bytes)} byte(s) of bad UTF-8 replaced`)
-  const lines = [`Read ${count(r.filesRead)} file(s), ${count(r.recordsRead)} record(s): ${count(r.recordsValid)} valid, ${skipped.join(', ')}`]
+  const lines = [
+    `Read ${count(r.filesRead)} file(s), ${count(r.recordsRead)} record(s): ${count(r.recordsValid)} valid, ${skipped.join(', ')}`
+  ]
   const problems = r.problems.length + r.problemsOmitted
   if (problems) lines.push(`Problems (${count(problems)}):`, summarizeReport(r, PROBLEMS_SHOWN))
   return lines
@@ -42,12 +49,21 @@ function statisticsText(s: DatasetStatistics, maxLength: number): string[] {
   const lines = [
     `Statistics (tokenizer ${s.tokenizer}):`,
     keyValueLines([
-      ['  samples', `${count(s.samples)} (${count(s.trainSamples)} train, ${count(s.validationSamples)} validation)`],
+      [
+        '  samples',
+        `${count(s.samples)} (${count(s.trainSamples)} train, ${count(s.validationSamples)} validation)`
+      ],
       ['  tokens', `${count(s.totalTokens)} in samples, ${count(s.trainedTokens)} trained (unmasked)`],
-      ['  length', `mean ${s.meanLength.toFixed(1)}, longest sample ${count(s.maxSampleLength)} of max ${count(maxLength)}`],
+      [
+        '  length',
+        `mean ${s.meanLength.toFixed(1)}, longest sample ${count(s.maxSampleLength)} of max ${count(maxLength)}`
+      ],
       ['  over max length', `${percent(s.truncatedShare)} of records`],
       ['  tokens per char', s.tokensPerCharacter.toFixed(2)],
-      ['  steps per epoch', `${count(s.stepsPerEpoch)} at batch ${s.batchSize} × accumulation ${s.gradientAccumulation}`],
+      [
+        '  steps per epoch',
+        `${count(s.stepsPerEpoch)} at batch ${s.batchSize} × accumulation ${s.gradientAccumulation}`
+      ],
       ['  record lengths', histogramText(s) || '-']
     ])
   ]

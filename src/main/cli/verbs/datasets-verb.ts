@@ -49,7 +49,8 @@ export const datasetsVerb: CliVerb = {
     const importFlags = Object.keys(run.values).filter(
       (k) => k in importOptions && run.values[k] !== undefined && !(sub === 'add-sample' && k === 'name')
     )
-    if (importFlags.length) return usageError(run.io, `datasets ${sub} takes no --${importFlags.join(', --')}`)
+    if (importFlags.length)
+      return usageError(run.io, `datasets ${sub} takes no --${importFlags.join(', --')}`)
     if (sub === 'list') {
       if (args.length) return usageError(run.io, `datasets list takes no arguments, got "${args.join(' ')}"`)
       await list(run)
@@ -66,10 +67,14 @@ export const datasetsVerb: CliVerb = {
       return
     }
     if (sub !== 'show' && sub !== 'delete') {
-      return usageError(run.io, `unknown datasets command "${sub}"; use list, show, delete, add-sample or import`)
+      return usageError(
+        run.io,
+        `unknown datasets command "${sub}"; use list, show, delete, add-sample or import`
+      )
     }
     const id = datasetId(args[0])
-    if (id === null || args.length !== 1) return usageError(run.io, `datasets ${sub} takes one dataset id (a number)`)
+    if (id === null || args.length !== 1)
+      return usageError(run.io, `datasets ${sub} takes one dataset id (a number)`)
     const context = await run.openContext()
     const dataset = await context.handlers.datasets.get({ id })
     if (sub === 'show') {
@@ -78,6 +83,9 @@ export const datasetsVerb: CliVerb = {
     }
     await context.handlers.datasets.delete({ id })
     if (run.json) run.io.out(JSON.stringify({ deleted: true, id }))
-    else run.io.out(`deleted dataset ${id} "${dataset.name}" and its ${dataset.recordCount.toLocaleString('en-US')} records`)
+    else
+      run.io.out(
+        `deleted dataset ${id} "${dataset.name}" and its ${dataset.recordCount.toLocaleString('en-US')} records`
+      )
   }
 }

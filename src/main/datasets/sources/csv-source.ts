@@ -13,7 +13,9 @@ async function* decodedChunks(
   onBytes?: (bytesRead: number) => void
 ): AsyncGenerator<string> {
   let bytesRead = 0
-  for await (const chunk of createReadStream(file.path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+  for await (const chunk of createReadStream(file.path, {
+    highWaterMark: 1 << 20
+  }) as AsyncIterable<Buffer>) {
     bytesRead += chunk.length
     onBytes?.(bytesRead)
     yield decoder.write(chunk)

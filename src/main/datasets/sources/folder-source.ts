@@ -49,9 +49,11 @@ export async function resolveSources(paths: string[]): Promise<ResolvedSources> 
   for (const path of paths) {
     const info = await stat(path).catch(() => null)
     if (!info) {
-      throw new ServiceError('not_found', `"${path}" does not exist; check the path or choose the file again.`, [
-        { path: 'paths', message: `${path} does not exist` }
-      ])
+      throw new ServiceError(
+        'not_found',
+        `"${path}" does not exist; check the path or choose the file again.`,
+        [{ path: 'paths', message: `${path} does not exist` }]
+      )
     }
     try {
       await access(path, constants.R_OK)

@@ -36,7 +36,9 @@ export async function* readParquet(file: SourceFile, options: ReadOptions): Asyn
   const rows = Number(metadata.num_rows)
   for (let start = 0; start < rows; start += BATCH_ROWS) {
     const end = Math.min(rows, start + BATCH_ROWS)
-    const batch = await parquetReadObjects({ file: buffer, metadata, rowStart: start, rowEnd: end }).catch(fail)
+    const batch = await parquetReadObjects({ file: buffer, metadata, rowStart: start, rowEnd: end }).catch(
+      fail
+    )
     for (let i = 0; i < batch.length; i++) {
       yield { type: 'record', value: plain(batch[i]), location: { file: file.display, row: start + i + 1 } }
     }

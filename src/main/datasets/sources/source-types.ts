@@ -14,8 +14,7 @@ export interface SourceFile {
 }
 
 export type SourceItem =
-  | { type: 'record'; value: unknown; location: SourceLocation }
-  | { type: 'problem'; problem: DatasetProblem }
+  { type: 'record'; value: unknown; location: SourceLocation } | { type: 'problem'; problem: DatasetProblem }
 
 export interface SourceLimits {
   /** Largest single record (a JSONL line, a CSV row, a text file). */

@@ -28,7 +28,10 @@ export function decodeUtf8(bytes: Uint8Array): DecodedText {
     return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), invalidBytes: 0 }
   } catch {
     const text = new TextDecoder('utf-8').decode(bytes)
-    return { text, invalidBytes: Math.max(1, countReplacementChars(text) - countEncodedReplacementChars(bytes)) }
+    return {
+      text,
+      invalidBytes: Math.max(1, countReplacementChars(text) - countEncodedReplacementChars(bytes))
+    }
   }
 }
 
@@ -51,4 +54,3 @@ export class StreamingUtf8Decoder {
     return text
   }
 }
-

@@ -30,8 +30,6 @@ export async function readWholeText(
   }
   const decoded = decodeUtf8(bytes)
   const problem =
-    decoded.invalidBytes > 0
-      ? invalidUtf8Problem({ file: file.display }, decoded.invalidBytes)
-      : null
+    decoded.invalidBytes > 0 ? invalidUtf8Problem({ file: file.display }, decoded.invalidBytes) : null
   return { text: decoded.text, problem }
 }

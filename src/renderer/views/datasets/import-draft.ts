@@ -71,7 +71,12 @@ export function emptyDraft(): ImportDraft {
 export function parsePaths(text: string): string[] {
   return text
     .split(/\r?\n/)
-    .map((line) => line.trim().replace(/^(['"])(.*)\1$/, '$2').trim())
+    .map((line) =>
+      line
+        .trim()
+        .replace(/^(['"])(.*)\1$/, '$2')
+        .trim()
+    )
     .filter((line) => line !== '')
 }
 
@@ -94,7 +99,11 @@ export function detectedMapping(inspect: InspectResult, format: DatasetFormatNam
 
 /** A file name without folders and extension, as a default dataset name. */
 export function nameFromPath(path: string): string {
-  const base = path.replace(/[\\/]+$/, '').split(/[\\/]/).pop() ?? ''
+  const base =
+    path
+      .replace(/[\\/]+$/, '')
+      .split(/[\\/]/)
+      .pop() ?? ''
   return base.replace(/\.(jsonl|json|csv|tsv|txt|md|parquet)$/i, '')
 }
 

@@ -36,7 +36,11 @@ export function configRows(
     { key: 'dataset', value: data, title: config.data.kind === 'file' ? config.data.path : undefined },
     { key: 'validation', value: validation },
     { key: 'template', value: config.template },
-    { key: 'initAdapter', value: config.initAdapter ?? t('train.fields.initAdapter.fresh'), title: config.initAdapter ?? undefined },
+    {
+      key: 'initAdapter',
+      value: config.initAdapter ?? t('train.fields.initAdapter.fresh'),
+      title: config.initAdapter ?? undefined
+    },
     { key: 'r', value: String(config.lora.r) },
     { key: 'alpha', value: String(config.lora.alpha) },
     { key: 'dropout', value: String(config.lora.dropout) },

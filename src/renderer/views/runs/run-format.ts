@@ -30,7 +30,11 @@ export function formatNumber(value: number | null, locale: string, digits = 4): 
  * How long a run has trained: the engine's elapsed time of its newest metric, else the wall time
  * from start to finish (or to now while it runs).
  */
-export function runDuration(run: RunSummary, log: readonly RunMetric[] | undefined, now: number): number | null {
+export function runDuration(
+  run: RunSummary,
+  log: readonly RunMetric[] | undefined,
+  now: number
+): number | null {
   const last = log?.at(-1)
   if (last) return last.elapsedS
   if (!run.startedAt) return null
