@@ -9,31 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DatasetDetail } from '../../src/shared/datasets'
 import type { ModelSummary } from '../../src/shared/models'
 import type { RunDetail } from '../../src/shared/runs'
-import { closeSession, openSession, shot, tallShot, type Session } from './e2e-harness'
-
-/** Calls the API over a WebSocket of the page's own origin and token (the way the app does). */
-async function callApi<T>(page: Page, channel: string, payload: unknown): Promise<T> {
-  const script = `(async () => {
-    const token = sessionStorage.getItem('lora-studio.token')
-    const ws = new WebSocket('ws://' + location.host + '/api?token=' + token)
-    await new Promise((ok, fail) => { ws.onopen = ok; ws.onerror = fail })
-    const reply = new Promise((ok) => {
-      ws.onmessage = (event) => {
-        const message = JSON.parse(String(event.data))
-        if (message.id === 7) ok(String(event.data))
-      }
-    })
-    ws.send(JSON.stringify({ id: 7, channel: ${JSON.stringify(channel)}, payload: ${JSON.stringify(payload)} }))
-    const text = await reply
-    ws.close()
-    return text
-  })()`
-  const answer = JSON.parse(await page.evaluate<string>(script)) as {
-    result: { ok: true; value: T } | { ok: false; error: { message: string } }
-  }
-  if (!answer.result.ok) throw new Error(`${channel} failed: ${answer.result.error.message}`)
-  return answer.result.value
-}
+import { callApi, closeSession, openSession, shot, tallShot, type Session } from './e2e-harness'
 
 describe('Evaluate panel in browser mode', () => {
   let session: Session

@@ -6,33 +6,9 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { closeSession, openSession, shot, tallShot, type Session } from './e2e-harness'
+import { callApi, closeSession, openSession, shot, tallShot, type Session } from './e2e-harness'
 
 const RUN_TIMEOUT_MS = 240_000
-
-/** Calls the API over a WebSocket of the page's own origin and token (the way the app does). */
-async function callApi<T>(page: Page, channel: string, payload: unknown): Promise<T> {
-  const script = `(async () => {
-    const token = sessionStorage.getItem('lora-studio.token')
-    const ws = new WebSocket('ws://' + location.host + '/api?token=' + token)
-    await new Promise((ok, fail) => { ws.onopen = ok; ws.onerror = fail })
-    const reply = new Promise((ok) => {
-      ws.onmessage = (event) => {
-        const message = JSON.parse(String(event.data))
-        if (message.id === 7) ok(String(event.data))
-      }
-    })
-    ws.send(JSON.stringify({ id: 7, channel: ${JSON.stringify(channel)}, payload: ${JSON.stringify(payload)} }))
-    const text = await reply
-    ws.close()
-    return text
-  })()`
-  const answer = JSON.parse(await page.evaluate<string>(script)) as {
-    result: { ok: true; value: T } | { ok: false; error: { message: string } }
-  }
-  if (!answer.result.ok) throw new Error(`${channel} failed: ${answer.result.error.message}`)
-  return answer.result.value
-}
 
 async function chartPoints(page: Page, chart: string): Promise<number> {
   return Number(await page.locator(`[data-chart="${chart}"]`).getAttribute('data-points'))

@@ -7,28 +7,7 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { closeSession, openSession, shot, type Session } from './e2e-harness'
-
-async function callApi<T>(page: Page, channel: string, payload: unknown): Promise<T> {
-  const script = `(async () => {
-    const token = sessionStorage.getItem('lora-studio.token')
-    const ws = new WebSocket('ws://' + location.host + '/api?token=' + token)
-    await new Promise((ok, fail) => { ws.onopen = ok; ws.onerror = fail })
-    const reply = new Promise((ok) => {
-      ws.onmessage = (event) => {
-        const message = JSON.parse(String(event.data))
-        if (message.id === 9) ok(String(event.data))
-      }
-    })
-    ws.send(JSON.stringify({ id: 9, channel: ${JSON.stringify(channel)}, payload: ${JSON.stringify(payload)} }))
-    const text = await reply
-    ws.close()
-    return text
-  })()`
-  const reply = JSON.parse(await page.evaluate<string>(script)) as { result: { ok: boolean; value: T } }
-  if (!reply.result.ok) throw new Error(`${channel} failed: ${JSON.stringify(reply.result)}`)
-  return reply.result.value
-}
+import { callApi, closeSession, openSession, shot, type Session } from './e2e-harness'
 
 describe('database backups and start refusals in browser mode', () => {
   let session: Session
