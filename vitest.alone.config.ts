@@ -1,5 +1,5 @@
-// Vitest for the tests that measure the app's own responsiveness (event-loop delay during a run):
-// one file at a time, after the others, so no neighbouring test competes for the 2 CPU cores.
+// Vitest for the tests that measure the app's own responsiveness (event-loop delay during a run) or
+// its peak memory: one file at a time, after the others, so no neighbouring test competes for the 2 CPU cores.
 import { defineConfig } from 'vitest/config'
 
 export default defineConfig({

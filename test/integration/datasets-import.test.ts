@@ -1,6 +1,6 @@
 // Imports into a real SQLite file through the datasets service: a folder of mixed files, a broken
 // file that must leave nothing behind, a separate validation file, and a 4 MB JSONL read as a stream
-// with progress events (its memory is tested in datasets-import-memory.test.ts).
+// with progress events (its memory is tested in datasets-import-memory.alone.test.ts).
 import {
   existsSync,
   mkdirSync,

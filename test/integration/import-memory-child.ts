@@ -1,4 +1,4 @@
-// Run by datasets-import-memory.test.ts in its own Node process (so no other test's allocations
+// Run by datasets-import-memory.alone.test.ts in its own Node process (so no other test's allocations
 // count): writes a JSONL file of the given size, imports it, and prints one JSON line with the peak
 // RSS growth during the import (Linux VmHWM, reset just before it) and SQLite's page cache size.
 import { createWriteStream, readFileSync, writeFileSync } from 'node:fs'
