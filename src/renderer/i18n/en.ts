@@ -109,8 +109,6 @@ const en = {
       label: 'Files or folders',
       placeholder: '/home/me/notes/vulns.jsonl',
       help: 'One path per line. JSONL, JSON, CSV, TSV, TXT, Markdown and Parquet files; folders are read recursively.',
-      helpBrowser:
-        'Browser mode: type paths on the computer that runs `lora-studio serve`, not on the computer running this browser.',
       helpBrowserCommand:
         'Browser mode: type paths on the computer that runs {command}, not on the computer running this browser.',
       helpElectron: 'Type a path on this computer, or browse for files or a folder.',

@@ -106,8 +106,6 @@ const zhCN: MessageSchema = {
       label: '文件或文件夹',
       placeholder: '/home/me/notes/vulns.jsonl',
       help: '每行一个路径。支持 JSONL、JSON、CSV、TSV、TXT、Markdown 和 Parquet 文件；文件夹会递归读取。',
-      helpBrowser:
-        '浏览器模式：请输入运行 `lora-studio serve` 的那台计算机上的路径，而不是运行本浏览器的计算机上的路径。',
       helpBrowserCommand:
         '浏览器模式：请输入运行 {command} 的那台计算机上的路径，而不是运行本浏览器的计算机上的路径。',
       helpElectron: '输入本机上的路径，或浏览选择文件或文件夹。',
