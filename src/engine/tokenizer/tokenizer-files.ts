@@ -27,7 +27,8 @@ export const TOKENIZER_FILES: readonly string[] = [
   'merges.txt',
   'tokenizer_config.json',
   'special_tokens_map.json',
-  'generation_config.json'
+  'generation_config.json',
+  'chat_template.jinja'
 ]
 
 export interface TokenizerSpec extends TokenizerJson {

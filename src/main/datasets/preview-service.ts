@@ -70,7 +70,7 @@ export function previewSample(
   settings: SampleSettings,
   tokenizer: TextTokenizer
 ): PreviewSample {
-  const pieces = renderRecord(record, settings.template)
+  const pieces = renderRecord(record, settings.template, tokenizer.chatTemplate)
   const full = tokenizePieces(pieces, tokenizer, settings.trainOnPrompt)
   const text = formattedText(pieces, tokenizer.decode([tokenizer.eosTokenId]))
   const over = full.inputIds.length > settings.maxLength

@@ -1,6 +1,7 @@
 // The little the dataset code needs from a tokenizer (a part of the shared Tokenizer), so it works
 // with the engine's byte-level BPE for any model, or a test's stand-in, without depending on how it is built.
 import type { Tokenizer } from '../../shared/tokenizer'
+import type { ModelChatTemplate } from './model-chat-template'
 
 /** Where a tokenizer comes from, so a worker thread can build the same one (tokenize-worker.ts). */
 export type TokenizerSource = { kind: 'gpt2' } | { kind: 'folder'; path: string; name: string }
@@ -13,16 +14,24 @@ export interface TextTokenizer
   readonly name?: string
   /** Set for the app's tokenizers; imports then tokenize in a worker thread. */
   readonly source?: TokenizerSource
+  /** The model's own chat template (template "model"), when its folder has one. */
+  readonly chatTemplate?: ModelChatTemplate | null
 }
 
 /**
  * A full tokenizer with the name and source the dataset code shows and hands to its worker; methods are
  * bound, so they may be passed around on their own.
  */
-export function withSource(t: Tokenizer, name: string, source: TokenizerSource): TextTokenizer & Tokenizer {
+export function withSource(
+  t: Tokenizer,
+  name: string,
+  source: TokenizerSource,
+  chatTemplate: ModelChatTemplate | null = null
+): TextTokenizer & Tokenizer {
   return {
     name,
     source,
+    chatTemplate,
     vocabSize: t.vocabSize,
     eosTokenId: t.eosTokenId,
     bosTokenId: t.bosTokenId,

@@ -2,12 +2,17 @@
 // main and in the import's worker thread, which cannot be handed a tokenizer object.
 import { BpeTokenizer } from '../../engine/tokenizer/bpe-tokenizer'
 import { defaultTokenizer } from './default-tokenizer'
+import { readModelChatTemplate } from './model-chat-template'
 import { withSource, type TextTokenizer, type TokenizerSource } from './text-tokenizer'
 
 export async function folderTokenizer(
   source: Extract<TokenizerSource, { kind: 'folder' }>
 ): Promise<TextTokenizer> {
-  return withSource(await BpeTokenizer.fromFolder(source.path), source.name, source)
+  const [tokenizer, chatTemplate] = await Promise.all([
+    BpeTokenizer.fromFolder(source.path),
+    readModelChatTemplate(source.path)
+  ])
+  return withSource(tokenizer, source.name, source, chatTemplate)
 }
 
 export function loadTokenizer(source: TokenizerSource): Promise<TextTokenizer> {
