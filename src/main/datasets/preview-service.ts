@@ -93,7 +93,7 @@ export async function previewPaths(
   tokenizer: TextTokenizer,
   limits: SourceLimits
 ): Promise<PreviewResult> {
-  checkSettings(input)
+  checkSettings(input, tokenizer)
   const { files } = await resolveSources(input.paths)
   const decided = await decideFormat(files, input, limits)
   const report = new ReportBuilder()

