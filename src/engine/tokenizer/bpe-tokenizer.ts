@@ -24,7 +24,8 @@ export class BpeTokenizer implements Tokenizer {
   private readonly addedIds = new Set<number>()
   private readonly splitRaw: (text: string) => Segment[]
   private readonly splitNormalized: (text: string) => Segment[]
-  private readonly normalize: (text: string) => string
+  /** NFC, or null when the file has no normalizer. */
+  private readonly normalize: ((text: string) => string) | null
   private readonly steps: readonly PreTokenizeStep[]
   private readonly ignoreMerges: boolean
   private readonly cache = new Map<string, number[]>()
@@ -36,7 +37,7 @@ export class BpeTokenizer implements Tokenizer {
     this.ranks = new Map(spec.merges.map((m, i) => [m, i]))
     this.steps = spec.preTokenizer
     this.ignoreMerges = spec.ignoreMerges
-    this.normalize = spec.normalizer === 'NFC' ? (t) => t.normalize('NFC') : (t) => t
+    this.normalize = spec.normalizer === 'NFC' ? (t) => t.normalize('NFC') : null
     for (const [token, id] of spec.vocab) this.tokenIds.set(token, id)
     for (const t of spec.addedTokens) {
       this.tokenIds.set(t.content, t.id)
@@ -48,7 +49,7 @@ export class BpeTokenizer implements Tokenizer {
     this.splitNormalized = makeAddedTokenSplitter(
       spec.addedTokens
         .filter((t) => t.normalized && hasNormalizer)
-        .map((t) => ({ ...t, content: this.normalize(t.content) }))
+        .map((t) => ({ ...t, content: t.content.normalize('NFC') }))
     )
     let maxId = -1
     for (const id of this.tokenIds.values()) maxId = Math.max(maxId, id)
@@ -81,19 +82,24 @@ export class BpeTokenizer implements Tokenizer {
   encode(text: string, options: EncodeOptions = {}): number[] {
     const ids: number[] = options.addSpecialTokens ? [...this.prefixIds] : []
     for (const raw of this.splitRaw(text)) {
-      if (raw.added) {
-        ids.push(raw.id)
-        continue
-      }
-      for (const segment of this.splitNormalized(this.normalize(raw.text))) {
-        if (segment.added) ids.push(segment.id)
-        else
-          for (const word of runSteps(this.steps, segment.text))
-            for (const id of this.encodeWord(word)) ids.push(id)
+      if (raw.added) ids.push(raw.id)
+      else if (this.normalize === null) this.encodeText(raw.text, ids)
+      else {
+        for (const segment of this.splitNormalized(this.normalize(raw.text))) {
+          if (segment.added) ids.push(segment.id)
+          else this.encodeText(segment.text, ids)
+        }
       }
     }
     if (options.addSpecialTokens) ids.push(...this.suffixIds)
     return ids
+  }
+
+  /** Pre-tokenizes and merges ordinary (normalized) text, appending its ids to `ids`. */
+  private encodeText(text: string, ids: number[]): void {
+    for (const word of runSteps(this.steps, text)) {
+      for (const id of this.encodeWord(word)) ids.push(id)
+    }
   }
 
   private encodeWord(word: string): number[] {

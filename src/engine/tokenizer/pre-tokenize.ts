@@ -29,7 +29,7 @@ export function splitStep(regex: RegExp, keepMatches: boolean): PreTokenizeStep 
 
 export function runSteps(steps: readonly PreTokenizeStep[], text: string): string[] {
   let pieces = [text]
-  for (const step of steps) pieces = pieces.flatMap(step)
+  for (const step of steps) pieces = pieces.length === 1 ? step(pieces[0]) : pieces.flatMap(step)
   return pieces
 }
 

@@ -13,6 +13,7 @@ import type { PerplexitySourceInput } from '../../shared/evaluation'
 import { ServiceError } from '../../shared/errors'
 import { hasTokenizerFiles } from '../../engine/formats/hf-model-folder'
 import { BpeTokenizer } from '../../engine/tokenizer/bpe-tokenizer'
+import type { Tokenizer } from '../../shared/tokenizer'
 import { defaultTokenizer } from '../datasets/default-tokenizer'
 import { streamTrainingSamples } from '../datasets/training-samples'
 import type { Store } from '../store/store'
@@ -35,7 +36,7 @@ async function scratch(): Promise<{ dir: string; dispose: () => Promise<void> }>
 }
 
 /** The ids of `text` with the model's tokenizer; the model folder must have its tokenizer files. */
-export async function modelTokenizer(modelPath: string): Promise<BpeTokenizer> {
+export async function modelTokenizer(modelPath: string): Promise<Tokenizer> {
   if (!hasTokenizerFiles(modelPath)) {
     throw new ServiceError(
       'invalid_input',
