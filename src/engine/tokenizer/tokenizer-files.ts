@@ -38,7 +38,7 @@ export interface TokenizerSpec extends TokenizerJson {
 
 const ENDOFTEXT = '<|endoftext|>'
 
-export async function readJson(file: string): Promise<unknown> {
+async function readJson(file: string): Promise<unknown> {
   let text: string
   try {
     text = await readFile(file, 'utf8')
