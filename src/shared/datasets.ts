@@ -5,7 +5,8 @@ import { z } from 'zod'
 export const DatasetFormat = z.enum(['text', 'instruction', 'chat'])
 export type DatasetFormatName = z.infer<typeof DatasetFormat>
 
-export const TemplateName = z.enum(['human-assistant', 'alpaca', 'chatml', 'raw', 'custom'])
+/** `model`: the chosen model's own chat template (tokenizer_config.json's `chat_template`). */
+export const TemplateName = z.enum(['human-assistant', 'alpaca', 'chatml', 'raw', 'custom', 'model'])
 export type TemplateKind = z.infer<typeof TemplateName>
 
 /** Which record fields hold what; unset entries are detected from common names. */

@@ -81,6 +81,8 @@ export interface ModelSummary {
   sizeBytes: number | null
   /** tokenizer.json, or vocab.json + merges.txt, is in the folder. */
   hasTokenizer: boolean
+  /** tokenizer_config.json has a chat_template (or chat_template.jinja is there): the template "model" works. */
+  hasChatTemplate: boolean
   path: string
   createdAt: string
   /** Why the model cannot be used right now (folder missing, ...), or null. */

@@ -7,7 +7,8 @@ import { hasTokenizerFiles, loadHfModelFolder } from '../formats/hf-model-folder
 import { Gpt2CausalLm } from '../model/gpt2-decoder'
 import { Gpt2Model } from '../model/gpt2-model'
 import { LoraAdapter } from '../model/lora'
-import { Gpt2Tokenizer } from '../tokenizer/gpt2-tokenizer'
+import type { Tokenizer } from '../../shared/tokenizer'
+import { BpeTokenizer } from '../tokenizer/bpe-tokenizer'
 import { toLoraConfig } from '../training/lora-settings'
 import { readPeftAdapter } from '../training/peft-adapter'
 import { Rng } from './rng'
@@ -19,12 +20,12 @@ interface LoadedBase {
   key: string
   model: Gpt2Model
   lm: Gpt2CausalLm
-  tokenizer: Gpt2Tokenizer
+  tokenizer: Tokenizer
 }
 
 export interface ReadyModel {
   lm: Gpt2CausalLm
-  tokenizer: Gpt2Tokenizer
+  tokenizer: Tokenizer
   /** Time spent loading for this call (0 when everything was cached). */
   loadMs: number
 }
@@ -74,7 +75,7 @@ export class GenerationModels {
       )
     }
     this.dispose()
-    const tokenizer = await Gpt2Tokenizer.fromFolder(modelPath)
+    const tokenizer = await BpeTokenizer.fromFolder(modelPath)
     const checkpoint = await loadHfModelFolder(modelPath)
     if (tokenizer.vocabSize > checkpoint.config.vocabSize) {
       throw new Error(

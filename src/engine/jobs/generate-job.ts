@@ -64,13 +64,17 @@ async function answer(
     lm.model.config.eosTokenId < lm.vocabSize ? lm.model.config.eosTokenId : tokenizer.eosTokenId
   const options: GenerationOptions = { ...input.options, eosTokenId }
   checkOptions(options, lm.vocabSize)
+  const prefix = tokenizer.prefixIds
   const fitted = fitPrompt(
     input.prompt,
     (pieces) => encodePieces(pieces, (text) => tokenizer.encode(text), eosTokenId),
-    promptBudget(options.maxNewTokens, lm.maxPositions)
+    promptBudget(options.maxNewTokens, lm.maxPositions) - prefix.length
   )
+  // what the tokenizer puts first (Llama 3's <|begin_of_text|>), unless the chat template wrote it
+  const startsWithPrefix = prefix.every((id, i) => fitted.ids[i] === id)
+  const promptIds = startsWithPrefix ? fitted.ids : [...prefix, ...fitted.ids]
   let tokens = 0
-  const result = await runGeneration(lm, fitted.ids, options, {
+  const result = await runGeneration(lm, promptIds, options, {
     decodeBytes: (ids) => tokenizer.decodeBytes(ids.filter((id) => id < tokenizer.vocabSize)),
     onToken: (_id, delta) => {
       tokens++

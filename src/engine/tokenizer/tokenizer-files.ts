@@ -1,8 +1,21 @@
-// Reads a GPT-2 tokenizer from a model folder: `tokenizer.json` (tokenizers' format) when present,
-// otherwise `vocab.json` + `merges.txt` as the original GPT-2 release and `transformers` write them.
+// Reads a byte-level BPE tokenizer from a model folder: `tokenizer.json` (any family: GPT-2, Llama 3,
+// SmolLM2, Qwen) when present, otherwise `vocab.json` + `merges.txt` as the original GPT-2 release and
+// `transformers` write them; `tokenizer_config.json` names the end- and beginning-of-text tokens and may
+// switch the beginning-of-text token on or off (`add_bos_token`), as transformers honours it.
 import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { byteLevelStep } from './pre-tokenize'
+import {
+  isRecord,
+  parseTokenizerJson,
+  toVocab,
+  TokenizerFileError,
+  type AddedToken,
+  type TokenizerJson
+} from './tokenizer-json'
+
+export { TokenizerFileError }
 
 /**
  * The files beside the weights that make a folder tokenize and generate as its source did; copied
@@ -14,25 +27,13 @@ export const TOKENIZER_FILES: readonly string[] = [
   'merges.txt',
   'tokenizer_config.json',
   'special_tokens_map.json',
-  'generation_config.json'
+  'generation_config.json',
+  'chat_template.jinja'
 ]
 
-export interface TokenizerSpec {
-  vocab: Map<string, number>
-  /** Merge pairs as `"left right"`, in rank order. */
-  merges: string[]
-  /** Tokens that are never split (e.g. `<|endoftext|>`), with their ids. */
-  specialTokens: Map<string, number>
+export interface TokenizerSpec extends TokenizerJson {
   eosToken: string
-  addPrefixSpace: boolean
-}
-
-/** A tokenizer file that cannot be used; names the file and says what to do. */
-export class TokenizerFileError extends Error {
-  constructor(file: string, message: string) {
-    super(`${file}: ${message}`)
-    this.name = 'TokenizerFileError'
-  }
+  bosToken: string | null
 }
 
 const ENDOFTEXT = '<|endoftext|>'
@@ -51,10 +52,6 @@ async function readJson(file: string): Promise<unknown> {
   }
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
 /** `"<|endoftext|>"` or `{ "content": "<|endoftext|>", ... }` as tokenizer configs store special tokens. */
 function tokenContent(value: unknown): string | undefined {
   if (typeof value === 'string') return value
@@ -62,90 +59,26 @@ function tokenContent(value: unknown): string | undefined {
   return undefined
 }
 
-function toVocab(file: string, raw: unknown): Map<string, number> {
-  if (!isRecord(raw)) throw new TokenizerFileError(file, 'the vocabulary is not an object of token -> id')
-  const vocab = new Map<string, number>()
-  for (const [token, id] of Object.entries(raw)) {
-    if (!Number.isInteger(id) || (id as number) < 0) {
-      throw new TokenizerFileError(
-        file,
-        `vocabulary entry ${JSON.stringify(token)} has id ${JSON.stringify(id)}`
-      )
-    }
-    vocab.set(token, id as number)
-  }
-  return vocab
-}
-
-function toMerges(file: string, raw: unknown): string[] {
-  if (!Array.isArray(raw)) throw new TokenizerFileError(file, 'model.merges is not a list')
-  return raw.map((m, i) => {
-    if (typeof m === 'string' && m.split(' ').length === 2) return m
-    if (Array.isArray(m) && m.length === 2 && m.every((p) => typeof p === 'string')) return `${m[0]} ${m[1]}`
-    throw new TokenizerFileError(
-      file,
-      `merge ${i} is ${JSON.stringify(m)}, expected "left right" or ["left", "right"]`
-    )
-  })
-}
-
-function hasByteLevel(preTokenizer: unknown): { found: boolean; addPrefixSpace: boolean } {
-  if (!isRecord(preTokenizer)) return { found: false, addPrefixSpace: false }
-  if (preTokenizer.type === 'ByteLevel')
-    return { found: true, addPrefixSpace: preTokenizer.add_prefix_space === true }
-  if (preTokenizer.type === 'Sequence' && Array.isArray(preTokenizer.pretokenizers)) {
-    for (const inner of preTokenizer.pretokenizers) {
-      const r = hasByteLevel(inner)
-      if (r.found) return r
-    }
-  }
-  return { found: false, addPrefixSpace: false }
-}
-
-async function eosFromConfigs(dir: string): Promise<string | undefined> {
-  for (const name of ['tokenizer_config.json', 'special_tokens_map.json']) {
-    const file = join(dir, name)
-    if (!existsSync(file)) continue
-    const json = await readJson(file)
-    const eos = isRecord(json) ? tokenContent(json.eos_token) : undefined
-    if (eos) return eos
-  }
-  return undefined
-}
-
-async function fromTokenizerJson(dir: string): Promise<Omit<TokenizerSpec, 'eosToken'>> {
-  const file = join(dir, 'tokenizer.json')
-  const json = await readJson(file)
-  if (!isRecord(json) || !isRecord(json.model)) throw new TokenizerFileError(file, 'has no "model" object')
-  if (json.model.type !== 'BPE') {
-    throw new TokenizerFileError(
-      file,
-      `model.type is ${JSON.stringify(json.model.type)}; GPT-2 models use a byte-level BPE`
-    )
-  }
-  const byteLevel = hasByteLevel(json.pre_tokenizer)
-  if (!byteLevel.found) {
-    throw new TokenizerFileError(
-      file,
-      'pre_tokenizer is not ByteLevel; this is not a GPT-2-style byte-level BPE tokenizer'
-    )
-  }
-  const vocab = toVocab(file, json.model.vocab)
-  const specialTokens = new Map<string, number>()
-  for (const added of Array.isArray(json.added_tokens) ? json.added_tokens : []) {
-    if (isRecord(added) && typeof added.content === 'string' && Number.isInteger(added.id)) {
-      specialTokens.set(added.content, added.id as number)
-    }
-  }
+/** The GPT-2 layout: a ByteLevel pre-tokenizer with GPT-2's regex, nothing added around a sequence. */
+export function gpt2Spec(parts: {
+  vocab: Map<string, number>
+  merges: string[]
+  addedTokens: AddedToken[]
+  addPrefixSpace: boolean
+}): TokenizerJson {
   return {
-    vocab,
-    merges: toMerges(file, json.model.merges),
-    specialTokens,
-    addPrefixSpace: byteLevel.addPrefixSpace
+    vocab: parts.vocab,
+    merges: parts.merges,
+    addedTokens: parts.addedTokens,
+    normalizer: null,
+    preTokenizer: [byteLevelStep(parts.addPrefixSpace, true)],
+    ignoreMerges: false,
+    prefixTokens: [],
+    suffixTokens: []
   }
 }
 
-async function fromVocabAndMerges(dir: string): Promise<Omit<TokenizerSpec, 'eosToken'>> {
+async function fromVocabAndMerges(dir: string, config: Record<string, unknown>): Promise<TokenizerJson> {
   const vocabFile = join(dir, 'vocab.json')
   const vocab = toVocab(vocabFile, await readJson(vocabFile))
   const mergesFile = join(dir, 'merges.txt')
@@ -167,37 +100,72 @@ async function fromVocabAndMerges(dir: string): Promise<Omit<TokenizerSpec, 'eos
     }
     merges.push(trimmed)
   }
-  const specialTokens = new Map<string, number>()
-  const configFile = join(dir, 'tokenizer_config.json')
-  const config = existsSync(configFile) ? await readJson(configFile) : undefined
-  if (isRecord(config) && isRecord(config.added_tokens_decoder)) {
+  const added = new Map<string, number>()
+  if (isRecord(config.added_tokens_decoder)) {
     for (const [id, token] of Object.entries(config.added_tokens_decoder)) {
       const content = tokenContent(token)
-      if (content !== undefined && /^\d+$/.test(id)) specialTokens.set(content, Number(id))
+      if (content !== undefined && /^\d+$/.test(id)) added.set(content, Number(id))
     }
   }
   const eot = vocab.get(ENDOFTEXT)
-  if (eot !== undefined) specialTokens.set(ENDOFTEXT, eot)
-  const addPrefixSpace = isRecord(config) && config.add_prefix_space === true
-  return { vocab, merges, specialTokens, addPrefixSpace }
+  if (eot !== undefined) added.set(ENDOFTEXT, eot)
+  const addedTokens = [...added].map(([content, id]) => ({
+    content,
+    id,
+    special: true,
+    lstrip: false,
+    rstrip: false,
+    normalized: false
+  }))
+  return gpt2Spec({ vocab, merges, addedTokens, addPrefixSpace: config.add_prefix_space === true })
+}
+
+async function readConfigs(dir: string): Promise<Record<string, unknown>> {
+  const merged: Record<string, unknown> = {}
+  for (const name of ['special_tokens_map.json', 'tokenizer_config.json']) {
+    const file = join(dir, name)
+    if (!existsSync(file)) continue
+    const json = await readJson(file)
+    if (isRecord(json)) Object.assign(merged, json)
+  }
+  return merged
+}
+
+/** `add_bos_token` / `add_eos_token` in tokenizer_config.json switch those tokens on or off around a sequence. */
+function applyAddFlags(spec: TokenizerSpec, config: Record<string, unknown>): void {
+  const toggle = (list: string[], token: string | null, flag: unknown, atStart: boolean): string[] => {
+    if (token === null || typeof flag !== 'boolean') return list
+    const without = list.filter((t) => t !== token)
+    if (!flag) return without
+    return atStart ? [token, ...without] : [...without, token]
+  }
+  spec.prefixTokens = toggle(spec.prefixTokens, spec.bosToken, config.add_bos_token, true)
+  spec.suffixTokens = toggle(spec.suffixTokens, spec.eosToken, config.add_eos_token, false)
 }
 
 export async function readTokenizerFiles(dir: string): Promise<TokenizerSpec> {
-  let spec: Omit<TokenizerSpec, 'eosToken'>
-  if (existsSync(join(dir, 'tokenizer.json'))) spec = await fromTokenizerJson(dir)
-  else if (existsSync(join(dir, 'vocab.json'))) spec = await fromVocabAndMerges(dir)
+  const config = await readConfigs(dir)
+  let parsed: TokenizerJson
+  const jsonFile = join(dir, 'tokenizer.json')
+  if (existsSync(jsonFile)) parsed = parseTokenizerJson(jsonFile, await readJson(jsonFile))
+  else if (existsSync(join(dir, 'vocab.json'))) parsed = await fromVocabAndMerges(dir, config)
   else {
     throw new TokenizerFileError(
       dir,
       'no tokenizer.json and no vocab.json + merges.txt; copy the tokenizer files from the model this one was trained from'
     )
   }
-  const eosToken = (await eosFromConfigs(dir)) ?? ENDOFTEXT
-  if (!spec.vocab.has(eosToken) && !spec.specialTokens.has(eosToken)) {
+  const known = (token: string): boolean =>
+    parsed.vocab.has(token) || parsed.addedTokens.some((t) => t.content === token)
+  const eosToken = tokenContent(config.eos_token) ?? ENDOFTEXT
+  if (!known(eosToken)) {
     throw new TokenizerFileError(
       dir,
       `the end-of-text token ${JSON.stringify(eosToken)} is not in the vocabulary`
     )
   }
-  return { ...spec, eosToken }
+  const bos = tokenContent(config.bos_token)
+  const spec: TokenizerSpec = { ...parsed, eosToken, bosToken: bos !== undefined && known(bos) ? bos : null }
+  applyAddFlags(spec, config)
+  return spec
 }

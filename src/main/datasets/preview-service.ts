@@ -70,7 +70,7 @@ export function previewSample(
   settings: SampleSettings,
   tokenizer: TextTokenizer
 ): PreviewSample {
-  const pieces = renderRecord(record, settings.template)
+  const pieces = renderRecord(record, settings.template, tokenizer.chatTemplate)
   const full = tokenizePieces(pieces, tokenizer, settings.trainOnPrompt)
   const text = formattedText(pieces, tokenizer.decode([tokenizer.eosTokenId]))
   const over = full.inputIds.length > settings.maxLength
@@ -93,7 +93,7 @@ export async function previewPaths(
   tokenizer: TextTokenizer,
   limits: SourceLimits
 ): Promise<PreviewResult> {
-  checkSettings(input)
+  checkSettings(input, tokenizer)
   const { files } = await resolveSources(input.paths)
   const decided = await decideFormat(files, input, limits)
   const report = new ReportBuilder()

@@ -41,7 +41,9 @@ export function processRecord(
     location,
     fullTokens: sample.inputIds.length,
     characters: content.length,
-    contentTokens: isText ? sample.inputIds.length - 1 : tokenizer.encode(content).length,
+    contentTokens: isText
+      ? sample.inputIds.length - 1 - (tokenizer.prefixIds?.length ?? 0)
+      : tokenizer.encode(content).length,
     truncated: false
   }
   if (isText && settings.textMode === 'pack') {

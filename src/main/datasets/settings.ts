@@ -6,7 +6,8 @@ import { resolveMapping, type ResolvedMapping } from './field-mapping'
 import { detectFormat } from './format-detect'
 import { sampleValues } from './record-stream'
 import type { SourceFile, SourceLimits } from './sources/source-types'
-import { checkCustomTemplate } from './templates'
+import { checkCustomTemplate, noModelTemplate } from './templates'
+import type { TextTokenizer } from './text-tokenizer'
 
 export const DETECTION_SAMPLE = 50
 
@@ -28,8 +29,12 @@ export async function decideFormat(
   return { format, mapping: resolveMapping(settings.mapping, forFormat.mapping), detected: best }
 }
 
-export function checkSettings(settings: ProcessingSettings): void {
+/** Settings that cannot work, refused before any reading; `tokenizer` is the one the records will use. */
+export function checkSettings(settings: ProcessingSettings, tokenizer: TextTokenizer): void {
   if (settings.template.name === 'custom') checkCustomTemplate(settings.template.text)
+  if (settings.template.name === 'model' && settings.format !== 'text' && !tokenizer.chatTemplate) {
+    throw noModelTemplate()
+  }
   if (settings.textMode === 'split' && settings.overlap >= settings.maxLength) {
     throw new ServiceError(
       'invalid_input',

@@ -2,14 +2,16 @@
 // (masked from the loss unless "train on prompt") and the answer (trained, then EOS). The default is
 // the user's own `Human: {instruction}\n{input}\n\nAssistant: `; with an empty input the `{input}`
 // line is dropped, giving `Human: {instruction}\n\nAssistant: ` as their Python script did.
+// "model" renders the conversation with the model's own chat template (model-chat-template.ts).
 import type { NormalizedRecord, TemplateKind, TemplateSpec } from '../../shared/datasets'
 import { ServiceError } from '../../shared/errors'
+import { ChatTemplateError, type ChatMessage, type ModelChatTemplate } from './model-chat-template'
 
 /** One stretch of the formatted sample; `eos` marks where the end-of-text token goes. */
 export type Piece = { text: string; trained: boolean } | { eos: true }
 
 export const templateTexts: Record<
-  Exclude<TemplateKind, 'custom' | 'raw'>,
+  Exclude<TemplateKind, 'custom' | 'raw' | 'model'>,
   { withInput: string; withoutInput: string }
 > = {
   'human-assistant': {
@@ -67,6 +69,7 @@ interface Turn {
 
 function turnOf(template: TemplateSpec, instruction: string, input: string): Turn {
   let text: string
+  if (template.name === 'model') throw noModelTemplate()
   if (template.name === 'raw') {
     return { prompt: input === '' ? instruction : `${instruction}\n${input}`, answerSuffix: '' }
   } else if (template.name === 'custom') {
@@ -86,9 +89,76 @@ function systemText(template: TemplateSpec, content: string): string {
   return template.name === 'chatml' ? `<|im_start|>system\n${content}<|im_end|>\n` : `${content}\n\n`
 }
 
-/** The pieces of one record as the model will see them; text records are the document and EOS. */
-export function renderRecord(record: NormalizedRecord, template: TemplateSpec): Piece[] {
+/** The template "model" asked for where the model has no chat template (or none was given). */
+export function noModelTemplate(): ServiceError {
+  return new ServiceError(
+    'invalid_input',
+    'The template "the model\'s own" needs a model whose tokenizer_config.json has a chat_template; ' +
+      'choose such a model, or another template.',
+    [{ path: 'template.name', message: 'the model has no chat template' }]
+  )
+}
+
+/** A record as chat messages for a model's own template (`template.system` first when it has none). */
+export function recordMessages(
+  record: Exclude<NormalizedRecord, { kind: 'text' }>,
+  template: TemplateSpec
+): ChatMessage[] {
+  const messages: ChatMessage[] =
+    record.kind === 'instruction'
+      ? [
+          {
+            role: 'user',
+            content: record.input === '' ? record.instruction : `${record.instruction}\n${record.input}`
+          },
+          { role: 'assistant', content: record.output }
+        ]
+      : record.messages.map((m) => ({ role: m.role, content: m.content }))
+  return template.system && !messages.some((m) => m.role === 'system')
+    ? [{ role: 'system', content: template.system }, ...messages]
+    : messages
+}
+
+/** Pieces of a text rendered by a model's template: each answer + end-of-turn token trained, the rest not. */
+export function chatTemplatePieces(messages: readonly ChatMessage[], chat: ModelChatTemplate): Piece[] {
+  let rendered
+  try {
+    rendered = chat.renderWithSpans(messages)
+  } catch (err) {
+    if (err instanceof ChatTemplateError)
+      throw new ServiceError('invalid_input', `Model's chat template: ${err.message}`)
+    throw err
+  }
+  const { text, assistantSpans } = rendered
+  const pieces: Piece[] = []
+  const push = (from: number, to: number, trained: boolean): void => {
+    if (to > from) pieces.push({ text: text.slice(from, to), trained })
+  }
+  let at = 0
+  for (const span of assistantSpans) {
+    push(at, span.start, false)
+    push(span.start, span.end, true)
+    if (!span.closed) pieces.push({ eos: true })
+    at = span.end
+  }
+  push(at, text.length, false)
+  return pieces
+}
+
+/**
+ * The pieces of one record as the model will see them; text records are the document and EOS.
+ * `chat` is the model's own template, needed for the template "model".
+ */
+export function renderRecord(
+  record: NormalizedRecord,
+  template: TemplateSpec,
+  chat?: ModelChatTemplate | null
+): Piece[] {
   if (record.kind === 'text') return [{ text: record.text, trained: true }, { eos: true }]
+  if (template.name === 'model') {
+    if (!chat) throw noModelTemplate()
+    return chatTemplatePieces(recordMessages(record, template), chat)
+  }
   const pieces: Piece[] = []
   const messages =
     record.kind === 'instruction'

@@ -12,7 +12,8 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
 import type { PerplexitySourceInput } from '../../shared/evaluation'
 import { ServiceError } from '../../shared/errors'
 import { hasTokenizerFiles } from '../../engine/formats/hf-model-folder'
-import { Gpt2Tokenizer } from '../../engine/tokenizer/gpt2-tokenizer'
+import { BpeTokenizer } from '../../engine/tokenizer/bpe-tokenizer'
+import type { Tokenizer } from '../../shared/tokenizer'
 import { defaultTokenizer } from '../datasets/default-tokenizer'
 import { streamTrainingSamples } from '../datasets/training-samples'
 import type { Store } from '../store/store'
@@ -35,14 +36,14 @@ async function scratch(): Promise<{ dir: string; dispose: () => Promise<void> }>
 }
 
 /** The ids of `text` with the model's tokenizer; the model folder must have its tokenizer files. */
-export async function modelTokenizer(modelPath: string): Promise<Gpt2Tokenizer> {
+export async function modelTokenizer(modelPath: string): Promise<Tokenizer> {
   if (!hasTokenizerFiles(modelPath)) {
     throw new ServiceError(
       'invalid_input',
       `${modelPath} has no tokenizer files (tokenizer.json, or vocab.json + merges.txt), so text cannot be turned into tokens; copy them from the model this one was made from`
     )
   }
-  return Gpt2Tokenizer.fromFolder(modelPath)
+  return BpeTokenizer.fromFolder(modelPath)
 }
 
 async function fromFile(path: string, modelPath: string): Promise<PreparedSamples> {

@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs'
 import type { ModelSourceName, ModelSummary } from '../../shared/models'
 import { hasTokenizerFiles } from '../../engine/formats/hf-model-folder'
+import { hasChatTemplate } from '../datasets/model-chat-template'
 import { parseGpt2Config, type Gpt2Config } from '../../engine/formats/hf-config'
 import type { ModelSource, StoredModel } from '../store/models-repository'
 
@@ -40,6 +41,7 @@ export function toModelSummary(model: StoredModel): ModelSummary {
     contextLength: config?.nPositions ?? null,
     sizeBytes: model.sizeBytes,
     hasTokenizer: present && hasTokenizerFiles(model.path),
+    hasChatTemplate: present && hasChatTemplate(model.path),
     path: model.path,
     createdAt: model.createdAt,
     problem: present

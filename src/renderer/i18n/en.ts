@@ -77,7 +77,8 @@ const en = {
       alpaca: 'Alpaca',
       chatml: 'ChatML',
       raw: 'Raw completion (prompt then answer)',
-      custom: 'Custom'
+      custom: 'Custom',
+      model: "The model's own chat template"
     },
     steps: {
       source: 'Files',
@@ -719,7 +720,8 @@ const en = {
       alpaca: 'Alpaca',
       chatml: 'ChatML',
       raw: 'Raw completion',
-      custom: 'Custom'
+      custom: 'Custom',
+      model: "The model's own"
     },
     startChat: 'Start chat',
     sampling: 'Sampling',

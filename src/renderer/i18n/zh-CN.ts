@@ -75,7 +75,8 @@ const zhCN: MessageSchema = {
       alpaca: 'Alpaca',
       chatml: 'ChatML',
       raw: '原始续写（提示后接回答）',
-      custom: '自定义'
+      custom: '自定义',
+      model: '模型自带的对话模板'
     },
     steps: {
       source: '文件',
@@ -683,7 +684,8 @@ const zhCN: MessageSchema = {
       alpaca: 'Alpaca',
       chatml: 'ChatML',
       raw: '纯续写',
-      custom: '自定义'
+      custom: '自定义',
+      model: '模型自带模板'
     },
     startChat: '开始对话',
     sampling: '采样设置',

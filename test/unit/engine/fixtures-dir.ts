@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
 
 export const fixturesDir = resolve(repoRoot, 'test/fixtures')
 export const tinyModelDir = resolve(fixturesDir, 'gpt2-tiny')

@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { generate } from '../../../src/engine/generation/generate'
 import { DEFAULT_GENERATION_OPTIONS } from '../../../src/engine/generation/generation-options'
-import { Gpt2Tokenizer } from '../../../src/engine/tokenizer/gpt2-tokenizer'
+import { BpeTokenizer } from '../../../src/engine/tokenizer/bpe-tokenizer'
 import { ScriptedLm } from './fake-causal-lm'
 import { requireFixture, tokenizerDir } from './fixtures-dir'
 
@@ -11,11 +11,11 @@ requireFixture(tokenizerDir)
 const text = '逆向工程笔记：漏洞报告 🔐 done'
 
 describe('generate streams whole characters from GPT-2 byte-level tokens', () => {
-  let tokenizer: Gpt2Tokenizer
+  let tokenizer: BpeTokenizer
   let ids: number[]
 
   beforeAll(async () => {
-    tokenizer = await Gpt2Tokenizer.fromFolder(tokenizerDir)
+    tokenizer = await BpeTokenizer.fromFolder(tokenizerDir)
     ids = tokenizer.encode(text)
   })
 

@@ -2,7 +2,7 @@ import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { Gpt2Tokenizer } from '../../../src/engine/tokenizer/gpt2-tokenizer'
+import { BpeTokenizer } from '../../../src/engine/tokenizer/bpe-tokenizer'
 import { requireFixture, tokenizerDir } from './fixtures-dir'
 
 /**
@@ -130,18 +130,18 @@ const expected: Array<[string, number[]]> = [
 ]
 
 requireFixture(tokenizerDir)
-describe('Gpt2Tokenizer on the real GPT-2 files', () => {
-  let fromJson: Gpt2Tokenizer
-  let fromVocab: Gpt2Tokenizer
+describe('BpeTokenizer on the real GPT-2 files', () => {
+  let fromJson: BpeTokenizer
+  let fromVocab: BpeTokenizer
   let dir: string
 
   beforeAll(async () => {
-    fromJson = await Gpt2Tokenizer.fromFolder(tokenizerDir)
+    fromJson = await BpeTokenizer.fromFolder(tokenizerDir)
     dir = await mkdtemp(join(tmpdir(), 'tok-test-'))
     for (const name of ['vocab.json', 'merges.txt', 'tokenizer_config.json', 'special_tokens_map.json']) {
       await copyFile(join(tokenizerDir, name), join(dir, name))
     }
-    fromVocab = await Gpt2Tokenizer.fromFolder(dir)
+    fromVocab = await BpeTokenizer.fromFolder(dir)
   })
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true })
@@ -195,7 +195,7 @@ describe('Gpt2Tokenizer on the real GPT-2 files', () => {
 
   it('says what is missing in a folder without tokenizer files', async () => {
     const empty = join(dir, 'empty')
-    await expect(Gpt2Tokenizer.fromFolder(empty)).rejects.toThrow(
+    await expect(BpeTokenizer.fromFolder(empty)).rejects.toThrow(
       /no tokenizer\.json and no vocab\.json \+ merges\.txt/
     )
     const broken = await mkdtemp(join(tmpdir(), 'tok-broken-'))
@@ -203,7 +203,7 @@ describe('Gpt2Tokenizer on the real GPT-2 files', () => {
       join(broken, 'tokenizer.json'),
       JSON.stringify({ model: { type: 'WordPiece', vocab: {} } })
     )
-    await expect(Gpt2Tokenizer.fromFolder(broken)).rejects.toThrow(
+    await expect(BpeTokenizer.fromFolder(broken)).rejects.toThrow(
       /tokenizer\.json: model\.type is "WordPiece"/
     )
     await rm(broken, { recursive: true, force: true })

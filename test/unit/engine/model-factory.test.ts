@@ -6,7 +6,7 @@ import { countGpt2Parameters } from '../../../src/engine/formats/gpt2-weights'
 import { inspectHfModelFolder, loadHfModelFolder } from '../../../src/engine/formats/hf-model-folder'
 import type { LoadedCheckpoint } from '../../../src/engine/formats/hf-model-folder'
 import { createRandomGpt2Folder } from '../../../src/engine/model-factory'
-import { Gpt2Tokenizer } from '../../../src/engine/tokenizer/gpt2-tokenizer'
+import { BpeTokenizer } from '../../../src/engine/tokenizer/bpe-tokenizer'
 
 const options = { nLayer: 2, nEmbd: 32, nHead: 4, nPositions: 64, seed: 7, name: 'tiny-random' }
 
@@ -80,7 +80,7 @@ describe('createRandomGpt2Folder', () => {
   })
 
   it('ships the real GPT-2 tokenizer', async () => {
-    const tokenizer = await Gpt2Tokenizer.fromFolder(modelDir)
+    const tokenizer = await BpeTokenizer.fromFolder(modelDir)
     expect(tokenizer.encode('Hello world<|endoftext|>')).toEqual([15496, 995, 50256])
     expect(tokenizer.encode("I'll say it's")).toEqual([40, 1183, 910, 340, 338])
     expect(tokenizer.eosTokenId).toBe(50256)

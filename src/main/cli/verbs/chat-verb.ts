@@ -28,7 +28,8 @@ const usage = `lora-studio chat --model NAME|DIR [--adapter DIR] [--prompt TEXT]
   --model NAME|DIR          a registered model's name, or an HF GPT-2 folder (with tokenizer files)
   --adapter DIR             a PEFT adapter folder, or a training checkpoint folder (step-N)
   --prompt TEXT             answer this once and exit; without it, on a terminal, chat until /exit
-  --template NAME           human-assistant | alpaca | chatml | raw (default: the adapter run's, else human-assistant)
+  --template NAME           human-assistant | alpaca | chatml | raw | model (the model's own chat_template)
+                            (default: the adapter run's, else human-assistant)
   --system TEXT             system text put before the conversation
   --temperature T           0 to 5 (0: greedy; default 1)
   --greedy                  greedy decoding (same as --temperature 0)
@@ -72,7 +73,7 @@ function templateOf(values: VerbRun['values'], trained: TemplateSpec | null): Te
     if (!parsed.success || parsed.data === 'custom') {
       throw new ServiceError(
         'invalid_input',
-        `--template: "${name}" is not one of human-assistant, alpaca, chatml, raw`
+        `--template: "${name}" is not one of human-assistant, alpaca, chatml, raw, model`
       )
     }
     template = { name: parsed.data }

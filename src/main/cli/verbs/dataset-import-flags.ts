@@ -29,7 +29,7 @@ export const importOptions = {
 
 export const importUsage = [
   'PATH... [--name N] [--format text|instruction|chat] [--map field=column,...]',
-  '    [--template human-assistant|alpaca|chatml|raw|custom] [--template-text "…{instruction}…{output}"]',
+  '    [--template human-assistant|alpaca|chatml|raw|custom|model] [--template-text "…{instruction}…{output}"]',
   '    [--max-length N] [--text-mode pack|truncate|split] [--overlap N] [--overlong truncate|drop]',
   '    [--split RATIO] [--seed N] [--validation PATH]... [--train-on-prompt] [--keep-duplicates] [--strict]',
   '    [--model MODEL_ID] [--batch-size N] [--gradient-accumulation N] [--json]',
