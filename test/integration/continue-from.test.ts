@@ -25,33 +25,29 @@ let ctx: AppContext
 let parentId: number
 
 const lora = { r: 4, alpha: 8, dropout: 0.1, targetModules: ['attn.c_attn', 'attn.c_proj'], rsLora: false }
-const config = (extra: RunConfigPatchValues = {}): RunConfigPatchValues => ({
-  baseModel: join(tinyModelDir, 'model'),
-  data: { kind: 'file', path: trainFile },
-  maxLength: 24,
-  batchSize: 2,
-  maxSteps: 8,
-  saveEvery: 4,
-  learningRate: 1e-2,
-  lora,
-  ...extra
-})
+/** The parent's settings: 8 steps on the tiny model, a checkpoint every 4. */
+const parentSettings: RunConfigPatchValues = { maxLength: 24, batchSize: 2, saveEvery: 4, learningRate: 1e-2 }
+const config = (extra: RunConfigPatchValues = {}): RunConfigPatchValues => {
+  const source = { baseModel: join(tinyModelDir, 'model'), data: { kind: 'file', path: trainFile } } as const
+  return { ...source, ...parentSettings, maxSteps: 8, lora, ...extra }
+}
 
 /** What the Train form sends: every field, the LoRA ones included. */
 const formConfig = (extra: RunConfigPatchValues): RunConfigPatchValues => ({
   ...runDefaults,
-  ...config(),
-  maxSteps: 2,
+  ...config({ maxSteps: 2 }),
   ...extra
 })
 
+/** The ServiceError `work` is refused with (the test fails when it is not refused). */
 async function refusal(work: Promise<unknown>): Promise<ServiceError> {
-  const err = await work.then(
-    () => null,
-    (e: unknown) => e
-  )
-  expect(err).toBeInstanceOf(ServiceError)
-  return err as ServiceError
+  try {
+    await work
+  } catch (err) {
+    expect(err).toBeInstanceOf(ServiceError)
+    return err as ServiceError
+  }
+  return expect.fail('expected a refusal')
 }
 
 function captured(): { io: CliIo; out: string[] } {

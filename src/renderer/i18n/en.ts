@@ -364,6 +364,8 @@ const en = {
       fromFolder: 'the adapter in {folder}',
       loraFields: 'r {r}, alpha {alpha}, target modules, rsLoRA',
       listJoin: ', ',
+      baseModel: 'base model',
+      template: 'prompt template',
       locked:
         '{fields} come from {from} and are locked: a run that continues an adapter keeps its shape. Choose “A fresh adapter” to change them.',
       loraLocked:

@@ -357,6 +357,8 @@ const zhCN: MessageSchema = {
       fromFolder: '{folder} 中的适配器',
       loraFields: 'r {r}、alpha {alpha}、目标模块、rsLoRA',
       listJoin: '、',
+      baseModel: '基础模型',
+      template: '提示模板',
       locked:
         '{fields} 来自{from}，已锁定：在适配器上继续训练时保持其形状不变。要修改，请选择“全新的适配器”。',
       loraLocked: 'r、alpha、rsLoRA 和目标模块已锁定：它们来自本次训练所继续的适配器（见“继续自”）。',

@@ -3,7 +3,7 @@
 // preset keeps them; Start names the run and step; a fresh adapter unlocks. A Compare of continued runs
 // lays them end to end on one step axis.
 import { createPinia, setActivePinia } from 'pinia'
-import { describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import type { ContinueSourceInfo } from '../../../src/shared/runs'
 import { draftConfig, useTrainFormStore } from '../../../src/renderer/stores/train-form'
 import { chainOffsets, chainOrder, shifted } from '../../../src/renderer/views/runs/run-chain'
@@ -17,11 +17,11 @@ const r16: ContinueSourceInfo = {
 }
 
 describe('Train form: continue from an adapter', () => {
+  beforeEach(() => setActivePinia(createPinia()))
+
   it('takes the adapter’s LoRA shape, base model and template, locks them, and keeps them under a preset', () => {
-    setActivePinia(createPinia())
     const form = useTrainFormStore()
-    form.applyPreset('quick-test')
-    form.draft.baseModel = '/models/other'
+    Object.assign(form.draft, { baseModel: '/models/other' })
     form.draft.settings.lora.r = 8
     expect(form.locked).toEqual({ lora: false, baseModel: false, template: false })
 
@@ -49,7 +49,6 @@ describe('Train form: continue from an adapter', () => {
   })
 
   it('continues a run’s final adapter without a step, and a foreign folder locks only what it knows', () => {
-    setActivePinia(createPinia())
     const form = useTrainFormStore()
     form.continueFrom({ runId: 3 }, r16)
     expect(form.continueInput()).toEqual({ continueFrom: 3 })
