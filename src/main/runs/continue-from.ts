@@ -197,7 +197,7 @@ export async function resolveContinueFrom(
     throw new ServiceError(
       'invalid_input',
       `${sourceName(from)} has LoRA ${describeLora(from.lora)}` +
-        `${from.baseModel ? ` on ${from.baseModel}` : ''}${from.template ? `, template ${from.template}` : ''}; ` +
+        `${from.baseModel ? `, base model ${from.baseModel}` : ''}${from.template ? `, template ${from.template}` : ''}; ` +
         `this run asks ${asked.join(', ')}. A run that continues an adapter keeps its r, alpha, target modules, ` +
         'rsLoRA, base model and template: leave them out or set them to the adapter’s.',
       wrong.map((w) => ({ path: w.path, message: `must be ${w.want}, as in the adapter this run continues` }))
