@@ -47,7 +47,9 @@ export const contract = {
     notes: method<runs.RunDetail>()(runs.RunNotesInput),
     checkpoints: method<runs.CheckpointInfo[]>()(runs.RunIdInput),
     estimate: method<runs.RunEstimate>()(runs.EstimateRunInput),
-    export: method<runs.ExportRunResult>()(runs.ExportRunInput)
+    export: method<runs.ExportRunResult>()(runs.ExportRunInput),
+    /** What a run continuing from this adapter inherits (and may not change): for the Train form. */
+    continueSource: method<runs.ContinueSourceInfo>()(runs.ContinueSourceInput)
   },
   models: {
     list: method<models.ModelSummary[]>()(sys.EmptyInput),

@@ -334,6 +334,10 @@ export interface RunSummary {
   backend: string | null
   /** Its folder under runs/ (data, checkpoints, adapter) is gone: it can no longer be resumed or exported. */
   folderMissing: boolean
+  /** The run whose adapter this one continued from, if any. */
+  parentRunId: number | null
+  /** The parent's step at the continue point (its checkpoint's, or its final step); null when unknown. */
+  parentStep: number | null
 }
 
 export interface RunDetail extends RunSummary {
@@ -344,8 +348,6 @@ export interface RunDetail extends RunSummary {
   peakTfBytes: number | null
   /** Folder of the final PEFT adapter once the run completed. */
   adapterPath: string | null
-  /** The run whose adapter this one continued from, if any. */
-  parentRunId: number | null
 }
 
 export interface RunProgressEvent {
@@ -366,8 +368,31 @@ export const StartRunInput = z.strictObject({
   preset: z.enum(presetNames).optional(),
   /** Continue training this run's adapter (the user's "next data file"): its base model and LoRA settings. */
   continueFrom: RunId.optional(),
+  /** With continueFrom: start from its checkpoint at this step instead of its final adapter. */
+  continueFromStep: z.number().int().min(0).optional(),
   config: RunConfigPatch
 })
+
+/** What a new run may continue from: a run's final adapter, one of its checkpoints, or a PEFT folder. */
+export const ContinueSourceInput = z.union([
+  z.strictObject({ runId: RunId, step: z.number().int().min(0).optional() }),
+  z.strictObject({ folder: z.string().trim().min(1, 'give the PEFT adapter folder to continue from') })
+])
+export type ContinueSourceSpec = z.infer<typeof ContinueSourceInput>
+
+/** What a continued run takes from the adapter it starts from (and may not change). */
+export interface ContinueSourceInfo {
+  /** The PEFT folder training starts from (the run's config.initAdapter). */
+  adapterPath: string
+  /** From its adapter_config.json: r, alpha, target modules, rsLoRA (locked) and dropout (a default). */
+  lora: LoraSettingsConfig
+  /** The base model it was trained on (a run's, or a registered model matching a folder's); null when unknown. */
+  baseModel: string | null
+  /** The prompt template of the run it comes from; null for a foreign folder. */
+  template: string | null
+  /** The run and step it comes from (lineage); null for a folder no run owns. */
+  parent: { runId: number; runName: string; step: number } | null
+}
 export const EstimateRunInput = z.strictObject({
   preset: z.enum(presetNames).optional(),
   config: RunConfigPatch,

@@ -219,14 +219,14 @@ describe('Train and Runs in browser mode', () => {
 
   it("continues the first run's adapter in a new run", async () => {
     await page.locator('nav a[data-nav="train"]').click()
-    await page
-      .locator('#train-init-adapter option', { hasText: `#${firstRun} quick r4` })
-      .waitFor({ state: 'attached' })
-    await page.locator('#train-init-adapter').selectOption({ label: `#${firstRun} quick r4` })
+    await page.locator(`#train-init-adapter option[value="run:${firstRun}"]`).waitFor({ state: 'attached' })
+    await page.locator('#train-init-adapter').selectOption(`run:${firstRun}`)
     // The previous run's name ("quick r8") is not left in the form for this one.
     expect(await page.locator('#train-name').inputValue()).toBe('')
     expect(await page.getByTestId('cloned-from').count()).toBe(0)
-    await page.locator('#train-r').fill('4')
+    // The form still said r 8 (the second run's): the adapter's r 4 replaces it, locked.
+    await expect.poll(() => page.locator('#train-r').inputValue()).toBe('4')
+    expect(await page.locator('#train-r').isDisabled()).toBe(true)
     await page.locator('#train-maxSteps').fill('2')
     await page.locator('#train-name').fill('quick r4 continued')
     const third = await startFromForm(page)
@@ -248,6 +248,11 @@ describe('Train and Runs in browser mode', () => {
         `(() => { const w = document.querySelector('.table-wrap'); return { scroll: w.scrollWidth, client: w.clientWidth } })()`
       )
       expect(widths.scroll).toBeLessThanOrEqual(widths.client)
+      // "Continued from" moves under the continued run's name.
+      const lineage = page.locator('tbody tr .parent-inline')
+      expect(await lineage.count()).toBe(1)
+      expect(await lineage.isVisible()).toBe(true)
+      expect(await lineage.textContent()).toContain(`Continued from #${firstRun} @20`)
       await shot(page, 'runs-10-table-1024')
     } finally {
       await page.setViewportSize(viewport)

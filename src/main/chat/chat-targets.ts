@@ -50,7 +50,7 @@ export function adapterBaseName(adapterDir: string): string {
 }
 
 /** The registered model an adapter names as its base: by name, Hub id or folder. */
-function registeredBase(store: Store, base: string): { path: string; id: number } | null {
+export function registeredBase(store: Store, base: string): { path: string; id: number } | null {
   if (base === '') return null
   const found = store.models
     .list()
@@ -72,7 +72,7 @@ export function runTemplate(store: Store, runId: number): TemplateSpec | null {
 }
 
 /** The run whose folder (runs/<id>/…) holds `path`, if any. */
-function runOwning(store: Store, runsDir: string, path: string): number | null {
+export function runOwning(store: Store, runsDir: string, path: string): number | null {
   const rel = relative(resolve(runsDir), path)
   if (rel.startsWith('..')) return null
   const id = Number(rel.split(sep)[0])

@@ -5,7 +5,6 @@
 import { existsSync } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
-import { z } from 'zod'
 import { checkExportTarget } from '../../engine/files/export-folder'
 import type { ApiHandlers } from '../../shared/contract'
 import type { EngineCallOptions } from '../engine-host/engine-host'
@@ -19,13 +18,8 @@ import {
   resumableStatuses,
   type RunActor
 } from '../../shared/run-states'
-import { resolveRunConfig, storedRunConfig } from '../../shared/runs'
-import type {
-  RunConfigPatchValues,
-  RunConfigValues,
-  RunProgressEvent,
-  RunStatusName
-} from '../../shared/runs'
+import { storedRunConfig } from '../../shared/runs'
+import type { RunConfigValues, RunProgressEvent, RunStatusName } from '../../shared/runs'
 import type { TrainJobOutput, TrainProgress } from '../../shared/training-protocol'
 import type { EventBus } from '../event-bus'
 import type { RunUpdate } from '../store/runs-repository'
@@ -34,6 +28,8 @@ import { existingRunData, materializeRunData, type DatasetSamples } from './run-
 import { checkResumable } from './resume-check'
 import { claimRun, orphanedRuns } from './run-owner'
 import { checkStartInputs } from './start-checks'
+import { continueSource, resolveContinueFrom } from './continue-from'
+import { resolveConfig } from './resolve-config'
 import { toCheckpointInfo, toRunDetail, toRunMetric, toRunSummary } from './run-views'
 
 /** The part of EngineHost the service needs (a fake in unit tests). */
@@ -78,28 +74,6 @@ export const INTERRUPTED_MESSAGE =
 
 export const QUIT_TIMEOUT_MESSAGE =
   'LoRA Studio quit before this run finished writing its stop checkpoint. Resume continues from its last checkpoint.'
-
-function resolveConfig(
-  preset: Parameters<typeof resolveRunConfig>[0],
-  config: RunConfigPatchValues
-): RunConfigValues {
-  try {
-    return resolveRunConfig(preset, config)
-  } catch (err) {
-    if (err instanceof z.ZodError) {
-      const issues = err.issues.map((i) => ({
-        path: ['config', ...i.path].map(String).join('.'),
-        message: i.message
-      }))
-      throw new ServiceError(
-        'invalid_input',
-        `Invalid run config: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
-        issues
-      )
-    }
-    throw err
-  }
-}
 
 function defaultName(config: RunConfigValues): string {
   const model = config.baseModel.split(/[\\/]/).filter(Boolean).pop() ?? 'model'
@@ -290,25 +264,14 @@ export function createRunService(deps: RunServiceDeps): RunService {
     for (const c of later) await rm(c.path, { recursive: true, force: true })
   }
 
-  /** A config that starts from run `sourceId`'s adapter with its settings (base model, LoRA, optimizer), new data. */
-  function continuation(sourceId: number, patch: RunConfigPatchValues): RunConfigPatchValues {
-    const source = mustGet(sourceId)
-    const last = repo.checkpoints(sourceId).at(-1)
-    const adapter = source.adapterPath ?? (last ? join(last.path, 'adapter') : null)
-    if (adapter === null || !existsSync(adapter)) {
-      throw new ServiceError(
-        'conflict',
-        `Run ${sourceId} has no adapter or checkpoint yet to continue from; let it train first.`
-      )
-    }
-    const { data: _data, validation: _validation, ...settings } = storedRunConfig(source.config)
-    return { ...settings, ...patch, lora: { ...settings.lora, ...patch.lora }, initAdapter: adapter }
-  }
-
   const handlers: ApiHandlers['runs'] = {
-    async start({ name, preset, continueFrom, config: given }) {
-      const patch = continueFrom === undefined ? given : continuation(continueFrom, given)
-      const config = resolveConfig(preset, patch)
+    async start({ name, preset, continueFrom, continueFromStep, config: given }) {
+      const { config, parent } = await resolveContinueFrom(store, deps.runsDir, {
+        preset,
+        continueFrom,
+        continueFromStep,
+        config: given
+      })
       await checkStartInputs(config, store.datasets)
       const estimate = await engine
         .call('estimateRun', { baseModel: config.baseModel, config })
@@ -325,7 +288,8 @@ export function createRunService(deps: RunServiceDeps): RunService {
         config,
         baseModel: config.baseModel,
         datasetId: config.data.kind === 'dataset' ? config.data.id : null,
-        parentRunId: continueFrom ?? null,
+        parentRunId: parent?.runId ?? null,
+        parentStep: parent?.step ?? null,
         estimate
       })
       try {
@@ -442,6 +406,9 @@ export function createRunService(deps: RunServiceDeps): RunService {
       mustGet(id)
       repo.update(id, { notes })
       return toRunDetail(repo, mustGet(id), deps.runsDir)
+    },
+    async continueSource(source) {
+      return continueSource(store, deps.runsDir, source)
     },
     async checkpoints({ id }) {
       mustGet(id)

@@ -61,7 +61,9 @@ export function toRunSummary(repo: RunsRepository, run: StoredRun, runsDir: stri
     message: run.error,
     checkpoints: repo.checkpoints(run.id).length,
     backend: run.backend,
-    folderMissing: !existsSync(join(runsDir, String(run.id)))
+    folderMissing: !existsSync(join(runsDir, String(run.id))),
+    parentRunId: run.parentRunId,
+    parentStep: run.parentStep
   }
 }
 
@@ -73,7 +75,6 @@ export function toRunDetail(repo: RunsRepository, run: StoredRun, runsDir: strin
     estimate: (run.estimate as RunEstimate | null) ?? null,
     peakRssBytes: run.peakRssBytes,
     peakTfBytes: run.peakTfBytes,
-    adapterPath: run.adapterPath,
-    parentRunId: run.parentRunId
+    adapterPath: run.adapterPath
   }
 }

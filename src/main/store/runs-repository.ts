@@ -16,6 +16,8 @@ export interface NewRun {
   modelId?: number | null
   datasetId?: number | null
   parentRunId?: number | null
+  /** The parent's step at the continue point. */
+  parentStep?: number | null
   totalSteps?: number | null
   estimate?: unknown
 }
@@ -29,6 +31,7 @@ export interface StoredRun {
   modelId: number | null
   datasetId: number | null
   parentRunId: number | null
+  parentStep: number | null
   backend: string | null
   step: number
   totalSteps: number | null
@@ -109,6 +112,7 @@ interface RunRow {
   model_id: number | null
   dataset_id: number | null
   parent_run_id: number | null
+  parent_step: number | null
   backend: string | null
   step: number
   total_steps: number | null
@@ -160,6 +164,7 @@ function toRun(row: RunRow): StoredRun {
     modelId: row.model_id,
     datasetId: row.dataset_id,
     parentRunId: row.parent_run_id,
+    parentStep: row.parent_step,
     backend: row.backend,
     step: row.step,
     totalSteps: row.total_steps,
@@ -248,8 +253,8 @@ export interface RunsRepository {
 
 export function createRunsRepository(db: SqliteDatabase): RunsRepository {
   const insert = db.prepare(
-    `insert into runs (name, status, config_json, base_model, model_id, dataset_id, parent_run_id, total_steps, estimate_json, created_at)
-     values (@name, @status, @config, @baseModel, @modelId, @datasetId, @parentRunId, @totalSteps, @estimate, @createdAt)`
+    `insert into runs (name, status, config_json, base_model, model_id, dataset_id, parent_run_id, parent_step, total_steps, estimate_json, created_at)
+     values (@name, @status, @config, @baseModel, @modelId, @datasetId, @parentRunId, @parentStep, @totalSteps, @estimate, @createdAt)`
   )
   const byId = db.prepare<[number], RunRow>('select * from runs where id = ?')
   const all = db.prepare<[], RunRow>('select * from runs order by id desc')
@@ -335,6 +340,7 @@ export function createRunsRepository(db: SqliteDatabase): RunsRepository {
         modelId: run.modelId ?? null,
         datasetId: run.datasetId ?? null,
         parentRunId: run.parentRunId ?? null,
+        parentStep: run.parentStep ?? null,
         totalSteps: run.totalSteps ?? null,
         estimate: run.estimate === undefined ? null : toJson(run.estimate),
         createdAt: nowIso()

@@ -354,6 +354,25 @@ const en = {
     clonedFrom: 'Settings cloned from run',
     cloneName: '{name} (copy)',
     cloneFailed: 'Could not load the run to clone: {message}',
+    continue: {
+      final: 'final adapter (step {step})',
+      checkpoint: 'checkpoint at step {step}',
+      folder: 'A PEFT adapter folder…',
+      folderLabel: 'PEFT adapter folder',
+      folderPlaceholder: '/path/to/adapter (holds adapter_config.json)',
+      useFolder: 'Use this folder',
+      fromRun: 'run #{id} {name} at step {step}',
+      fromFolder: 'the adapter in {folder}',
+      loraFields: 'r {r}, alpha {alpha}, target modules, rsLoRA',
+      listJoin: ', ',
+      baseModel: 'base model',
+      template: 'prompt template',
+      locked:
+        '{fields} come from {from} and are locked: a run that continues an adapter keeps its shape. Choose “A fresh adapter” to change them.',
+      loraLocked:
+        'r, alpha, rsLoRA and target modules are locked: they come from the adapter this run continues (see Continue from).',
+      openRun: 'Open that run'
+    },
     groups: {
       basics: 'Model and data',
       lora: 'LoRA',
@@ -566,7 +585,8 @@ const en = {
       bestEval: 'Best eval loss',
       finalLoss: 'Final loss',
       duration: 'Duration',
-      backend: 'Backend'
+      backend: 'Backend',
+      continuedFrom: 'Continued from'
     },
     status: {
       queued: 'Queued',
@@ -630,6 +650,11 @@ const en = {
       ckFolder: 'Folder',
       ckActions: 'Actions',
       resumeFrom: 'Resume from here',
+      continueFrom: 'Continue from here',
+      continueFromTitle: 'Start a new run that continues training this adapter (on other data)',
+      continuedFrom: 'Continued from',
+      atStep: 'at step {step}',
+      continuedBy: 'Continued by',
       resumeFromDisabled: 'Pause or stop the run first.',
       adapter: 'Final adapter (PEFT format):',
       export: 'Export…',
@@ -675,7 +700,9 @@ const en = {
       setting: 'Setting',
       differencesOnly: 'Show differences only',
       differs: 'differs',
-      noDifferences: 'These runs have the same settings.'
+      noDifferences: 'These runs have the same settings.',
+      asChain: 'As one chain',
+      asChainHelp: 'Each continued run starts on the step axis where its parent was when it was continued.'
     }
   },
   chat: {

@@ -347,6 +347,24 @@ const zhCN: MessageSchema = {
     clonedFrom: '设置复制自训练',
     cloneName: '{name}（副本）',
     cloneFailed: '无法加载要复制的训练：{message}',
+    continue: {
+      final: '最终适配器（第 {step} 步）',
+      checkpoint: '第 {step} 步的检查点',
+      folder: 'PEFT 适配器文件夹…',
+      folderLabel: 'PEFT 适配器文件夹',
+      folderPlaceholder: '/path/to/adapter（含 adapter_config.json）',
+      useFolder: '使用此文件夹',
+      fromRun: '训练 #{id} {name} 的第 {step} 步',
+      fromFolder: '{folder} 中的适配器',
+      loraFields: 'r {r}、alpha {alpha}、目标模块、rsLoRA',
+      listJoin: '、',
+      baseModel: '基础模型',
+      template: '提示模板',
+      locked:
+        '{fields} 来自{from}，已锁定：在适配器上继续训练时保持其形状不变。要修改，请选择“全新的适配器”。',
+      loraLocked: 'r、alpha、rsLoRA 和目标模块已锁定：它们来自本次训练所继续的适配器（见“继续自”）。',
+      openRun: '打开该训练'
+    },
     groups: {
       basics: '模型与数据',
       lora: 'LoRA',
@@ -533,7 +551,8 @@ const zhCN: MessageSchema = {
       bestEval: '最佳评估损失',
       finalLoss: '最终损失',
       duration: '时长',
-      backend: '后端'
+      backend: '后端',
+      continuedFrom: '继续自'
     },
     status: {
       queued: '排队中',
@@ -595,6 +614,11 @@ const zhCN: MessageSchema = {
       ckFolder: '文件夹',
       ckActions: '操作',
       resumeFrom: '从这里继续',
+      continueFrom: '以此开始新训练',
+      continueFromTitle: '开始一次新训练，在此适配器上继续训练（可用其他数据）',
+      continuedFrom: '继续自',
+      atStep: '第 {step} 步',
+      continuedBy: '后续训练',
       resumeFromDisabled: '请先暂停或停止训练。',
       adapter: '最终适配器（PEFT 格式）：',
       export: '导出…',
@@ -639,7 +663,9 @@ const zhCN: MessageSchema = {
       setting: '设置项',
       differencesOnly: '只显示不同项',
       differs: '不同',
-      noDifferences: '这些训练的设置相同。'
+      noDifferences: '这些训练的设置相同。',
+      asChain: '连成一条链',
+      asChainHelp: '每次继续的训练在步数轴上从其父训练被继续时的那一步开始。'
     }
   },
   chat: {

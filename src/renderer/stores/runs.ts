@@ -4,6 +4,8 @@ import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import type {
   CheckpointInfo,
+  ContinueSourceInfo,
+  ContinueSourceSpec,
   RunDetail,
   RunEstimate,
   RunMetric,
@@ -112,6 +114,11 @@ export const useRunsStore = defineStore('runs', () => {
     return api.runs.estimate(input)
   }
 
+  /** What a run continuing from this adapter (a run's, a checkpoint's, a folder) takes from it. */
+  async function continueSource(source: ContinueSourceSpec): Promise<ContinueSourceInfo> {
+    return api.runs.continueSource(source)
+  }
+
   /** Starts a run and keeps it as the newest in the list, its detail ready for its page. */
   async function start(input: InputOf<'runs', 'start'>): Promise<RunDetail> {
     const run = await api.runs.start(input)
@@ -196,6 +203,7 @@ export const useRunsStore = defineStore('runs', () => {
     remove,
     exportAdapter,
     estimate,
+    continueSource,
     start,
     forget,
     listen,

@@ -1,13 +1,16 @@
 // The Train form's state: what the person has chosen so far (kept when they leave the page and come
 // back), filled from a preset or from an earlier run's configuration, and turned into a run config.
 // A preset's or a run's max length above the chosen model's context is brought down to it, with a note.
+// Continuing an adapter fixes its LoRA shape, base model and template: a preset does not change them.
 import { defineStore } from 'pinia'
-import { ref } from 'vue'
+import { computed, ref } from 'vue'
 import { fitToContext, type ContextFit } from '../../shared/context-fit'
 import {
   presets,
   runDefaults,
   storedRunConfig,
+  type ContinueSourceInfo,
+  type ContinueSourceSpec,
   type PresetName,
   type RunConfigValues,
   type ValidationSourceSpec
@@ -82,6 +85,48 @@ export const useTrainFormStore = defineStore('trainForm', () => {
   const modelContext = ref<number | null>(null)
   /** The max length a preset, a cloned run or a model change asked for, brought down to the context. */
   const contextFit = ref<ContextFit | null>(null)
+  /** The adapter the run continues from and what it fixes; null for a fresh adapter. */
+  const continuing = ref<{ source: ContinueSourceSpec; info: ContinueSourceInfo } | null>(null)
+  /** The fields the adapter fixes: disabled in the form (runs.start refuses other values too). */
+  const locked = computed(() => ({
+    lora: continuing.value !== null,
+    baseModel: continuing.value !== null && continuing.value.info.baseModel !== null,
+    template: continuing.value !== null && continuing.value.info.template !== null
+  }))
+
+  /** Writes what the adapter fixes over the draft (after a preset, a clone or the choice itself). */
+  function lockInherited(): void {
+    const info = continuing.value?.info
+    if (!info) return
+    const settings = draft.value.settings
+    const { r, alpha, targetModules, rsLora } = info.lora
+    settings.lora = { ...settings.lora, r, alpha, targetModules: [...targetModules], rsLora }
+    if (info.baseModel !== null) draft.value.baseModel = info.baseModel
+    if (info.template !== null) settings.template = info.template
+    settings.initAdapter = info.adapterPath
+  }
+
+  /** Continue from an adapter: its LoRA shape, base model and template lock; its dropout is the default. */
+  function continueFrom(source: ContinueSourceSpec, info: ContinueSourceInfo): void {
+    continuing.value = { source, info }
+    draft.value.settings.lora.dropout = info.lora.dropout
+    lockInherited()
+  }
+
+  /** Back to a fresh adapter: every field is the person's again. */
+  function freshAdapter(): void {
+    continuing.value = null
+    draft.value.settings.initAdapter = null
+  }
+
+  /** What runs.start gets beside the config: the run (and checkpoint) continued, for its lineage. */
+  function continueInput(): { continueFrom?: number; continueFromStep?: number } {
+    const source = continuing.value?.source
+    if (!source || !('runId' in source)) return {}
+    return source.step === undefined
+      ? { continueFrom: source.runId }
+      : { continueFrom: source.runId, continueFromStep: source.step }
+  }
 
   /** Brings the max length within the model's context; the note stays until the person edits it. */
   function fitContext(): void {
@@ -108,6 +153,7 @@ export const useTrainFormStore = defineStore('trainForm', () => {
     draft.value.settings = presetSettings(name)
     clonedFrom.value = null
     contextFit.value = null
+    lockInherited()
     fitContext()
   }
 
@@ -131,6 +177,7 @@ export const useTrainFormStore = defineStore('trainForm', () => {
       settings: settingsFrom(storedRunConfig(config))
     }
     clonedFrom.value = { id: run.id, name: run.name }
+    continuing.value = null
     contextFit.value = null
     fitContext()
   }
@@ -146,6 +193,7 @@ export const useTrainFormStore = defineStore('trainForm', () => {
     clonedFrom.value = null
     contextFit.value = null
     modelContext.value = null
+    continuing.value = null
   }
 
   return {
@@ -153,6 +201,11 @@ export const useTrainFormStore = defineStore('trainForm', () => {
     clonedFrom,
     modelContext,
     contextFit,
+    continuing,
+    locked,
+    continueFrom,
+    freshAdapter,
+    continueInput,
     setModelContext,
     setMaxLength,
     applyPreset,

@@ -81,6 +81,7 @@ describe('run config', () => {
     expect(Object.keys(contract.runs).sort()).toEqual(
       [
         'checkpoints',
+        'continueSource',
         'delete',
         'estimate',
         'export',

@@ -83,6 +83,20 @@ describe('train flags', () => {
     }
   })
 
+  it('takes --continue-from RUN_ID (its final adapter) or RUN_ID:STEP (one of its checkpoints)', () => {
+    expect(trainPatch({ data: 'd', 'continue-from': '3' })).toMatchObject({ continueFrom: 3 })
+    expect(trainPatch({ data: 'd', 'continue-from': '3' }).continueFromStep).toBeUndefined()
+    expect(trainPatch({ data: 'd', 'continue-from': '3:500' })).toMatchObject({
+      continueFrom: 3,
+      continueFromStep: 500
+    })
+    for (const bad of ['0', '3:', 'x', '3:1.5', '-2']) {
+      expect(() => trainPatch({ data: 'd', 'continue-from': bad })).toThrow(
+        `--continue-from must be a run id, or RUN_ID:STEP for one of its checkpoints (e.g. 3 or 3:500); got "${bad}"`
+      )
+    }
+  })
+
   it('names the flag or field that is wrong', () => {
     expect(() => trainPatch({ model: '/m', data: 'd', epochs: 'x' })).toThrow(
       '--epochs must be a number, got "x"'

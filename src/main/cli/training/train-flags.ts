@@ -54,7 +54,7 @@ export const trainUsage = [
   '    [--max-grad-norm X] [--adam-beta1 X] [--adam-beta2 X] [--adam-epsilon X]',
   '    [--r N] [--alpha N] [--dropout X] [--targets a,b] [--rslora] [--max-length N] [--packing|--no-packing]',
   '    [--template NAME] [--validation FILE|DATASET_ID | --validation-split X]',
-  '    [--save-every N] [--eval-every N] [--keep-last N] [--seed N] [--init-adapter DIR | --continue-from RUN_ID] [--dry-run]',
+  '    [--save-every N] [--eval-every N] [--keep-last N] [--seed N] [--init-adapter DIR | --continue-from RUN_ID[:STEP]] [--dry-run]',
   '    [--workers N|auto]  engine workers training in parallel (1-64; auto: one per CPU core); same losses',
   '    [--gradient-checkpointing|--no-gradient-checkpointing]  recompute layers in the backward pass: far less memory, slower steps; same losses',
   `  presets: ${presetNames.join(', ')}. --data FILE is tokenized JSONL: {"input_ids": [...], "labels": [...]} a line.`
@@ -101,11 +101,26 @@ function drop<T extends object>(obj: T): Partial<T> {
   return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as Partial<T>
 }
 
+/** `--continue-from RUN_ID` (its final adapter) or `RUN_ID:STEP` (its checkpoint at STEP). */
+function continueFlag(values: Values): { continueFrom?: number; continueFromStep?: number } {
+  const v = str(values, 'continue-from')
+  if (v === undefined) return {}
+  const m = /^\s*(\d+)\s*(?::\s*(\d+)\s*)?$/.exec(v)
+  if (!m || Number(m[1]) <= 0) {
+    throw new ServiceError(
+      'invalid_input',
+      `--continue-from must be a run id, or RUN_ID:STEP for one of its checkpoints (e.g. 3 or 3:500); got "${v}"`
+    )
+  }
+  return { continueFrom: Number(m[1]), continueFromStep: m[2] === undefined ? undefined : Number(m[2]) }
+}
+
 /** --config FILE first, then every flag given; the result is checked field by field. */
 export function trainPatch(values: Values): {
   preset: PresetName | undefined
   name: string | undefined
   continueFrom: number | undefined
+  continueFromStep: number | undefined
   patch: RunConfigPatchValues
 } {
   const presetFlag = str(values, 'preset')
@@ -183,10 +198,7 @@ export function trainPatch(values: Values): {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)
     throw new ServiceError('invalid_input', `invalid training settings: ${issues.join('; ')}`)
   }
-  const continueFrom = num(values, 'continue-from')
-  if (continueFrom !== undefined && !(Number.isInteger(continueFrom) && continueFrom > 0)) {
-    throw new ServiceError('invalid_input', '--continue-from must be a run id')
-  }
+  const { continueFrom, continueFromStep } = continueFlag(values)
   if (parsed.data.baseModel === undefined && continueFrom === undefined) {
     throw new ServiceError('invalid_input', '--model NAME|DIR is required (or --continue-from RUN_ID)')
   }
@@ -196,6 +208,7 @@ export function trainPatch(values: Values): {
     preset: presetFlag as PresetName | undefined,
     name: str(values, 'name'),
     continueFrom,
+    continueFromStep,
     patch: parsed.data
   }
 }

@@ -25,7 +25,8 @@ export const runsVerb: CliVerb = {
             path: c.path
           })),
           message: r.message,
-          folder_missing: r.folderMissing
+          folder_missing: r.folderMissing,
+          continued_from: r.parentRunId === null ? null : { run_id: r.parentRunId, step: r.parentStep }
         }))
       )
       io.out(JSON.stringify(rows, null, 2))
@@ -34,7 +35,7 @@ export const runsVerb: CliVerb = {
     if (runs.length === 0) io.out('no runs yet; start one with lora-studio train')
     for (const r of runs) {
       io.out(
-        `${String(r.id).padStart(4)}  ${r.status.padEnd(11)} step ${r.step}/${r.totalSteps ?? '?'}  loss ${r.lastLoss?.toFixed(4) ?? '-'}  ${r.checkpoints} checkpoints  ${r.name}${r.folderMissing ? '  (run folder missing)' : ''}`
+        `${String(r.id).padStart(4)}  ${r.status.padEnd(11)} step ${r.step}/${r.totalSteps ?? '?'}  loss ${r.lastLoss?.toFixed(4) ?? '-'}  ${r.checkpoints} checkpoints  ${r.name}${r.parentRunId === null ? '' : `  (continued from #${r.parentRunId}${r.parentStep === null ? '' : ` at step ${r.parentStep}`})`}${r.folderMissing ? '  (run folder missing)' : ''}`
       )
     }
   }

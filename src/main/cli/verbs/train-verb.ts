@@ -15,7 +15,7 @@ export const trainVerb: CliVerb = {
   usage: trainUsage,
   options: trainOptions,
   async run({ values, json, io, openContext }) {
-    const { preset, name, continueFrom, patch: given } = trainPatch(values)
+    const { preset, name, continueFrom, continueFromStep, patch: given } = trainPatch(values)
     const context = await openContext()
     // --model (or the config file's baseModel) may name a registered model, as in chat and generate;
     // anything else is a folder, which runs.start checks with the other fields.
@@ -41,7 +41,13 @@ export const trainVerb: CliVerb = {
     // Caught from here: a Ctrl-C while the run is being made (its engine starting) stops it once it exists.
     const interrupts = watchInterrupts(io)
     try {
-      const run = await context.handlers.runs.start({ name, preset, continueFrom, config: patch })
+      const run = await context.handlers.runs.start({
+        name,
+        preset,
+        continueFrom,
+        continueFromStep,
+        config: patch
+      })
       if (!json) {
         io.err(`run ${run.id} "${run.name}" (${run.config.baseModel})`)
         if (run.estimate) {

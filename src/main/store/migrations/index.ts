@@ -6,5 +6,6 @@ import { migration as m002 } from './002-run-owner'
 import { migration as m003 } from './003-chat-paths'
 import { migration as m004 } from './004-dataset-names-and-staging'
 import { migration as m005 } from './005-evaluations'
+import { migration as m006 } from './006-run-lineage'
 
-export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005]
+export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m006]

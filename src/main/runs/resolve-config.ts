@@ -1,0 +1,27 @@
+// A run's full config from a preset and the user's fields, with the schema's complaints turned into
+// the service's field errors (`config.lora.r: …`), for runs.start and whatever else starts runs.
+import { z } from 'zod'
+import { ServiceError } from '../../shared/errors'
+import { resolveRunConfig, type RunConfigPatchValues, type RunConfigValues } from '../../shared/runs'
+
+export function resolveConfig(
+  preset: Parameters<typeof resolveRunConfig>[0],
+  config: RunConfigPatchValues
+): RunConfigValues {
+  try {
+    return resolveRunConfig(preset, config)
+  } catch (err) {
+    if (err instanceof z.ZodError) {
+      const issues = err.issues.map((i) => ({
+        path: ['config', ...i.path].map(String).join('.'),
+        message: i.message
+      }))
+      throw new ServiceError(
+        'invalid_input',
+        `Invalid run config: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+        issues
+      )
+    }
+    throw err
+  }
+}
