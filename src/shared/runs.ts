@@ -1,6 +1,7 @@
 // Schemas and types of training runs: the one run configuration (with Hugging Face Trainer's and
 // PEFT's defaults where the user gives nothing), the presets, and what a run reports as it trains.
 import { z } from 'zod'
+import { wordsParse } from './issue-words'
 
 export const LrSchedule = z.enum(['constant', 'linear', 'cosine'])
 export type LrScheduleName = z.infer<typeof LrSchedule>
@@ -188,7 +189,7 @@ export function resolveRunConfig(
 ): RunConfigValues {
   const fromPreset = preset ? presets[preset].fields : {}
   const lora = { ...runDefaults.lora, ...fromPreset.lora, ...user.lora }
-  return RunConfig.parse({ ...runDefaults, ...fromPreset, ...user, lora })
+  return RunConfig.parse({ ...runDefaults, ...fromPreset, ...user, lora }, wordsParse)
 }
 
 /**

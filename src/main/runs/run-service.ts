@@ -12,6 +12,7 @@ import type { EngineCallOptions } from '../engine-host/engine-host'
 import type { EngineJobName, EngineJobs } from '../../shared/engine-protocol'
 import { ServiceError } from '../../shared/errors'
 import { gpuFitRefusal } from '../../shared/gpu-fit-refusal'
+import { issuesMessage, zodIssues } from '../../shared/issue-words'
 import {
   canMove,
   checkMove,
@@ -87,15 +88,8 @@ function resolveConfig(
     return resolveRunConfig(preset, config)
   } catch (err) {
     if (err instanceof z.ZodError) {
-      const issues = err.issues.map((i) => ({
-        path: ['config', ...i.path].map(String).join('.'),
-        message: i.message
-      }))
-      throw new ServiceError(
-        'invalid_input',
-        `Invalid run config: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
-        issues
-      )
+      const issues = zodIssues(err, ['config'])
+      throw new ServiceError('invalid_input', issuesMessage(issues), issues)
     }
     throw err
   }
@@ -200,7 +194,9 @@ export function createRunService(deps: RunServiceDeps): RunService {
     const crashed = err instanceof ServiceError && err.code === 'engine_crashed'
     const message = crashed
       ? `The engine stopped while training at step ${run.step}: ${reason} Resume continues from ${from}.`
-      : `Training failed: ${reason}`
+      : err instanceof ServiceError && err.code === 'engine_error'
+        ? reason // the engine's answer already says "Training failed: …"
+        : `Training failed: ${reason}`
     setStatus(runId, 'failed', 'service', { finishedAt: new Date().toISOString(), error: message }, message)
   }
 
