@@ -15,18 +15,11 @@ const work = mkdtempSync(join(tmpdir(), 'messages-in-words-'))
 requireFixture(tinyModelDir)
 let ctx: AppContext
 
-beforeAll(async () => {
-  ctx = await openAppContext({
-    dataDir: join(work, 'data'),
-    mode: 'cli',
-    engineSpawner: createNodeEngineSpawner({ env: { LORA_STUDIO_BACKEND: 'wasm' } })
-  })
-})
-
-afterAll(async () => {
-  await ctx?.close()
-  rmSync(work, { recursive: true, force: true })
-})
+const engineSpawner = createNodeEngineSpawner({ env: { LORA_STUDIO_BACKEND: 'wasm' } })
+beforeAll(
+  async () => void (ctx = await openAppContext({ dataDir: join(work, 'data'), mode: 'cli', engineSpawner }))
+)
+afterAll(() => ctx?.close().finally(() => rmSync(work, { recursive: true, force: true })))
 
 describe('messages in the user’s words', () => {
   it('datasets.import with a blank name: the sentence, no method name', async () => {

@@ -1,5 +1,8 @@
 // English UI text. The Chinese file must have exactly these keys (its type is this object's type);
-// service messages (errors, the backend's reason) come from main and are shown as they are.
+// service messages (errors, the backend's reason) come from main and are shown as they are, except
+// field issues, which the renderer words itself from their rule (issues.*) and label (fieldLabels.*).
+import { fieldLabelsEn, issueWordsEn } from '../../shared/issue-words'
+
 const en = {
   app: {
     name: 'LoRA Studio',
@@ -31,6 +34,10 @@ const en = {
   errors: {
     loadFailed: 'Could not load this page: {message}'
   },
+  /** A field issue's sentence by its rule (the same words main and the CLI use). */
+  issues: issueWordsEn,
+  /** Field labels for errors, by field name (shared/issue-words.ts says how a path finds its label). */
+  fieldLabels: fieldLabelsEn,
   engine: {
     line: 'Engine: {state}',
     label: 'Engine',

@@ -31,6 +31,76 @@ const zhCN: MessageSchema = {
   errors: {
     loadFailed: '无法加载此页面：{message}'
   },
+  issues: {
+    required: '请填写{label}',
+    atLeast: '{label}不能小于 {min}',
+    above: '{label}必须大于 {min}',
+    atMost: '{label}不能大于 {max}',
+    below: '{label}必须小于 {max}',
+    tooShort: '{label}至少需要 {min} 个字符',
+    tooLong: '{label}最多 {max} 个字符',
+    fewItems: '{label}至少需要 {min} 项',
+    manyItems: '{label}最多 {max} 项',
+    integer: '{label}必须是整数',
+    number: '{label}必须是数字',
+    text: '{label}必须是文本',
+    yesNo: '{label}必须是“是”或“否”',
+    list: '{label}必须是列表',
+    group: '{label}必须是一组设置',
+    choice: '{label}必须是以下之一：{values}',
+    unknownField: '“{label}”不是这里的设置项，请删除',
+    invalid: '{label}无效'
+  },
+  fieldLabels: {
+    name: '名称',
+    title: '标题',
+    temperature: '温度',
+    topK: 'Top-k',
+    topP: 'Top-p',
+    maxNewTokens: '最多生成的 token 数',
+    repetitionPenalty: '重复惩罚',
+    stopSequences: '停止序列',
+    seed: '随机种子',
+    modelId: '模型',
+    baseModel: '基础模型',
+    model: '模型',
+    adapter: '适配器',
+    targets: '对比的模型',
+    data: '数据集',
+    validation: '验证数据',
+    r: '秩 r',
+    alpha: 'Alpha',
+    dropout: 'LoRA dropout',
+    targetModules: '目标模块',
+    learningRate: '学习率',
+    epochs: '训练轮次',
+    maxSteps: '最大步数',
+    batchSize: '批大小',
+    gradientAccumulation: '梯度累积',
+    maxLength: '最大长度',
+    warmupSteps: '预热步数',
+    warmupRatio: '预热比例',
+    weightDecay: '权重衰减',
+    maxGradNorm: '最大梯度范数',
+    saveEvery: '保存间隔',
+    evalEvery: '评估间隔',
+    paths: '文件',
+    format: '格式',
+    template: '模板',
+    split: '验证集划分',
+    validationRatio: '验证集比例',
+    overlap: '重叠',
+    overlong: '超长记录',
+    textMode: '文本模式',
+    repoId: 'Hugging Face 仓库',
+    size: '大小',
+    path: '文件夹',
+    language: '语言',
+    theme: '主题',
+    stride: '步幅',
+    content: '消息',
+    prompt: '提示词'
+  },
   engine: {
     line: '计算引擎：{state}',
     label: '计算引擎',
@@ -45,7 +115,7 @@ const zhCN: MessageSchema = {
     subtitle: '你自己的文本和指令数据，可直接用于训练。',
     emptyTitle: '还没有数据集',
     emptyBody:
-      '数据集可以是你写的文字——博客文章、逆向分析笔记、漏洞报告，中文或英文皆可——也可以是 JSONL 或 CSV 格式的指令数据。导入文件或文件夹后，LoRA Studio 会识别格式，标出每条样本中参与训练的 token，并划分出评估集。',
+      '数据集可以是你写的文字——博客文章、逆向分析笔记、漏洞报告，中文或英文皆可——也可以是 JSONL 或 CSV 格式的指令数据。导入文件或文件夹后，LoRA Studio 会识别格式，标出每条样本中参与训练的 token，并划分出验证集。',
     firstStep: '导入你自己的文件或文件夹，或者添加 MITRE CWE 示例数据集，用真实的安全数据试用本应用。',
     importAction: '导入数据集',
     delete: '删除',
@@ -92,7 +162,7 @@ const zhCN: MessageSchema = {
         '前几条样本逐个 token 展示，与模型看到的完全一致：提示部分被遮蔽（标签 -100），只有参与训练的 token 计入损失。',
       validation:
         '读取时发现的每个问题，附带文件、行号和字段。有错误的记录和完全无法读取的文件会被跳过，其余照常保存。',
-      statistics: '用所选分词器统计的 token 数：样本有多长，一个 epoch 需要多少步。',
+      statistics: '用所选分词器统计的 token 数：样本有多长，一个轮次需要多少步。',
       save: '为数据集命名，留出验证集，然后导入。'
     },
     wizard: {
@@ -147,9 +217,9 @@ const zhCN: MessageSchema = {
       tokenizer: '用于统计 token 的分词器',
       tokenizerDefault: 'GPT-2（默认）',
       contextUnknown: '未与模型的上下文长度比对：在“用于统计 token 的分词器”中选择模型即可检查。',
-      contextFits: '在 {model} 的上下文长度（{context} 个词元）之内。',
+      contextFits: '在 {model} 的上下文长度（{context} 个 token）之内。',
       contextOver:
-        '{max} 超过了 {model} 的上下文长度（{context} 个词元）：用它训练时最大长度需为 {context} 或更小。',
+        '{max} 超过了 {model} 的上下文长度（{context} 个 token）：用它训练时最大长度需为 {context} 或更小。',
       dedupe: '去除重复记录',
       preview: '预览样本',
       previewing: '格式化中…'
@@ -211,7 +281,7 @@ const zhCN: MessageSchema = {
       meanLength: '平均样本长度',
       maxLength: '最长样本',
       truncatedShare: '超过最大长度（{max}）',
-      stepsPerEpoch: '每个 epoch 的步数',
+      stepsPerEpoch: '每个轮次的步数',
       stepsValue: '{steps}（批大小 {batch} × 梯度累积 {accumulation}）',
       tokensPerCharacter: '每字符 token 数',
       tokensPerCharacterHelp:
@@ -331,7 +401,7 @@ const zhCN: MessageSchema = {
       'gpt2-blog-recipe': {
         label: 'GPT-2 博客配方',
         description:
-          'LoRA r 16、alpha 32、dropout 0.1，作用于 attn.c_attn + attn.c_proj；1024 词元打包块，1 个轮次，学习率 5e-5 线性衰减。'
+          'LoRA r 16、alpha 32、dropout 0.1，作用于 attn.c_attn + attn.c_proj；1024 token 的打包块，1 个轮次，学习率 5e-5 线性衰减。'
       },
       'quick-test': {
         label: '快速测试',
@@ -392,9 +462,9 @@ const zhCN: MessageSchema = {
         help: '加上适配器的层；通常选注意力层（attn.*），MLP 层会增加更多参数。'
       },
       rsLora: { label: 'rsLoRA 缩放', help: '按 alpha / √r 缩放，高秩时更稳定。' },
-      maxLength: { label: '最大长度（词元）', help: '更长的记录会被截断；上限是模型的上下文长度。' },
+      maxLength: { label: '最大长度（token）', help: '更长的记录会被截断；上限是模型的上下文长度。' },
       packing: { label: '打包记录', help: '把记录拼接成满长度的块，而不是逐条填充。' },
-      epochs: { label: '轮次', help: '遍历训练记录的次数（可以是小数）。' },
+      epochs: { label: '训练轮次', help: '遍历训练记录的次数（可以是小数）。' },
       maxSteps: {
         label: '最大步数',
         help: '设置后，训练在这么多优化步后停止，不管轮次。',
@@ -477,7 +547,7 @@ const zhCN: MessageSchema = {
       measuring: '正在测量两步…',
       measureHelp: '在你的数据上真实运行两步（不保存任何内容），测出每步用时并预测整个训练的时长。',
       stepTime: '每步用时',
-      tokensPerS: '词元/秒',
+      tokensPerS: 'token/秒',
       eta: '整个训练',
       etaValue: '{steps} 步约 {eta}',
       measuredPeak: '内存峰值'
@@ -489,7 +559,7 @@ const zhCN: MessageSchema = {
     starting: '正在开始…',
     reset: '重置表单',
     context: {
-      known: '该模型的上下文长度：{context} 个词元。',
+      known: '该模型的上下文长度：{context} 个 token。',
       unknown: '尚不知道模型的上下文长度。',
       over: '{n} 超过了模型的上下文长度（n_positions {context}）；请设为 {context} 或更小',
       fitted: '最大长度 {from} → {to}，即模型的上下文长度。'
@@ -578,7 +648,7 @@ const zhCN: MessageSchema = {
       resume: '继续',
       stop: '停止',
       eta: '剩余时间',
-      tokensPerS: '词元/秒',
+      tokensPerS: 'token/秒',
       elapsed: '训练用时',
       epoch: '轮次',
       lastLoss: '训练损失',

@@ -2,8 +2,7 @@
 // own field issues (shown as the service wrote them), both keyed by the dotted path `config.lora.r`.
 import type { z } from 'zod'
 import type { FieldIssue } from '../../../shared/errors'
-
-type Translate = (key: string, values?: Record<string, unknown>) => string
+import { issueText, type Translate } from '../../i18n/issue-text'
 
 function describe(issue: z.core.$ZodIssue, t: Translate): string {
   const [first, second] = issue.path
@@ -37,10 +36,10 @@ export function localIssues(error: z.ZodError, t: Translate): Record<string, str
   return out
 }
 
-/** The service's field issues by path (its paths already start with `config.` or name the field). */
-export function serviceIssues(issues: readonly FieldIssue[]): Record<string, string> {
+/** The service's field issues by path (its paths already start with `config.` or name the field), in words. */
+export function serviceIssues(issues: readonly FieldIssue[], t?: Translate): Record<string, string> {
   const out: Record<string, string> = {}
-  for (const issue of issues) out[issue.path] ??= issue.message
+  for (const issue of issues) out[issue.path] ??= issueText(issue, t)
   return out
 }
 
