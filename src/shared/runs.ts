@@ -233,8 +233,25 @@ export interface MemoryComponent {
   key: MemoryPart
   name: string
   bytes: number
+  /** In English (estimates stored before `facts` have only this). */
   detail: string
+  /** The detail as facts, worded by the renderer as train.estimate.details.<key>; `…Bytes` values are sizes. */
+  facts?: MemoryFacts
 }
+
+export interface MemoryFacts {
+  key: MemoryDetailKey
+  values: Record<string, number>
+}
+
+/** A part's detail, with the variants a part has (checkpointed, measured, wasm). */
+export type MemoryDetailKey =
+  | MemoryPart
+  | 'activationsCheckpointed'
+  | 'attentionScoresCheckpointed'
+  | 'autodiffIntermediatesCheckpointed'
+  | 'runtimeMeasured'
+  | 'workerCopiesWasm'
 
 export interface MemoryEstimate {
   /** Peak process memory (RSS) on a CPU backend; on a GPU backend the tensors alone (GPU memory). */
@@ -349,13 +366,21 @@ export interface RunDetail extends RunSummary {
   parentRunId: number | null
 }
 
+/** A progress message as facts, so the renderer can word it in the person's language. */
+export type RunNote =
+  | { kind: 'started'; records: number; steps: number; workers: number; workersReason: string }
+  | { kind: 'resuming'; step: number }
+  | { kind: 'restarting' }
+
 export interface RunProgressEvent {
   runId: number
   status: RunStatusName
   /** Set when a step or an evaluation was logged. */
   metric?: RunMetric
   checkpoint?: CheckpointInfo
+  /** In English (the CLI prints it); with `note`, the same facts for the renderer. */
   message?: string
+  note?: RunNote
 }
 
 // ---- API inputs -----------------------------------------------------------------------------

@@ -3,11 +3,12 @@
 // sentence from issues.*; an issue without a rule (a check's own message) keeps the service's words.
 import { ApiCallError, type FieldIssue } from '../../shared/errors'
 import { labelKeyOf, plainName, type IssueRule } from '../../shared/issue-words'
-import { i18n } from './index'
+import { i18n } from './instance'
 
 export type Translate = (key: string, values?: Record<string, unknown>) => string
 
-const globalT: Translate = (key, values) => i18n.global.t(key, values ?? {})
+/** The app's translate function, for code outside components (stores). */
+export const globalT: Translate = (key, values) => i18n.global.t(key, values ?? {})
 
 /** The field's label for errors, in the current language (`options.temperature` → 温度). */
 export function labelText(path: string, t: Translate = globalT): string {

@@ -538,6 +538,34 @@ const zhCN: MessageSchema = {
         runtime: '运行时（Node、tfjs、后端）',
         workerCopies: '各工作线程的副本'
       },
+      details: {
+        frozenWeights: '{params} 个参数 × 4 字节（float32）',
+        transposedWeights: '每个 Conv1D 矩阵和共享权重的 LM head，各存一份转置副本',
+        loraWeights: '{params} 个可训练参数（{modules} 个模块）',
+        loraGradients: '每个可训练参数一个 float32 梯度',
+        adamMoments: '每个可训练参数的 exp_avg 和 exp_avg_sq',
+        activations: '{layers} 层 × {tokens} 个 token × 约 {floats} 个浮点数，另加 LoRA 的输入',
+        activationsCheckpointed:
+          '{layers} 个块的输入（{tokens} 个 token × {width}），另加一个块每个 token 约 {floats} 个浮点数（重新计算）',
+        attentionScores: '注意力分数和 softmax：每层 b·h·t² = {rows}·{heads}·{t}²，共 {layers} 层',
+        attentionScoresCheckpointed: '注意力分数和 softmax：每层 b·h·t² = {rows}·{heads}·{t}²，一次一层',
+        autodiffIntermediates:
+          '激活值和注意力分数的 {extra} 倍：tfjs 的计算记录（tape）在它们之外保留的中间结果（GELU 中间值、dropout 掩码、LayerNorm 统计量；实测）',
+        autodiffIntermediatesCheckpointed:
+          '激活值和注意力分数的 {extra} 倍：重新计算的块的计算记录和梯度同时存在（实测）',
+        logits: '{tokens} 个 token × {vocab} 词表：峰值时一个分块的 logits',
+        savedProbabilities: '{tokens} 个 token × {vocab} 词表，为反向传播保留',
+        backendBuffers:
+          'XNNPACK 的打包权重（转置副本的 {factor} 倍：W、Wᵀ 和 LM head 两个方向；实测），在训练线程的 wasm 堆中',
+        runtime:
+          'Node、V8、tfjs 及其后端在加载模型前的占用（{runtimeBytes}，典型的训练进程），以及各步的 JavaScript 堆（{heapBytes}）',
+        runtimeMeasured:
+          'Node、V8、tfjs 及其后端在加载模型前的占用（{runtimeBytes}，本进程实测），以及各步的 JavaScript 堆（{heapBytes}）',
+        workerCopies:
+          '其余工作线程：{workers} × {eachBytes}（自身运行时 {ownBytes}，{rows} 行的权重和步张量 {tensorsBytes}）',
+        workerCopiesWasm:
+          '其余工作线程：{workers} × {eachBytes}（自身运行时 {ownBytes}，{rows} 行的权重和步张量 {tensorsBytes}，打包权重；每个 wasm 实例有自己的堆）'
+      },
       note: '训练页面会在此估计旁显示实测的内存峰值。',
       computing: '正在计算估计…',
       updating: '更新中…',
@@ -566,6 +594,11 @@ const zhCN: MessageSchema = {
     }
   },
   runs: {
+    progressLine: {
+      started: '训练 {records} 条记录，共 {steps} 步，{workers} 个工作线程',
+      resuming: '从第 {step} 步继续',
+      restarting: '从头开始（没有检查点）'
+    },
     title: '训练记录',
     subtitle: '每次训练的设置、损失曲线和检查点。',
     emptyTitle: '还没有训练记录',

@@ -1,13 +1,17 @@
 // Chinese is complete and speaks with one term per concept: en.ts and zh-CN.ts have the same keys,
 // no Chinese text is left equal to the English unless it is listed here (a name, a placeholder),
-// no term the glossary rejects appears in zh-CN.ts, and a service's field issue reads in Chinese.
+// no term the glossary rejects appears in zh-CN.ts, and a service's field issue, the run summary line
+// and the memory breakdown read in Chinese.
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import en from '../../../src/renderer/i18n/en'
 import zhCN from '../../../src/renderer/i18n/zh-CN'
-import { i18n } from '../../../src/renderer/i18n'
-import { errorText, issueText } from '../../../src/renderer/i18n/issue-text'
+import { i18n } from '../../../src/renderer/i18n/instance'
+import { errorText, issueText, type Translate } from '../../../src/renderer/i18n/issue-text'
+import { memoryDetail, runNoteText } from '../../../src/renderer/views/runs/run-words'
+import { parseGpt2Config } from '../../../src/engine/formats/hf-config'
+import { estimateTrainingMemory } from '../../../src/engine/training/memory-estimate'
 import { ApiCallError } from '../../../src/shared/errors'
 
 function flatten(messages: object, prefix = ''): Map<string, string> {
@@ -129,5 +133,73 @@ describe('field issues in the person’s language', () => {
       issues: [{ path: 'name', message: 'Give the dataset a name', rule: { code: 'required' } }]
     })
     expect(errorText(err)).toBe('请填写名称')
+  })
+})
+
+describe('run facts in Chinese', () => {
+  afterEach(() => {
+    i18n.global.locale.value = 'en'
+  })
+  const t: Translate = (key, values) => i18n.global.t(key, values ?? {})
+
+  it('words the run summary line from its facts', () => {
+    const note = {
+      kind: 'started' as const,
+      records: 10,
+      steps: 16,
+      workers: 2,
+      workersReason: '2 workers as asked'
+    }
+    expect(runNoteText(note, t)).toBe('training 10 records, 16 steps, 2 workers as asked')
+    i18n.global.locale.value = 'zh-CN'
+    expect(runNoteText(note, t)).toBe('训练 10 条记录，共 16 步，2 个工作线程')
+    expect(runNoteText({ kind: 'resuming', step: 8 }, t)).toBe('从第 8 步继续')
+  })
+
+  it('words every part of the memory breakdown, with sizes, in both languages', () => {
+    const gpt2 = parseGpt2Config(
+      { n_layer: 12, n_embd: 768, n_head: 12, n_positions: 1024, vocab_size: 50257 },
+      'gpt2'
+    )
+    const lora = {
+      r: 16,
+      alpha: 32,
+      targetModules: ['attn.c_attn', 'attn.c_proj'],
+      dropout: 0.1,
+      rsLora: false
+    }
+    const plain = estimateTrainingMemory(gpt2, { batchSize: 2, seqLength: 256, lora, workers: 2 })
+    const ckpt = estimateTrainingMemory(gpt2, {
+      batchSize: 2,
+      seqLength: 256,
+      lora,
+      gradientCheckpointing: true,
+      runtimeBytes: 200 * 2 ** 20,
+      backend: 'cpu',
+      workers: 2
+    })
+    const parts = [...plain.components, ...ckpt.components]
+    // Each variant of the details (plain and checkpointed, wasm and cpu workers, typical and measured runtime).
+    expect(new Set(parts.map((p) => p.facts?.key)).size).toBe(18)
+    const activations = plain.components.find((p) => p.key === 'activations')!
+    expect(memoryDetail(activations, t, 'en')).toBe(
+      '12 layers × 256 tokens × ~13,056 floats, plus LoRA inputs'
+    )
+    const workers = plain.components.find((p) => p.key === 'workerCopies')!
+    expect(memoryDetail(workers, t, 'en')).toBe(
+      'further worker threads: 1 × 2.4 GiB (own runtime 66 MiB, weights and step tensors 1.4 GiB for its share of the batch (1), packed weights; each wasm instance has its own heap)'
+    )
+    i18n.global.locale.value = 'zh-CN'
+    const frozen = plain.components.find((p) => p.key === 'frozenWeights')!
+    expect(memoryDetail(frozen, t, 'zh-CN')).toBe('124,439,808 个参数 × 4 字节（float32）')
+    const runtime = ckpt.components.find((p) => p.key === 'runtime')!
+    expect(memoryDetail(runtime, t, 'zh-CN')).toBe(
+      'Node、V8、tfjs 及其后端在加载模型前的占用（200 MiB，本进程实测），以及各步的 JavaScript 堆（16 MiB）'
+    )
+    for (const part of parts) {
+      const text = memoryDetail(part, t, 'zh-CN')
+      expect(text, part.key).not.toMatch(/[{}]/)
+      expect(text, part.key).toMatch(/[\u4e00-\u9fff]/)
+    }
   })
 })
