@@ -29,7 +29,12 @@ const en = {
   connection: {
     connecting: 'Connecting to the LoRA Studio server…',
     reconnecting:
-      'Lost the connection to the LoRA Studio server. Reconnecting… (is `npm run serve` still running?)'
+      'Lost the connection to the LoRA Studio server. Reconnecting… (is `npm run serve` still running?)',
+    lostAnswer:
+      'The connection to the LoRA Studio server was lost before it answered. Check that `npm run serve` is still running, then try again.',
+    tooLarge:
+      'This request is {size} MiB; the LoRA Studio server accepts at most {limit} MiB per request. Shorten the text or choose fewer files.',
+    closed: 'The connection was closed.'
   },
   errors: {
     loadFailed: 'Could not load this page: {message}'

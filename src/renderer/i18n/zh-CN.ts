@@ -26,7 +26,12 @@ const zhCN: MessageSchema = {
   },
   connection: {
     connecting: '正在连接 LoRA Studio 服务…',
-    reconnecting: '与 LoRA Studio 服务的连接已断开，正在重新连接…（`npm run serve` 是否仍在运行？）'
+    reconnecting: '与 LoRA Studio 服务的连接已断开，正在重新连接…（`npm run serve` 是否仍在运行？）',
+    lostAnswer:
+      '与 LoRA Studio 服务的连接在收到回答前断开了。请检查 `npm run serve` 是否仍在运行，然后重试。',
+    tooLarge:
+      '这个请求有 {size} MiB；LoRA Studio 服务每个请求最多接受 {limit} MiB。请缩短文本或少选一些文件。',
+    closed: '连接已关闭。'
   },
   errors: {
     loadFailed: '无法加载此页面：{message}'
