@@ -1,14 +1,15 @@
 // Runs the jobs main asks for: one handler per job name, an AbortController per request so main
 // can cancel it, and every failure answered as an ApiErrorPayload. Later jobs (training,
 // generation) add handlers in src/engine/jobs/ and list them in jobs/index.ts.
-import type {
-  EngineEventMessage,
-  EngineEventName,
-  EngineEvents,
-  EngineJobName,
-  EngineJobs,
-  EngineRequest,
-  MainToEngine
+import {
+  jobWords,
+  type EngineEventMessage,
+  type EngineEventName,
+  type EngineEvents,
+  type EngineJobName,
+  type EngineJobs,
+  type EngineRequest,
+  type MainToEngine
 } from '../shared/engine-protocol'
 import { ServiceError, type ApiErrorPayload } from '../shared/errors'
 import type { EngineTransport } from './engine-transport'
@@ -31,15 +32,20 @@ export type JobHandler<J extends EngineJobName> = (
 /** Exactly one handler per job in EngineJobs: a new job that has none fails the typecheck. */
 export type JobHandlers = { [J in EngineJobName]: JobHandler<J> }
 
+/** What the job was, in words: a job that is not listed keeps its name. */
+function jobLabel(job: string): string {
+  return Object.hasOwn(jobWords, job) ? jobWords[job as EngineJobName] : `The job "${job}"`
+}
+
 export function engineErrorPayload(err: unknown, job: string): ApiErrorPayload {
   if (err instanceof ServiceError) {
     return { code: err.code, message: err.message, issues: err.issues.length ? err.issues : undefined }
   }
   if (err instanceof Error && err.name === 'AbortError') {
-    return { code: 'cancelled', message: err.message || `${job} was cancelled` }
+    return { code: 'cancelled', message: err.message || `${jobLabel(job)} was cancelled` }
   }
   const message = err instanceof Error ? err.message : String(err)
-  return { code: 'engine_error', message: `${job} failed in the engine: ${message}` }
+  return { code: 'engine_error', message: `${jobLabel(job)} failed: ${message}` }
 }
 
 function isMainToEngine(value: unknown): value is MainToEngine {

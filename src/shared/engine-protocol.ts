@@ -35,6 +35,20 @@ export interface EngineJobs {
 }
 export type EngineJobName = keyof EngineJobs
 
+/** Each job as a person would name it, for "… failed: <reason>" (no job names, no "engine"). */
+export const jobWords: Record<EngineJobName, string> = {
+  ping: 'The health check',
+  systemInfo: 'Reading the system information',
+  sleep: 'The test wait',
+  train: 'Training',
+  trainControl: 'Pausing, resuming or stopping the run',
+  estimateRun: 'Estimating the run’s memory',
+  dryRun: 'The dry run (two steps on your data)',
+  exportAdapter: 'Exporting the adapter',
+  generate: 'Writing the answer',
+  perplexity: 'Evaluating perplexity'
+}
+
 /** Progress an engine reports while a job runs, tagged with the job's request id. */
 export interface EngineEvents {
   log: { level: 'info' | 'warn' | 'error'; message: string }

@@ -1,5 +1,7 @@
 // The one error shape that crosses every boundary (IPC, WebSocket, engine messages), so the
 // renderer can show the service's own message and, for bad input, the field that was wrong.
+import type { IssueRule } from './issue-words'
+
 export type ApiErrorCode =
   | 'invalid_input'
   | 'unknown_method'
@@ -16,7 +18,10 @@ export type ApiErrorCode =
 export interface FieldIssue {
   /** Dotted path of the offending field, e.g. `config.lora.r`; empty for the payload itself. */
   path: string
+  /** In words, in English: "Temperature must be 0 or more". */
   message: string
+  /** What was wrong, for logs, tests and the renderer's own language; absent when only the message says. */
+  rule?: IssueRule
 }
 
 export interface ApiErrorPayload {

@@ -1,6 +1,7 @@
 // Schemas and types of training runs: the one run configuration (with Hugging Face Trainer's and
 // PEFT's defaults where the user gives nothing), the presets, and what a run reports as it trains.
 import { z } from 'zod'
+import { wordsParse } from './issue-words'
 
 export const LrSchedule = z.enum(['constant', 'linear', 'cosine'])
 export type LrScheduleName = z.infer<typeof LrSchedule>
@@ -188,7 +189,7 @@ export function resolveRunConfig(
 ): RunConfigValues {
   const fromPreset = preset ? presets[preset].fields : {}
   const lora = { ...runDefaults.lora, ...fromPreset.lora, ...user.lora }
-  return RunConfig.parse({ ...runDefaults, ...fromPreset, ...user, lora })
+  return RunConfig.parse({ ...runDefaults, ...fromPreset, ...user, lora }, wordsParse)
 }
 
 /**
@@ -232,8 +233,25 @@ export interface MemoryComponent {
   key: MemoryPart
   name: string
   bytes: number
+  /** In English (estimates stored before `facts` have only this). */
   detail: string
+  /** The detail as facts, worded by the renderer as train.estimate.details.<key>; `…Bytes` values are sizes. */
+  facts?: MemoryFacts
 }
+
+export interface MemoryFacts {
+  key: MemoryDetailKey
+  values: Record<string, number>
+}
+
+/** A part's detail, with the variants a part has (checkpointed, measured, wasm). */
+export type MemoryDetailKey =
+  | MemoryPart
+  | 'activationsCheckpointed'
+  | 'attentionScoresCheckpointed'
+  | 'autodiffIntermediatesCheckpointed'
+  | 'runtimeMeasured'
+  | 'workerCopiesWasm'
 
 export interface MemoryEstimate {
   /** Peak process memory (RSS) on a CPU backend; on a GPU backend the tensors alone (GPU memory). */
@@ -350,13 +368,21 @@ export interface RunDetail extends RunSummary {
   adapterPath: string | null
 }
 
+/** A progress message as facts, so the renderer can word it in the person's language. */
+export type RunNote =
+  | { kind: 'started'; records: number; steps: number; workers: number; workersReason: string }
+  | { kind: 'resuming'; step: number }
+  | { kind: 'restarting' }
+
 export interface RunProgressEvent {
   runId: number
   status: RunStatusName
   /** Set when a step or an evaluation was logged. */
   metric?: RunMetric
   checkpoint?: CheckpointInfo
+  /** In English (the CLI prints it); with `note`, the same facts for the renderer. */
   message?: string
+  note?: RunNote
 }
 
 // ---- API inputs -----------------------------------------------------------------------------

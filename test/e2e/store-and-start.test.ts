@@ -55,10 +55,14 @@ describe('database backups and start refusals in browser mode', () => {
     await expect
       .poll(() => page.locator('#train-maxLength-error').textContent(), { timeout: 30_000 })
       .toBe("1024 is longer than the model's context (n_positions 256); set it to 256 or less")
-    expect(await page.getByTestId('start-error').textContent()).toContain(
-      'Cannot start the run: config.maxLength'
-    )
+    // Shown once, at the field: the banner only points there.
+    expect(await page.getByTestId('start-error').count()).toBe(0)
+    expect(await page.getByTestId('fix-fields').textContent()).toContain('Some settings need fixing')
     await shot(page, 'train-max-length-refused')
+    // Fixing the field takes its error away, and the banner with it.
+    await page.locator('#train-maxLength').fill('256')
+    await expect.poll(() => page.locator('#train-maxLength-error').count()).toBe(0)
+    expect(await page.getByTestId('fix-fields').count()).toBe(0)
     expect(await callApi<unknown[]>(page, 'runs.list', {})).toEqual([])
   })
 

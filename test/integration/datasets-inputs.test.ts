@@ -56,7 +56,9 @@ describe('record search', () => {
     expect(result.ok).toBe(false)
     if (result.ok) return
     expect(result.error.code).toBe('invalid_input')
-    expect(result.error.issues).toEqual([{ path: 'search', message: 'search for at most 200 characters' }])
+    expect(result.error.issues).toEqual([
+      { path: 'search', message: 'Search for at most 200 characters', rule: { code: 'tooLong', max: 200 } }
+    ])
 
     const ok = await router.call('datasets.records', { id: d.id, search: 'y'.repeat(200) })
     expect(ok).toEqual({ ok: true, value: { total: 0, offset: 0, items: [] } })

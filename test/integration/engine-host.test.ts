@@ -64,7 +64,7 @@ describe('EngineHost with a forked engine', () => {
     await expect(host.call('sleep', { ms: 60_000 }, { timeoutMs: 300 })).rejects.toMatchObject({
       code: 'engine_error',
       message:
-        'sleep took longer than its limit of 300 ms and was stopped; try again, and if it keeps happening, restart LoRA Studio.'
+        'The test wait took longer than its limit of 300 ms and was stopped; try again, and if it keeps happening, restart LoRA Studio.'
     })
     expect(Date.now() - started).toBeLessThan(5000)
     const pong = await host.call('ping', {})

@@ -91,6 +91,6 @@ describe('lora-studio models / import', () => {
     ])
     const bad = await cli('models', 'create-demo', '--size', 'huge')
     expect(bad.code).toBe(1)
-    expect(bad.err[0]).toMatch(/^lora-studio: Invalid input for models\.createDemo: size: /)
+    expect(bad.err[0]).toBe('lora-studio: Size must be one of: tiny, small-test')
   })
 })

@@ -69,7 +69,7 @@ describe('runs.start checks its inputs before creating a run', () => {
         message: 'dataset 999 does not exist; choose one of your datasets (lora-studio datasets lists them)'
       }
     ])
-    expect(err.message).toContain('Cannot start the run: config.data.id: dataset 999 does not exist')
+    expect(err.message).toContain('Cannot start the run: Dataset: dataset 999 does not exist')
     expect(runRows()).toBe(0)
   })
 
@@ -134,8 +134,8 @@ describe('lora-studio train with a bad input', () => {
     )
     expect(result.code).toBe(1)
     expect(result.stderr).toBe(
-      'lora-studio: Cannot start the run: config.data.id: dataset 999 does not exist; choose one of your datasets (lora-studio datasets lists them); ' +
-        "config.maxLength: 1024 is longer than the model's context (n_positions 256); set it to 256 or less.\n"
+      'lora-studio: Cannot start the run: Dataset: dataset 999 does not exist; choose one of your datasets (lora-studio datasets lists them); ' +
+        "Max length: 1024 is longer than the model's context (n_positions 256); set it to 256 or less.\n"
     )
     const runs = await promisify(execFile)(
       process.execPath,

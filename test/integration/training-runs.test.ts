@@ -84,6 +84,11 @@ describe('training runs with a real engine', () => {
     const cps = await ctx.handlers.runs.checkpoints({ id: run.id })
     expect(cps.map((c) => c.step)).toEqual([4, 8, 12, 16])
     expect(progress.some((e) => e.runId === run.id && e.metric?.step === 16)).toBe(true)
+    // The summary line comes with its facts, for the renderer to word in the person's language.
+    expect(progress.find((e) => e.runId === run.id && e.note)).toMatchObject({
+      message: expect.stringMatching(/^training 10 records, 16 steps, \d+ workers?/),
+      note: { kind: 'started', records: 10, steps: 16 }
+    })
   })
 
   it('measures two real steps before a run starts (dry run) and leaves nothing behind', async () => {

@@ -7,6 +7,7 @@ import { LM_HEAD_BLOCK } from '../model/frozen-weights'
 import type {
   LoraSettingsConfig,
   MemoryEstimate,
+  MemoryFacts,
   MemoryPart,
   RunEstimate,
   StepTensor
@@ -93,6 +94,7 @@ interface Part {
   name: string
   bytes: number
   detail: string
+  facts: MemoryFacts
 }
 
 /**
@@ -110,14 +112,20 @@ function tensorParts(shape: Gpt2Config, opts: EstimateOptions, rows: number): Pa
   const baseParams = countGpt2Parameters(shape)
   const loraParams = loraParamCount(modules, opts.lora.r)
   const parts: Part[] = []
-  const add = (key: MemoryPart, name: string, bytes: number, detail: string) =>
-    parts.push({ key, name, bytes, detail })
+  const add = (
+    key: MemoryPart,
+    name: string,
+    bytes: number,
+    detail: string,
+    facts: MemoryFacts = { key, values: {} }
+  ) => parts.push({ key, name, bytes, detail, facts })
 
   add(
     'frozenWeights',
     'frozen weights',
     baseParams * F32,
-    `${baseParams.toLocaleString('en-US')} parameters × 4 bytes (float32)`
+    `${baseParams.toLocaleString('en-US')} parameters × 4 bytes (float32)`,
+    { key: 'frozenWeights', values: { params: baseParams } }
   )
   if (opts.transposedWeights ?? true) {
     add(
@@ -131,7 +139,8 @@ function tensorParts(shape: Gpt2Config, opts: EstimateOptions, rows: number): Pa
     'loraWeights',
     'LoRA weights',
     loraParams * F32,
-    `${loraParams.toLocaleString('en-US')} trainable parameters (${modules.length} modules)`
+    `${loraParams.toLocaleString('en-US')} trainable parameters (${modules.length} modules)`,
+    { key: 'loraWeights', values: { params: loraParams, modules: modules.length } }
   )
   add('loraGradients', 'LoRA gradients', loraParams * F32, 'one float32 gradient per trainable parameter')
   add('adamMoments', 'AdamW moments', 2 * loraParams * F32, 'exp_avg and exp_avg_sq per trainable parameter')
@@ -158,14 +167,22 @@ function tensorParts(shape: Gpt2Config, opts: EstimateOptions, rows: number): Pa
     activations,
     checkpointed
       ? `${shape.nLayer} block inputs of ${tokens} tokens × ${d}, plus one block's ~${Math.round(perLayerActs / tokens)} floats a token (recomputed)`
-      : `${shape.nLayer} layers × ${tokens} tokens × ~${Math.round(perLayerActs / tokens)} floats, plus LoRA inputs`
+      : `${shape.nLayer} layers × ${tokens} tokens × ~${Math.round(perLayerActs / tokens)} floats, plus LoRA inputs`,
+    {
+      key: checkpointed ? 'activationsCheckpointed' : 'activations',
+      values: { layers: shape.nLayer, tokens, width: d, floats: Math.round(perLayerActs / tokens) }
+    }
   )
   const scores = liveLayers * 2 * rows * shape.nHead * t * t * F32
   add(
     'attentionScores',
     'attention scores',
     scores,
-    `scores and softmax b·h·t² = ${rows}·${shape.nHead}·${t}² per layer, ${liveLayers} layer${liveLayers === 1 ? ' at a time' : 's'}`
+    `scores and softmax b·h·t² = ${rows}·${shape.nHead}·${t}² per layer, ${liveLayers} layer${liveLayers === 1 ? ' at a time' : 's'}`,
+    {
+      key: checkpointed ? 'attentionScoresCheckpointed' : 'attentionScores',
+      values: { rows, heads: shape.nHead, t, layers: liveLayers }
+    }
   )
   const extra = checkpointed ? AUTODIFF_EXTRA_RECOMPUTED : AUTODIFF_EXTRA
   add(
@@ -174,14 +191,16 @@ function tensorParts(shape: Gpt2Config, opts: EstimateOptions, rows: number): Pa
     extra * (activations + scores),
     checkpointed
       ? `${extra}× activations and scores: the recomputed block's tape and gradients, alive at once (measured)`
-      : `${extra}× activations and scores: what tfjs's tape keeps besides them (GELU's intermediates, dropout masks, LayerNorm statistics; measured)`
+      : `${extra}× activations and scores: what tfjs's tape keeps besides them (GELU's intermediates, dropout masks, LayerNorm statistics; measured)`,
+    { key: checkpointed ? 'autodiffIntermediatesCheckpointed' : 'autodiffIntermediates', values: { extra } }
   )
   const chunk = Math.min(opts.logitsChunkTokens ?? DEFAULT_LOSS_CHUNK, tokens)
   add(
     'logits',
     'logits',
     chunk * shape.vocabSize * F32,
-    `${chunk} tokens × ${shape.vocabSize} vocab: one chunk's logits at the peak`
+    `${chunk} tokens × ${shape.vocabSize} vocab: one chunk's logits at the peak`,
+    { key: 'logits', values: { tokens: chunk, vocab: shape.vocabSize } }
   )
   // The loss keeps every target token's probabilities for the backward pass unless that would pass
   // its budget (or checkpointing asks it to recompute them chunk by chunk).
@@ -190,7 +209,8 @@ function tensorParts(shape: Gpt2Config, opts: EstimateOptions, rows: number): Pa
       'savedProbabilities',
       'saved probabilities',
       tokens * shape.vocabSize * F32,
-      `${tokens} tokens × ${shape.vocabSize} vocab, kept for the backward pass`
+      `${tokens} tokens × ${shape.vocabSize} vocab, kept for the backward pass`,
+      { key: 'savedProbabilities', values: { tokens, vocab: shape.vocabSize } }
     )
   }
   return parts
@@ -232,7 +252,8 @@ export function estimateTrainingMemory(shape: Gpt2Config, opts: EstimateOptions)
       key: 'backendBuffers',
       name: 'backend buffers',
       bytes: buffersOf(tensorBytes),
-      detail: `XNNPACK's packed weights (${XNNPACK_PACKED_PER_TRANSPOSED}× the transposed copies: W, Wᵀ and the LM head both ways; measured) in the training thread's wasm heap`
+      detail: `XNNPACK's packed weights (${XNNPACK_PACKED_PER_TRANSPOSED}× the transposed copies: W, Wᵀ and the LM head both ways; measured) in the training thread's wasm heap`,
+      facts: { key: 'backendBuffers', values: { factor: XNNPACK_PACKED_PER_TRANSPOSED } }
     })
   }
   const runtime = opts.runtimeBytes ?? RUNTIME_BYTES
@@ -244,7 +265,11 @@ export function estimateTrainingMemory(shape: Gpt2Config, opts: EstimateOptions)
       (opts.runtimeBytes === undefined
         ? `Node, V8, tfjs and its backend before the model loads (${mib(runtime)}, a typical engine process)`
         : `Node, V8, tfjs and its backend before the model loads (${mib(runtime)}, this process, measured)`) +
-      `, and the steps' JavaScript heap (${mib(STEP_JS_HEAP_BYTES)})`
+      `, and the steps' JavaScript heap (${mib(STEP_JS_HEAP_BYTES)})`,
+    facts: {
+      key: opts.runtimeBytes === undefined ? 'runtime' : 'runtimeMeasured',
+      values: { runtimeBytes: runtime, heapBytes: STEP_JS_HEAP_BYTES }
+    }
   })
   if (workers > 1) {
     const workerTensors = sum(tensorParts(shape, opts, share))
@@ -253,7 +278,17 @@ export function estimateTrainingMemory(shape: Gpt2Config, opts: EstimateOptions)
       key: 'workerCopies',
       name: "workers' copies",
       bytes: (workers - 1) * each,
-      detail: `${workers - 1} worker thread${workers > 2 ? 's' : ''} × ${mib(each)}: own runtime ${mib(WORKER_THREAD_BYTES)}, weights and step tensors for ${share} row${share === 1 ? '' : 's'} ${mib(workerTensors)}${wasm ? ', packed weights' : ''} (each wasm instance has its own heap)`
+      detail: `${workers - 1} worker thread${workers > 2 ? 's' : ''} × ${mib(each)}: own runtime ${mib(WORKER_THREAD_BYTES)}, weights and step tensors for ${share} row${share === 1 ? '' : 's'} ${mib(workerTensors)}${wasm ? ', packed weights' : ''} (each wasm instance has its own heap)`,
+      facts: {
+        key: wasm ? 'workerCopiesWasm' : 'workerCopies',
+        values: {
+          workers: workers - 1,
+          eachBytes: each,
+          ownBytes: WORKER_THREAD_BYTES,
+          rows: share,
+          tensorsBytes: workerTensors
+        }
+      }
     })
   }
   return finish(parts, tensorBytes)

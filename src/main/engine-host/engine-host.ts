@@ -10,7 +10,7 @@ import type {
   EngineToMain,
   MainToEngine
 } from '../../shared/engine-protocol'
-import { isEngineToMain } from '../../shared/engine-protocol'
+import { isEngineToMain, jobWords } from '../../shared/engine-protocol'
 import { ServiceError } from '../../shared/errors'
 import type { EngineStatusEvent } from '../../shared/system'
 import { crashMessage, describeExit, lastOutputLine } from './crash-report'
@@ -148,12 +148,17 @@ export class EngineHost {
     input: EngineJobs[J]['input'],
     options: EngineCallOptions = {}
   ): Promise<EngineJobs[J]['output']> {
-    if (options.signal?.aborted) throw new ServiceError('cancelled', `${job} was cancelled before it started`)
+    if (options.signal?.aborted)
+      throw new ServiceError('cancelled', `${jobWords[job]} was cancelled before it started`)
     const session = this.session ?? this.spawn()
     await session.ready
     if (session.exited)
-      throw new ServiceError('engine_crashed', `The engine stopped before ${job} could be sent.`)
-    if (options.signal?.aborted) throw new ServiceError('cancelled', `${job} was cancelled before it started`)
+      throw new ServiceError(
+        'engine_crashed',
+        `The engine stopped before ${jobWords[job].toLowerCase()} could begin.`
+      )
+    if (options.signal?.aborted)
+      throw new ServiceError('cancelled', `${jobWords[job]} was cancelled before it started`)
     const id = this.nextId++
     const limitMs = options.timeoutMs !== undefined ? options.timeoutMs : jobTimeLimitMs(job, input)
     const graceMs = this.options.cancelGraceMs ?? CANCEL_GRACE_MS
@@ -166,8 +171,8 @@ export class EngineHost {
         graceTimer = setTimeout(() => {
           if (!session.pending.delete(id)) return
           call.release()
-          const why = `${job} did not stop within ${formatDuration(graceMs)} of being cancelled`
-          reject(new ServiceError('cancelled', `${job} was cancelled; ${why}, so the engine was restarted.`))
+          const why = `${jobWords[job]} did not stop within ${formatDuration(graceMs)} of being cancelled`
+          reject(new ServiceError('cancelled', `Cancelled: ${why}, so the engine was restarted.`))
           this.restart(session, why)
         }, graceMs)
       }
@@ -191,7 +196,7 @@ export class EngineHost {
           reject(
             new ServiceError(
               'engine_error',
-              `${job} took longer than its limit of ${formatDuration(limitMs)} and was stopped; try again, ` +
+              `${jobWords[job]} took longer than its limit of ${formatDuration(limitMs)} and was stopped; try again, ` +
                 'and if it keeps happening, restart LoRA Studio.'
             )
           )
@@ -300,7 +305,9 @@ export class EngineHost {
     if (session.stopping) {
       for (const call of jobs) {
         call.release()
-        call.reject(new ServiceError('cancelled', `${call.job} was stopped because the engine shut down.`))
+        call.reject(
+          new ServiceError('cancelled', `${jobWords[call.job]} was stopped because the engine shut down.`)
+        )
       }
       this.setState('stopped')
       return

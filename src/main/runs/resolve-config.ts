@@ -2,6 +2,7 @@
 // the service's field errors (`config.lora.r: …`), for runs.start and whatever else starts runs.
 import { z } from 'zod'
 import { ServiceError } from '../../shared/errors'
+import { issuesMessage, zodIssues } from '../../shared/issue-words'
 import { resolveRunConfig, type RunConfigPatchValues, type RunConfigValues } from '../../shared/runs'
 
 export function resolveConfig(
@@ -12,15 +13,8 @@ export function resolveConfig(
     return resolveRunConfig(preset, config)
   } catch (err) {
     if (err instanceof z.ZodError) {
-      const issues = err.issues.map((i) => ({
-        path: ['config', ...i.path].map(String).join('.'),
-        message: i.message
-      }))
-      throw new ServiceError(
-        'invalid_input',
-        `Invalid run config: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
-        issues
-      )
+      const issues = zodIssues(err, ['config'])
+      throw new ServiceError('invalid_input', issuesMessage(issues), issues)
     }
     throw err
   }

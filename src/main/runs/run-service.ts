@@ -116,7 +116,14 @@ export function createRunService(deps: RunServiceDeps): RunService {
       case 'started':
         repo.update(runId, { totalSteps: p.totalSteps, estimate: p.estimate })
         emit(runId, {
-          message: `training ${p.trainRecords} records, ${p.totalSteps} steps, ${p.workersReason}`
+          message: `training ${p.trainRecords} records, ${p.totalSteps} steps, ${p.workersReason}`,
+          note: {
+            kind: 'started',
+            records: p.trainRecords,
+            steps: p.totalSteps,
+            workers: p.workers,
+            workersReason: p.workersReason
+          }
         })
         break
       case 'metric':
@@ -174,7 +181,9 @@ export function createRunService(deps: RunServiceDeps): RunService {
     const crashed = err instanceof ServiceError && err.code === 'engine_crashed'
     const message = crashed
       ? `The engine stopped while training at step ${run.step}: ${reason} Resume continues from ${from}.`
-      : `Training failed: ${reason}`
+      : err instanceof ServiceError && err.code === 'engine_error'
+        ? reason // the engine's answer already says "Training failed: …"
+        : `Training failed: ${reason}`
     setStatus(runId, 'failed', 'service', { finishedAt: new Date().toISOString(), error: message }, message)
   }
 
@@ -363,9 +372,12 @@ export function createRunService(deps: RunServiceDeps): RunService {
         throw new ServiceError('conflict', `Run ${id} changed while it was being checked; try again.`)
       }
       await rewind(id, chosen?.step ?? 0)
-      emit(id, {
-        message: chosen ? `resuming from step ${chosen.step}` : 'restarting from the start (no checkpoint)'
-      })
+      emit(
+        id,
+        chosen
+          ? { message: `resuming from step ${chosen.step}`, note: { kind: 'resuming', step: chosen.step } }
+          : { message: 'restarting from the start (no checkpoint)', note: { kind: 'restarting' } }
+      )
       enqueue(id)
       return toRunSummary(repo, mustGet(id), deps.runsDir)
     },

@@ -7,6 +7,7 @@ import { ServiceError, type FieldIssue } from '../../shared/errors'
 import type { RunConfigValues } from '../../shared/runs'
 import { inspectHfModelFolder, type ModelFolderInfo } from '../../engine/formats/hf-model-folder'
 import type { DatasetsRepository } from '../store/datasets-repository'
+import { englishLabel } from '../../shared/issue-words'
 
 function datasetIssue(datasets: DatasetsRepository, id: number, path: string): FieldIssue | null {
   if (datasets.get(id)) return null
@@ -68,7 +69,7 @@ export async function checkStartInputs(config: RunConfigValues, datasets: Datase
   if (found.length) {
     throw new ServiceError(
       'invalid_input',
-      `Cannot start the run: ${found.map((i) => `${i.path}: ${i.message}`).join('; ')}.`,
+      `Cannot start the run: ${found.map((i) => `${englishLabel(i.path)}: ${i.message}`).join('; ')}.`,
       found
     )
   }

@@ -7,7 +7,8 @@ import type { RawData, WebSocket } from 'ws'
 import { eventNames, type ApiEvents, type EventName } from '../../shared/contract'
 import type { ApiResult } from '../../shared/errors'
 import { SocketRequest, type ServerMessage } from '../../shared/socket-protocol'
-import { zodIssues, type ApiRouter } from '../api-router'
+import { wordsParse, zodIssues } from '../../shared/issue-words'
+import type { ApiRouter } from '../api-router'
 
 /** The part of AppContext's event bus a session needs. */
 export interface ApiEventSource {
@@ -96,7 +97,7 @@ export function attachSocketSession(socket: WebSocket, deps: SocketSessionDeps):
       refuse({ id: null, result: invalid(`The message is not valid JSON: ${(err as Error).message}`) })
       return
     }
-    const request = SocketRequest.safeParse(parsed)
+    const request = SocketRequest.safeParse(parsed, wordsParse)
     if (!request.success) {
       const issues = zodIssues(request.error)
       const text = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ')

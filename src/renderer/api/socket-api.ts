@@ -5,6 +5,7 @@ import type { Api, ApiEvents, ChannelName, EventName } from '../../shared/contra
 import { ApiCallError } from '../../shared/errors'
 import { MAX_SOCKET_MESSAGE_BYTES, type ServerMessage } from '../../shared/socket-protocol'
 import { createConnectionStatus, type ConnectionStatus } from './connection-state'
+import { i18n } from '../i18n/instance'
 
 /** The part of the WHATWG WebSocket this client uses (the browser's, or `ws` in tests). */
 export interface SocketLike {
@@ -124,8 +125,7 @@ export function createSocketApi(options: SocketApiOptions): SocketApi {
         entry.reject(
           new ApiCallError({
             code: 'internal',
-            message:
-              'The connection to the LoRA Studio server was lost before it answered. Check that `npm run serve` is still running, then try again.'
+            message: i18n.global.t('connection.lostAnswer')
           })
         )
       }
@@ -138,7 +138,9 @@ export function createSocketApi(options: SocketApiOptions): SocketApi {
 
   function call(channel: ChannelName, payload: unknown): Promise<unknown> {
     if (closed)
-      return Promise.reject(new ApiCallError({ code: 'internal', message: 'The connection was closed.' }))
+      return Promise.reject(
+        new ApiCallError({ code: 'internal', message: i18n.global.t('connection.closed') })
+      )
     const id = nextId++
     const message = JSON.stringify({ id, channel, payload })
     // The server would close the whole connection (1009) on it, failing every other call in flight.
@@ -148,7 +150,10 @@ export function createSocketApi(options: SocketApiOptions): SocketApi {
       return Promise.reject(
         new ApiCallError({
           code: 'invalid_input',
-          message: `This ${channel} request is ${mib(bytes)} MiB; the LoRA Studio server accepts at most ${mib(MAX_SOCKET_MESSAGE_BYTES)} MiB per request. Shorten the text or choose fewer files.`
+          message: i18n.global.t('connection.tooLarge', {
+            size: mib(bytes),
+            limit: mib(MAX_SOCKET_MESSAGE_BYTES)
+          })
         })
       )
     }

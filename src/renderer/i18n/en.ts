@@ -1,5 +1,8 @@
 // English UI text. The Chinese file must have exactly these keys (its type is this object's type);
-// service messages (errors, the backend's reason) come from main and are shown as they are.
+// service messages (errors, the backend's reason) come from main and are shown as they are, except
+// field issues, which the renderer words itself from their rule (issues.*) and label (fieldLabels.*).
+import { fieldLabelsEn, issueWordsEn } from '../../shared/issue-words'
+
 const en = {
   app: {
     name: 'LoRA Studio',
@@ -26,11 +29,20 @@ const en = {
   connection: {
     connecting: 'Connecting to the LoRA Studio server…',
     reconnecting:
-      'Lost the connection to the LoRA Studio server. Reconnecting… (is `npm run serve` still running?)'
+      'Lost the connection to the LoRA Studio server. Reconnecting… (is `npm run serve` still running?)',
+    lostAnswer:
+      'The connection to the LoRA Studio server was lost before it answered. Check that `npm run serve` is still running, then try again.',
+    tooLarge:
+      'This request is {size} MiB; the LoRA Studio server accepts at most {limit} MiB per request. Shorten the text or choose fewer files.',
+    closed: 'The connection was closed.'
   },
   errors: {
     loadFailed: 'Could not load this page: {message}'
   },
+  /** A field issue's sentence by its rule (the same words main and the CLI use). */
+  issues: issueWordsEn,
+  /** Field labels for errors, by field name (shared/issue-words.ts says how a path finds its label). */
+  fieldLabels: fieldLabelsEn,
   engine: {
     line: 'Engine: {state}',
     label: 'Engine',
@@ -519,6 +531,35 @@ const en = {
         runtime: 'Runtime (Node, tfjs, backend)',
         workerCopies: 'Workers’ copies'
       },
+      details: {
+        frozenWeights: '{params} parameters × 4 bytes (float32)',
+        transposedWeights: 'every Conv1D matrix and the tied LM head, stored transposed once',
+        loraWeights: '{params} trainable parameters ({modules} modules)',
+        loraGradients: 'one float32 gradient per trainable parameter',
+        adamMoments: 'exp_avg and exp_avg_sq per trainable parameter',
+        activations: '{layers} layers × {tokens} tokens × ~{floats} floats, plus LoRA inputs',
+        activationsCheckpointed:
+          "{layers} block inputs of {tokens} tokens × {width}, plus one block's ~{floats} floats a token (recomputed)",
+        attentionScores: 'scores and softmax b·h·t² = {rows}·{heads}·{t}² per layer, {layers} layers',
+        attentionScoresCheckpointed:
+          'scores and softmax b·h·t² = {rows}·{heads}·{t}² per layer, one layer at a time',
+        autodiffIntermediates:
+          "{extra}× activations and scores: what tfjs's tape keeps besides them (GELU's intermediates, dropout masks, LayerNorm statistics; measured)",
+        autodiffIntermediatesCheckpointed:
+          "{extra}× activations and scores: the recomputed block's tape and gradients, alive at once (measured)",
+        logits: "{tokens} tokens × {vocab} vocab: one chunk's logits at the peak",
+        savedProbabilities: '{tokens} tokens × {vocab} vocab, kept for the backward pass',
+        backendBuffers:
+          "XNNPACK's packed weights ({factor}× the transposed copies: W, Wᵀ and the LM head both ways; measured) in the training thread's wasm heap",
+        runtime:
+          "Node, V8, tfjs and its backend before the model loads ({runtimeBytes}, a typical training process), and the steps' JavaScript heap ({heapBytes})",
+        runtimeMeasured:
+          "Node, V8, tfjs and its backend before the model loads ({runtimeBytes}, this process, measured), and the steps' JavaScript heap ({heapBytes})",
+        workerCopies:
+          'further worker threads: {workers} × {eachBytes} (own runtime {ownBytes}, weights and step tensors {tensorsBytes} for its share of the batch ({rows}))',
+        workerCopiesWasm:
+          'further worker threads: {workers} × {eachBytes} (own runtime {ownBytes}, weights and step tensors {tensorsBytes} for its share of the batch ({rows}), packed weights; each wasm instance has its own heap)'
+      },
       note: 'Measured peak memory is shown beside this estimate on the run’s page.',
       computing: 'Computing the estimate…',
       updating: 'updating…',
@@ -548,6 +589,11 @@ const en = {
     }
   },
   runs: {
+    progressLine: {
+      started: 'training {records} records, {steps} steps, {workersReason}',
+      resuming: 'resuming from step {step}',
+      restarting: 'restarting from the start (no checkpoint)'
+    },
     title: 'Runs',
     subtitle: 'Every training run with its settings, loss curves and checkpoints.',
     emptyTitle: 'No runs yet',

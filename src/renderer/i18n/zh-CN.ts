@@ -26,10 +26,85 @@ const zhCN: MessageSchema = {
   },
   connection: {
     connecting: '正在连接 LoRA Studio 服务…',
-    reconnecting: '与 LoRA Studio 服务的连接已断开，正在重新连接…（`npm run serve` 是否仍在运行？）'
+    reconnecting: '与 LoRA Studio 服务的连接已断开，正在重新连接…（`npm run serve` 是否仍在运行？）',
+    lostAnswer:
+      '与 LoRA Studio 服务的连接在收到回答前断开了。请检查 `npm run serve` 是否仍在运行，然后重试。',
+    tooLarge:
+      '这个请求有 {size} MiB；LoRA Studio 服务每个请求最多接受 {limit} MiB。请缩短文本或少选一些文件。',
+    closed: '连接已关闭。'
   },
   errors: {
     loadFailed: '无法加载此页面：{message}'
+  },
+  issues: {
+    required: '请填写{label}',
+    atLeast: '{label}不能小于 {min}',
+    above: '{label}必须大于 {min}',
+    atMost: '{label}不能大于 {max}',
+    below: '{label}必须小于 {max}',
+    tooShort: '{label}至少需要 {min} 个字符',
+    tooLong: '{label}最多 {max} 个字符',
+    fewItems: '{label}至少需要 {min} 项',
+    manyItems: '{label}最多 {max} 项',
+    integer: '{label}必须是整数',
+    number: '{label}必须是数字',
+    text: '{label}必须是文本',
+    yesNo: '{label}必须是“是”或“否”',
+    list: '{label}必须是列表',
+    group: '{label}必须是一组设置',
+    choice: '{label}必须是以下之一：{values}',
+    unknownField: '“{label}”不是这里的设置项，请删除',
+    invalid: '{label}无效'
+  },
+  fieldLabels: {
+    name: '名称',
+    title: '标题',
+    temperature: '温度',
+    topK: 'Top-k',
+    topP: 'Top-p',
+    maxNewTokens: '最多生成的 token 数',
+    repetitionPenalty: '重复惩罚',
+    stopSequences: '停止序列',
+    seed: '随机种子',
+    modelId: '模型',
+    baseModel: '基础模型',
+    model: '模型',
+    adapter: '适配器',
+    targets: '对比的模型',
+    data: '数据集',
+    validation: '验证数据',
+    r: '秩 r',
+    alpha: 'Alpha',
+    dropout: 'LoRA dropout',
+    targetModules: '目标模块',
+    learningRate: '学习率',
+    epochs: '训练轮次',
+    maxSteps: '最大步数',
+    batchSize: '批大小',
+    gradientAccumulation: '梯度累积',
+    maxLength: '最大长度',
+    warmupSteps: '预热步数',
+    warmupRatio: '预热比例',
+    weightDecay: '权重衰减',
+    maxGradNorm: '最大梯度范数',
+    saveEvery: '保存间隔',
+    evalEvery: '评估间隔',
+    paths: '文件',
+    format: '格式',
+    template: '模板',
+    split: '验证集划分',
+    validationRatio: '验证集比例',
+    overlap: '重叠',
+    overlong: '超长记录',
+    textMode: '文本模式',
+    repoId: 'Hugging Face 仓库',
+    size: '大小',
+    path: '文件夹',
+    language: '语言',
+    theme: '主题',
+    stride: '步幅',
+    content: '消息',
+    prompt: '提示词'
   },
   engine: {
     line: '计算引擎：{state}',
@@ -45,7 +120,7 @@ const zhCN: MessageSchema = {
     subtitle: '你自己的文本和指令数据，可直接用于训练。',
     emptyTitle: '还没有数据集',
     emptyBody:
-      '数据集可以是你写的文字——博客文章、逆向分析笔记、漏洞报告，中文或英文皆可——也可以是 JSONL 或 CSV 格式的指令数据。导入文件或文件夹后，LoRA Studio 会识别格式，标出每条样本中参与训练的 token，并划分出评估集。',
+      '数据集可以是你写的文字——博客文章、逆向分析笔记、漏洞报告，中文或英文皆可——也可以是 JSONL 或 CSV 格式的指令数据。导入文件或文件夹后，LoRA Studio 会识别格式，标出每条样本中参与训练的 token，并划分出验证集。',
     firstStep: '导入你自己的文件或文件夹，或者添加 MITRE CWE 示例数据集，用真实的安全数据试用本应用。',
     importAction: '导入数据集',
     delete: '删除',
@@ -93,7 +168,7 @@ const zhCN: MessageSchema = {
         '前几条样本逐个 token 展示，与模型看到的完全一致：提示部分被遮蔽（标签 -100），只有参与训练的 token 计入损失。',
       validation:
         '读取时发现的每个问题，附带文件、行号和字段。有错误的记录和完全无法读取的文件会被跳过，其余照常保存。',
-      statistics: '用所选分词器统计的 token 数：样本有多长，一个 epoch 需要多少步。',
+      statistics: '用所选分词器统计的 token 数：样本有多长，一个轮次需要多少步。',
       save: '为数据集命名，留出验证集，然后导入。'
     },
     wizard: {
@@ -148,9 +223,9 @@ const zhCN: MessageSchema = {
       tokenizer: '用于统计 token 的分词器',
       tokenizerDefault: 'GPT-2（默认）',
       contextUnknown: '未与模型的上下文长度比对：在“用于统计 token 的分词器”中选择模型即可检查。',
-      contextFits: '在 {model} 的上下文长度（{context} 个词元）之内。',
+      contextFits: '在 {model} 的上下文长度（{context} 个 token）之内。',
       contextOver:
-        '{max} 超过了 {model} 的上下文长度（{context} 个词元）：用它训练时最大长度需为 {context} 或更小。',
+        '{max} 超过了 {model} 的上下文长度（{context} 个 token）：用它训练时最大长度需为 {context} 或更小。',
       dedupe: '去除重复记录',
       preview: '预览样本',
       previewing: '格式化中…'
@@ -212,7 +287,7 @@ const zhCN: MessageSchema = {
       meanLength: '平均样本长度',
       maxLength: '最长样本',
       truncatedShare: '超过最大长度（{max}）',
-      stepsPerEpoch: '每个 epoch 的步数',
+      stepsPerEpoch: '每个轮次的步数',
       stepsValue: '{steps}（批大小 {batch} × 梯度累积 {accumulation}）',
       tokensPerCharacter: '每字符 token 数',
       tokensPerCharacterHelp:
@@ -332,7 +407,7 @@ const zhCN: MessageSchema = {
       'gpt2-blog-recipe': {
         label: 'GPT-2 博客配方',
         description:
-          'LoRA r 16、alpha 32、dropout 0.1，作用于 attn.c_attn + attn.c_proj；1024 词元打包块，1 个轮次，学习率 5e-5 线性衰减。'
+          'LoRA r 16、alpha 32、dropout 0.1，作用于 attn.c_attn + attn.c_proj；1024 token 的打包块，1 个轮次，学习率 5e-5 线性衰减。'
       },
       'quick-test': {
         label: '快速测试',
@@ -411,9 +486,9 @@ const zhCN: MessageSchema = {
         help: '加上适配器的层；通常选注意力层（attn.*），MLP 层会增加更多参数。'
       },
       rsLora: { label: 'rsLoRA 缩放', help: '按 alpha / √r 缩放，高秩时更稳定。' },
-      maxLength: { label: '最大长度（词元）', help: '更长的记录会被截断；上限是模型的上下文长度。' },
+      maxLength: { label: '最大长度（token）', help: '更长的记录会被截断；上限是模型的上下文长度。' },
       packing: { label: '打包记录', help: '把记录拼接成满长度的块，而不是逐条填充。' },
-      epochs: { label: '轮次', help: '遍历训练记录的次数（可以是小数）。' },
+      epochs: { label: '训练轮次', help: '遍历训练记录的次数（可以是小数）。' },
       maxSteps: {
         label: '最大步数',
         help: '设置后，训练在这么多优化步后停止，不管轮次。',
@@ -487,6 +562,34 @@ const zhCN: MessageSchema = {
         runtime: '运行时（Node、tfjs、后端）',
         workerCopies: '各工作线程的副本'
       },
+      details: {
+        frozenWeights: '{params} 个参数 × 4 字节（float32）',
+        transposedWeights: '每个 Conv1D 矩阵和共享权重的 LM head，各存一份转置副本',
+        loraWeights: '{params} 个可训练参数（{modules} 个模块）',
+        loraGradients: '每个可训练参数一个 float32 梯度',
+        adamMoments: '每个可训练参数的 exp_avg 和 exp_avg_sq',
+        activations: '{layers} 层 × {tokens} 个 token × 约 {floats} 个浮点数，另加 LoRA 的输入',
+        activationsCheckpointed:
+          '{layers} 个块的输入（{tokens} 个 token × {width}），另加一个块每个 token 约 {floats} 个浮点数（重新计算）',
+        attentionScores: '注意力分数和 softmax：每层 b·h·t² = {rows}·{heads}·{t}²，共 {layers} 层',
+        attentionScoresCheckpointed: '注意力分数和 softmax：每层 b·h·t² = {rows}·{heads}·{t}²，一次一层',
+        autodiffIntermediates:
+          '激活值和注意力分数的 {extra} 倍：tfjs 的计算记录（tape）在它们之外保留的中间结果（GELU 中间值、dropout 掩码、LayerNorm 统计量；实测）',
+        autodiffIntermediatesCheckpointed:
+          '激活值和注意力分数的 {extra} 倍：重新计算的块的计算记录和梯度同时存在（实测）',
+        logits: '{tokens} 个 token × {vocab} 词表：峰值时一个分块的 logits',
+        savedProbabilities: '{tokens} 个 token × {vocab} 词表，为反向传播保留',
+        backendBuffers:
+          'XNNPACK 的打包权重（转置副本的 {factor} 倍：W、Wᵀ 和 LM head 两个方向；实测），在训练线程的 wasm 堆中',
+        runtime:
+          'Node、V8、tfjs 及其后端在加载模型前的占用（{runtimeBytes}，典型的训练进程），以及各步的 JavaScript 堆（{heapBytes}）',
+        runtimeMeasured:
+          'Node、V8、tfjs 及其后端在加载模型前的占用（{runtimeBytes}，本进程实测），以及各步的 JavaScript 堆（{heapBytes}）',
+        workerCopies:
+          '其余工作线程：{workers} × {eachBytes}（自身运行时 {ownBytes}，{rows} 行的权重和步张量 {tensorsBytes}）',
+        workerCopiesWasm:
+          '其余工作线程：{workers} × {eachBytes}（自身运行时 {ownBytes}，{rows} 行的权重和步张量 {tensorsBytes}，打包权重；每个 wasm 实例有自己的堆）'
+      },
       note: '训练页面会在此估计旁显示实测的内存峰值。',
       computing: '正在计算估计…',
       updating: '更新中…',
@@ -496,7 +599,7 @@ const zhCN: MessageSchema = {
       measuring: '正在测量两步…',
       measureHelp: '在你的数据上真实运行两步（不保存任何内容），测出每步用时并预测整个训练的时长。',
       stepTime: '每步用时',
-      tokensPerS: '词元/秒',
+      tokensPerS: 'token/秒',
       eta: '整个训练',
       etaValue: '{steps} 步约 {eta}',
       measuredPeak: '内存峰值'
@@ -508,13 +611,18 @@ const zhCN: MessageSchema = {
     starting: '正在开始…',
     reset: '重置表单',
     context: {
-      known: '该模型的上下文长度：{context} 个词元。',
+      known: '该模型的上下文长度：{context} 个 token。',
       unknown: '尚不知道模型的上下文长度。',
       over: '{n} 超过了模型的上下文长度（n_positions {context}）；请设为 {context} 或更小',
       fitted: '最大长度 {from} → {to}，即模型的上下文长度。'
     }
   },
   runs: {
+    progressLine: {
+      started: '训练 {records} 条记录，共 {steps} 步，{workers} 个工作线程',
+      resuming: '从第 {step} 步继续',
+      restarting: '从头开始（没有检查点）'
+    },
     title: '训练记录',
     subtitle: '每次训练的设置、损失曲线和检查点。',
     emptyTitle: '还没有训练记录',
@@ -598,7 +706,7 @@ const zhCN: MessageSchema = {
       resume: '继续',
       stop: '停止',
       eta: '剩余时间',
-      tokensPerS: '词元/秒',
+      tokensPerS: 'token/秒',
       elapsed: '训练用时',
       epoch: '轮次',
       lastLoss: '训练损失',

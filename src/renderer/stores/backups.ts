@@ -4,6 +4,7 @@ import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import type { BackupsInfo } from '../../shared/backups'
 import { api } from '../api'
+import { messageOf } from './loader'
 
 export const useBackupsStore = defineStore('backups', () => {
   const info = ref<BackupsInfo | null>(null)
@@ -17,7 +18,7 @@ export const useBackupsStore = defineStore('backups', () => {
       error.value = null
       return true
     } catch (err) {
-      error.value = err instanceof Error ? err.message : String(err)
+      error.value = messageOf(err)
       return false
     } finally {
       busy.value = false

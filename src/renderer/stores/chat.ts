@@ -3,7 +3,7 @@
 // compare (from `chat.compareToken`); errors are kept as the service's message and field issues. Each
 // target is checked when chosen (its base follows the adapter; a misfit is said before Send).
 import { defineStore } from 'pinia'
-import { ref } from 'vue'
+import { ref, watch } from 'vue'
 import type {
   ChatDetail,
   ChatSummary,
@@ -18,6 +18,8 @@ import type { ModelSummary } from '../../shared/models'
 import type { CheckpointInfo, RunSummary } from '../../shared/runs'
 import { api } from '../api'
 import { messageOf } from './loader'
+import { issueText } from '../i18n/issue-text'
+import { callFailure } from '../views/field-errors'
 import {
   checkable,
   compareDefault as defaultSecond,
@@ -31,6 +33,9 @@ import {
 } from './chat-choices'
 
 export { emptyTarget, targetInput, type CompareColumn, type TargetChoice }
+
+/** The fields the chat page shows an issue under: the sampling settings and the model choices. */
+const chatFieldPaths = /^(options\.|adapter|modelId|targets\.)/
 
 export const useChatStore = defineStore('chat', () => {
   const chats = ref<ChatSummary[]>([])
@@ -53,8 +58,9 @@ export const useChatStore = defineStore('chat', () => {
   const checks = ref<(TargetCheck | null)[]>([])
   const checkSeq: number[] = []
 
+  /** Each problem once: a field's issue under that field (issueFor), the banner only for the rest. */
   function fail(err: unknown): void {
-    error.value = messageOf(err)
+    error.value = callFailure(err, (path) => chatFieldPaths.test(path)).message
     issues.value = err instanceof ApiCallError ? err.issues : []
   }
 
@@ -253,10 +259,20 @@ export const useChatStore = defineStore('chat', () => {
     }
   }
 
-  /** The service's message for a field (or anything under it), for the line under that field. */
+  /** The issue of a field (or anything under it) in words, for the line under that field. */
   function issueFor(path: string): string | null {
-    return issues.value.find((i) => i.path === path || i.path.startsWith(`${path}.`))?.message ?? null
+    const issue = issues.value.find((i) => i.path === path || i.path.startsWith(`${path}.`))
+    return issue ? issueText(issue) : null
   }
+
+  /** A settings field the person changed drops its issue. */
+  watch(
+    () => Object.entries(settings.value).map(([key, value]) => `${key}=${JSON.stringify(value)}`),
+    (next, previous) => {
+      const changed = next.filter((entry) => !previous.includes(entry)).map((entry) => entry.split('=')[0])
+      issues.value = issues.value.filter((i) => !changed.some((key) => i.path.startsWith(`options.${key}`)))
+    }
+  )
 
   return {
     chats,

@@ -1,10 +1,11 @@
 // The bookkeeping every store that loads one thing from the API repeats (a busy flag, whether it has
 // loaded once, the error to show), kept once so the datasets, models and system stores stay about their data.
 import { ref, type Ref } from 'vue'
+import { errorText } from '../i18n/issue-text'
 
-/** The text to show for a failed call. */
+/** The text to show for a failed call: field issues in the person's language, else the service's message. */
 export function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err)
+  return errorText(err)
 }
 
 export interface Loader {

@@ -9,6 +9,7 @@ import type {
   RunDetail,
   RunEstimate,
   RunMetric,
+  RunNote,
   RunProgressEvent,
   RunSummary
 } from '../../shared/runs'
@@ -16,6 +17,7 @@ import type { InputOf, OutputOf } from '../../shared/contract'
 import { api } from '../api'
 import { addMetric } from '../views/runs/metric-log'
 import { messageOf } from './loader'
+import { runNoteText } from '../views/runs/run-words'
 
 export const useRunsStore = defineStore('runs', () => {
   const list = ref<RunSummary[]>([])
@@ -27,6 +29,8 @@ export const useRunsStore = defineStore('runs', () => {
   const checkpoints = ref<Record<number, CheckpointInfo[]>>({})
   /** The newest message of each run's events ("resuming from step 10", a failure's reason). */
   const lastMessage = ref<Record<number, string>>({})
+  /** The same message as facts, when it has them (worded in the person's language by run-note.ts). */
+  const lastNote = ref<Record<number, RunNote>>({})
   /** Metrics that arrived while a run's log was being loaded; applied after it. */
   const arrivedDuringLoad = new Map<number, RunMetric[]>()
   let unsubscribe: (() => void) | null = null
@@ -143,6 +147,13 @@ export const useRunsStore = defineStore('runs', () => {
     delete metrics.value[id]
     delete checkpoints.value[id]
     delete lastMessage.value[id]
+    delete lastNote.value[id]
+  }
+
+  /** A run's newest progress message, in the person's language when it came with its facts. */
+  function lastMessageOf(id: number): string | null {
+    const note = lastNote.value[id]
+    return note ? runNoteText(note) : (lastMessage.value[id] ?? null)
   }
 
   function apply(event: RunProgressEvent): void {
@@ -153,6 +164,8 @@ export const useRunsStore = defineStore('runs', () => {
     const detail = details.value[runId]
     if (detail) detail.status = status
     if (event.message) lastMessage.value[runId] = event.message
+    if (event.note) lastNote.value[runId] = event.note
+    else if (event.message) delete lastNote.value[runId]
     if (event.metric) {
       const log = metrics.value[runId]
       if (log) metrics.value[runId] = addMetric(log, event.metric)
@@ -192,6 +205,8 @@ export const useRunsStore = defineStore('runs', () => {
     metrics,
     checkpoints,
     lastMessage,
+    lastNote,
+    lastMessageOf,
     loadList,
     loadDetail,
     loadMetrics,

@@ -6,10 +6,7 @@ import type { Settings, ThemeName, LanguageCode } from '../../shared/system'
 import { api } from '../api'
 import { setLanguage } from '../i18n'
 import { applyTheme } from '../theme'
-
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err)
-}
+import { messageOf } from './loader'
 
 export const useSettingsStore = defineStore('settings', () => {
   const settings = ref<Settings>({ language: 'en', theme: 'system' })

@@ -77,12 +77,10 @@ describe('import-dataset flags', () => {
     expect(() =>
       importRequest(['a.jsonl'], { 'max-length': '4', format: 'notes', map: ['reply=answer'] })
     ).toThrow(
-      '--format: Invalid option: expected one of "text"|"instruction"|"chat"; ' +
+      '--format must be one of: text, instruction, chat; ' +
         '--map: "reply" is not a field; map text, instruction, input, output or messages; ' +
-        '--max-length: Too small: expected number to be >=8'
+        '--max-length must be 8 or more'
     )
-    expect(() => importRequest(['a.jsonl'], { split: '0.9' })).toThrow(
-      '--split: Too big: expected number to be <=0.5'
-    )
+    expect(() => importRequest(['a.jsonl'], { split: '0.9' })).toThrow('--split must be 0.5 or less')
   })
 })

@@ -162,7 +162,7 @@ describe('EngineHost time limits and cancel', () => {
     await expect(slow).rejects.toMatchObject({
       code: 'engine_error',
       message:
-        'sleep took longer than its limit of 50 ms and was stopped; try again, and if it keeps happening, restart LoRA Studio.'
+        'The test wait took longer than its limit of 50 ms and was stopped; try again, and if it keeps happening, restart LoRA Studio.'
     })
     expect(engine.received.at(-1)).toEqual({ kind: 'cancel', id })
     // The cancelled job answers late: ignored, and the same engine runs the next job.
@@ -224,7 +224,7 @@ describe('EngineHost time limits and cancel', () => {
     await expect(call).rejects.toMatchObject({
       code: 'cancelled',
       message:
-        'generate was cancelled; generate did not stop within 40 ms of being cancelled, so the engine was restarted.'
+        'Cancelled: Writing the answer did not stop within 40 ms of being cancelled, so the engine was restarted.'
     })
     expect(engine.killedWith).toBe('SIGKILL')
   })

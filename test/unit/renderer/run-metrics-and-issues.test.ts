@@ -2,13 +2,19 @@
 // Train form's field errors (zod issues in words, service issues at their path, a parent shows a child's).
 import { describe, expect, it } from 'vitest'
 import { RunConfig, resolveRunConfig, type RunMetric } from '../../../src/shared/runs'
-import { errorFor, localIssues, serviceIssues } from '../../../src/renderer/views/runs/issue-text'
+import { errorFor, localIssues } from '../../../src/renderer/views/runs/issue-text'
+import { callFailure, dropFieldError } from '../../../src/renderer/views/field-errors'
+import { ApiCallError, type FieldIssue } from '../../../src/shared/errors'
 import {
   addMetric,
   bestEvalLoss,
   lastTrainMetric,
   seriesOf
 } from '../../../src/renderer/views/runs/metric-log'
+
+/** A refused call with these field issues. */
+const refused = (issues: FieldIssue[]) =>
+  new ApiCallError({ code: 'invalid_input', message: issues.map((i) => i.message).join('; '), issues })
 
 function metric(step: number, fields: Partial<RunMetric> = {}): RunMetric {
   return {
@@ -89,12 +95,36 @@ describe('field errors', () => {
   })
 
   it("keeps the service's issues at their paths and shows a child's error on its parent field", () => {
-    const errors = serviceIssues([
-      { path: 'config.data.id', message: 'Dataset 9 does not exist' },
-      { path: 'config.data.id', message: 'second' }
-    ])
-    expect(errors).toEqual({ 'config.data.id': 'Dataset 9 does not exist' })
-    expect(errorFor(errors, 'config.data')).toBe('Dataset 9 does not exist')
+    const failure = callFailure(
+      refused([
+        { path: 'config.data.id', message: 'Dataset 9 does not exist' },
+        { path: 'config.data.id', message: 'second' }
+      ]),
+      (path) => path.startsWith('config.')
+    )
+    // Shown once: at the field, not again in the banner.
+    expect(failure.message).toBeNull()
+    const errors = failure.fields
+    expect(errors).toEqual({ 'config.data.id': 'Dataset 9 does not exist; second' })
+    expect(errorFor(errors, 'config.data')).toBe('Dataset 9 does not exist; second')
     expect(errorFor(errors, 'config.dataset')).toBeNull()
+  })
+
+  it('puts an issue no field shows in the banner, and drops a changed field’s errors', () => {
+    const failure = callFailure(
+      refused([
+        { path: 'name', message: 'Name is required', rule: { code: 'required' } },
+        { path: 'paths.0', message: 'a.csv was not found' }
+      ]),
+      (path) => path === 'name'
+    )
+    expect(failure).toEqual({ message: 'a.csv was not found', fields: { name: 'Name is required' } })
+    const fields = { 'config.data': 'a', 'config.data.id': 'b', 'config.dataset': 'c' }
+    dropFieldError(fields, 'config.data')
+    expect(fields).toEqual({ 'config.dataset': 'c' })
+    expect(callFailure(new Error('The folder is read-only'), () => true)).toEqual({
+      message: 'The folder is read-only',
+      fields: {}
+    })
   })
 })

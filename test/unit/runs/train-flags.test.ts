@@ -101,7 +101,9 @@ describe('train flags', () => {
     expect(() => trainPatch({ model: '/m', data: 'd', epochs: 'x' })).toThrow(
       '--epochs must be a number, got "x"'
     )
-    expect(() => trainPatch({ model: '/m', data: 'd', schedule: 'step' })).toThrow(/schedule: Invalid option/)
+    expect(() => trainPatch({ model: '/m', data: 'd', schedule: 'step' })).toThrow(
+      '--schedule must be one of: constant, linear, cosine'
+    )
     expect(() => trainPatch({ data: 'd' })).toThrow(
       '--model NAME|DIR is required (or --continue-from RUN_ID)'
     )

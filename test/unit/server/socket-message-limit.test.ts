@@ -72,7 +72,7 @@ describe('renderer socket client', () => {
     expect(refused).toBeInstanceOf(ApiCallError)
     expect((refused as ApiCallError).code).toBe('invalid_input')
     expect((refused as ApiCallError).message).toMatch(
-      /^This datasets\.inspect request is 5\.\d MiB; the LoRA Studio server accepts at most 4\.0 MiB per request\. Shorten the text or choose fewer files\.$/
+      /^This request is 5\.\d MiB; the LoRA Studio server accepts at most 4\.0 MiB per request\. Shorten the text or choose fewer files\.$/
     )
     expect(socket.sent).toEqual([])
     void client.api.settings.get({})

@@ -2,6 +2,7 @@
 // on them) and their translation into a run-config patch, with errors that name the flag.
 import { readFileSync } from 'node:fs'
 import { ServiceError } from '../../../shared/errors'
+import { issueWithLabel, wordsParse, zodIssues } from '../../../shared/issue-words'
 import { presetNames, RunConfigPatch, type PresetName, type RunConfigPatchValues } from '../../../shared/runs'
 import type { VerbOptions, VerbRun } from '../cli-verb'
 
@@ -115,6 +116,26 @@ function continueFlag(values: Values): { continueFrom?: number; continueFromStep
   return { continueFrom: Number(m[1]), continueFromStep: m[2] === undefined ? undefined : Number(m[2]) }
 }
 
+/** Fields whose flag is not their name in kebab case. */
+const flagNames: Record<string, string> = {
+  baseModel: 'model',
+  learningRate: 'lr',
+  targetModules: 'targets',
+  rsLora: 'rslora',
+  'validation.ratio': 'validation-split'
+}
+
+/** The flag that sets a run-config field (`lora.targetModules.0` → --targets). */
+function flagOfField(path: string): string {
+  const field = path.split('.').filter((p) => !/^\d+$/.test(p))
+  const last = field.at(-1) ?? path
+  const parent = field.at(0)
+  const own = flagNames[`${parent}.${last}`]
+  if (own) return `--${own}`
+  const name = parent === 'validation' || parent === 'data' ? parent : last
+  return `--${flagNames[name] ?? name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`
+}
+
 /** --config FILE first, then every flag given; the result is checked field by field. */
 export function trainPatch(values: Values): {
   preset: PresetName | undefined
@@ -193,10 +214,11 @@ export function trainPatch(values: Values): {
   })
   const fileLora = (fromFile.lora ?? {}) as Record<string, unknown>
   const merged = { ...fromFile, ...flags, lora: { ...fileLora, ...lora } }
-  const parsed = RunConfigPatch.safeParse(merged)
+  const parsed = RunConfigPatch.safeParse(merged, wordsParse)
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)
-    throw new ServiceError('invalid_input', `invalid training settings: ${issues.join('; ')}`)
+    const issues = zodIssues(parsed.error)
+    const text = issues.map((i) => issueWithLabel(i, flagOfField(i.path))).join('; ')
+    throw new ServiceError('invalid_input', text, issues)
   }
   const { continueFrom, continueFromStep } = continueFlag(values)
   if (parsed.data.baseModel === undefined && continueFrom === undefined) {

@@ -7,6 +7,7 @@ import type { AdapterRefInput, GenerationSettingsValues } from '../../../shared/
 import { GenerationSettings } from '../../../shared/chat'
 import { TemplateName, type TemplateSpec } from '../../../shared/datasets'
 import { ServiceError } from '../../../shared/errors'
+import { issueWithLabel, wordsParse, zodIssues } from '../../../shared/issue-words'
 import type { AppContext } from '../../app-context'
 import { DEFAULT_TEMPLATE, type Answer } from '../../chat/chat-service'
 import type { PastMessage } from '../../chat/chat-prompt'
@@ -56,10 +57,11 @@ export function chatSettings(values: VerbRun['values']): GenerationSettingsValue
   if (values.greedy === true) raw.temperature = 0
   const stops = values.stop
   if (Array.isArray(stops)) raw.stopSequences = stops
-  const parsed = GenerationSettings.safeParse(raw)
+  const parsed = GenerationSettings.safeParse(raw, wordsParse)
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => ({ path: flagOf(String(i.path[0])), message: i.message }))
-    throw new ServiceError('invalid_input', issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues)
+    const issues = zodIssues(parsed.error).map((i) => ({ ...i, path: flagOf(i.path) }))
+    const text = issues.map((i) => issueWithLabel(i, i.path)).join('; ')
+    throw new ServiceError('invalid_input', text, issues)
   }
   return parsed.data
 }

@@ -2,8 +2,8 @@
 // import request, with every mistake reported by the flag that caused it.
 import { basename, extname } from 'node:path'
 import { ImportInput, type ImportRequest } from '../../../shared/datasets'
-import { ServiceError } from '../../../shared/errors'
-import { zodIssues } from '../../api-router'
+import { ServiceError, type FieldIssue } from '../../../shared/errors'
+import { issueWithLabel, wordsParse, zodIssues } from '../../../shared/issue-words'
 import type { VerbOptions, VerbRun } from '../cli-verb'
 
 export const importOptions = {
@@ -108,12 +108,11 @@ function split(values: Values): unknown {
   return { kind: 'ratio', validationRatio: ratio ?? 0.05, seed: seed ?? 42 }
 }
 
-function fieldMessage(path: string, message: string): string {
-  if (path.startsWith('mapping.')) {
-    return `--map: "${path.slice('mapping.'.length)}" is not a field; map text, instruction, input, output or messages`
+function fieldMessage(issue: FieldIssue): string {
+  if (issue.path.startsWith('mapping.')) {
+    return `--map: "${issue.path.slice('mapping.'.length)}" is not a field; map text, instruction, input, output or messages`
   }
-  const flag = flagOfField[path] ?? path
-  return `${flag}: ${message}`
+  return issueWithLabel(issue, flagOfField[issue.path] ?? issue.path)
 }
 
 /** The import request for these paths and flags; throws a ServiceError naming the flag that is wrong. */
@@ -139,14 +138,10 @@ export function importRequest(paths: string[], values: Values): ImportRequest {
     split: split(values),
     strict: values.strict === true
   }
-  const parsed = ImportInput.safeParse(candidate)
+  const parsed = ImportInput.safeParse(candidate, wordsParse)
   if (!parsed.success) {
     const issues = zodIssues(parsed.error)
-    throw new ServiceError(
-      'invalid_input',
-      issues.map((i) => fieldMessage(i.path, i.message)).join('; '),
-      issues
-    )
+    throw new ServiceError('invalid_input', issues.map(fieldMessage).join('; '), issues)
   }
   return parsed.data
 }

@@ -49,18 +49,15 @@ export async function resolveSources(paths: string[]): Promise<ResolvedSources> 
   for (const path of paths) {
     const info = await stat(path).catch(() => null)
     if (!info) {
-      throw new ServiceError(
-        'not_found',
-        `"${path}" does not exist; check the path or choose the file again.`,
-        [{ path: 'paths', message: `${path} does not exist` }]
-      )
+      // The field shows the issue alone: it says as much as the message.
+      const message = `"${path}" does not exist; check the path or choose the file again.`
+      throw new ServiceError('not_found', message, [{ path: 'paths', message }])
     }
     try {
       await access(path, constants.R_OK)
     } catch {
-      throw new ServiceError('forbidden', `"${path}" cannot be read; check its permissions.`, [
-        { path: 'paths', message: `${path} is not readable` }
-      ])
+      const message = `"${path}" cannot be read; check its permissions.`
+      throw new ServiceError('forbidden', message, [{ path: 'paths', message }])
     }
     if (info.isDirectory()) {
       for (const full of await walk(path)) {
@@ -76,11 +73,8 @@ export async function resolveSources(paths: string[]): Promise<ResolvedSources> 
     } else {
       const kind = kindOfPath(path)
       if (!kind) {
-        throw new ServiceError(
-          'invalid_input',
-          `"${basename(path)}" is not a supported file; choose ${supportedExtensions.join(', ')} files or a folder of them.`,
-          [{ path: 'paths', message: `unsupported extension ${extname(path) || '(none)'}` }]
-        )
+        const message = `"${basename(path)}" is not a supported file; choose ${supportedExtensions.join(', ')} files or a folder of them.`
+        throw new ServiceError('invalid_input', message, [{ path: 'paths', message }])
       }
       files.push({ path, display: basename(path), bytes: info.size, kind })
     }

@@ -39,6 +39,20 @@ export interface ImportDraft {
   strict: boolean
 }
 
+/** The request field each draft field sets: its error goes once the person changes the draft field. */
+export const draftErrorPaths: Partial<Record<keyof ImportDraft, string>> = {
+  pathsText: 'paths',
+  maxLength: 'maxLength',
+  overlap: 'overlap',
+  customTemplate: 'template.text',
+  batchSize: 'batchSize',
+  gradientAccumulation: 'gradientAccumulation',
+  name: 'name',
+  validationPercent: 'split.validationRatio',
+  seed: 'split.seed',
+  validationPathsText: 'split.paths'
+}
+
 export const defaultCustomTemplate = '### Instruction:\n{instruction}\n{input}\n\n### Response:\n{output}'
 
 export function emptyDraft(): ImportDraft {

@@ -1,9 +1,7 @@
-// Field errors in the person's language: zod issues from checking the form here, and the service's
-// own field issues (shown as the service wrote them), both keyed by the dotted path `config.lora.r`.
+// Field errors in the person's language from checking the form here, keyed by the dotted path
+// `config.lora.r` like the service's issues (views/field-errors.ts places those).
 import type { z } from 'zod'
-import type { FieldIssue } from '../../../shared/errors'
-
-type Translate = (key: string, values?: Record<string, unknown>) => string
+import type { Translate } from '../../i18n/issue-text'
 
 function describe(issue: z.core.$ZodIssue, t: Translate): string {
   const [first, second] = issue.path
@@ -34,13 +32,6 @@ export function localIssues(error: z.ZodError, t: Translate): Record<string, str
     const path = ['config', ...issue.path.map(String)].join('.')
     out[path] ??= describe(issue, t)
   }
-  return out
-}
-
-/** The service's field issues by path (its paths already start with `config.` or name the field). */
-export function serviceIssues(issues: readonly FieldIssue[]): Record<string, string> {
-  const out: Record<string, string> = {}
-  for (const issue of issues) out[issue.path] ??= issue.message
   return out
 }
 
