@@ -58,13 +58,13 @@ function statisticsText(s: DatasetStatistics, maxLength: number): string[] {
         '  length',
         `mean ${s.meanLength.toFixed(1)}, longest sample ${count(s.maxSampleLength)} of max ${count(maxLength)}`
       ],
-      ['  over max length', `${percent(s.truncatedShare)} of records`],
+      ['  cut at max length', `${percent(s.truncatedShare)} of records`],
       ['  tokens per char', s.tokensPerCharacter.toFixed(2)],
       [
         '  steps per epoch',
         `${count(s.stepsPerEpoch)} at batch ${s.batchSize} × accumulation ${s.gradientAccumulation}`
       ],
-      ['  record lengths', histogramText(s) || '-']
+      ['  sample lengths', histogramText(s) || '-']
     ])
   ]
   if (s.fragmentationWarning) lines.push(`Warning: ${s.fragmentationWarning}`)
