@@ -10,6 +10,7 @@ import { openAppContext, type AppContext } from '../../src/main/app-context'
 import { createNodeEngineSpawner } from '../../src/main/engine-host/node-engine-spawner'
 import { buildApi, unwrapResult } from '../../src/shared/api-client'
 import type { Api } from '../../src/shared/contract'
+import type { RunProgressEvent } from '../../src/shared/runs'
 
 const work = mkdtempSync(join(tmpdir(), 'dataset-run-'))
 const alpacaFile = join(work, 'cwe-alpaca.jsonl')
@@ -147,6 +148,51 @@ describe('a run on an imported dataset', () => {
       `dataset run: ${train.length} train samples, ${trained}/${total} tokens trained, ` +
         `losses ${losses.map((l) => l.toFixed(3)).join(' ')}, eval ${evals.at(-1)!.evalLoss!.toFixed(3)}, ` +
         `start to completed ${seconds.toFixed(1)} s (${steps.map((m) => m.elapsedS.toFixed(2)).join(' ')} s elapsed per step)`
+    )
+  })
+
+  it('trains as many samples as the dataset says: a packed raw-text dataset and the blog recipe agree', async () => {
+    // The issue's repro: the dataset said 14 train samples, the run "13 records". The dataset's packer
+    // keeps the shorter last block; the engine packed the samples again and dropped it.
+    const textFile = join(work, 'notes.txt')
+    const paragraph =
+      'A heap overflow corrupts the allocator metadata next to a chunk, and a later free turns it into a write.'
+    writeFileSync(textFile, Array.from({ length: 12 }, (_, i) => `${i + 1}. ${paragraph}`).join('\n\n'))
+    const model = (await api.models.list({}))[0] ?? (await api.models.createDemo({ size: 'tiny', seed: 1 }))
+    const dataset = await api.datasets.import({
+      name: 'notes packed',
+      paths: [textFile],
+      format: 'text',
+      textMode: 'pack',
+      maxLength: 64,
+      split: { kind: 'none' }
+    })
+    const stats = dataset.statistics
+    expect(stats.trainSamples).toBe(Math.ceil(stats.totalTokens / 64))
+    expect(stats.totalTokens % 64).not.toBe(0)
+
+    const messages: string[] = []
+    const off = ctx.events.on('run.progress', (e: RunProgressEvent) => {
+      if (e.message) messages.push(e.message)
+    })
+    const run = await api.runs.start({
+      name: 'blog recipe on packed notes',
+      preset: 'gpt2-blog-recipe',
+      config: {
+        baseModel: model.path,
+        data: { kind: 'dataset', id: dataset.id },
+        maxLength: 64,
+        maxSteps: 1,
+        batchSize: 4
+      }
+    })
+    expect(run.config.packing).toBe(true)
+    await ctx.runs.settled(run.id)
+    off()
+    expect((await api.runs.get({ id: run.id })).status).toBe('completed')
+    const started = messages.find((m) => m.startsWith('training'))
+    expect(started).toMatch(
+      new RegExp(`^training ${stats.trainSamples} samples of up to 64 tokens, 1 steps?,`)
     )
   })
 })

@@ -101,6 +101,19 @@ function resolveConfig(
   }
 }
 
+/**
+ * What a run trains, counted as the dataset page counts it: samples (sequences of at most the max
+ * length, after packing or truncation), not the records they were made from.
+ */
+export function startedMessage(p: Extract<TrainProgress, { kind: 'started' }>, maxLength: number): string {
+  const plural = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`
+  const evaluation = p.validationSamples ? ` (+ ${plural(p.validationSamples, 'sample')} to evaluate on)` : ''
+  return (
+    `training ${plural(p.trainSamples, 'sample')} of up to ${maxLength} tokens${evaluation}, ` +
+    `${plural(p.totalSteps, 'step')}, ${p.workersReason}`
+  )
+}
+
 function defaultName(config: RunConfigValues): string {
   const model = config.baseModel.split(/[\\/]/).filter(Boolean).pop() ?? 'model'
   return `${model} r${config.lora.r} lr${config.learningRate}`
@@ -141,9 +154,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
     switch (p.kind) {
       case 'started':
         repo.update(runId, { totalSteps: p.totalSteps, estimate: p.estimate })
-        emit(runId, {
-          message: `training ${p.trainRecords} records, ${p.totalSteps} steps, ${p.workersReason}`
-        })
+        emit(runId, { message: startedMessage(p, storedRunConfig(mustGet(runId).config).maxLength) })
         break
       case 'metric':
         store.transaction(() => {

@@ -363,7 +363,7 @@ const en = {
     },
     validation: {
       'dataset-split': "The dataset's own validation split",
-      'hold-out': 'Hold out a share of the training records',
+      'hold-out': 'Hold out a share of the training samples',
       'other-dataset': 'Another dataset'
     },
     schedules: {
@@ -383,7 +383,7 @@ const en = {
         label: 'Evaluation data',
         help: 'Records the eval loss is measured on; this dataset has {n} in its validation split.'
       },
-      holdOutRatio: { label: 'Held-out share', help: 'Share of training records kept for evaluation (0–1).' },
+      holdOutRatio: { label: 'Held-out share', help: 'Share of training samples kept for evaluation (0–1).' },
       validationDataset: {
         label: 'Evaluation dataset',
         help: 'Its training records are used for evaluation.'
@@ -413,7 +413,7 @@ const en = {
         label: 'Pack records',
         help: 'Join records into full-length blocks instead of padding each.'
       },
-      epochs: { label: 'Epochs', help: 'Passes over the training records (fractions allowed).' },
+      epochs: { label: 'Epochs', help: 'Passes over the training samples (fractions allowed).' },
       maxSteps: {
         label: 'Max steps',
         help: 'When set, training stops after this many optimizer steps, whatever the epochs.',

@@ -356,7 +356,7 @@ const zhCN: MessageSchema = {
     },
     validation: {
       'dataset-split': '数据集自带的验证集',
-      'hold-out': '从训练记录中留出一部分',
+      'hold-out': '从训练样本中留出一部分',
       'other-dataset': '另一个数据集'
     },
     schedules: {
@@ -376,7 +376,7 @@ const zhCN: MessageSchema = {
         label: '评估数据',
         help: '用来计算评估损失的记录；此数据集的验证集有 {n} 条。'
       },
-      holdOutRatio: { label: '留出比例', help: '留作评估的训练记录比例（0–1）。' },
+      holdOutRatio: { label: '留出比例', help: '留作评估的训练样本比例（0–1）。' },
       validationDataset: { label: '评估数据集', help: '使用它的训练记录做评估。' },
       template: { label: '提示模板', help: '随适配器保存，对话时按同样的方式格式化提示。' },
       initAdapter: {
@@ -394,7 +394,7 @@ const zhCN: MessageSchema = {
       rsLora: { label: 'rsLoRA 缩放', help: '按 alpha / √r 缩放，高秩时更稳定。' },
       maxLength: { label: '最大长度（词元）', help: '更长的记录会被截断；上限是模型的上下文长度。' },
       packing: { label: '打包记录', help: '把记录拼接成满长度的块，而不是逐条填充。' },
-      epochs: { label: '轮次', help: '遍历训练记录的次数（可以是小数）。' },
+      epochs: { label: '轮次', help: '遍历训练样本的次数（可以是小数）。' },
       maxSteps: {
         label: '最大步数',
         help: '设置后，训练在这么多优化步后停止，不管轮次。',
