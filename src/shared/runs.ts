@@ -338,6 +338,11 @@ export interface RunSummary {
 
 export interface RunDetail extends RunSummary {
   config: RunConfigValues
+  /**
+   * The prompt template its samples were formatted with (a dataset run's is its dataset's); null for
+   * raw text, which has none. `config.template` is only what the form held.
+   */
+  template: string | null
   notes: string
   estimate: RunEstimate | null
   peakRssBytes: number | null

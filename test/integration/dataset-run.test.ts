@@ -86,6 +86,8 @@ describe('a run on an imported dataset', () => {
     const done = await api.runs.get({ id: run.id })
     expect(done.message).toBeNull()
     expect(done.status).toBe('completed')
+    expect(done.config.template).toBe('human-assistant')
+    expect(done.template).toBe('alpaca')
     expect(done.step).toBe(6)
 
     const runDir = join(ctx.paths.runs, String(run.id))
@@ -189,7 +191,15 @@ describe('a run on an imported dataset', () => {
     expect(run.config.packing).toBe(true)
     await ctx.runs.settled(run.id)
     off()
-    expect((await api.runs.get({ id: run.id })).status).toBe('completed')
+    const done = await api.runs.get({ id: run.id })
+    expect(done.status).toBe('completed')
+    // Raw text has no prompt template: none listed, and chat continues its text as written.
+    expect(done.template).toBeNull()
+    const chat = await api.chat.create({
+      adapter: { kind: 'run', runId: run.id },
+      options: { maxNewTokens: 1 }
+    })
+    expect(chat.template).toEqual({ name: 'raw' })
     const started = messages.find((m) => m.startsWith('training'))
     expect(started).toMatch(
       new RegExp(`^training ${stats.trainSamples} samples of up to 64 tokens, 1 steps?,`)

@@ -32,6 +32,7 @@ import type { RunUpdate } from '../store/runs-repository'
 import type { Store } from '../store/store'
 import { existingRunData, materializeRunData, type DatasetSamples } from './run-data'
 import { checkResumable } from './resume-check'
+import { shownRunTemplate } from './run-template'
 import { claimRun, orphanedRuns } from './run-owner'
 import { checkStartInputs } from './start-checks'
 import { toCheckpointInfo, toRunDetail, toRunMetric, toRunSummary } from './run-views'
@@ -131,6 +132,10 @@ export function createRunService(deps: RunServiceDeps): RunService {
     const run = repo.get(id)
     if (!run) throw new ServiceError('not_found', `Run ${id} does not exist; list runs to see their ids.`)
     return run
+  }
+
+  function detail(runId: number) {
+    return toRunDetail(repo, mustGet(runId), deps.runsDir, shownRunTemplate(store, runId))
   }
 
   function emit(runId: number, extra: Omit<RunProgressEvent, 'runId' | 'status'> = {}) {
@@ -349,13 +354,13 @@ export function createRunService(deps: RunServiceDeps): RunService {
       emit(run.id)
       // Stopped while its data were being prepared: it stays stopped (and resumable), not queued.
       if (mustGet(run.id).status === 'queued') enqueue(run.id)
-      return toRunDetail(repo, mustGet(run.id), deps.runsDir)
+      return detail(run.id)
     },
     async list() {
       return repo.list().map((r) => toRunSummary(repo, r, deps.runsDir))
     },
     async get({ id }) {
-      return toRunDetail(repo, mustGet(id), deps.runsDir)
+      return detail(id)
     },
     async metrics({ id, afterStep }) {
       mustGet(id)
@@ -452,7 +457,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
     async notes({ id, notes }) {
       mustGet(id)
       repo.update(id, { notes })
-      return toRunDetail(repo, mustGet(id), deps.runsDir)
+      return detail(id)
     },
     async checkpoints({ id }) {
       mustGet(id)

@@ -390,7 +390,8 @@ const en = {
       },
       template: {
         label: 'Prompt template',
-        help: 'Remembered with the adapter so chat formats prompts the same way.'
+        help: 'Remembered with the adapter so chat formats prompts the same way.',
+        none: 'None: raw text is trained as written'
       },
       initAdapter: {
         label: 'Continue from',

@@ -378,7 +378,11 @@ const zhCN: MessageSchema = {
       },
       holdOutRatio: { label: '留出比例', help: '留作评估的训练样本比例（0–1）。' },
       validationDataset: { label: '评估数据集', help: '使用它的训练记录做评估。' },
-      template: { label: '提示模板', help: '随适配器保存，对话时按同样的方式格式化提示。' },
+      template: {
+        label: '提示模板',
+        help: '随适配器保存，对话时按同样的方式格式化提示。',
+        none: '无：原始文本按原样训练'
+      },
       initAdapter: {
         label: '继续自',
         help: '从已完成训练的适配器开始，而不是全新的 LoRA（即“下一个数据文件”）。',

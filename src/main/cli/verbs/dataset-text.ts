@@ -72,9 +72,10 @@ function statisticsText(s: DatasetStatistics, maxLength: number): string[] {
 }
 
 export function datasetText(d: DatasetDetail): string {
-  const t = d.settings.template
+  // Raw text is trained as written: it has no prompt template to name.
+  const template = d.format === 'text' ? '' : `, template ${d.settings.template.name}`
   return [
-    `Dataset ${d.id} "${d.name}": ${d.format}, template ${t.name}, max length ${d.settings.maxLength}; ` +
+    `Dataset ${d.id} "${d.name}": ${d.format}${template}, max length ${d.settings.maxLength}; ` +
       `${count(d.recordCount)} records (${count(d.trainCount)} train, ${count(d.validationCount)} validation)`,
     `Sources: ${d.sources.join(', ')}`,
     ...reportText(d.report),
