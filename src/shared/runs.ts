@@ -227,6 +227,7 @@ export type MemoryPart =
   | 'backendBuffers'
   | 'runtime'
   | 'workerCopies'
+  | 'kvCache'
 
 export interface MemoryComponent {
   key: MemoryPart
@@ -276,12 +277,27 @@ export interface GpuFit {
   note: string
 }
 
+/** How the run's tokenizer cuts the chosen dataset's text, measured on a sample of its records. */
+export interface TextFit {
+  tokenizer: string
+  tokensPerCharacter: number
+  /** Far more tokens a character than English prose (about 0.25): the text is cut into byte pieces. */
+  fragmented: boolean
+}
+
 export interface RunEstimate {
   /** PEFT's `print_trainable_parameters()` line. */
   trainableLine: string
   trainableParams: number
   allParams: number
   memory: MemoryEstimate
+  /**
+   * Chatting with the model and this adapter afterwards, at a prompt filling the model's context (absent
+   * from estimates stored before it was made).
+   */
+  inference?: MemoryEstimate
+  /** For a dataset run: tokens per character of its text (estimates made by runs.estimate only). */
+  textFit?: TextFit
   /** On a GPU backend (webgpu): the estimate is GPU memory, held against the adapter's limits. */
   gpu?: GpuFit
   /** Present when the estimate was asked to measure (`measure: true`). */

@@ -205,4 +205,37 @@ describe('a run on an imported dataset', () => {
       new RegExp(`^training ${stats.trainSamples} samples of up to 64 tokens, 1 steps?,`)
     )
   })
+
+  it('estimates chatting beside training, and warns on the Train page when the tokenizer fragments the text', async () => {
+    // Item 14: the import wizard's tokens-per-character warning where the dataset and the model are chosen.
+    const zhFile = join(work, 'zh.txt')
+    writeFileSync(
+      zhFile,
+      '缓冲区溢出是一种常见的软件安全漏洞。当程序向固定大小的缓冲区写入超过其容量的数据时，多余的数据会覆盖相邻的内存。'
+    )
+    const model = (await api.models.list({}))[0] ?? (await api.models.createDemo({ size: 'tiny', seed: 1 }))
+    const dataset = await api.datasets.import({
+      name: 'zh notes',
+      paths: [zhFile],
+      format: 'text',
+      maxLength: 128,
+      split: { kind: 'none' },
+      modelId: model.id
+    })
+    expect(dataset.statistics.fragmentationWarning).not.toBeNull()
+    const estimate = await api.runs.estimate({
+      preset: 'quick-test',
+      config: { baseModel: model.path, data: { kind: 'dataset', id: dataset.id } }
+    })
+    expect(estimate.textFit?.tokenizer).toBe(dataset.statistics.tokenizer)
+    expect(estimate.textFit?.tokensPerCharacter).toBeCloseTo(dataset.statistics.tokensPerCharacter, 10)
+    expect(estimate.textFit?.fragmented).toBe(true)
+
+    // The tiny demo model: 2 layers × 64, context 256; the KV cache holds keys and values of every position.
+    const inference = estimate.inference!
+    const kv = inference.components.find((c) => c.key === 'kvCache')
+    expect(kv?.bytes).toBe(2 * 2 * 256 * 64 * 4)
+    expect(inference.totalBytes).toBeGreaterThan(0)
+    expect(inference.totalBytes).toBeLessThan(estimate.memory.totalBytes)
+  })
 })

@@ -23,8 +23,10 @@ import { resolveRunConfig, storedRunConfig } from '../../shared/runs'
 import type {
   RunConfigPatchValues,
   RunConfigValues,
+  RunEstimate,
   RunProgressEvent,
-  RunStatusName
+  RunStatusName,
+  TextFit
 } from '../../shared/runs'
 import type { TrainJobOutput, TrainProgress } from '../../shared/training-protocol'
 import type { EventBus } from '../event-bus'
@@ -53,6 +55,8 @@ export interface RunServiceDeps {
   /** The data folder's runs/ directory. */
   runsDir: string
   datasetSamples?: DatasetSamples
+  /** Tokens per character of a dataset's text with a model's tokenizer, for the estimate's warning. */
+  textFit?: (datasetId: number, baseModel: string) => Promise<TextFit | null>
   /** Registers a merged export as a model (the models service); without it a merged export is not registered. */
   registerMerged?: (dir: string, name: string) => Promise<{ id: number; name: string }>
 }
@@ -132,6 +136,13 @@ export function createRunService(deps: RunServiceDeps): RunService {
     const run = repo.get(id)
     if (!run) throw new ServiceError('not_found', `Run ${id} does not exist; list runs to see their ids.`)
     return run
+  }
+
+  /** The estimate with how the run's tokenizer cuts the dataset's text, for a dataset run. */
+  async function withTextFit(config: RunConfigValues, estimate: RunEstimate): Promise<RunEstimate> {
+    if (config.data.kind !== 'dataset' || !deps.textFit) return estimate
+    const textFit = await deps.textFit(config.data.id, config.baseModel)
+    return textFit ? { ...estimate, textFit } : estimate
   }
 
   function detail(runId: number) {
@@ -465,7 +476,10 @@ export function createRunService(deps: RunServiceDeps): RunService {
     },
     async estimate({ preset, config: patch, measure }) {
       const config = resolveConfig(preset, patch)
-      const estimate = await engine.call('estimateRun', { baseModel: config.baseModel, config })
+      const estimate = await withTextFit(
+        config,
+        await engine.call('estimateRun', { baseModel: config.baseModel, config })
+      )
       if (!measure) return estimate
       const scratch = join(deps.runsDir, `.dry-run-${process.pid}-${Date.now()}`)
       try {

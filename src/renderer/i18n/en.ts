@@ -498,8 +498,13 @@ const en = {
         savedProbabilities: 'Saved probabilities',
         backendBuffers: 'Backend buffers (packed weights)',
         runtime: 'Runtime (Node, tfjs, backend)',
-        workerCopies: 'Workers’ copies'
+        workerCopies: 'Workers’ copies',
+        kvCache: 'KV cache (keys and values of every position)'
       },
+      inference: 'Chatting with the result, at the model’s full context ({context} tokens):',
+      inferenceComponents: 'Memory for chatting, by component',
+      fragmentation:
+        'The {tokenizer} tokenizer needs {ratio} tokens per character of this dataset (English prose takes about 0.25): a {max}-token sample holds only about {characters} characters, and the model learns the language poorly. A model whose vocabulary covers the language will do much better.',
       note: 'Measured peak memory is shown beside this estimate on the run’s page.',
       computing: 'Computing the estimate…',
       updating: 'updating…',

@@ -470,8 +470,13 @@ const zhCN: MessageSchema = {
         savedProbabilities: '保存的概率',
         backendBuffers: '后端缓冲区（打包权重）',
         runtime: '运行时（Node、tfjs、后端）',
-        workerCopies: '各工作线程的副本'
+        workerCopies: '各工作线程的副本',
+        kvCache: 'KV 缓存（每个位置的键和值）'
       },
+      inference: '训练完成后对话，按模型的完整上下文（{context} 个 token）：',
+      inferenceComponents: '对话所需内存（按组成部分）',
+      fragmentation:
+        '{tokenizer} 分词器处理此数据集时每个字符需要 {ratio} 个 token（英文文本约 0.25）：一个 {max} token 的样本只能容纳约 {characters} 个字符，模型对这种语言学得很差。词表覆盖该语言的模型效果会好得多。',
       note: '训练页面会在此估计旁显示实测的内存峰值。',
       computing: '正在计算估计…',
       updating: '更新中…',
