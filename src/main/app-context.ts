@@ -99,7 +99,8 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
   const models = createModelService({
     store,
     modelsDir: paths.models,
-    emitProgress: (event) => events.emit('download.progress', event)
+    emitProgress: (event) => events.emit('download.progress', event),
+    estimateInference: (path) => engine.call('estimateInference', { baseModel: path })
   })
   const tokenizerFor = createTokenizerResolver(store.db)
   const runs = createRunService({

@@ -1,6 +1,7 @@
 // Schemas and types of training runs: the one run configuration (with Hugging Face Trainer's and
 // PEFT's defaults where the user gives nothing), the presets, and what a run reports as it trains.
 import { z } from 'zod'
+import type { BackendName } from './system'
 
 export const LrSchedule = z.enum(['constant', 'linear', 'cosine'])
 export type LrScheduleName = z.infer<typeof LrSchedule>
@@ -275,6 +276,14 @@ export interface GpuFit {
   problem: { path: string; message: string } | null
   /** What could not be checked (the total), in words. */
   note: string
+}
+
+/** What chatting with a model takes in the engine, at a prompt filling its context, on its backend. */
+export interface InferenceEstimate {
+  memory: MemoryEstimate
+  /** The model's context (n_positions), at which the KV cache is counted. */
+  context: number
+  backend: BackendName
 }
 
 /** How the run's tokenizer cuts the chosen dataset's text, measured on a sample of its records. */

@@ -237,5 +237,13 @@ describe('a run on an imported dataset', () => {
     expect(kv?.bytes).toBe(2 * 2 * 256 * 64 * 4)
     expect(inference.totalBytes).toBeGreaterThan(0)
     expect(inference.totalBytes).toBeLessThan(estimate.memory.totalBytes)
+
+    // Chat and Models ask the same of a chosen model (no adapter): the same parts, at its context.
+    const chat = await api.models.memory({ id: model.id })
+    expect([chat.context, chat.backend]).toEqual([256, 'wasm'])
+    expect(chat.memory.components.map((c) => c.key)).toEqual(
+      inference.components.map((c) => c.key).filter((k) => k !== 'loraWeights')
+    )
+    expect(chat.memory.components.find((c) => c.key === 'kvCache')?.bytes).toBe(kv?.bytes)
   })
 })

@@ -310,11 +310,13 @@ export function largestStepTensor(shape: Gpt2Config, opts: EstimateOptions): Ste
  */
 export function estimateInferenceMemory(
   shape: Gpt2Config,
-  opts: Pick<EstimateOptions, 'lora' | 'backend' | 'runtimeBytes'>
+  opts: Pick<EstimateOptions, 'backend' | 'runtimeBytes'> & { lora?: LoraSettingsConfig }
 ): MemoryEstimate {
   const t = shape.nPositions
   const d = shape.nEmbd
-  const loraParams = loraParamCount(loraTargetModules(shape, toLoraConfig(opts.lora)), opts.lora.r)
+  const loraParams = opts.lora
+    ? loraParamCount(loraTargetModules(shape, toLoraConfig(opts.lora)), opts.lora.r)
+    : 0
   const baseParams = countGpt2Parameters(shape)
   const tensors: Part[] = [
     {
@@ -329,12 +331,16 @@ export function estimateInferenceMemory(
       bytes: transposedBytes(shape),
       detail: 'every Conv1D matrix and the tied LM head, stored transposed once'
     },
-    {
-      key: 'loraWeights',
-      name: 'LoRA weights',
-      bytes: loraParams * F32,
-      detail: `${loraParams.toLocaleString('en-US')} adapter parameters`
-    },
+    ...(opts.lora
+      ? [
+          {
+            key: 'loraWeights' as const,
+            name: 'LoRA weights',
+            bytes: loraParams * F32,
+            detail: `${loraParams.toLocaleString('en-US')} adapter parameters`
+          }
+        ]
+      : []),
     {
       key: 'kvCache',
       name: 'KV cache',

@@ -764,6 +764,8 @@ const en = {
     compareHelp: 'Each answers the same prompt with the same settings and seed ({seed}), one after another.'
   },
   models: {
+    memory:
+      'Chatting with it needs about {total} on {backend} at a {context}-token prompt: weights {weights}, KV cache {kv}, the rest runtime and working memory.',
     title: 'Models',
     subtitle: 'Base models stored on this computer, in Hugging Face layout.',
     emptyTitle: 'No models yet',

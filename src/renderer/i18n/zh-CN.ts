@@ -730,6 +730,8 @@ const zhCN: MessageSchema = {
     compareHelp: '它们依次用相同的提示词、设置和随机种子（{seed}）作答。'
   },
   models: {
+    memory:
+      '在 {backend} 上以 {context} 个 token 的提示对话约需 {total}：权重 {weights}，KV 缓存 {kv}，其余为运行时和工作内存。',
     title: '模型',
     subtitle: '保存在本机的基础模型（Hugging Face 目录格式）。',
     emptyTitle: '还没有模型',
