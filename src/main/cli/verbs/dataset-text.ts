@@ -58,7 +58,7 @@ function statisticsText(s: DatasetStatistics, maxLength: number): string[] {
         '  length',
         `mean ${s.meanLength.toFixed(1)}, longest sample ${count(s.maxSampleLength)} of max ${count(maxLength)}`
       ],
-      ['  cut at max length', `${percent(s.truncatedShare)} of records`],
+      ['  truncated', `${percent(s.truncatedShare)} of records cut at the max length`],
       ['  tokens per char', s.tokensPerCharacter.toFixed(2)],
       [
         '  steps per epoch',
