@@ -15,6 +15,7 @@ import { createDatasetService } from './datasets/dataset-service'
 import { ImportControl } from './datasets/import-control'
 import { sweepImportLeftovers } from './datasets/import-leftovers'
 import { createTokenizerResolver } from './datasets/model-tokenizer'
+import { createTextFit } from './datasets/text-fit'
 import { createSettingsService } from './services/settings-service'
 import { createSystemService, type SystemServiceDeps } from './services/system-service'
 import { openStore, type Store } from './store/store'
@@ -98,15 +99,18 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
   const models = createModelService({
     store,
     modelsDir: paths.models,
-    emitProgress: (event) => events.emit('download.progress', event)
+    emitProgress: (event) => events.emit('download.progress', event),
+    estimateInference: (path) => engine.call('estimateInference', { baseModel: path })
   })
+  const tokenizerFor = createTokenizerResolver(store.db)
   const runs = createRunService({
     store,
     registerMerged: (dir, name) => models.registerMerged(dir, name),
     engine,
     events,
     runsDir: paths.runs,
-    datasetSamples: async (id) => streamTrainingSamples(store.db, id, await defaultTokenizer())
+    datasetSamples: async (id) => streamTrainingSamples(store.db, id, await defaultTokenizer()),
+    textFit: createTextFit(store, tokenizerFor)
   })
   runs.recoverInterrupted()
   // What an import killed mid-way left (its spool files, its unpublished dataset) is removed here,
@@ -139,7 +143,7 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
       datasets: createDatasetService({
         db: store.db,
         dataDir: paths.root,
-        tokenizerFor: createTokenizerResolver(store.db),
+        tokenizerFor,
         emit: (event, data) => events.emit(event, data),
         imports
       })

@@ -58,7 +58,9 @@ export const contract = {
     importFolder: method<models.ModelSummary>()(models.ImportFolderInput),
     download: method<models.ModelSummary>()(models.DownloadInput),
     cancelDownload: method<models.CancelDownloadResult>()(models.CancelDownloadInput),
-    delete: method<{ deleted: true }>()(models.ModelIdInput)
+    delete: method<{ deleted: true }>()(models.ModelIdInput),
+    /** What chatting with the model takes in the engine, at its full context. */
+    memory: method<runs.InferenceEstimate>()(models.ModelIdInput)
   },
   datasets: {
     inspect: method<ds.InspectResult>()(ds.InspectInput),

@@ -177,7 +177,10 @@ export type NormalizedRecord =
   | { kind: 'chat'; messages: NormalizedMessage[] }
 
 export interface HistogramBin {
-  /** Inclusive lower and exclusive upper token length; the last bin holds everything over maxLength. */
+  /**
+   * Inclusive lower and exclusive upper token length of the samples that train (after packing, splitting
+   * or truncation). `to` null: over maxLength, only in statistics stored before samples were counted.
+   */
   from: number
   to: number | null
   count: number
@@ -197,8 +200,9 @@ export interface DatasetStatistics {
   fragmentationWarning: string | null
   meanLength: number
   maxSampleLength: number
+  /** Lengths of the samples that train, up to maxLength. */
   histogram: HistogramBin[]
-  /** Share of samples (0..1) longer than maxLength before truncation or packing. */
+  /** Share of records (0..1) longer than maxLength, cut by truncation (0 when packed or split). */
   truncatedShare: number
   batchSize: number
   gradientAccumulation: number

@@ -2,6 +2,7 @@
 // PEFT's defaults where the user gives nothing), the presets, and what a run reports as it trains.
 import { z } from 'zod'
 import { wordsParse } from './issue-words'
+import type { BackendName } from './system'
 
 export const LrSchedule = z.enum(['constant', 'linear', 'cosine'])
 export type LrScheduleName = z.infer<typeof LrSchedule>
@@ -228,6 +229,7 @@ export type MemoryPart =
   | 'backendBuffers'
   | 'runtime'
   | 'workerCopies'
+  | 'kvCache'
 
 export interface MemoryComponent {
   key: MemoryPart
@@ -252,6 +254,13 @@ export type MemoryDetailKey =
   | 'autodiffIntermediatesCheckpointed'
   | 'runtimeMeasured'
   | 'workerCopiesWasm'
+  | 'loraWeightsInference'
+  | 'kvCache'
+  | 'activationsInference'
+  | 'attentionScoresInference'
+  | 'logitsInference'
+  | 'backendBuffersInference'
+  | 'runtimeInference'
 
 export interface MemoryEstimate {
   /** Peak process memory (RSS) on a CPU backend; on a GPU backend the tensors alone (GPU memory). */
@@ -294,12 +303,35 @@ export interface GpuFit {
   note: string
 }
 
+/** What chatting with a model takes in the engine, at a prompt filling its context, on its backend. */
+export interface InferenceEstimate {
+  memory: MemoryEstimate
+  /** The model's context (n_positions), at which the KV cache is counted. */
+  context: number
+  backend: BackendName
+}
+
+/** How the run's tokenizer cuts the chosen dataset's text, measured on a sample of its records. */
+export interface TextFit {
+  tokenizer: string
+  tokensPerCharacter: number
+  /** Far more tokens a character than English prose (about 0.25): the text is cut into byte pieces. */
+  fragmented: boolean
+}
+
 export interface RunEstimate {
   /** PEFT's `print_trainable_parameters()` line. */
   trainableLine: string
   trainableParams: number
   allParams: number
   memory: MemoryEstimate
+  /**
+   * Chatting with the model and this adapter afterwards, at a prompt filling the model's context (absent
+   * from estimates stored before it was made).
+   */
+  inference?: MemoryEstimate
+  /** For a dataset run: tokens per character of its text (estimates made by runs.estimate only). */
+  textFit?: TextFit
   /** On a GPU backend (webgpu): the estimate is GPU memory, held against the adapter's limits. */
   gpu?: GpuFit
   /** Present when the estimate was asked to measure (`measure: true`). */
@@ -360,6 +392,11 @@ export interface RunSummary {
 
 export interface RunDetail extends RunSummary {
   config: RunConfigValues
+  /**
+   * The prompt template its samples were formatted with (a dataset run's is its dataset's); null for
+   * raw text, which has none. `config.template` is only what the form held.
+   */
+  template: string | null
   notes: string
   estimate: RunEstimate | null
   peakRssBytes: number | null
@@ -370,7 +407,15 @@ export interface RunDetail extends RunSummary {
 
 /** A progress message as facts, so the renderer can word it in the person's language. */
 export type RunNote =
-  | { kind: 'started'; records: number; steps: number; workers: number; workersReason: string }
+  | {
+      kind: 'started'
+      samples: number
+      validationSamples: number
+      maxLength: number
+      steps: number
+      workers: number
+      workersReason: string
+    }
   | { kind: 'resuming'; step: number }
   | { kind: 'restarting' }
 

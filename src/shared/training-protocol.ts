@@ -33,8 +33,9 @@ export type TrainProgress =
       kind: 'started'
       totalSteps: number
       stepsPerEpoch: number
-      trainRecords: number
-      validationRecords: number
+      /** Sequences of at most maxLength tokens the run trains and evaluates on (after packing or truncation). */
+      trainSamples: number
+      validationSamples: number
       estimate: RunEstimate
       resumedFromStep: number
       /** Data-parallel workers computing the gradients (the training thread included). */

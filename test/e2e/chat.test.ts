@@ -47,6 +47,9 @@ describe('chat in browser mode', () => {
     await page.goto(`${session.served.url}#/chat`)
     await expect.poll(() => page.locator('h1').textContent()).toBe('Chat')
     await page.getByTestId('model-0').selectOption({ label: 'tiny-chat' })
+    await expect
+      .poll(() => page.getByTestId('model-memory').first().textContent(), { timeout: 60_000 })
+      .toMatch(/^Chatting with it needs about \d[\d.,]* MiB on \w+ at a \d+-token prompt/)
     await page.getByTestId('create-chat').click()
     await page.getByTestId('composer').fill('What is a format string bug?')
     await page.getByTestId('send').click()

@@ -52,6 +52,14 @@ describe('models in browser mode', () => {
     expect(await page.locator('[data-model-id] [data-testid="model-architecture"]').innerText()).toBe(
       '2 layers × 64, 2 heads\nvocabulary 50,257 · context 256'
     )
+    // What chatting with it takes, in the engine on its backend, at a prompt filling the context.
+    await expect
+      .poll(() => page.locator('[data-model-id] [data-testid="model-memory"]').textContent(), {
+        timeout: 60_000
+      })
+      .toMatch(
+        /^Chatting with it needs about \d[\d.,]* MiB on \w+ at a 256-token prompt: weights 25\.\d MiB, KV cache 256 KiB/
+      )
     await tallShot(page, 'models-02-demo')
   })
 

@@ -65,6 +65,37 @@ describe('Train and Runs in browser mode', () => {
       .poll(() => page.getByTestId('trainable-line').textContent(), { timeout: 60_000 })
       .toBe('trainable params: 2,048 || all params: 3,334,976 || trainable%: 0.0614')
     expect(await page.getByTestId('memory-estimate').textContent()).toMatch(/^\d[\d.,]* (KiB|MiB|GiB)$/)
+    // Beside it, what chatting with the result takes at the demo model's full context (256 tokens).
+    expect(await page.getByTestId('inference-estimate').locator('summary').textContent()).toContain(
+      '256 tokens'
+    )
+    expect(await page.getByTestId('inference-total').textContent()).toMatch(/^\d[\d.,]* (KiB|MiB|GiB)$/)
+    expect(await page.getByTestId('train-fragmentation').count()).toBe(0)
+    // A Chinese dataset chosen: the import wizard's tokens-per-character warning, here too.
+    const zhDir = join(session.dataDir, 'zh-notes')
+    mkdirSync(zhDir, { recursive: true })
+    writeFileSync(
+      join(zhDir, 'zh.txt'),
+      '缓冲区溢出是一种常见的软件安全漏洞。当程序向固定大小的缓冲区写入超过其容量的数据时，多余的数据会覆盖相邻的内存。'
+    )
+    const zh = (await callApi(page, 'datasets.import', {
+      name: 'zh notes',
+      paths: [join(zhDir, 'zh.txt')],
+      format: 'text',
+      split: { kind: 'none' }
+    })) as { id: number }
+    const cwe = await page.locator('#train-dataset').inputValue()
+    await page.locator('nav a[data-nav="runs"]').click()
+    await page.locator('nav a[data-nav="train"]').click()
+    await page.locator('.train-form').waitFor()
+    await page.locator('#train-dataset').selectOption(String(zh.id))
+    await expect
+      .poll(() => page.getByTestId('train-fragmentation').textContent(), { timeout: 60_000 })
+      .toMatch(/tokenizer needs \d+(\.\d+)? tokens per character of this dataset/)
+    expect(await page.locator('#train-template').count()).toBe(0)
+    await shot(page, 'runs-02-train-fragmentation')
+    await page.locator('#train-dataset').selectOption(cwe)
+    await expect.poll(() => page.getByTestId('train-fragmentation').count(), { timeout: 60_000 }).toBe(0)
 
     await page.locator('#train-r').fill('0')
     await expect.poll(() => page.locator('#train-r-error').textContent()).toBe('Must be at least 1.')

@@ -10,6 +10,7 @@ import { openAppContext, type AppContext } from '../../src/main/app-context'
 import { createNodeEngineSpawner } from '../../src/main/engine-host/node-engine-spawner'
 import { buildApi, unwrapResult } from '../../src/shared/api-client'
 import type { Api } from '../../src/shared/contract'
+import type { RunProgressEvent } from '../../src/shared/runs'
 
 const work = mkdtempSync(join(tmpdir(), 'dataset-run-'))
 const alpacaFile = join(work, 'cwe-alpaca.jsonl')
@@ -85,6 +86,8 @@ describe('a run on an imported dataset', () => {
     const done = await api.runs.get({ id: run.id })
     expect(done.message).toBeNull()
     expect(done.status).toBe('completed')
+    expect(done.config.template).toBe('human-assistant')
+    expect(done.template).toBe('alpaca')
     expect(done.step).toBe(6)
 
     const runDir = join(ctx.paths.runs, String(run.id))
@@ -148,5 +151,99 @@ describe('a run on an imported dataset', () => {
         `losses ${losses.map((l) => l.toFixed(3)).join(' ')}, eval ${evals.at(-1)!.evalLoss!.toFixed(3)}, ` +
         `start to completed ${seconds.toFixed(1)} s (${steps.map((m) => m.elapsedS.toFixed(2)).join(' ')} s elapsed per step)`
     )
+  })
+
+  it('trains as many samples as the dataset says: a packed raw-text dataset and the blog recipe agree', async () => {
+    // The issue's repro: the dataset said 14 train samples, the run "13 records". The dataset's packer
+    // keeps the shorter last block; the engine packed the samples again and dropped it.
+    const textFile = join(work, 'notes.txt')
+    const paragraph =
+      'A heap overflow corrupts the allocator metadata next to a chunk, and a later free turns it into a write.'
+    writeFileSync(textFile, Array.from({ length: 12 }, (_, i) => `${i + 1}. ${paragraph}`).join('\n\n'))
+    const model = (await api.models.list({}))[0] ?? (await api.models.createDemo({ size: 'tiny', seed: 1 }))
+    const dataset = await api.datasets.import({
+      name: 'notes packed',
+      paths: [textFile],
+      format: 'text',
+      textMode: 'pack',
+      maxLength: 64,
+      split: { kind: 'none' }
+    })
+    const stats = dataset.statistics
+    expect(stats.trainSamples).toBe(Math.ceil(stats.totalTokens / 64))
+    expect(stats.totalTokens % 64).not.toBe(0)
+
+    const messages: string[] = []
+    const off = ctx.events.on('run.progress', (e: RunProgressEvent) => {
+      if (e.message) messages.push(e.message)
+    })
+    const run = await api.runs.start({
+      name: 'blog recipe on packed notes',
+      preset: 'gpt2-blog-recipe',
+      config: {
+        baseModel: model.path,
+        data: { kind: 'dataset', id: dataset.id },
+        maxLength: 64,
+        maxSteps: 1,
+        batchSize: 4
+      }
+    })
+    expect(run.config.packing).toBe(true)
+    await ctx.runs.settled(run.id)
+    off()
+    const done = await api.runs.get({ id: run.id })
+    expect(done.status).toBe('completed')
+    // Raw text has no prompt template: none listed, and chat continues its text as written.
+    expect(done.template).toBeNull()
+    const chat = await api.chat.create({
+      adapter: { kind: 'run', runId: run.id },
+      options: { maxNewTokens: 1 }
+    })
+    expect(chat.template).toEqual({ name: 'raw' })
+    const started = messages.find((m) => m.startsWith('training'))
+    expect(started).toMatch(
+      new RegExp(`^training ${stats.trainSamples} samples of up to 64 tokens, 1 steps?,`)
+    )
+  })
+
+  it('estimates chatting beside training, and warns on the Train page when the tokenizer fragments the text', async () => {
+    // Item 14: the import wizard's tokens-per-character warning where the dataset and the model are chosen.
+    const zhFile = join(work, 'zh.txt')
+    writeFileSync(
+      zhFile,
+      '缓冲区溢出是一种常见的软件安全漏洞。当程序向固定大小的缓冲区写入超过其容量的数据时，多余的数据会覆盖相邻的内存。'
+    )
+    const model = (await api.models.list({}))[0] ?? (await api.models.createDemo({ size: 'tiny', seed: 1 }))
+    const dataset = await api.datasets.import({
+      name: 'zh notes',
+      paths: [zhFile],
+      format: 'text',
+      maxLength: 128,
+      split: { kind: 'none' },
+      modelId: model.id
+    })
+    expect(dataset.statistics.fragmentationWarning).not.toBeNull()
+    const estimate = await api.runs.estimate({
+      preset: 'quick-test',
+      config: { baseModel: model.path, data: { kind: 'dataset', id: dataset.id } }
+    })
+    expect(estimate.textFit?.tokenizer).toBe(dataset.statistics.tokenizer)
+    expect(estimate.textFit?.tokensPerCharacter).toBeCloseTo(dataset.statistics.tokensPerCharacter, 10)
+    expect(estimate.textFit?.fragmented).toBe(true)
+
+    // The tiny demo model: 2 layers × 64, context 256; the KV cache holds keys and values of every position.
+    const inference = estimate.inference!
+    const kv = inference.components.find((c) => c.key === 'kvCache')
+    expect(kv?.bytes).toBe(2 * 2 * 256 * 64 * 4)
+    expect(inference.totalBytes).toBeGreaterThan(0)
+    expect(inference.totalBytes).toBeLessThan(estimate.memory.totalBytes)
+
+    // Chat and Models ask the same of a chosen model (no adapter): the same parts, at its context.
+    const chat = await api.models.memory({ id: model.id })
+    expect([chat.context, chat.backend]).toEqual([256, 'wasm'])
+    expect(chat.memory.components.map((c) => c.key)).toEqual(
+      inference.components.map((c) => c.key).filter((k) => k !== 'loraWeights')
+    )
+    expect(chat.memory.components.find((c) => c.key === 'kvCache')?.bytes).toBe(kv?.bytes)
   })
 })

@@ -2,6 +2,7 @@
 // (src/shared/engine-protocol.ts), write its handler in a file here, and list it below.
 import type { JobHandlers } from '../job-registry'
 import { generate } from './generate-job'
+import { estimateInference } from './inference-memory-job'
 import { perplexity } from './perplexity-job'
 import { ping, sleep, systemInfo } from './system-jobs'
 import { dryRun, estimateRun, exportAdapter, train, trainControl } from './training-jobs'
@@ -13,6 +14,7 @@ export const jobHandlers: JobHandlers = {
   train,
   trainControl,
   estimateRun,
+  estimateInference,
   dryRun,
   exportAdapter,
   generate,

@@ -335,6 +335,104 @@ export function largestStepTensor(shape: Gpt2Config, opts: EstimateOptions): Ste
     .reduce((best, t) => (t.bytes > best.bytes ? t : best))
 }
 
+/**
+ * Memory of chatting with the model (and its adapter) in the engine, at a prompt filling the model's
+ * context, from the same parts as a training step: the frozen weights and their transposed copies
+ * (generation builds the same layers), the LoRA weights, the KV cache (keys and values of every layer at
+ * every position), one layer's activations and attention scores while the prompt is read, the last
+ * token's logits; on a CPU backend also the backend's buffers (wasm: the forward pass packs W only,
+ * half of training's measured packing) and the runtime.
+ */
+export function estimateInferenceMemory(
+  shape: Gpt2Config,
+  opts: Pick<EstimateOptions, 'backend' | 'runtimeBytes'> & { lora?: LoraSettingsConfig }
+): MemoryEstimate {
+  const t = shape.nPositions
+  const d = shape.nEmbd
+  const loraParams = opts.lora
+    ? loraParamCount(loraTargetModules(shape, toLoraConfig(opts.lora)), opts.lora.r)
+    : 0
+  const baseParams = countGpt2Parameters(shape)
+  const tensors: Part[] = [
+    {
+      key: 'frozenWeights',
+      name: 'frozen weights',
+      bytes: baseParams * F32,
+      detail: `${baseParams.toLocaleString('en-US')} parameters × 4 bytes (float32)`,
+      facts: { key: 'frozenWeights', values: { params: baseParams } }
+    },
+    {
+      key: 'transposedWeights',
+      name: 'transposed weight copies',
+      bytes: transposedBytes(shape),
+      detail: 'every Conv1D matrix and the tied LM head, stored transposed once',
+      facts: { key: 'transposedWeights', values: {} }
+    },
+    ...(opts.lora
+      ? [
+          {
+            key: 'loraWeights' as const,
+            name: 'LoRA weights',
+            bytes: loraParams * F32,
+            detail: `${loraParams.toLocaleString('en-US')} adapter parameters`,
+            facts: { key: 'loraWeightsInference' as const, values: { params: loraParams } }
+          }
+        ]
+      : []),
+    {
+      key: 'kvCache',
+      name: 'KV cache',
+      bytes: 2 * shape.nLayer * t * d * F32,
+      detail: `keys and values: 2 × ${shape.nLayer} layers × ${t} positions (the context) × ${d}`,
+      facts: { key: 'kvCache', values: { layers: shape.nLayer, t, width: d } }
+    },
+    {
+      key: 'activations',
+      name: 'activations',
+      bytes: t * (3 * d + shape.nInner + 2 * d) * F32,
+      detail: `one layer at a time while a ${t}-token prompt is read`,
+      facts: { key: 'activationsInference', values: { t } }
+    },
+    {
+      key: 'attentionScores',
+      name: 'attention scores',
+      bytes: shape.nHead * t * t * F32,
+      detail: `h·t² = ${shape.nHead}·${t}² for one layer`,
+      facts: { key: 'attentionScoresInference', values: { heads: shape.nHead, t } }
+    },
+    {
+      key: 'logits',
+      name: 'logits',
+      bytes: shape.vocabSize * F32,
+      detail: `the last token's ${shape.vocabSize} scores`,
+      facts: { key: 'logitsInference', values: { vocab: shape.vocabSize } }
+    }
+  ]
+  const tensorBytes = sum(tensors)
+  const backend = opts.backend ?? 'wasm'
+  if (isGpuBackendName(backend)) return finish(tensors, tensorBytes)
+  const parts = [...tensors]
+  if (backend === 'wasm') {
+    const packed = (XNNPACK_PACKED_PER_TRANSPOSED / 2) * transposedBytes(shape)
+    parts.push({
+      key: 'backendBuffers',
+      name: 'backend buffers',
+      bytes: packed + Math.max(0, WASM_HEAP_MIN_BYTES - tensorBytes - packed),
+      detail: "XNNPACK's packed weights: W for x·W and the LM head (the forward pass packs no Wᵀ)",
+      facts: { key: 'backendBuffersInference', values: {} }
+    })
+  }
+  const runtime = opts.runtimeBytes ?? RUNTIME_BYTES
+  parts.push({
+    key: 'runtime',
+    name: 'runtime',
+    bytes: runtime,
+    detail: `Node, V8, tfjs and its backend before the model loads (${mib(runtime)})`,
+    facts: { key: 'runtimeInference', values: { runtimeBytes: runtime } }
+  })
+  return finish(parts, tensorBytes)
+}
+
 /** The estimate a run records before it starts: PEFT's trainable line and the memory components. */
 export function estimateRun(shape: Gpt2Config, opts: EstimateOptions): RunEstimate {
   const modules = loraTargetModules(shape, toLoraConfig(opts.lora))
@@ -344,6 +442,7 @@ export function estimateRun(shape: Gpt2Config, opts: EstimateOptions): RunEstima
     trainableLine: trainableParamsLine(shape, toLoraConfig(opts.lora)),
     trainableParams: trainable,
     allParams: all,
-    memory: estimateTrainingMemory(shape, opts)
+    memory: estimateTrainingMemory(shape, opts),
+    inference: estimateInferenceMemory(shape, opts)
   }
 }

@@ -74,7 +74,11 @@ export function truncateRecords(records: readonly TokenRecord[], maxLength: numb
   )
 }
 
-/** HF's group_texts: all records concatenated and cut into blocks of maxLength (the remainder dropped unless it is all there is). */
+/**
+ * HF's group_texts, except that the shorter last block is kept, as the dataset's packer keeps it (no
+ * text is lost, and a dataset's packed samples, packed again at the same max length, stay as many as its
+ * statistics count): all records concatenated and cut into blocks of maxLength.
+ */
 export function packRecords(records: readonly TokenRecord[], maxLength: number): TokenRecord[] {
   const total = records.reduce((n, r) => n + r.inputIds.length, 0)
   const ids = new Int32Array(total)
@@ -85,11 +89,10 @@ export function packRecords(records: readonly TokenRecord[], maxLength: number):
     labels.set(r.labels, at)
     at += r.inputIds.length
   }
-  const blocks = Math.max(1, Math.floor(total / maxLength))
   const out: TokenRecord[] = []
-  for (let b = 0; b < blocks; b++) {
-    const end = Math.min(total, (b + 1) * maxLength)
-    out.push({ inputIds: ids.slice(b * maxLength, end), labels: labels.slice(b * maxLength, end) })
+  for (let start = 0; start < total; start += maxLength) {
+    const end = Math.min(total, start + maxLength)
+    out.push({ inputIds: ids.slice(start, end), labels: labels.slice(start, end) })
   }
   return out
 }

@@ -4,10 +4,10 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { basename, join, relative, resolve, sep } from 'node:path'
 import type { AdapterRefInput, ResolvedTarget } from '../../shared/chat'
-import type { DatasetSettings, TemplateSpec } from '../../shared/datasets'
+import type { TemplateSpec } from '../../shared/datasets'
 import { ServiceError } from '../../shared/errors'
-import type { RunConfigValues } from '../../shared/runs'
 import type { Store } from '../store/store'
+import { runTemplate } from '../runs/run-template'
 
 export interface TargetSpec {
   modelId?: number
@@ -56,19 +56,6 @@ export function registeredBase(store: Store, base: string): { path: string; id: 
     .list()
     .find((m) => m.name === base || m.hubId === base || resolve(m.path) === resolve(base))
   return found ? { path: found.path, id: found.id } : null
-}
-
-/** The template a run's records were formatted with: its dataset's, else the template named in its config. */
-export function runTemplate(store: Store, runId: number): TemplateSpec | null {
-  const run = store.runs.get(runId)
-  if (!run) return null
-  if (run.datasetId !== null) {
-    const dataset = store.datasets.get(run.datasetId)
-    if (dataset) return (dataset.settings as DatasetSettings).template
-  }
-  const name = (run.config as RunConfigValues).template
-  if (name === 'human-assistant' || name === 'alpaca' || name === 'chatml' || name === 'raw') return { name }
-  return null
 }
 
 /** The run whose folder (runs/<id>/…) holds `path`, if any. */

@@ -1,5 +1,6 @@
-// Token statistics of a dataset as the chosen tokenizer sees it: sizes, trained tokens, a length
-// histogram, the share cut at the max length, steps per epoch, and tokens per character with a
+// Token statistics of a dataset as the chosen tokenizer sees it: sizes, trained tokens, a histogram of
+// the lengths of the samples that train (after packing, splitting or truncation at the max length, so
+// no bar lies above it), the share of records cut at the max length, steps per epoch, and tokens per character with a
 // warning when the tokenizer fragments the text (Chinese on GPT-2 takes over a token per character).
 import type { DatasetStatistics, HistogramBin } from '../../shared/datasets'
 
@@ -52,7 +53,6 @@ export class StatisticsAccumulator {
     )
     edges[HISTOGRAM_BINS] = maxLength + 1
     this.bins = edges.slice(0, -1).map((from, i) => ({ from, to: edges[i + 1], count: 0 }))
-    this.bins.push({ from: maxLength + 1, to: null, count: 0 })
   }
 
   /** One record: its full token length (before any cut), and its content's characters and tokens. */
@@ -61,11 +61,12 @@ export class StatisticsAccumulator {
     this.characters += characters
     this.contentTokens += contentTokens
     if (tokens > this.maxLength) this.overLength++
-    const bin =
-      tokens > this.maxLength
-        ? this.bins.length - 1
-        : this.bins.findIndex((b) => b.to !== null && tokens < b.to)
-    this.bins[bin].count++
+  }
+
+  /** `count` samples of `length` tokens into `bins` (a sample is never above the max length). */
+  private binSamples(length: number, count: number, bins = this.bins): void {
+    if (count <= 0) return
+    bins[bins.findIndex((b) => b.to !== null && length < b.to)].count += count
   }
 
   addSamples(split: 'train' | 'validation', r: RecordSamples): void {
@@ -74,6 +75,21 @@ export class StatisticsAccumulator {
     s.tokens += r.tokens
     s.trained += r.trained
     s.maxSample = Math.max(s.maxSample, r.maxSample)
+    if (this.packed || r.samples === 0) return
+    // A record's samples are full windows of maxLength but the last (see packing.ts).
+    this.binSamples(this.maxLength, r.samples - 1)
+    this.binSamples(r.tokens - (r.samples - 1) * this.maxLength, 1)
+  }
+
+  /** The histogram; packed blocks per split are full ones, then the shorter last (the Packer keeps it). */
+  private histogram(): HistogramBin[] {
+    const bins = this.bins.map((b) => ({ ...b }))
+    if (!this.packed) return bins
+    for (const { tokens } of [this.splits.train, this.splits.validation]) {
+      this.binSamples(this.maxLength, Math.floor(tokens / this.maxLength), bins)
+      this.binSamples(tokens % this.maxLength, tokens % this.maxLength > 0 ? 1 : 0, bins)
+    }
+    return bins
   }
 
   private samplesOf(split: 'train' | 'validation'): number {
@@ -104,7 +120,7 @@ export class StatisticsAccumulator {
       fragmentationWarning: fragmentationWarning(tokensPerCharacter, options.tokenizer, this.maxLength),
       meanLength: samples ? totalTokens / samples : 0,
       maxSampleLength: maxSample,
-      histogram: this.bins.map((b) => ({ ...b })),
+      histogram: this.histogram(),
       truncatedShare: this.cutsOverlong && this.records ? this.overLength / this.records : 0,
       batchSize: options.batchSize,
       gradientAccumulation: options.gradientAccumulation,

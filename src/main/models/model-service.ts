@@ -7,6 +7,7 @@ import type { ApiHandlers } from '../../shared/contract'
 import { ServiceError } from '../../shared/errors'
 import type { DemoSizeName, DownloadProgressEvent, ModelSourceName, ModelSummary } from '../../shared/models'
 import { ownedStatuses } from '../../shared/run-states'
+import type { InferenceEstimate } from '../../shared/runs'
 import { createRandomGpt2Folder, type RandomGpt2Options } from '../../engine/model-factory'
 import type { Store } from '../store/store'
 import { DownloadMeter } from './download-meter'
@@ -25,6 +26,8 @@ export interface ModelServiceDeps {
   fetch?: typeof fetch
   /** Passed to the downloader (tests). */
   stallTimeoutMs?: number
+  /** The engine's inference estimate for a model folder (`models.memory`). */
+  estimateInference?: (path: string) => Promise<InferenceEstimate>
 }
 
 export interface ModelService {
@@ -211,6 +214,13 @@ export function createModelService(deps: ModelServiceDeps): ModelService {
       store.models.delete(id)
       if (owned) await rm(trash, { recursive: true, force: true })
       return { deleted: true }
+    },
+
+    memory: async ({ id }) => {
+      const model = get(id)
+      if (!deps.estimateInference)
+        throw new ServiceError('internal', 'Memory estimates need the engine, which is not running here.')
+      return deps.estimateInference(model.path)
     }
   }
 

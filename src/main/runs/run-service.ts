@@ -19,13 +19,20 @@ import {
   type RunActor
 } from '../../shared/run-states'
 import { storedRunConfig } from '../../shared/runs'
-import type { RunConfigValues, RunProgressEvent, RunStatusName } from '../../shared/runs'
+import type {
+  RunConfigValues,
+  RunEstimate,
+  RunProgressEvent,
+  RunStatusName,
+  TextFit
+} from '../../shared/runs'
 import type { TrainJobOutput, TrainProgress } from '../../shared/training-protocol'
 import type { EventBus } from '../event-bus'
 import type { RunUpdate } from '../store/runs-repository'
 import type { Store } from '../store/store'
 import { existingRunData, materializeRunData, type DatasetSamples } from './run-data'
 import { checkResumable } from './resume-check'
+import { shownRunTemplate } from './run-template'
 import { claimRun, orphanedRuns } from './run-owner'
 import { checkStartInputs } from './start-checks'
 import { continueSource, resolveContinueFrom } from './continue-from'
@@ -48,6 +55,8 @@ export interface RunServiceDeps {
   /** The data folder's runs/ directory. */
   runsDir: string
   datasetSamples?: DatasetSamples
+  /** Tokens per character of a dataset's text with a model's tokenizer, for the estimate's warning. */
+  textFit?: (datasetId: number, baseModel: string) => Promise<TextFit | null>
   /** Registers a merged export as a model (the models service); without it a merged export is not registered. */
   registerMerged?: (dir: string, name: string) => Promise<{ id: number; name: string }>
 }
@@ -75,6 +84,19 @@ export const INTERRUPTED_MESSAGE =
 export const QUIT_TIMEOUT_MESSAGE =
   'LoRA Studio quit before this run finished writing its stop checkpoint. Resume continues from its last checkpoint.'
 
+/**
+ * What a run trains, counted as the dataset page counts it: samples (sequences of at most the max
+ * length, after packing or truncation), not the records they were made from.
+ */
+export function startedMessage(p: Extract<TrainProgress, { kind: 'started' }>, maxLength: number): string {
+  const plural = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`
+  const evaluation = p.validationSamples ? ` (+ ${plural(p.validationSamples, 'sample')} to evaluate on)` : ''
+  return (
+    `training ${plural(p.trainSamples, 'sample')} of up to ${maxLength} tokens${evaluation}, ` +
+    `${plural(p.totalSteps, 'step')}, ${p.workersReason}`
+  )
+}
+
 function defaultName(config: RunConfigValues): string {
   const model = config.baseModel.split(/[\\/]/).filter(Boolean).pop() ?? 'model'
   return `${model} r${config.lora.r} lr${config.learningRate}`
@@ -92,6 +114,17 @@ export function createRunService(deps: RunServiceDeps): RunService {
     const run = repo.get(id)
     if (!run) throw new ServiceError('not_found', `Run ${id} does not exist; list runs to see their ids.`)
     return run
+  }
+
+  /** The estimate with how the run's tokenizer cuts the dataset's text, for a dataset run. */
+  async function withTextFit(config: RunConfigValues, estimate: RunEstimate): Promise<RunEstimate> {
+    if (config.data.kind !== 'dataset' || !deps.textFit) return estimate
+    const textFit = await deps.textFit(config.data.id, config.baseModel)
+    return textFit ? { ...estimate, textFit } : estimate
+  }
+
+  function detail(runId: number) {
+    return toRunDetail(repo, mustGet(runId), deps.runsDir, shownRunTemplate(store, runId))
   }
 
   function emit(runId: number, extra: Omit<RunProgressEvent, 'runId' | 'status'> = {}) {
@@ -116,10 +149,12 @@ export function createRunService(deps: RunServiceDeps): RunService {
       case 'started':
         repo.update(runId, { totalSteps: p.totalSteps, estimate: p.estimate })
         emit(runId, {
-          message: `training ${p.trainRecords} records, ${p.totalSteps} steps, ${p.workersReason}`,
+          message: startedMessage(p, storedRunConfig(mustGet(runId).config).maxLength),
           note: {
             kind: 'started',
-            records: p.trainRecords,
+            samples: p.trainSamples,
+            validationSamples: p.validationSamples,
+            maxLength: storedRunConfig(mustGet(runId).config).maxLength,
             steps: p.totalSteps,
             workers: p.workers,
             workersReason: p.workersReason
@@ -311,13 +346,13 @@ export function createRunService(deps: RunServiceDeps): RunService {
       emit(run.id)
       // Stopped while its data were being prepared: it stays stopped (and resumable), not queued.
       if (mustGet(run.id).status === 'queued') enqueue(run.id)
-      return toRunDetail(repo, mustGet(run.id), deps.runsDir)
+      return detail(run.id)
     },
     async list() {
       return repo.list().map((r) => toRunSummary(repo, r, deps.runsDir))
     },
     async get({ id }) {
-      return toRunDetail(repo, mustGet(id), deps.runsDir)
+      return detail(id)
     },
     async metrics({ id, afterStep }) {
       mustGet(id)
@@ -417,7 +452,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
     async notes({ id, notes }) {
       mustGet(id)
       repo.update(id, { notes })
-      return toRunDetail(repo, mustGet(id), deps.runsDir)
+      return detail(id)
     },
     async continueSource(source) {
       return continueSource(store, deps.runsDir, source)
@@ -428,7 +463,10 @@ export function createRunService(deps: RunServiceDeps): RunService {
     },
     async estimate({ preset, config: patch, measure }) {
       const config = resolveConfig(preset, patch)
-      const estimate = await engine.call('estimateRun', { baseModel: config.baseModel, config })
+      const estimate = await withTextFit(
+        config,
+        await engine.call('estimateRun', { baseModel: config.baseModel, config })
+      )
       if (!measure) return estimate
       const scratch = join(deps.runsDir, `.dry-run-${process.pid}-${Date.now()}`)
       try {

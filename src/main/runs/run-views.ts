@@ -67,10 +67,17 @@ export function toRunSummary(repo: RunsRepository, run: StoredRun, runsDir: stri
   }
 }
 
-export function toRunDetail(repo: RunsRepository, run: StoredRun, runsDir: string): RunDetail {
+/** `template`: the one its samples were formatted with (run-template.ts), null for raw text. */
+export function toRunDetail(
+  repo: RunsRepository,
+  run: StoredRun,
+  runsDir: string,
+  template: string | null
+): RunDetail {
   return {
     ...toRunSummary(repo, run, runsDir),
     config: storedRunConfig(run.config),
+    template,
     notes: run.notes,
     estimate: (run.estimate as RunEstimate | null) ?? null,
     peakRssBytes: run.peakRssBytes,

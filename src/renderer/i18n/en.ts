@@ -228,15 +228,15 @@ const en = {
       trainedTokens: 'Trained tokens',
       meanLength: 'Mean sample length',
       maxLength: 'Longest sample',
-      truncatedShare: 'Over the max length ({max})',
+      truncatedShare: 'Records cut at the max length ({max})',
       stepsPerEpoch: 'Steps per epoch',
       stepsValue: '{steps} (batch {batch} × accumulation {accumulation})',
       tokensPerCharacter: 'Tokens per character',
       tokensPerCharacterHelp:
         'English prose takes about 0.25 tokens per character on GPT-2. Much more means the tokenizer breaks the text into byte pieces, so each sample holds less text and the model learns it poorly.',
       tokenizer: 'Tokenizer',
-      histogram: 'Token lengths',
-      histogramLabel: 'Bar chart of how many samples have each token length',
+      histogram: 'Token lengths of the samples that train (after packing or truncation at {max})',
+      histogramLabel: 'Bar chart of how many training samples have each token length',
       histogramX: 'Tokens per sample',
       histogramY: 'Samples',
       savePng: 'Save as PNG',
@@ -395,7 +395,7 @@ const en = {
     },
     validation: {
       'dataset-split': "The dataset's own validation split",
-      'hold-out': 'Hold out a share of the training records',
+      'hold-out': 'Hold out a share of the training samples',
       'other-dataset': 'Another dataset'
     },
     schedules: {
@@ -415,14 +415,15 @@ const en = {
         label: 'Evaluation data',
         help: 'Records the eval loss is measured on; this dataset has {n} in its validation split.'
       },
-      holdOutRatio: { label: 'Held-out share', help: 'Share of training records kept for evaluation (0–1).' },
+      holdOutRatio: { label: 'Held-out share', help: 'Share of training samples kept for evaluation (0–1).' },
       validationDataset: {
         label: 'Evaluation dataset',
         help: 'Its training records are used for evaluation.'
       },
       template: {
         label: 'Prompt template',
-        help: 'Remembered with the adapter so chat formats prompts the same way.'
+        help: 'Remembered with the adapter so chat formats prompts the same way.',
+        none: 'None: raw text is trained as written'
       },
       initAdapter: {
         label: 'Continue from',
@@ -445,7 +446,7 @@ const en = {
         label: 'Pack records',
         help: 'Join records into full-length blocks instead of padding each.'
       },
-      epochs: { label: 'Epochs', help: 'Passes over the training records (fractions allowed).' },
+      epochs: { label: 'Epochs', help: 'Passes over the training samples (fractions allowed).' },
       maxSteps: {
         label: 'Max steps',
         help: 'When set, training stops after this many optimizer steps, whatever the epochs.',
@@ -529,7 +530,8 @@ const en = {
         savedProbabilities: 'Saved probabilities',
         backendBuffers: 'Backend buffers (packed weights)',
         runtime: 'Runtime (Node, tfjs, backend)',
-        workerCopies: 'Workers’ copies'
+        workerCopies: 'Workers’ copies',
+        kvCache: 'KV cache (keys and values of every position)'
       },
       details: {
         frozenWeights: '{params} parameters × 4 bytes (float32)',
@@ -558,8 +560,20 @@ const en = {
         workerCopies:
           'further worker threads: {workers} × {eachBytes} (own runtime {ownBytes}, weights and step tensors {tensorsBytes} for its share of the batch ({rows}))',
         workerCopiesWasm:
-          'further worker threads: {workers} × {eachBytes} (own runtime {ownBytes}, weights and step tensors {tensorsBytes} for its share of the batch ({rows}), packed weights; each wasm instance has its own heap)'
+          'further worker threads: {workers} × {eachBytes} (own runtime {ownBytes}, weights and step tensors {tensorsBytes} for its share of the batch ({rows}), packed weights; each wasm instance has its own heap)',
+        loraWeightsInference: '{params} adapter parameters',
+        kvCache: 'keys and values: 2 × {layers} layers × {t} positions (the context) × {width}',
+        activationsInference: 'one layer at a time while a {t}-token prompt is read',
+        attentionScoresInference: 'h·t² = {heads}·{t}² for one layer',
+        logitsInference: "the last token's {vocab} scores",
+        backendBuffersInference:
+          "XNNPACK's packed weights: W for x·W and the LM head (the forward pass packs no Wᵀ)",
+        runtimeInference: 'Node, V8, tfjs and its backend before the model loads ({runtimeBytes})'
       },
+      inference: 'Chatting with the result, at the model’s full context ({context} tokens):',
+      inferenceComponents: 'Memory for chatting, by component',
+      fragmentation:
+        'The {tokenizer} tokenizer needs {ratio} tokens per character of this dataset (English prose takes about 0.25): a {max}-token sample holds only about {characters} characters, and the model learns the language poorly. A model whose vocabulary covers the language will do much better.',
       note: 'Measured peak memory is shown beside this estimate on the run’s page.',
       computing: 'Computing the estimate…',
       updating: 'updating…',
@@ -590,7 +604,9 @@ const en = {
   },
   runs: {
     progressLine: {
-      started: 'training {records} records, {steps} steps, {workersReason}',
+      started: 'training {samples} samples of up to {maxLength} tokens, {steps} steps, {workersReason}',
+      startedWithEvaluation:
+        'training {samples} samples of up to {maxLength} tokens (+ {validationSamples} samples to evaluate on), {steps} steps, {workersReason}',
       resuming: 'resuming from step {step}',
       restarting: 'restarting from the start (no checkpoint)'
     },
@@ -833,6 +849,8 @@ const en = {
     compareHelp: 'Each answers the same prompt with the same settings and seed ({seed}), one after another.'
   },
   models: {
+    memory:
+      'Chatting with it needs about {total} on {backend} at a {context}-token prompt: weights {weights}, KV cache {kv}, the rest runtime and working memory.',
     title: 'Models',
     subtitle: 'Base models stored on this computer, in Hugging Face layout.',
     emptyTitle: 'No models yet',

@@ -286,15 +286,15 @@ const zhCN: MessageSchema = {
       trainedTokens: '参与训练的 token',
       meanLength: '平均样本长度',
       maxLength: '最长样本',
-      truncatedShare: '超过最大长度（{max}）',
+      truncatedShare: '在最大长度（{max}）处被截断的记录',
       stepsPerEpoch: '每个轮次的步数',
       stepsValue: '{steps}（批大小 {batch} × 梯度累积 {accumulation}）',
       tokensPerCharacter: '每字符 token 数',
       tokensPerCharacterHelp:
         '英文文本在 GPT-2 上约为每字符 0.25 个 token。远高于此说明分词器把文本拆成了字节碎片：每个样本容纳的文字更少，模型也学得更差。',
       tokenizer: '分词器',
-      histogram: 'token 长度分布',
-      histogramLabel: '各 token 长度的样本数柱状图',
+      histogram: '参与训练的样本的 token 长度（按 {max} 打包或截断之后）',
+      histogramLabel: '各 token 长度的训练样本数柱状图',
       histogramX: '每个样本的 token 数',
       histogramY: '样本数',
       savePng: '保存为 PNG',
@@ -450,7 +450,7 @@ const zhCN: MessageSchema = {
     },
     validation: {
       'dataset-split': '数据集自带的验证集',
-      'hold-out': '从训练记录中留出一部分',
+      'hold-out': '从训练样本中留出一部分',
       'other-dataset': '另一个数据集'
     },
     schedules: {
@@ -470,9 +470,13 @@ const zhCN: MessageSchema = {
         label: '评估数据',
         help: '用来计算评估损失的记录；此数据集的验证集有 {n} 条。'
       },
-      holdOutRatio: { label: '留出比例', help: '留作评估的训练记录比例（0–1）。' },
+      holdOutRatio: { label: '留出比例', help: '留作评估的训练样本比例（0–1）。' },
       validationDataset: { label: '评估数据集', help: '使用它的训练记录做评估。' },
-      template: { label: '提示模板', help: '随适配器保存，对话时按同样的方式格式化提示。' },
+      template: {
+        label: '提示模板',
+        help: '随适配器保存，对话时按同样的方式格式化提示。',
+        none: '无：原始文本按原样训练'
+      },
       initAdapter: {
         label: '继续自',
         help: '从已完成训练的适配器开始，而不是全新的 LoRA（即“下一个数据文件”）。',
@@ -488,7 +492,7 @@ const zhCN: MessageSchema = {
       rsLora: { label: 'rsLoRA 缩放', help: '按 alpha / √r 缩放，高秩时更稳定。' },
       maxLength: { label: '最大长度（token）', help: '更长的记录会被截断；上限是模型的上下文长度。' },
       packing: { label: '打包记录', help: '把记录拼接成满长度的块，而不是逐条填充。' },
-      epochs: { label: '训练轮次', help: '遍历训练记录的次数（可以是小数）。' },
+      epochs: { label: '训练轮次', help: '遍历训练样本的次数（可以是小数）。' },
       maxSteps: {
         label: '最大步数',
         help: '设置后，训练在这么多优化步后停止，不管轮次。',
@@ -560,7 +564,8 @@ const zhCN: MessageSchema = {
         savedProbabilities: '保存的概率',
         backendBuffers: '后端缓冲区（打包权重）',
         runtime: '运行时（Node、tfjs、后端）',
-        workerCopies: '各工作线程的副本'
+        workerCopies: '各工作线程的副本',
+        kvCache: 'KV 缓存（每个位置的键和值）'
       },
       details: {
         frozenWeights: '{params} 个参数 × 4 字节（float32）',
@@ -588,8 +593,19 @@ const zhCN: MessageSchema = {
         workerCopies:
           '其余工作线程：{workers} × {eachBytes}（自身运行时 {ownBytes}，{rows} 行的权重和步张量 {tensorsBytes}）',
         workerCopiesWasm:
-          '其余工作线程：{workers} × {eachBytes}（自身运行时 {ownBytes}，{rows} 行的权重和步张量 {tensorsBytes}，打包权重；每个 wasm 实例有自己的堆）'
+          '其余工作线程：{workers} × {eachBytes}（自身运行时 {ownBytes}，{rows} 行的权重和步张量 {tensorsBytes}，打包权重；每个 wasm 实例有自己的堆）',
+        loraWeightsInference: '{params} 个适配器参数',
+        kvCache: '键和值：2 × {layers} 层 × {t} 个位置（上下文）× {width}',
+        activationsInference: '读取 {t} 个 token 的提示时，一次一层',
+        attentionScoresInference: '一层的 h·t² = {heads}·{t}²',
+        logitsInference: '最后一个 token 的 {vocab} 个分数',
+        backendBuffersInference: 'XNNPACK 的打包权重：x·W 的 W 和 LM head（前向传播不打包 Wᵀ）',
+        runtimeInference: 'Node、V8、tfjs 及其后端在加载模型前的占用（{runtimeBytes}）'
       },
+      inference: '训练完成后对话，按模型的完整上下文（{context} 个 token）：',
+      inferenceComponents: '对话所需内存（按组成部分）',
+      fragmentation:
+        '{tokenizer} 分词器处理此数据集时每个字符需要 {ratio} 个 token（英文文本约 0.25）：一个 {max} token 的样本只能容纳约 {characters} 个字符，模型对这种语言学得很差。词表覆盖该语言的模型效果会好得多。',
       note: '训练页面会在此估计旁显示实测的内存峰值。',
       computing: '正在计算估计…',
       updating: '更新中…',
@@ -619,7 +635,9 @@ const zhCN: MessageSchema = {
   },
   runs: {
     progressLine: {
-      started: '训练 {records} 条记录，共 {steps} 步，{workers} 个工作线程',
+      started: '训练 {samples} 个样本（每个最多 {maxLength} 个 token），共 {steps} 步，{workers} 个工作线程',
+      startedWithEvaluation:
+        '训练 {samples} 个样本（每个最多 {maxLength} 个 token，另有 {validationSamples} 个样本用于评估），共 {steps} 步，{workers} 个工作线程',
       resuming: '从第 {step} 步继续',
       restarting: '从头开始（没有检查点）'
     },
@@ -857,6 +875,8 @@ const zhCN: MessageSchema = {
     compareHelp: '它们依次用相同的提示词、设置和随机种子（{seed}）作答。'
   },
   models: {
+    memory:
+      '在 {backend} 上以 {context} 个 token 的提示对话约需 {total}：权重 {weights}，KV 缓存 {kv}，其余为运行时和工作内存。',
     title: '模型',
     subtitle: '保存在本机的基础模型（Hugging Face 目录格式）。',
     emptyTitle: '还没有模型',

@@ -3,6 +3,7 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import type { DemoSizeName, DownloadProgressEvent, ModelSummary } from '../../shared/models'
+import type { InferenceEstimate } from '../../shared/runs'
 import { api } from '../api'
 import { useLoader } from './loader'
 
@@ -65,6 +66,18 @@ export const useModelsStore = defineStore('models', () => {
     list.value = list.value.filter((m) => m.id !== id)
   }
 
+  /** What chatting with model `id` takes in the engine (cached per model: it depends on its shape only). */
+  const memories = new Map<number, Promise<InferenceEstimate>>()
+  function memory(id: number): Promise<InferenceEstimate> {
+    let found = memories.get(id)
+    if (!found) {
+      found = api.models.memory({ id })
+      found.catch(() => memories.delete(id))
+      memories.set(id, found)
+    }
+    return found
+  }
+
   function listen(): () => void {
     return api.on('download.progress', (event) => {
       downloads.value = { ...downloads.value, [event.repoId]: event }
@@ -81,6 +94,7 @@ export const useModelsStore = defineStore('models', () => {
     cancelDownload,
     forgetDownload,
     remove,
+    memory,
     listen
   }
 })

@@ -76,6 +76,36 @@ describe('JSON', () => {
     )
   })
 
+  it('reads one record object as one record', async () => {
+    const one = await readAll(
+      tmp.write('one.json', '{"instruction":"Explain CWE-121.","output":"A stack overflow."}'),
+      'one.json'
+    )
+    expect(values(one)).toEqual([{ instruction: 'Explain CWE-121.', output: 'A stack overflow.' }])
+  })
+
+  it('refuses an object that is not a dataset, saying what it holds and which layouts are read', async () => {
+    const layouts =
+      'Expected an array of records ([{"text": …}, …]), JSON-lines (one record a line) or an object holding ' +
+      'one array of records ({"data": [{"text": …}, …]}).'
+    const keyed = tmp.write(
+      'posts.json',
+      '{"1": {"title": "Heap overflow", "body": "…"}, "2": {"title": "UAF", "body": "…"}}'
+    )
+    await expect(readAll(keyed, 'posts.json')).rejects.toBeInstanceOf(FatalSourceError)
+    await expect(readAll(keyed, 'posts.json')).rejects.toThrow(
+      `posts.json: holds one object of 2 objects keyed '1', '2', not a list of records; put them in an array. ${layouts}`
+    )
+    const config = tmp.write(
+      'config.json',
+      '{"model_type": "gpt2", "n_layer": 2, "n_embd": 64, "activation": "gelu_new"}'
+    )
+    await expect(readAll(config, 'config.json')).rejects.toThrow(
+      `config.json: holds one object with the fields 'model_type', 'n_layer', 'n_embd', 'activation' and none a record ` +
+        `has (text, instruction, output, messages…); it looks like settings, not data. ${layouts}`
+    )
+  })
+
   it('refuses a file over the whole-file limit and says to use JSONL', async () => {
     const path = tmp.write('huge.json', `[${'1,'.repeat(2000)}1]`)
     await expect(

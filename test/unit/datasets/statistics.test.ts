@@ -83,8 +83,10 @@ describe('statistics', () => {
       truncatedShare: 1 / 3,
       stepsPerEpoch: 1
     })
-    expect(stats.histogram.map((b) => b.count)).toEqual([0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1])
-    expect(stats.histogram[16]).toEqual({ from: 17, to: null, count: 1 })
+    // The samples that train: 16 (the 18-token record cut), 14 and 5 tokens; no bar above the max length.
+    expect(stats.histogram.map((b) => b.count)).toEqual([0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1])
+    expect(stats.histogram[15]).toEqual({ from: 15, to: 17, count: 1 })
+    expect(stats.histogram.some((b) => b.to === null)).toBe(false)
     expect(report.truncated).toBe(1)
     expect(report.problems.map((p) => p.message)).toEqual([
       'f.jsonl line 1: sample truncated from 18 to 16 tokens'
@@ -101,5 +103,39 @@ describe('statistics', () => {
     ])
     expect(stats.truncatedShare).toBe(0)
     expect(stats.stepsPerEpoch).toBe(Math.ceil(7 / 4))
+  })
+
+  it('plots the packed blocks that train, not the records before packing (every record over the max length)', () => {
+    // 5 records of 54 tokens at max length 32: records are all longer than 32, the blocks are not.
+    // Train: 216 tokens = 6 full blocks + one of 24; validation: 54 = 1 full + one of 22.
+    const docs: NormalizedRecord[] = Array.from({ length: 5 }, () => ({ kind: 'text', text: english }))
+    const { stats } = statsOf(docs, { ...base, maxLength: 32, textMode: 'pack' })
+    const counted = stats.histogram.filter((b) => b.count > 0).map((b) => [b.from, b.to, b.count])
+    expect(counted).toEqual([
+      [22, 24, 1],
+      [24, 26, 1],
+      [30, 33, 7]
+    ])
+    const plotted = stats.histogram.reduce((n, b) => n + b.count, 0)
+    expect(plotted).toBe(stats.samples)
+    expect(stats.maxSampleLength).toBe(32)
+  })
+
+  it('plots each window of a record split with overlap', () => {
+    // 54 tokens, windows of 32 overlapping 8: starts 0 and 24, so 32 and 30 tokens.
+    const { stats } = statsOf(
+      [
+        { kind: 'text', text: english },
+        { kind: 'text', text: english }
+      ],
+      {
+        ...base,
+        maxLength: 32,
+        overlap: 8,
+        textMode: 'split'
+      }
+    )
+    expect(stats.histogram.filter((b) => b.count > 0).map((b) => [b.from, b.count])).toEqual([[30, 4]])
+    expect(stats.samples).toBe(4)
   })
 })

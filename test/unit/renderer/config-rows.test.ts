@@ -1,5 +1,6 @@
-// The run page's and compare page's config rows for the workers setting: a number as given, "auto"
-// (the field's empty text) for null, and the same for runs stored before the setting existed.
+// The run page's and compare page's config rows: the workers setting (a number as given, "auto" — the
+// field's empty text — for null, and the same for runs stored before the setting existed), and the
+// template, which raw text has none of.
 import { describe, expect, it } from 'vitest'
 import en from '../../../src/renderer/i18n/en'
 import { configRows } from '../../../src/renderer/views/runs/config-rows'
@@ -12,7 +13,9 @@ const t = (key: string): string => {
 }
 const base = { baseModel: '/models/gpt2', data: { kind: 'file' as const, path: '/tmp/train.jsonl' } }
 const workersRow = (config: ReturnType<typeof resolveRunConfig>) =>
-  configRows(config, t, (id) => `dataset ${id}`).find((row) => row.key === 'workers')?.value
+  configRows({ config, template: config.template }, t, (id) => `dataset ${id}`).find(
+    (row) => row.key === 'workers'
+  )?.value
 
 describe('config rows: workers', () => {
   it('shows the count, or auto when left empty', () => {
@@ -26,5 +29,20 @@ describe('config rows: workers', () => {
     expect(config.workers).toBeNull()
     expect(config.maxSteps).toBe(20)
     expect(workersRow(config)).toBe('Auto (one per CPU core)')
+  })
+})
+
+describe('config rows: template', () => {
+  const config = resolveRunConfig('gpt2-blog-recipe', { ...base, data: { kind: 'dataset', id: 3 } })
+  const templateRow = (template: string | null) =>
+    configRows({ config, template }, t, (id) => `dataset ${id}`).find((row) => row.key === 'template')?.value
+
+  it('names no template for a raw-text run, whatever the form held', () => {
+    expect(config.template).toBe('human-assistant')
+    expect(templateRow(null)).toBe('None: raw text is trained as written')
+  })
+
+  it("names the template the samples were formatted with (the dataset's)", () => {
+    expect(templateRow('alpaca')).toBe('alpaca')
   })
 })

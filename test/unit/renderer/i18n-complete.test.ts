@@ -11,7 +11,7 @@ import { i18n } from '../../../src/renderer/i18n/instance'
 import { errorText, issueText, type Translate } from '../../../src/renderer/i18n/issue-text'
 import { memoryDetail, runNoteText } from '../../../src/renderer/views/runs/run-words'
 import { parseGpt2Config } from '../../../src/engine/formats/hf-config'
-import { estimateTrainingMemory } from '../../../src/engine/training/memory-estimate'
+import { estimateInferenceMemory, estimateTrainingMemory } from '../../../src/engine/training/memory-estimate'
 import { ApiCallError } from '../../../src/shared/errors'
 
 function flatten(messages: object, prefix = ''): Map<string, string> {
@@ -145,14 +145,19 @@ describe('run facts in Chinese', () => {
   it('words the run summary line from its facts', () => {
     const note = {
       kind: 'started' as const,
-      records: 10,
+      samples: 10,
+      validationSamples: 0,
+      maxLength: 256,
       steps: 16,
       workers: 2,
       workersReason: '2 workers as asked'
     }
-    expect(runNoteText(note, t)).toBe('training 10 records, 16 steps, 2 workers as asked')
+    expect(runNoteText(note, t)).toBe('training 10 samples of up to 256 tokens, 16 steps, 2 workers as asked')
+    expect(runNoteText({ ...note, validationSamples: 3 }, t)).toBe(
+      'training 10 samples of up to 256 tokens (+ 3 samples to evaluate on), 16 steps, 2 workers as asked'
+    )
     i18n.global.locale.value = 'zh-CN'
-    expect(runNoteText(note, t)).toBe('训练 10 条记录，共 16 步，2 个工作线程')
+    expect(runNoteText(note, t)).toBe('训练 10 个样本（每个最多 256 个 token），共 16 步，2 个工作线程')
     expect(runNoteText({ kind: 'resuming', step: 8 }, t)).toBe('从第 8 步继续')
   })
 
@@ -178,9 +183,11 @@ describe('run facts in Chinese', () => {
       backend: 'cpu',
       workers: 2
     })
-    const parts = [...plain.components, ...ckpt.components]
-    // Each variant of the details (plain and checkpointed, wasm and cpu workers, typical and measured runtime).
-    expect(new Set(parts.map((p) => p.facts?.key)).size).toBe(18)
+    const chat = estimateInferenceMemory(gpt2, { backend: 'wasm', lora })
+    const parts = [...plain.components, ...ckpt.components, ...chat.components]
+    // Each variant of the details (plain and checkpointed, wasm and cpu workers, typical and measured
+    // runtime, and chatting's parts).
+    expect(new Set(parts.map((p) => p.facts?.key)).size).toBe(25)
     const activations = plain.components.find((p) => p.key === 'activations')!
     expect(memoryDetail(activations, t, 'en')).toBe(
       '12 layers × 256 tokens × ~13,056 floats, plus LoRA inputs'

@@ -98,3 +98,41 @@ describe('memory estimate', () => {
     expect(ckpt.tensorBytes).toBeLessThan(plain.tensorBytes / 4)
   })
 })
+
+describe('inference memory estimate', () => {
+  const MiB = 2 ** 20
+  const run = { batchSize: 4, seqLength: 512, lora: blog, runtimeBytes: 200 * MiB }
+
+  it('counts the weights, the KV cache at the model’s context and the runtime on a CPU backend', () => {
+    const e = estimateRun(gpt2, { ...run, backend: 'wasm' }).inference!
+    const bytes = Object.fromEntries(e.components.map((c) => [c.key, c.bytes]))
+    expect(Object.keys(bytes)).toEqual([
+      'frozenWeights',
+      'transposedWeights',
+      'loraWeights',
+      'kvCache',
+      'activations',
+      'attentionScores',
+      'logits',
+      'backendBuffers',
+      'runtime'
+    ])
+    expect(bytes.frozenWeights).toBe(124_439_808 * 4)
+    // keys and values of 12 layers × 1024 positions × 768, float32: 72 MiB, whatever the run's max length.
+    expect(bytes.kvCache).toBe(2 * 12 * 1024 * 768 * 4)
+    expect(bytes.loraWeights).toBe(884_736 * 4)
+    // One layer's scores for a full-context prompt, 12 heads × 1024²; the last token's logits only.
+    expect(bytes.attentionScores).toBe(12 * 1024 * 1024 * 4)
+    expect(bytes.logits).toBe(50257 * 4)
+    expect(bytes.runtime).toBe(200 * MiB)
+    expect(e.totalBytes).toBe(Object.values(bytes).reduce((a, b) => a + b, 0))
+    // Far below training the same model at batch 4 × 512.
+    expect(e.totalBytes).toBeLessThan(estimateRun(gpt2, { ...run, backend: 'wasm' }).memory.totalBytes / 2)
+  })
+
+  it('is GPU memory alone on a GPU backend', () => {
+    const e = estimateRun(gpt2, { ...run, backend: 'webgpu' }).inference!
+    expect(e.components.map((c) => c.key)).not.toContain('runtime')
+    expect(e.totalBytes).toBe(e.tensorBytes)
+  })
+})

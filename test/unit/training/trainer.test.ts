@@ -205,7 +205,7 @@ describe('trainer', () => {
     const kept = readdirSync(join(r.runDir, 'checkpoints')).sort()
     expect(kept).toEqual([...new Set([`step-${best.step}`, 'step-8'])].sort())
     const started = r.events.find((e) => e.kind === 'started')
-    expect(started).toMatchObject({ trainRecords: 9, validationRecords: 3, totalSteps: 8 })
+    expect(started).toMatchObject({ trainSamples: 9, validationSamples: 3, totalSteps: 8 })
   })
 
   it("continues from a finished run's adapter: the LoRA weights start as the adapter holds them", async () => {

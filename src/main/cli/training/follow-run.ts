@@ -83,8 +83,10 @@ export async function followRun(
   let interrupted = false
   const off = context.events.on('run.progress', (e: RunProgressEvent) => {
     if (e.runId !== runId) return
-    if (e.message && e.message.startsWith('training'))
+    if (e.message && e.message.startsWith('training')) {
       total = context.store.runs.get(runId)?.totalSteps ?? total
+      if (!json) io.err(e.message)
+    }
     if (e.metric) {
       if (e.metric.trainLoss !== null) lastLoss = e.metric.trainLoss
       if (json) io.out(JSON.stringify(metricJson(e.metric, lastLoss)))

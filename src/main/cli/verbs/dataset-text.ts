@@ -58,13 +58,13 @@ function statisticsText(s: DatasetStatistics, maxLength: number): string[] {
         '  length',
         `mean ${s.meanLength.toFixed(1)}, longest sample ${count(s.maxSampleLength)} of max ${count(maxLength)}`
       ],
-      ['  over max length', `${percent(s.truncatedShare)} of records`],
+      ['  truncated', `${percent(s.truncatedShare)} of records cut at the max length`],
       ['  tokens per char', s.tokensPerCharacter.toFixed(2)],
       [
         '  steps per epoch',
         `${count(s.stepsPerEpoch)} at batch ${s.batchSize} × accumulation ${s.gradientAccumulation}`
       ],
-      ['  record lengths', histogramText(s) || '-']
+      ['  sample lengths', histogramText(s) || '-']
     ])
   ]
   if (s.fragmentationWarning) lines.push(`Warning: ${s.fragmentationWarning}`)
@@ -72,9 +72,10 @@ function statisticsText(s: DatasetStatistics, maxLength: number): string[] {
 }
 
 export function datasetText(d: DatasetDetail): string {
-  const t = d.settings.template
+  // Raw text is trained as written: it has no prompt template to name.
+  const template = d.format === 'text' ? '' : `, template ${d.settings.template.name}`
   return [
-    `Dataset ${d.id} "${d.name}": ${d.format}, template ${t.name}, max length ${d.settings.maxLength}; ` +
+    `Dataset ${d.id} "${d.name}": ${d.format}${template}, max length ${d.settings.maxLength}; ` +
       `${count(d.recordCount)} records (${count(d.trainCount)} train, ${count(d.validationCount)} validation)`,
     `Sources: ${d.sources.join(', ')}`,
     ...reportText(d.report),

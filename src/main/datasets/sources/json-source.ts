@@ -1,7 +1,9 @@
 // Reads a .json file by what it holds, not by its name: an array of records, an object holding
-// exactly one array of records, a single record object, or JSON-lines (one JSON value per line, how
+// exactly one array of records, a single record object (one with a field a record has; a keyed
+// collection or a config object is refused, saying what it holds), or JSON-lines (one JSON value per line, how
 // `{"text": …}` records are often saved under .json). Parsed whole (with a size limit), so a broken
 // file names the line it breaks on.
+import { fieldCandidates, isObject } from '../field-mapping'
 import { FatalSourceError, makeProblem } from '../problems'
 import { jsonErrorReason, jsonLineItem } from './jsonl-source'
 import type { ReadOptions, SourceFile, SourceItem } from './source-types'
@@ -19,6 +21,33 @@ function lineOfPosition(text: string, message: string): number | undefined {
   return line
 }
 
+const LAYOUTS =
+  'Expected an array of records ([{"text": …}, …]), JSON-lines (one record a line) or an object holding ' +
+  'one array of records ({"data": [{"text": …}, …]}).'
+
+const recordFields = new Set<string>(Object.values(fieldCandidates).flat())
+
+function quoted(keys: string[]): string {
+  const shown = keys.slice(0, 6).map((k) => `'${k}'`)
+  return keys.length > shown.length ? `${shown.join(', ')}, …` : shown.join(', ')
+}
+
+/**
+ * Why an object with no array in it is not one record, or null when it is one: a keyed collection
+ * ({"1": {…}, "2": {…}}) or an object with none of the fields a record has (a config file).
+ */
+function notARecord(value: Record<string, unknown>): string | null {
+  const keys = Object.keys(value)
+  if (keys.some((k) => recordFields.has(k.toLowerCase()))) return null
+  if (keys.length > 0 && Object.values(value).every(isObject)) {
+    return `holds one object of ${keys.length} objects keyed ${quoted(keys)}, not a list of records; put them in an array`
+  }
+  return (
+    `holds one object with the fields ${quoted(keys)} and none a record has (text, instruction, output, ` +
+    `messages…); it looks like settings, not data`
+  )
+}
+
 function recordsOf(value: unknown, display: string): { items: unknown[]; key: string | null } {
   if (Array.isArray(value)) return { items: value, key: null }
   if (value !== null && typeof value === 'object') {
@@ -33,6 +62,8 @@ function recordsOf(value: unknown, display: string): { items: unknown[]; key: st
         )
       )
     }
+    const why = notARecord(value as Record<string, unknown>)
+    if (why) throw new FatalSourceError(makeProblem({ file: display }, 'invalid_json', `${why}. ${LAYOUTS}`))
     return { items: [value], key: null }
   }
   throw new FatalSourceError(

@@ -1,6 +1,6 @@
 // A run configuration as rows of readable label/value pairs, in the order the Train form shows them;
 // the run page lists them and the compare page lines several runs up by the same keys.
-import type { RunConfigValues } from '../../../shared/runs'
+import type { RunDetail } from '../../../shared/runs'
 import { folderName } from './run-format'
 
 export interface ConfigRow {
@@ -13,11 +13,13 @@ export interface ConfigRow {
 
 type Translate = (key: string, values?: Record<string, unknown>) => string
 
+/** `run.template` is the one its samples were formatted with: none for raw text, whatever the form held. */
 export function configRows(
-  config: RunConfigValues,
+  run: Pick<RunDetail, 'config' | 'template'>,
   t: Translate,
   datasetName: (id: number) => string
 ): ConfigRow[] {
+  const { config } = run
   const yes = (on: boolean) => (on ? t('runs.yes') : t('runs.no'))
   const orEmpty = (value: number | null, key: string) =>
     value === null ? t(`train.fields.${key}.empty`) : String(value)
@@ -35,7 +37,7 @@ export function configRows(
     { key: 'baseModel', value: folderName(config.baseModel), title: config.baseModel },
     { key: 'dataset', value: data, title: config.data.kind === 'file' ? config.data.path : undefined },
     { key: 'validation', value: validation },
-    { key: 'template', value: config.template },
+    { key: 'template', value: run.template ?? t('train.fields.template.none') },
     {
       key: 'initAdapter',
       value: config.initAdapter ?? t('train.fields.initAdapter.fresh'),

@@ -8,7 +8,12 @@ import { globalT, type Translate } from '../../i18n/issue-text'
 export function runNoteText(note: RunNote, t: Translate = globalT): string {
   switch (note.kind) {
     case 'started':
-      return t('runs.progressLine.started', { ...note })
+      return t(
+        note.validationSamples ? 'runs.progressLine.startedWithEvaluation' : 'runs.progressLine.started',
+        {
+          ...note
+        }
+      )
     case 'resuming':
       return t('runs.progressLine.resuming', { step: note.step })
     case 'restarting':
