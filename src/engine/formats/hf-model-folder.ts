@@ -58,7 +58,8 @@ const CONVERT_HINT = [
   "  save_file({k: v.contiguous() for k, v in sd.items() if not k.endswith(('attn.bias', 'attn.masked_bias'))}, 'DIR/model.safetensors', metadata={'format': 'pt'})"
 ].join('\n')
 
-async function readConfig(dir: string): Promise<Gpt2Config> {
+/** config.json of a model folder as parsed JSON, with its path; a missing or malformed file is an error naming it. */
+export async function readConfigJson(dir: string): Promise<{ json: unknown; file: string }> {
   const file = join(dir, 'config.json')
   let text: string
   try {
@@ -75,11 +76,16 @@ async function readConfig(dir: string): Promise<Gpt2Config> {
   } catch (err) {
     throw new HfConfigError(file, '', `not valid JSON (${(err as Error).message})`)
   }
+  return { json, file }
+}
+
+async function readConfig(dir: string): Promise<Gpt2Config> {
+  const { json, file } = await readConfigJson(dir)
   return parseGpt2Config(json, file)
 }
 
 /** Which safetensors file holds each key (raw, as stored), or why there is none. */
-async function locateWeights(
+export async function locateWeights(
   dir: string
 ): Promise<{ layout: WeightsLayout; files: Map<string, string[]> | null }> {
   const single = join(dir, 'model.safetensors')
@@ -115,22 +121,22 @@ async function locateWeights(
   return { layout, files: null }
 }
 
-function missingWeightsMessage(layout: WeightsLayout): string {
+export function missingWeightsMessage(layout: WeightsLayout): string {
   return layout === 'pytorch-bin'
     ? `has only pytorch_model.bin.\n${CONVERT_HINT}`
     : 'has no model.safetensors (nor model.safetensors.index.json); copy the weights file into the folder'
 }
 
-function formatShape(shape: number[]): string {
+export function formatShape(shape: number[]): string {
   return `[${shape.join(', ')}]`
 }
 
-function toFloat32(dir: string, key: string, dtype: SafetensorsDtype, data: TensorData): Float32Array {
+export function toFloat32(dir: string, key: string, dtype: SafetensorsDtype, data: TensorData): Float32Array {
   if (data instanceof Float32Array) return data
   if (data instanceof Float64Array) return Float32Array.from(data)
   throw new ModelFolderError(
     dir,
-    `weight "${key}" is stored as ${dtype}; GPT-2 weights must be F32, F16, BF16 or F64`
+    `weight "${key}" is stored as ${dtype}; weights must be F32, F16, BF16 or F64`
   )
 }
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as tf from '@tensorflow/tfjs-core'
 import { Rng } from '../../../src/engine/generation/rng'
 import { causalLmLoss } from '../../../src/engine/model/causal-lm-loss'
-import { Gpt2CausalLm } from '../../../src/engine/model/gpt2-decoder'
+import { DecoderCausalLm } from '../../../src/engine/model/decoder-session'
 import { createGpt2Weights } from '../../../src/engine/model/frozen-weights'
 import { Gpt2Model } from '../../../src/engine/model/gpt2-model'
 import { LoraAdapter } from '../../../src/engine/model/lora'
@@ -100,7 +100,7 @@ describe.each(backendsUnderTest)('GPT-2 parity with PyTorch on %s', (backend) =>
     const prompt = Array.from(toInt32(ref.tensors.get('greedy_prompt')!))
     const expected = Array.from(toInt32(ref.tensors.get('greedy_ids')!))
     const before = tf.memory().numTensors
-    const session = new Gpt2CausalLm(model).startSession()
+    const session = new DecoderCausalLm(model).startSession()
     const cached: number[] = []
     let logits = await session.append(prompt)
     while (cached.length < expected.length) {
