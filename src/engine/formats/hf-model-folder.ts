@@ -131,7 +131,7 @@ export function formatShape(shape: number[]): string {
   return `[${shape.join(', ')}]`
 }
 
-export function toFloat32(dir: string, key: string, dtype: SafetensorsDtype, data: TensorData): Float32Array {
+function toFloat32(dir: string, key: string, dtype: SafetensorsDtype, data: TensorData): Float32Array {
   if (data instanceof Float32Array) return data
   if (data instanceof Float64Array) return Float32Array.from(data)
   throw new ModelFolderError(
@@ -161,24 +161,41 @@ function wanted(config: Gpt2Config): (raw: string) => boolean {
   return (raw) => !isIgnoredGpt2Key(raw) && expected.has(normaliseGpt2Key(raw))
 }
 
-export async function loadHfModelFolder(dir: string): Promise<LoadedCheckpoint> {
-  const config = await readConfig(dir)
-  const { layout, files } = await locateWeights(dir)
-  if (!files) throw new ModelFolderError(dir, missingWeightsMessage(layout))
-  const keep = wanted(config)
+/**
+ * The tensors `keep` selects (by stored key) from a folder's safetensors files, as float32 under
+ * `keyOf(stored key)`; in a sharded folder each file is read only for the keys its index gives it.
+ */
+export async function readWeightFiles(
+  dir: string,
+  layout: WeightsLayout,
+  files: ReadonlyMap<string, string[]>,
+  keep: (raw: string) => boolean,
+  keyOf: (raw: string) => string
+): Promise<Map<string, LoadedWeight>> {
   const weights = new Map<string, LoadedWeight>()
   for (const [file, keys] of files) {
     const inShard = new Set(keys)
     const only = layout === 'safetensors' ? keep : (raw: string) => inShard.has(raw) && keep(raw)
     const { tensors } = await readSafetensors(file, { only })
     for (const [raw, tensor] of tensors) {
-      const key = normaliseGpt2Key(raw)
+      const key = keyOf(raw)
       if (weights.has(key)) {
-        throw new ModelFolderError(dir, `weight "${key}" is stored twice (with and without "transformer.")`)
+        throw new ModelFolderError(
+          dir,
+          `weight "${key}" is stored twice (as "${raw}" and under another name)`
+        )
       }
       weights.set(key, { shape: tensor.shape, data: toFloat32(dir, raw, tensor.dtype, tensor.data) })
     }
   }
+  return weights
+}
+
+export async function loadHfModelFolder(dir: string): Promise<LoadedCheckpoint> {
+  const config = await readConfig(dir)
+  const { layout, files } = await locateWeights(dir)
+  if (!files) throw new ModelFolderError(dir, missingWeightsMessage(layout))
+  const weights = await readWeightFiles(dir, layout, files, wanted(config), normaliseGpt2Key)
   const problem = shapeProblem(config, new Map([...weights].map(([k, w]) => [k, w.shape])))
   if (problem) throw new ModelFolderError(dir, problem)
   return { dir, config, weights }

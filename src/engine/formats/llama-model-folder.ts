@@ -9,10 +9,9 @@ import {
   missingWeightsMessage,
   ModelFolderError,
   readConfigJson,
-  toFloat32
+  readWeightFiles
 } from './hf-model-folder'
 import type { LoadedWeight } from './hf-model-folder'
-import { readSafetensors } from './safetensors'
 
 export interface LoadedLlamaCheckpoint {
   dir: string
@@ -47,16 +46,14 @@ export async function loadLlamaModelFolder(dir: string): Promise<LoadedLlamaChec
   const { layout, files } = await locateWeights(dir)
   if (!files) throw new ModelFolderError(dir, missingWeightsMessage(layout))
   const expected = llamaWeightShapes(config)
-  const weights = new Map<string, LoadedWeight>()
-  for (const [file, keys] of files) {
-    const inShard = new Set(keys)
-    // Only the expected keys: a tied checkpoint's stray lm_head.weight or old rotary buffers are skipped.
-    const only = (key: string): boolean => (layout === 'safetensors' || inShard.has(key)) && expected.has(key)
-    const { tensors } = await readSafetensors(file, { only })
-    for (const [key, tensor] of tensors) {
-      weights.set(key, { shape: tensor.shape, data: toFloat32(dir, key, tensor.dtype, tensor.data) })
-    }
-  }
+  // Only the expected keys: a tied checkpoint's stray lm_head.weight or old rotary buffers are skipped.
+  const weights = await readWeightFiles(
+    dir,
+    layout,
+    files,
+    (key) => expected.has(key),
+    (key) => key
+  )
   const problem = shapeProblem(config, new Map([...weights].map(([k, w]) => [k, w.shape])))
   if (problem) throw new ModelFolderError(dir, problem)
   return { dir, config, weights }

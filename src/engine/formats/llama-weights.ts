@@ -1,6 +1,7 @@
 // The tensors a Llama/Qwen2/Qwen3 checkpoint must hold, by transformers' key names, and their shapes from
 // the config: the single source for loading, validating and counting parameters of these families.
 import type { LlamaConfig } from './llama-config'
+import { parameterCount } from './weight-count'
 
 /** The linear layers of decoder layer N, in forward order, as transformers names them after `model.layers.N.`. */
 export const LLAMA_LINEARS = [
@@ -63,7 +64,5 @@ export function llamaWeightShapes(config: LlamaConfig): Map<string, number[]> {
 
 /** Parameter count as transformers' `model.num_parameters()` reports it (a tied head counted once). */
 export function countLlamaParameters(config: LlamaConfig): number {
-  let total = 0
-  for (const shape of llamaWeightShapes(config).values()) total += shape.reduce((a, b) => a * b, 1)
-  return total
+  return parameterCount(llamaWeightShapes(config))
 }

@@ -60,7 +60,7 @@ async function answer(
   if (signal.aborted) return cancelledBeforeStart()
   await engineBackend()
   const { lm, tokenizer, loadMs } = await models.use(input.modelPath, input.adapterPath)
-  const modelEos = lm.model.eosTokenId
+  const modelEos = lm.model.dims.eosTokenId
   const eosTokenId = modelEos !== null && modelEos < lm.vocabSize ? modelEos : tokenizer.eosTokenId
   const options: GenerationOptions = { ...input.options, eosTokenId }
   checkOptions(options, lm.vocabSize)

@@ -32,11 +32,11 @@ export class DecoderCausalLm implements CausalLm {
   }
 
   get vocabSize(): number {
-    return this.model.vocabSize
+    return this.model.dims.vocabSize
   }
 
   get maxPositions(): number {
-    return this.model.maxPositions
+    return this.model.dims.maxPositions
   }
 
   startSession(): DecodeSession {
@@ -69,7 +69,7 @@ class DecoderSession implements DecodeSession {
   constructor(model: DecoderModel, block: number) {
     this.model = model
     this.block = block
-    this.layers = Array.from({ length: model.numLayers }, () => ({ settled: null, open: null }))
+    this.layers = Array.from({ length: model.dims.numLayers }, () => ({ settled: null, open: null }))
   }
 
   get length(): number {
@@ -82,9 +82,14 @@ class DecoderSession implements DecodeSession {
     const n = ids.length
     const offset = this.fed
     const logits = tf.tidy(() => {
-      const hidden = this.model.run(Int32Array.from(ids), 1, n, offset, { train: false }, (layer, qkv) =>
-        this.attend(layer, qkv, n, offset)
-      )
+      const pass = {
+        inputIds: Int32Array.from(ids),
+        batch: 1,
+        seqLen: n,
+        positionOffset: offset,
+        mode: { train: false } as const
+      }
+      const hidden = this.model.run(pass, (layer, qkv) => this.attend(layer, qkv, n, offset))
       return this.model.logits(tf.slice(hidden, [n - 1, 0], [1, hidden.shape[1]]))
     })
     this.fed += n
@@ -95,7 +100,7 @@ class DecoderSession implements DecodeSession {
   }
 
   private attend(layer: number, qkv: tf.Tensor2D, n: number, offset: number): tf.Tensor2D {
-    const nHead = this.model.attentionHeads
+    const nHead = this.model.dims.attentionHeads
     const embd = qkv.shape[1] / 3
     const headDim = embd / nHead
     const heads = tf.reshape(qkvToHeadRows(qkv, { batch: 1, seqLen: n, nHead }), [3 * nHead, n, headDim])

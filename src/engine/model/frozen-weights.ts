@@ -118,7 +118,7 @@ function mib(bytes: number): string {
 }
 
 /** The loaded array of `key`, checked against the shape its config implies. */
-export function checkedEntry(
+function checkedEntry(
   expected: ReadonlyMap<string, number[]>,
   arrays: ReadonlyMap<string, WeightArray>,
   key: string
@@ -138,14 +138,16 @@ export function checkedEntry(
 }
 
 /**
- * Only the embedding and the LM head (`split`) are cut into blocks; any other weight must fit one binding
+ * The accessor of a model's loaded arrays, checked against `expected`, once every weight is known to fit
+ * one binding: only the embedding and the LM head (`split`) are cut into blocks, any other weight must fit
  * as it is. Checked before any tensor exists, so that a refusal leaves nothing behind.
  */
-export function refuseUnbindable(
+export function checkedWeights(
   expected: ReadonlyMap<string, number[]>,
+  arrays: ReadonlyMap<string, WeightArray>,
   split: readonly string[],
   limit: number
-): void {
+): (key: string) => WeightArray {
   for (const [key, shape] of expected) {
     const bytes = shape.reduce((a, b) => a * b, 4)
     if (split.includes(key) || bytes <= limit) continue
@@ -154,6 +156,7 @@ export function refuseUnbindable(
         "this model is too large for this GPU's WebGPU limits — use a smaller model or another backend"
     )
   }
+  return (key) => checkedEntry(expected, arrays, key)
 }
 
 /**
@@ -166,9 +169,7 @@ export function createGpt2Weights(
   arrays: ReadonlyMap<string, WeightArray>,
   limit = maxBindingBytes()
 ): Gpt2Weights {
-  const expected = gpt2WeightShapes(config)
-  const entryOf = (key: string): WeightArray => checkedEntry(expected, arrays, key)
-  refuseUnbindable(expected, ['wte.weight', 'lm_head.weight'], limit)
+  const entryOf = checkedWeights(gpt2WeightShapes(config), arrays, ['wte.weight', 'lm_head.weight'], limit)
   const take = (key: string): tf.Tensor => {
     const entry = entryOf(key)
     return tf.tensor(entry.data, entry.shape, 'float32')

@@ -4,15 +4,23 @@ import * as tf from '@tensorflow/tfjs-core'
 import type { Gpt2Config } from '../formats/hf-config'
 import { activationFor } from './activation'
 import { causalSelfAttention } from './attention'
-import { dropout, dropoutMasks } from './dropout-mask'
+import { dropout } from './dropout-mask'
 import type { DropoutMasks } from './dropout-mask'
-import { checkForwardInput } from './decoder-model'
-import type { AttendFn, DecoderModel, ForwardMode, ForwardOptions, TokenBatch } from './decoder-model'
+import { beginPass, decoderDims } from './decoder-model'
+import type {
+  AttendFn,
+  DecoderDims,
+  DecoderModel,
+  ForwardMode,
+  ForwardOptions,
+  ForwardPass,
+  TokenBatch
+} from './decoder-model'
 import { createGpt2Weights, disposeGpt2Weights, lmHeadLogits } from './frozen-weights'
 import type { BlockWeights, FrozenLinear, Gpt2Weights, LmHeadWeights, WeightArray } from './frozen-weights'
 import { layerNorm } from './layer-norm'
 import { moduleLinear } from './linear'
-import { recomputedSegment } from './recomputed-segment'
+import { runBlocks } from './recomputed-segment'
 import { gatherRows } from './row-table'
 import { residualAdd } from './residual'
 import type { LoraAdapter, LoraModule } from './lora'
@@ -26,6 +34,7 @@ type BlockLinear = (typeof BLOCK_LINEARS)[number]
 export class Gpt2Model implements DecoderModel {
   readonly config: Gpt2Config
   readonly weights: Gpt2Weights
+  readonly dims: DecoderDims
   /** The LoRA layers applied in every forward pass, or null for the base model. */
   lora: LoraAdapter | null
   private readonly activation: (x: tf.Tensor2D) => tf.Tensor2D
@@ -33,6 +42,7 @@ export class Gpt2Model implements DecoderModel {
   constructor(config: Gpt2Config, weights: Gpt2Weights, lora: LoraAdapter | null = null) {
     this.config = config
     this.weights = weights
+    this.dims = decoderDims(config)
     this.lora = lora
     this.activation = activationFor(config.activationFunction)
   }
@@ -57,7 +67,7 @@ export class Gpt2Model implements DecoderModel {
         mask,
         masks === null ? null : { p: this.config.attnPdrop, masks, key: `h.${layer}.attn.attn_dropout` }
       )
-    return this.run(tokens.inputIds, batch, seqLen, 0, mode, attend, options)
+    return this.run({ inputIds: tokens.inputIds, batch, seqLen, positionOffset: 0, mode }, attend, options)
   }
 
   /** Logits `[rows, vocab]` for hidden states `[rows, nEmbd]` (the tied LM head: h·wteᵀ). */
@@ -69,69 +79,30 @@ export class Gpt2Model implements DecoderModel {
     return this.weights.lmHead
   }
 
-  get numLayers(): number {
-    return this.config.nLayer
-  }
-
-  get attentionHeads(): number {
-    return this.config.nHead
-  }
-
-  get vocabSize(): number {
-    return this.config.vocabSize
-  }
-
-  get maxPositions(): number {
-    return this.config.nPositions
-  }
-
-  get eosTokenId(): number {
-    return this.config.eosTokenId
-  }
-
   /**
    * The shared forward pass: embeddings at positions `positionOffset…`, every block with the given
    * attention, ln_f. Used by training (`hiddenStates`) and by the KV-cache decoder.
    */
-  run(
-    inputIds: Int32Array,
-    batch: number,
-    seqLen: number,
-    positionOffset: number,
-    mode: ForwardMode,
-    attend: AttendFn,
-    options: ForwardOptions = {}
-  ): tf.Tensor2D {
+  run(pass: ForwardPass, attend: AttendFn, options: ForwardOptions = {}): tf.Tensor2D {
     const cfg = this.config
-    checkForwardInput(inputIds, batch, seqLen, positionOffset, mode, {
-      maxPositions: cfg.nPositions,
-      positionsField: 'n_positions',
-      vocabSize: cfg.vocabSize
-    })
-    // Every dropout site draws from this by its HF/PEFT module name: a recomputed block gets its masks again.
-    const masks: DropoutMasks | null = mode.train ? dropoutMasks(mode.dropoutSeeds) : null
-    const positions = new Int32Array(batch * seqLen)
-    for (let i = 0; i < positions.length; i++) positions[i] = positionOffset + (i % seqLen)
+    const { inputIds } = pass
+    const { masks, positions } = beginPass(pass, this.dims, 'n_positions')
     const embedded = tf.tidy(() =>
       tf.add(
         gatherRows(this.weights.wte, inputIds),
         tf.gather(this.weights.wpe, tf.tensor1d(positions, 'int32'))
       )
     ) as tf.Tensor2D
-    let x = dropout(embedded, cfg.embdPdrop, masks, 'drop')
-    if (x !== embedded) embedded.dispose()
-    for (let i = 0; i < cfg.nLayer; i++) {
-      // Block i's input needs a gradient only when an earlier block has a trainable (LoRA) tensor.
-      const inputGrad = this.trainableBefore(i)
-      const next = options.recomputeBlocks
-        ? this.recomputedBlock(i, x, inputGrad, masks, attend)
-        : this.block(i, x, inputGrad, masks, attend)
-      x.dispose()
-      x = next
-    }
-    const out = layerNorm(x, this.weights.lnF, cfg.layerNormEpsilon)
-    x.dispose()
-    return out
+    const dropped = dropout(embedded, cfg.embdPdrop, masks, 'drop')
+    if (dropped !== embedded) embedded.dispose()
+    return runBlocks(
+      dropped,
+      cfg.nLayer,
+      (i) => this.blockParams(i),
+      (i, input, inputGrad) => this.block(i, input, inputGrad, masks, attend),
+      options.recomputeBlocks ?? false,
+      (x) => layerNorm(x, this.weights.lnF, cfg.layerNormEpsilon)
+    )
   }
 
   /**
@@ -186,32 +157,10 @@ export class Gpt2Model implements DecoderModel {
     })
   }
 
-  /** Whether a block before block i has a trainable tensor. */
-  private trainableBefore(i: number): boolean {
-    for (let j = 0; j < i; j++) if (this.blockParams(j).length > 0) return true
-    return false
-  }
-
   /** Whether a linear before `name` in block i (in forward order) has a LoRA layer. */
   private trainableInBlockBefore(i: number, name: BlockLinear): boolean {
     return BLOCK_LINEARS.slice(0, BLOCK_LINEARS.indexOf(name)).some(
       (before) => this.loraBranch(i, before) !== null
-    )
-  }
-
-  /**
-   * `block` as one op that keeps only its input: the backward pass runs it again on the same mask
-   * source, whose sites give the same dropout masks when asked again.
-   */
-  private recomputedBlock(
-    i: number,
-    x: tf.Tensor2D,
-    inputGrad: boolean,
-    masks: DropoutMasks | null,
-    attend: AttendFn
-  ): tf.Tensor2D {
-    return recomputedSegment(x, this.blockParams(i), inputGrad, (input) =>
-      this.block(i, input, inputGrad, masks, attend)
     )
   }
 

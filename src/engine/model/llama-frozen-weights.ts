@@ -6,7 +6,7 @@ import type { LlamaConfig } from '../formats/llama-config'
 import { LLAMA_LINEARS, llamaLinearShape, llamaWeightShapes } from '../formats/llama-weights'
 import type { LlamaLinear } from '../formats/llama-weights'
 import { maxBindingBytes } from '../webgpu-adapter'
-import { checkedEntry, createLmHead, disposeLmHead, linearTensors, refuseUnbindable } from './frozen-weights'
+import { checkedWeights, createLmHead, disposeLmHead, linearTensors } from './frozen-weights'
 import type { FrozenLinear, LmHeadWeights, WeightArray } from './frozen-weights'
 import { createRowTable, disposeRowTable } from './row-table'
 import type { RowTable } from './row-table'
@@ -36,9 +36,8 @@ export function createLlamaWeights(
   arrays: ReadonlyMap<string, WeightArray>,
   limit = maxBindingBytes()
 ): LlamaWeights {
-  const expected = llamaWeightShapes(config)
-  refuseUnbindable(expected, ['model.embed_tokens.weight', 'lm_head.weight'], limit)
-  const entryOf = (key: string): WeightArray => checkedEntry(expected, arrays, key)
+  const split = ['model.embed_tokens.weight', 'lm_head.weight']
+  const entryOf = checkedWeights(llamaWeightShapes(config), arrays, split, limit)
   const vector = (key: string): tf.Tensor1D => tf.tensor1d(entryOf(key).data)
   const linear = (prefix: string, name: LlamaLinear): FrozenLinear => {
     const s = llamaLinearShape(config, name)

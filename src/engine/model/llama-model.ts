@@ -6,18 +6,18 @@ import * as tf from '@tensorflow/tfjs-core'
 import type { LlamaConfig } from '../formats/llama-config'
 import type { LlamaLinear } from '../formats/llama-weights'
 import { causalSelfAttention } from './attention'
-import { checkForwardInput } from './decoder-model'
-import type { AttendFn, DecoderModel, ForwardMode, ForwardOptions, TokenBatch } from './decoder-model'
-import { dropoutMasks } from './dropout-mask'
+import { beginPass, decoderDims } from './decoder-model'
+import type { AttendFn, DecoderDims, DecoderModel, ForwardPass } from './decoder-model'
+import type { ForwardMode, ForwardOptions, TokenBatch } from './decoder-model'
 import type { DropoutMasks } from './dropout-mask'
 import { lmHeadLogits } from './frozen-weights'
-import type { LmHeadWeights, WeightArray } from './frozen-weights'
+import type { LmHeadWeights } from './frozen-weights'
 import { groupedQkv } from './grouped-query'
 import { moduleLinear } from './linear'
-import { createLlamaWeights, disposeLlamaWeights } from './llama-frozen-weights'
+import { disposeLlamaWeights } from './llama-frozen-weights'
 import type { LlamaWeights } from './llama-frozen-weights'
 import type { LoraAdapter, LoraModule } from './lora'
-import { recomputedSegment } from './recomputed-segment'
+import { runBlocks } from './recomputed-segment'
 import { residualAdd } from './residual'
 import { rmsNorm } from './rms-norm'
 import { swiglu } from './swiglu'
@@ -36,50 +36,30 @@ const STAGES: readonly (readonly LlamaLinear[])[] = [
   ['mlp.down_proj']
 ]
 
+/** What every layer of one forward pass shares: its dropout mask source, attention and rotary tables. */
+interface LayerContext {
+  masks: DropoutMasks | null
+  attend: AttendFn
+  rope: RopeTables
+}
+
 export class LlamaModel implements DecoderModel {
   readonly config: LlamaConfig
   readonly weights: LlamaWeights
+  readonly dims: DecoderDims
   lora: LoraAdapter | null
   private readonly invFreq: Float64Array
 
   constructor(config: LlamaConfig, weights: LlamaWeights, lora: LoraAdapter | null = null) {
     this.config = config
     this.weights = weights
+    this.dims = decoderDims(config)
     this.lora = lora
     this.invFreq = ropeInverseFrequencies(config.headDim, config.ropeTheta, config.ropeScaling)
   }
 
-  /** From float32 arrays as `loadLlamaModelFolder` returns them. */
-  static fromArrays(
-    config: LlamaConfig,
-    arrays: ReadonlyMap<string, WeightArray>,
-    lora: LoraAdapter | null = null
-  ): LlamaModel {
-    return new LlamaModel(config, createLlamaWeights(config, arrays), lora)
-  }
-
   get lmHead(): LmHeadWeights {
     return this.weights.lmHead
-  }
-
-  get numLayers(): number {
-    return this.config.numHiddenLayers
-  }
-
-  get attentionHeads(): number {
-    return this.config.numAttentionHeads
-  }
-
-  get vocabSize(): number {
-    return this.config.vocabSize
-  }
-
-  get maxPositions(): number {
-    return this.config.maxPositionEmbeddings
-  }
-
-  get eosTokenId(): number | null {
-    return this.config.eosTokenId
   }
 
   hiddenStates(tokens: TokenBatch, mode: ForwardMode, options: ForwardOptions = {}): tf.Tensor2D {
@@ -93,57 +73,31 @@ export class LlamaModel implements DecoderModel {
         mask,
         masks === null ? null : { p, masks, key: `model.layers.${layer}.self_attn.attn_dropout` }
       )
-    return this.run(tokens.inputIds, batch, seqLen, 0, mode, attend, options)
+    return this.run({ inputIds: tokens.inputIds, batch, seqLen, positionOffset: 0, mode }, attend, options)
   }
 
   logits(hidden: tf.Tensor2D): tf.Tensor2D {
     return lmHeadLogits(hidden, this.weights.lmHead)
   }
 
-  run(
-    inputIds: Int32Array,
-    batch: number,
-    seqLen: number,
-    positionOffset: number,
-    mode: ForwardMode,
-    attend: AttendFn,
-    options: ForwardOptions = {}
-  ): tf.Tensor2D {
+  run(pass: ForwardPass, attend: AttendFn, options: ForwardOptions = {}): tf.Tensor2D {
     const cfg = this.config
-    checkForwardInput(inputIds, batch, seqLen, positionOffset, mode, {
-      maxPositions: cfg.maxPositionEmbeddings,
-      positionsField: 'max_position_embeddings',
-      vocabSize: cfg.vocabSize
-    })
-    const masks: DropoutMasks | null = mode.train ? dropoutMasks(mode.dropoutSeeds) : null
-    const positions = new Int32Array(batch * seqLen)
-    for (let i = 0; i < positions.length; i++) positions[i] = positionOffset + (i % seqLen)
+    const { masks, positions } = beginPass(pass, this.dims, 'max_position_embeddings')
     const rope = ropeTables(positions, this.invFreq)
-    let x = gatherRows(this.weights.embedTokens, inputIds)
-    for (let i = 0; i < cfg.numHiddenLayers; i++) {
-      // Layer i's input needs a gradient only when an earlier layer has a trainable (LoRA) tensor.
-      const inputGrad = this.trainableBefore(i)
-      const layer = (input: tf.Tensor2D) => this.layer(i, input, inputGrad, masks, attend, rope)
-      const next = options.recomputeBlocks
-        ? recomputedSegment(x, this.layerParams(i), inputGrad, layer)
-        : layer(x)
-      x.dispose()
-      x = next
-    }
-    const out = rmsNorm(x, this.weights.norm, cfg.rmsNormEps)
-    x.dispose()
-    return out
+    const context: LayerContext = { masks, attend, rope }
+    return runBlocks(
+      gatherRows(this.weights.embedTokens, pass.inputIds),
+      cfg.numHiddenLayers,
+      (i) => this.layerParams(i),
+      (i, input, inputGrad) => this.layer(i, input, inputGrad, context),
+      options.recomputeBlocks ?? false,
+      (x) => rmsNorm(x, this.weights.norm, cfg.rmsNormEps)
+    )
   }
 
-  /** Decoder layer i on `x` (`[rows, hidden]`), with the rotary tables of its rows' positions. */
-  private layer(
-    i: number,
-    x: tf.Tensor2D,
-    inputGrad: boolean,
-    masks: DropoutMasks | null,
-    attend: AttendFn,
-    rope: RopeTables
-  ): tf.Tensor2D {
+  /** Decoder layer i on `x` (`[rows, hidden]`); `inputGrad`: whether `x` needs a gradient. */
+  private layer(i: number, x: tf.Tensor2D, inputGrad: boolean, context: LayerContext): tf.Tensor2D {
+    const { masks, attend, rope } = context
     const cfg = this.config
     const w = this.weights.layers[i]
     const eps = cfg.rmsNormEps
@@ -189,11 +143,6 @@ export class LlamaModel implements DecoderModel {
       const branch = this.loraBranch(i, name)
       return branch === null ? [] : [branch.a, branch.b]
     })
-  }
-
-  private trainableBefore(i: number): boolean {
-    for (let j = 0; j < i; j++) if (this.layerParams(j).length > 0) return true
-    return false
   }
 
   /** Whether a linear in an earlier stage of layer i than `name` has a LoRA layer. */

@@ -9,13 +9,12 @@ import { loadLlamaModelFolder } from '../../../src/engine/formats/llama-model-fo
 import type { LoadedLlamaCheckpoint } from '../../../src/engine/formats/llama-model-folder'
 import { Rng } from '../../../src/engine/generation/rng'
 import { causalLmLoss } from '../../../src/engine/model/causal-lm-loss'
-import { DecoderCausalLm } from '../../../src/engine/model/decoder-session'
+import { createLlamaWeights } from '../../../src/engine/model/llama-frozen-weights'
 import { LlamaModel } from '../../../src/engine/model/llama-model'
 import { LoraAdapter } from '../../../src/engine/model/lora'
 import { loraGradients } from '../../../src/engine/model/train-step'
 import type { StepOptions } from '../../../src/engine/model/train-step'
-import { AdamW } from '../../../src/engine/optim/adamw'
-import { clipGradNorm } from '../../../src/engine/optim/clip-grad-norm'
+import { adamwSteps, greedyCached, greedyUncached } from './decoder-checks'
 import { fixturesDir, requireFixture } from './fixtures-dir'
 import {
   backendsUnderTest,
@@ -39,12 +38,6 @@ function report(what: string, value: number): void {
   if (process.env.LLAMA_PARITY_REPORT) console.info(`parity ${what}: ${value.toExponential(2)}`)
 }
 
-function argmax(row: Float32Array): number {
-  let best = 0
-  for (let i = 1; i < row.length; i++) if (row[i] > row[best]) best = i
-  return best
-}
-
 const cases = backendsUnderTest.flatMap((backend) => folders.map((folder) => [backend, folder] as const))
 
 describe.each(cases)('Llama-family parity with PyTorch on %s, %s', (backend, folder) => {
@@ -59,7 +52,7 @@ describe.each(cases)('Llama-family parity with PyTorch on %s, %s', (backend, fol
     const tensors = await loadReferenceTensors(folder)
     ref = { ...tensors, arch: (tensors.settings as unknown as { arch: string }).arch }
     checkpoint = await loadLlamaModelFolder(join(folder, 'model'))
-    model = LlamaModel.fromArrays(checkpoint.config, checkpoint.weights)
+    model = new LlamaModel(checkpoint.config, createLlamaWeights(checkpoint.config, checkpoint.weights))
     adapter = LoraAdapter.create(checkpoint.config, ref.loraConfig, new Rng(0), ref.initLora)
   })
 
@@ -181,59 +174,20 @@ describe.each(cases)('Llama-family parity with PyTorch on %s, %s', (backend, fol
     model.lora = null
     const prompt = Array.from(toInt32(ref.tensors.get('greedy_prompt')!))
     const expected = Array.from(toInt32(ref.tensors.get('greedy_ids')!))
-    const before = tf.memory().numTensors
     // A cache block of 5 folds the open block into the settled part during the 12 tokens.
-    const session = new DecoderCausalLm(model, { cacheBlock: 5 }).startSession()
-    const cached: number[] = []
-    let logits = await session.append(prompt)
-    while (cached.length < expected.length) {
-      cached.push(argmax(logits))
-      if (cached.length < expected.length) logits = await session.append([cached[cached.length - 1]])
-    }
-    session.dispose()
-    expect(tf.memory().numTensors).toBe(before)
-    expect(cached).toEqual(expected)
-
-    const uncached: number[] = []
-    const ids = [...prompt]
-    while (uncached.length < expected.length) {
-      const last = tf.tidy(() => {
-        const h = model.hiddenStates(
-          { inputIds: Int32Array.from(ids), batch: 1, seqLen: ids.length },
-          { train: false }
-        )
-        return model.logits(tf.slice(h, [ids.length - 1, 0], [1, h.shape[1]]))
-      })
-      const next = argmax(await values(last))
-      last.dispose()
-      uncached.push(next)
-      ids.push(next)
-    }
-    expect(uncached).toEqual(expected)
+    expect(await greedyCached(model, prompt, expected.length, 5)).toEqual(expected)
+    expect(await greedyUncached(model, prompt, expected.length)).toEqual(expected)
   })
 
   it('gives the trained LoRA weights after AdamW steps with clipping, and the loss before each', async () => {
-    const s = ref.settings.adamw
-    expect(s.schedule).toBe('constant')
     const trained = LoraAdapter.create(checkpoint.config, ref.loraConfig, new Rng(0), ref.initLora)
     model.lora = trained
-    const opt = new AdamW(trained.variables(), {
-      lr: s.lr,
-      beta1: s.betas[0],
-      beta2: s.betas[1],
-      eps: s.eps,
-      weightDecay: s.weight_decay
-    })
-    for (let step = 0; step < s.steps; step++) {
-      const { lossSum, targetTokens, grads } = await loraGradients(model, trainBatch())
-      expect(
-        Math.abs(lossSum / targetTokens - ref.settings.losses_before_each_step[step])
-      ).toBeLessThanOrEqual(ref.settings.tolerance.loss_abs)
-      const clipped = clipGradNorm(grads, s.max_grad_norm)
-      opt.update(clipped.grads)
-      tf.dispose([...grads, ...clipped.grads, clipped.totalNorm])
-    }
-    opt.dispose()
+    const losses = await adamwSteps(model, trained, ref.settings.adamw, trainBatch())
+    losses.forEach((loss, step) =>
+      expect(Math.abs(loss - ref.settings.losses_before_each_step[step])).toBeLessThanOrEqual(
+        ref.settings.tolerance.loss_abs
+      )
+    )
     const names = trained.parameterNames()
     const vars = trained.variables()
     let worst = 0
