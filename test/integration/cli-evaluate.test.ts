@@ -6,11 +6,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { runCli } from '../../src/main/cli/run-cli'
 import { createRandomGpt2Folder } from '../../src/engine/model-factory'
 import { createEvaluationsRepository } from '../../src/main/store/evaluations-repository'
 import { openStore } from '../../src/main/store/store'
 import { requireFixture, tinyModelDir, tokenizerDir } from '../unit/engine/fixtures-dir'
+import { cliInProcess } from './cli-harness'
 
 const root = mkdtempSync(join(tmpdir(), 'lora-cli-evaluate-'))
 const dataDir = join(root, 'data')
@@ -19,15 +19,7 @@ const perplexityFixtures = resolve(import.meta.dirname, '../fixtures/perplexity'
 requireFixture(tinyModelDir)
 requireFixture(tokenizerDir)
 
-async function cli(...args: string[]) {
-  const out: string[] = []
-  const err: string[] = []
-  const code = await runCli(['--data-dir', dataDir, ...args], {
-    out: (t) => out.push(t),
-    err: (t) => err.push(t)
-  })
-  return { code, out: out.join('\n'), err: err.join('\n') }
-}
+const cli = (...args: string[]) => cliInProcess(dataDir, args)
 
 beforeAll(async () => {
   process.env.LORA_STUDIO_BACKEND = 'wasm'

@@ -2,38 +2,26 @@
 // registered model (listed by `models`, answered by `chat` and `generate --model NAME`, trained from),
 // unless --no-register; a PEFT export's adapter_config.json names a Hub model by its Hub id, as PEFT
 // writes it (downloaded from a loopback stand-in for the Hub), and a local model by its folder.
-import { execFile } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
-import { promisify } from 'node:util'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Rng } from '../../src/engine/generation/rng'
 import { createRandomGpt2Folder } from '../../src/engine/model-factory'
 import type { ModelSummary } from '../../src/shared/models'
 import { startFakeHub, type FakeHub } from './fake-hub'
+import { cliProcess } from './cli-harness'
 
-const exec = promisify(execFile)
-const repoRoot = resolve(import.meta.dirname, '../..')
-const bin = join(repoRoot, 'bin/lora-studio.mjs')
 const work = mkdtempSync(join(tmpdir(), 'cli-export-model-'))
 const dataDir = join(work, 'home')
 const repoDir = join(work, 'repo')
 const trainFile = join(work, 'train.jsonl')
 let hub: FakeHub
 
-async function cli(args: string[]) {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, [bin, '--data-dir', dataDir, ...args], {
-      cwd: repoRoot,
-      env: { ...process.env, LORA_STUDIO_BACKEND: 'wasm', HF_ENDPOINT: hub.url }
-    })
-    return { code: 0, stdout, stderr }
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string }
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr }
-  }
-}
+const cli = (args: string[]) =>
+  cliProcess(['--data-dir', dataDir, ...args], {
+    env: { ...process.env, LORA_STUDIO_BACKEND: 'wasm', HF_ENDPOINT: hub.url }
+  })
 
 async function models(): Promise<ModelSummary[]> {
   const listed = await cli(['models', '--json'])

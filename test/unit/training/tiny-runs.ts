@@ -1,8 +1,10 @@
 // What the training tests share: random tokenized JSONL for the tiny fixture model, a short run on it
-// with every dropout on, and how far two runs' losses and adapters lie apart.
+// with every dropout on, how far two runs' losses and adapters lie apart, and the PyTorch fixture's
+// initial LoRA weights.
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { loadHfModelFolder } from '../../../src/engine/formats/hf-model-folder'
+import { readSafetensors } from '../../../src/engine/formats/safetensors'
 import { Rng } from '../../../src/engine/generation/rng'
 import type { LoraWeightArrays } from '../../../src/engine/model/lora'
 import { readPeftAdapter } from '../../../src/engine/training/peft-adapter'
@@ -84,4 +86,18 @@ export function runDifference(a: TinyRun, b: TinyRun): { loss: number; weight: n
     w.b.forEach((v, i) => (weight = Math.max(weight, Math.abs(v - o.b[i]))))
   }
   return { loss, weight }
+}
+
+/** The LoRA A/B weights PyTorch initialised the fixture's adapter with (reference.safetensors `init.*`). */
+export async function referenceInitLora(): Promise<Map<string, LoraWeightArrays>> {
+  const { tensors } = await readSafetensors(join(tinyModelDir, 'reference.safetensors'))
+  const modules = new Map<string, LoraWeightArrays>()
+  for (const [key, t] of tensors) {
+    const m = /^init\.(.+)\.lora_([AB])\.weight$/.exec(key)
+    if (!m) continue
+    const pair = modules.get(m[1]) ?? { a: new Float32Array(0), b: new Float32Array(0) }
+    pair[m[2] === 'A' ? 'a' : 'b'] = t.data as Float32Array
+    modules.set(m[1], pair)
+  }
+  return modules
 }
