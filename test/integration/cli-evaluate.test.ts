@@ -145,7 +145,7 @@ describe('lora-studio perplexity', () => {
       text,
       '# Heap overflow\n\nA write past the end of a heap buffer corrupts the next chunk. '.repeat(4)
     )
-    const r = await cli(
+    const perplexity = [
       'perplexity',
       '--model',
       'tiny-eval',
@@ -154,9 +154,9 @@ describe('lora-studio perplexity', () => {
       '--max-length',
       '32',
       '--stride',
-      '8',
-      '--json'
-    )
+      '8'
+    ]
+    const r = await cli(...perplexity, '--json')
     expect(r.err).toBe('')
     const out = JSON.parse(r.out) as Figures & { windows: number }
     const ids = JSON.parse((await cli('tokenize', '--model', 'tiny-eval', '--file', text, '--json')).out) as {
@@ -167,17 +167,7 @@ describe('lora-studio perplexity', () => {
     expect(out.perplexity).toBeCloseTo(Math.exp(out.loss), 6)
     // A random 50257-token model is close to uniform.
     expect(Math.abs(out.loss - Math.log(50257))).toBeLessThan(0.5)
-    const human = await cli(
-      'perplexity',
-      '--model',
-      'tiny-eval',
-      '--file',
-      text,
-      '--max-length',
-      '32',
-      '--stride',
-      '8'
-    )
+    const human = await cli(...perplexity)
     expect(human.out).toBe(
       `tiny-eval on notes.md\nloss ${out.loss.toFixed(4)}  perplexity ${out.perplexity.toFixed(2)}  (${out.tokens} tokens predicted)`
     )

@@ -5,9 +5,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { Rng } from '../../src/engine/generation/rng'
 import { requireFixture, tinyModelDir } from '../unit/engine/fixtures-dir'
-import { cliProcess } from './cli-harness'
+import { cliProcess, trainTwoSteps } from './cli-harness'
 
 const work = mkdtempSync(join(tmpdir(), 'cli-export-'))
 const dataDir = join(work, 'home')
@@ -18,23 +17,7 @@ requireFixture(tinyModelDir)
 const cli = (args: string[], timeout = 0) => cliProcess(['--data-dir', dataDir, ...args], { env, timeout })
 
 beforeAll(async () => {
-  const rng = new Rng(5)
-  const lines = Array.from({ length: 4 }, () =>
-    JSON.stringify({ input_ids: Array.from({ length: 12 }, () => rng.nextInt(999)) })
-  )
-  writeFileSync(trainFile, lines.join('\n') + '\n')
-  const model = join(tinyModelDir, 'model')
-  const trained = await cli([
-    'train',
-    '--model',
-    model,
-    '--data',
-    trainFile,
-    '--max-length',
-    '16',
-    '--max-steps',
-    '2'
-  ])
+  const trained = await trainTwoSteps(cli, join(tinyModelDir, 'model'), trainFile)
   expect(trained.code).toBe(0)
 }, 120_000)
 afterAll(() => rmSync(work, { recursive: true, force: true }))

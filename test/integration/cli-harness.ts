@@ -1,9 +1,12 @@
 // How the CLI integration tests run lora-studio: as its own process through bin/lora-studio.mjs (the way
 // a script would), or in this process through runCli with its output captured. Either way the exit code
-// comes back as a value, never as a thrown error, so a test can assert on a failure's words.
+// comes back as a value, never as a thrown error, so a test can assert on a failure's words. Also the
+// short training runs those tests start.
 import { execFile } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
+import { Rng } from '../../src/engine/generation/rng'
 import { runCli } from '../../src/main/cli/run-cli'
 
 export const repoRoot = resolve(import.meta.dirname, '../..')
@@ -48,4 +51,21 @@ export async function cliInProcess(dataDir: string, args: string[]): Promise<Cli
     err: (t) => errLines.push(t)
   })
   return { code, out: out.join('\n'), err: errLines.join('\n'), errLines }
+}
+
+/** Batch, LoRA and checkpoint flags for a short `train` that checkpoints every second step. */
+export const smallRunFlags = ['--batch-size', '2', '--r', '4', '--alpha', '8', '--save-every', '2']
+
+/** Writes four tokenized records of 12 random ids below 999 to `file`, then trains `model` two steps on it. */
+export async function trainTwoSteps(
+  cli: (args: string[]) => Promise<CliProcessResult>,
+  model: string,
+  file: string
+): Promise<CliProcessResult> {
+  const rng = new Rng(5)
+  const lines = Array.from({ length: 4 }, () =>
+    JSON.stringify({ input_ids: Array.from({ length: 12 }, () => rng.nextInt(999)) })
+  )
+  writeFileSync(file, lines.join('\n') + '\n')
+  return cli(['train', '--model', model, '--data', file, '--max-length', '16', '--max-steps', '2'])
 }

@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Rng } from '../../src/engine/generation/rng'
 import { gpuBackendsUnderTest } from '../unit/engine/gpt2-reference'
-import { cliProcess, repoRoot, cliBin } from './cli-harness'
+import { cliProcess, repoRoot, cliBin, smallRunFlags } from './cli-harness'
 
 const work = mkdtempSync(join(tmpdir(), 'cli-train-gpu-'))
 const dataDir = join(work, 'home')
@@ -38,14 +38,7 @@ const trainArgs = () => [
   '32',
   '--max-steps',
   '8',
-  '--batch-size',
-  '2',
-  '--r',
-  '4',
-  '--alpha',
-  '8',
-  '--save-every',
-  '2',
+  ...smallRunFlags,
   '--json'
 ]
 

@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Rng } from '../../src/engine/generation/rng'
 import { requireFixture, tinyModelDir } from '../unit/engine/fixtures-dir'
-import { cliProcess, repoRoot, cliBin } from './cli-harness'
+import { cliProcess, repoRoot, cliBin, smallRunFlags } from './cli-harness'
 
 const work = mkdtempSync(join(tmpdir(), 'cli-train-'))
 const dataDir = join(work, 'home')
@@ -46,14 +46,7 @@ const trainArgs = (steps: number) => [
   '32',
   '--max-steps',
   String(steps),
-  '--batch-size',
-  '2',
-  '--r',
-  '4',
-  '--alpha',
-  '8',
-  '--save-every',
-  '2',
+  ...smallRunFlags,
   '--json'
 ]
 

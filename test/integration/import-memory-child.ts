@@ -3,11 +3,10 @@
 // RSS growth during the import (Linux VmHWM, reset just before it) and SQLite's page cache size.
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { createDatasetService } from '../../src/main/datasets/dataset-service'
 import { defaultTokenizer } from '../../src/main/datasets/default-tokenizer'
-import { openStore } from '../../src/main/store/store'
 import { ImportInput } from '../../src/shared/datasets'
 import { writeReviewJsonl } from '../support/review-jsonl'
+import { openDatasetService } from '../support/dataset-service'
 
 export interface ImportMemoryResult {
   fileBytes: number
@@ -27,13 +26,7 @@ async function main(): Promise<void> {
   const [dir, megabytes] = process.argv.slice(2)
   const path = join(dir, 'big.jsonl')
   const fileBytes = await writeReviewJsonl(path, Number(megabytes) * 1024 * 1024, 8)
-  const store = openStore(join(dir, 'data', 'studio.db'))
-  const service = createDatasetService({
-    db: store.db,
-    dataDir: join(dir, 'data'),
-    tokenizerFor: () => defaultTokenizer(),
-    emit: () => undefined
-  })
+  const { store, service } = openDatasetService(join(dir, 'data'))
   await defaultTokenizer()
   // Fixed costs come before the baseline: the tokenizing worker thread imports use (a V8 isolate and
   // GPT-2's vocabulary, ~40 MB, started once and kept) is warmed by a one-record import.

@@ -10,7 +10,7 @@ import type { LoraWeightArrays } from '../../../src/engine/model/lora'
 import { readPeftAdapter } from '../../../src/engine/training/peft-adapter'
 import { runTraining } from '../../../src/engine/training/train-run'
 import { resolveRunConfig } from '../../../src/shared/runs'
-import type { RunConfigPatchValues } from '../../../src/shared/runs'
+import type { RunConfigPatchValues, RunConfigValues } from '../../../src/shared/runs'
 import type { TrainProgress } from '../../../src/shared/training-protocol'
 import { tinyModelDir } from '../engine/fixtures-dir'
 
@@ -31,22 +31,9 @@ export function writeRandomRecords(
   writeFileSync(file, lines.join('\n') + '\n')
 }
 
-export interface TinyRun {
-  losses: number[]
-  /** Workers the run reported when it started. */
-  workers: number
-  adapter: Map<string, LoraWeightArrays>
-  peakTfBytes: number
-}
-
-/** A completed run of 3-row micro-batches × 2 with LoRA r 4 (dropout 0.1) on attention and c_fc. */
-export async function trainTiny(
-  trainFile: string,
-  runDir: string,
-  runId: number,
-  patch: RunConfigPatchValues
-): Promise<TinyRun> {
-  const config = resolveRunConfig('quick-test', {
+/** Quick-test runs of 3-row micro-batches × 2 with LoRA r 4 (dropout 0.1) on attention and c_fc; `patch` on top. */
+export function tinyTrainConfig(trainFile: string, patch: RunConfigPatchValues): RunConfigValues {
+  return resolveRunConfig('quick-test', {
     baseModel: tinyModelFolder,
     data: { kind: 'file', path: trainFile },
     maxLength: 32,
@@ -57,6 +44,24 @@ export async function trainTiny(
     lora: { r: 4, alpha: 8, dropout: 0.1, targetModules: ['attn.c_attn', 'attn.c_proj', 'mlp.c_fc'] },
     ...patch
   })
+}
+
+export interface TinyRun {
+  losses: number[]
+  /** Workers the run reported when it started. */
+  workers: number
+  adapter: Map<string, LoraWeightArrays>
+  peakTfBytes: number
+}
+
+/** A completed run of tinyTrainConfig(trainFile, patch). */
+export async function trainTiny(
+  trainFile: string,
+  runDir: string,
+  runId: number,
+  patch: RunConfigPatchValues
+): Promise<TinyRun> {
+  const config = tinyTrainConfig(trainFile, patch)
   const events: TrainProgress[] = []
   const out = await runTraining(
     { runId, runDir, config, trainFile, validationFile: null, resumeFrom: null },
