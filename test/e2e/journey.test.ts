@@ -4,8 +4,8 @@
 // answering beside the base model (Chat, compare) → a second run with another r → the two compared.
 // One screenshot per step: test-output/e2e/journey-NN-*.png.
 import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { closeSession, openSession, tallShot, type Session } from './e2e-harness'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { tallShot, useSession } from './e2e-harness'
 import { chartPoints, runStatus, startFromForm } from './run-page'
 
 const STEPS = 12
@@ -34,15 +34,12 @@ async function fillQuickRun(page: Page, name: string, r: number): Promise<void> 
 }
 
 describe('a new user from nothing to comparing two fine-tuned runs', () => {
-  let session: Session
+  const session = useSession('lora-studio-e2e-journey-')
   let page: Page
 
   beforeAll(async () => {
-    session = await openSession('lora-studio-e2e-journey-')
     page = session.page
   })
-
-  afterAll(() => closeSession(session))
 
   it('creates a model, adds data, trains, chats with the adapter and compares two runs', async () => {
     try {

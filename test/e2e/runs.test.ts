@@ -5,27 +5,22 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { callApi, closeSession, openSession, shot, tallShot, type Session } from './e2e-harness'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { callApi, shot, tallShot, useSession } from './e2e-harness'
 import { chartPoints, runStatus, startFromForm } from './run-page'
 
 const RUN_TIMEOUT_MS = 240_000
 
 describe('Train and Runs in browser mode', () => {
-  let session: Session
+  const session = useSession('lora-studio-e2e-runs-')
   let page: Page
   let firstRun = 0
   let secondRun = 0
 
   beforeAll(async () => {
-    session = await openSession('lora-studio-e2e-runs-')
     page = session.page
     await page.goto(session.served.url)
     await page.locator('h1').waitFor()
-  })
-
-  afterAll(async () => {
-    await closeSession(session)
   })
 
   it('says what to do first while there is no model and no dataset', async () => {

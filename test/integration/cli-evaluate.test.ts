@@ -30,22 +30,14 @@ beforeAll(async () => {
 afterAll(() => rmSync(root, { recursive: true, force: true }))
 
 describe('lora-studio train --model NAME', () => {
+  const trainFile = join(root, 'train.jsonl')
+  /** `train` of the registered model by its name, on the records the first test writes. */
+  const trainByName = ['train', '--model', 'tiny-eval', '--data', trainFile]
+
   it("trains a registered model by its name, on the model's folder", async () => {
-    const trainFile = join(root, 'train.jsonl')
     const line = JSON.stringify({ input_ids: Array.from({ length: 12 }, (_, i) => 100 + i) })
     writeFileSync(trainFile, `${line}\n${line}\n`)
-    const r = await cli(
-      'train',
-      '--model',
-      'tiny-eval',
-      '--data',
-      trainFile,
-      '--max-steps',
-      '1',
-      '--max-length',
-      '16',
-      '--json'
-    )
+    const r = await cli(...trainByName, '--max-steps', '1', '--max-length', '16', '--json')
     expect(r.err).toBe('')
     expect(r.code).toBe(0)
     const summary = JSON.parse(r.out.split('\n').at(-1) as string) as { id: number; status: string }
@@ -59,18 +51,7 @@ describe('lora-studio train --model NAME', () => {
   })
 
   it('measures a dry run of a registered model by its name (was: "no config.json")', async () => {
-    const trainFile = join(root, 'train.jsonl')
-    const r = await cli(
-      'train',
-      '--model',
-      'tiny-eval',
-      '--data',
-      trainFile,
-      '--max-length',
-      '16',
-      '--dry-run',
-      '--json'
-    )
+    const r = await cli(...trainByName, '--max-length', '16', '--dry-run', '--json')
     expect(r.err).toBe('')
     expect(r.code).toBe(0)
     expect(JSON.parse(r.out)).toMatchObject({ dryRun: { totalSteps: expect.any(Number) } })
@@ -79,7 +60,6 @@ describe('lora-studio train --model NAME', () => {
   it("takes the name in a --config file's baseModel too", async () => {
     const config = join(root, 'run-config.json')
     writeFileSync(config, JSON.stringify({ baseModel: 'tiny-eval', maxLength: 16 }))
-    const trainFile = join(root, 'train.jsonl')
     const r = await cli('train', '--config', config, '--data', trainFile, '--dry-run', '--json')
     expect(r.err).toBe('')
     expect(r.code).toBe(0)
