@@ -1,4 +1,5 @@
-// Number formatting for the UI: byte sizes in binary units with the person's locale digits.
+// Number and date formatting for the UI: byte sizes in binary units with the person's locale digits, and
+// stored ISO times as a date and time in the person's locale.
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'] as const
 
 export function formatBytes(bytes: number, locale: string): string {
@@ -13,4 +14,13 @@ export function formatBytes(bytes: number, locale: string): string {
   const digits = unit === 0 || value >= 100 ? 0 : 1
   const number = new Intl.NumberFormat(locale, { maximumFractionDigits: digits }).format(value)
   return `${number} ${UNITS[unit]}`
+}
+
+/** A stored ISO time as date and time in `locale`: 'medium' spells the month, 'short' is all digits. */
+export function formatDateTime(
+  iso: string,
+  locale: string,
+  dateStyle: 'medium' | 'short' = 'medium'
+): string {
+  return new Intl.DateTimeFormat(locale, { dateStyle, timeStyle: 'short' }).format(new Date(iso))
 }

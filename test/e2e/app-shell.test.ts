@@ -4,8 +4,8 @@
 import { request as httpRequest } from 'node:http'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { WebSocket } from 'ws'
 import { closeSession, openSession, shot, type Served, type Session } from './e2e-harness'
+import { upgradeStatus } from '../support/server-probes'
 
 function httpStatus(port: number, path: string): Promise<{ status: number; body: string }> {
   return new Promise((resolvePromise, reject) => {
@@ -16,23 +16,6 @@ function httpStatus(port: number, path: string): Promise<{ status: number; body:
     })
     req.on('error', reject)
     req.end()
-  })
-}
-
-function socketStatus(url: string, origin: string): Promise<number> {
-  return new Promise((resolvePromise, reject) => {
-    const ws = new WebSocket(url, { origin })
-    ws.on('unexpected-response', (_req, res) => {
-      resolvePromise(res.statusCode ?? 0)
-      ws.terminate()
-    })
-    ws.on('open', () => {
-      resolvePromise(101)
-      ws.close()
-    })
-    ws.on('error', (err) => {
-      if (!/Unexpected server response/.test(err.message)) reject(err)
-    })
   })
 }
 
@@ -153,8 +136,8 @@ describe('app shell in browser mode', () => {
     expect(page401.status).toBe(401)
     expect(page401.body).toMatch(/access token/)
     expect((await httpStatus(served.port, '/?token=wrong')).status).toBe(403)
-    expect(await socketStatus(`ws://127.0.0.1:${served.port}/api`, origin)).toBe(401)
-    expect(await socketStatus(`ws://127.0.0.1:${served.port}/api?token=wrong`, origin)).toBe(403)
+    expect(await upgradeStatus(`ws://127.0.0.1:${served.port}/api`, origin)).toBe(401)
+    expect(await upgradeStatus(`ws://127.0.0.1:${served.port}/api?token=wrong`, origin)).toBe(403)
 
     const stranger = await session.browser.newPage()
     const response = await stranger.goto(origin + '/')

@@ -2,20 +2,19 @@
 // after a reload, a field error shown where it happens, and two targets answering side by side.
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { createRandomGpt2Folder } from '../../src/engine/model-factory'
 import { writePeftAdapter } from '../../src/engine/training/peft-adapter'
 import { openStore } from '../../src/main/store/store'
-import { closeSession, openSession, shot, type Session } from './e2e-harness'
+import { shot, useSession } from './e2e-harness'
 
 describe('chat in browser mode', () => {
-  let session: Session
+  const session = useSession('lora-studio-e2e-chat-')
   let page: Page
   let adapterDir: string
   let wideId: number
 
   beforeAll(async () => {
-    session = await openSession('lora-studio-e2e-chat-')
     page = session.page
     const modelDir = join(session.dataDir, 'models', 'tiny-chat')
     await createRandomGpt2Folder(modelDir, { nLayer: 1, nEmbd: 16, nHead: 2, nPositions: 64, seed: 3 })
@@ -40,8 +39,6 @@ describe('chat in browser mode', () => {
     })
     store.close()
   })
-
-  afterAll(() => closeSession(session))
 
   it('chats with the base model, streaming the answer, and keeps it after a reload', async () => {
     await page.goto(`${session.served.url}#/chat`)

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { closeSession, openSession, shot, tallShot, type Session } from './e2e-harness'
+import { shot, tallShot, useSession } from './e2e-harness'
 
 const records = [
   { instruction: 'Explain buffer overflow', input: '', output: 'Writing past the end of a buffer.' },
@@ -24,7 +24,7 @@ const records = [
 ]
 
 describe('datasets in browser mode', () => {
-  let session: Session
+  const session = useSession()
   let page: Page
   let folder: string
   let file: string
@@ -41,12 +41,10 @@ describe('datasets in browser mode', () => {
       chineseFile,
       '# 栈溢出分析笔记\n\n这个函数把用户输入复制到固定大小的栈缓冲区，没有检查长度。攻击者可以覆盖返回地址，从而劫持控制流。修复方法是使用带长度限制的复制函数，并开启栈保护。\n'
     )
-    session = await openSession()
     page = session.page
   })
 
   afterAll(async () => {
-    await closeSession(session)
     if (folder) rmSync(folder, { recursive: true, force: true })
   })
 

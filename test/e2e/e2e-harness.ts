@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import { chromium, type Browser, type Page } from 'playwright-core'
+import { afterAll, beforeAll } from 'vitest'
 
 export const repoRoot = resolve(import.meta.dirname, '..', '..')
 export const shots = join(repoRoot, 'test-output', 'e2e')
@@ -102,6 +103,19 @@ export async function openSession(prefix = 'lora-studio-e2e-'): Promise<Session>
     if (msg.type() === 'error') pageErrors.push(msg.text())
   })
   return { dataDir, server: child, served, browser, page, pageErrors }
+}
+
+/**
+ * The session of the describe block this is called in: opened before its tests (hooks registered after
+ * this call run after it, so they can use it) and closed after them. Its fields are set from then on.
+ */
+export function useSession(prefix?: string): Session {
+  const session = {} as Session
+  beforeAll(async () => {
+    Object.assign(session, await openSession(prefix))
+  })
+  afterAll(() => closeSession(session))
+  return session
 }
 
 /** Closes the browser, stops the server and removes the data folder; safe on a half-open session. */

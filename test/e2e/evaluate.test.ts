@@ -5,19 +5,18 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import type { DatasetDetail } from '../../src/shared/datasets'
 import type { ModelSummary } from '../../src/shared/models'
 import type { RunDetail } from '../../src/shared/runs'
-import { callApi, closeSession, openSession, shot, tallShot, type Session } from './e2e-harness'
+import { callApi, shot, tallShot, useSession } from './e2e-harness'
 
 describe('Evaluate panel in browser mode', () => {
-  let session: Session
+  const session = useSession('lora-studio-e2e-evaluate-')
   let page: Page
   let run: RunDetail
 
   beforeAll(async () => {
-    session = await openSession('lora-studio-e2e-evaluate-')
     page = session.page
     await page.goto(session.served.url)
     await page.locator('h1').waitFor()
@@ -29,10 +28,6 @@ describe('Evaluate panel in browser mode', () => {
       preset: 'quick-test',
       config: { baseModel: model.path, data: { kind: 'dataset', id: dataset.id }, maxSteps: 4, saveEvery: 2 }
     })
-  })
-
-  afterAll(async () => {
-    await closeSession(session)
   })
 
   it('scores the base model and the final adapter on the validation split and keeps the table', async () => {

@@ -4,19 +4,12 @@
 // answering beside the base model (Chat, compare) → a second run with another r → the two compared.
 // One screenshot per step: test-output/e2e/journey-NN-*.png.
 import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { closeSession, openSession, tallShot, type Session } from './e2e-harness'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { tallShot, useSession } from './e2e-harness'
+import { chartPoints, runStatus, startFromForm } from './run-page'
 
 const STEPS = 12
 const RUN_TIMEOUT_MS = 240_000
-
-async function chartPoints(page: Page, chart: string): Promise<number> {
-  return Number(await page.locator(`[data-chart="${chart}"]`).getAttribute('data-points'))
-}
-
-async function runStatus(page: Page): Promise<string> {
-  return (await page.getByTestId('run-status').getAttribute('data-status')) ?? ''
-}
 
 async function goTo(page: Page, nav: string, title: string): Promise<void> {
   await page.locator(`nav a[data-nav="${nav}"]`).click()
@@ -40,23 +33,13 @@ async function fillQuickRun(page: Page, name: string, r: number): Promise<void> 
   await expect.poll(() => page.locator('.train-form [aria-invalid="true"]').count()).toBe(0)
 }
 
-/** Starts the filled form's run and returns its id, once its page is open. */
-async function submitRun(page: Page): Promise<number> {
-  await page.getByTestId('start-run').click()
-  await expect.poll(() => page.url(), { timeout: 60_000 }).toMatch(/#\/runs\/\d+$/)
-  return Number(/#\/runs\/(\d+)$/.exec(page.url())![1])
-}
-
 describe('a new user from nothing to comparing two fine-tuned runs', () => {
-  let session: Session
+  const session = useSession('lora-studio-e2e-journey-')
   let page: Page
 
   beforeAll(async () => {
-    session = await openSession('lora-studio-e2e-journey-')
     page = session.page
   })
-
-  afterAll(() => closeSession(session))
 
   it('creates a model, adds data, trains, chats with the adapter and compares two runs', async () => {
     try {
@@ -98,7 +81,7 @@ describe('a new user from nothing to comparing two fine-tuned runs', () => {
 
     await fillQuickRun(page, 'cwe r4', 4)
     await tallShot(page, 'journey-04-train-form')
-    const first = await submitRun(page)
+    const first = await startFromForm(page)
     expect(await page.locator('h1').textContent()).toBe('cwe r4')
     await expect.poll(() => chartPoints(page, 'train-loss'), { timeout: 120_000 }).toBeGreaterThan(0)
     await tallShot(page, 'journey-05-chart-live')
@@ -152,7 +135,7 @@ describe('a new user from nothing to comparing two fine-tuned runs', () => {
 
     await fillQuickRun(page, 'cwe r8', 8)
     await tallShot(page, 'journey-11-second-run-form')
-    const second = await submitRun(page)
+    const second = await startFromForm(page)
     await expect.poll(() => runStatus(page), { timeout: RUN_TIMEOUT_MS }).toBe('completed')
     expect(await chartPoints(page, 'train-loss')).toBe(STEPS)
     await tallShot(page, 'journey-12-second-run')

@@ -8,10 +8,10 @@ import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createRandomGpt2Folder } from '../../src/engine/model-factory'
 import { startFakeHub, type FakeHub } from '../integration/fake-hub'
-import { closeSession, openSession, tallShot, type Session } from './e2e-harness'
+import { tallShot, useSession } from './e2e-harness'
 
 describe('models in browser mode', () => {
-  let session: Session
+  const session = useSession()
   let page: Page
   let hub: FakeHub
   let folder: string
@@ -27,12 +27,10 @@ describe('models in browser mode', () => {
     })
     mkdirSync(join(folder, 'empty'))
     hub = await startFakeHub({ repos: { 'studio-test/e2e-gpt2': { dir: join(folder, 'repo') } } })
-    session = await openSession()
     page = session.page
   })
 
   afterAll(async () => {
-    await closeSession(session)
     await hub?.close()
     if (folder) rmSync(folder, { recursive: true, force: true })
   })

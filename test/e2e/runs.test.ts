@@ -5,40 +5,22 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { callApi, closeSession, openSession, shot, tallShot, type Session } from './e2e-harness'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { callApi, shot, tallShot, useSession } from './e2e-harness'
+import { chartPoints, runStatus, startFromForm } from './run-page'
 
 const RUN_TIMEOUT_MS = 240_000
 
-async function chartPoints(page: Page, chart: string): Promise<number> {
-  return Number(await page.locator(`[data-chart="${chart}"]`).getAttribute('data-points'))
-}
-
-async function runStatus(page: Page): Promise<string> {
-  return (await page.getByTestId('run-status').getAttribute('data-status')) ?? ''
-}
-
-async function startFromForm(page: Page): Promise<number> {
-  await page.getByTestId('start-run').click()
-  await expect.poll(() => page.url(), { timeout: 60_000 }).toMatch(/#\/runs\/\d+$/)
-  return Number(/#\/runs\/(\d+)$/.exec(page.url())![1])
-}
-
 describe('Train and Runs in browser mode', () => {
-  let session: Session
+  const session = useSession('lora-studio-e2e-runs-')
   let page: Page
   let firstRun = 0
   let secondRun = 0
 
   beforeAll(async () => {
-    session = await openSession('lora-studio-e2e-runs-')
     page = session.page
     await page.goto(session.served.url)
     await page.locator('h1').waitFor()
-  })
-
-  afterAll(async () => {
-    await closeSession(session)
   })
 
   it('says what to do first while there is no model and no dataset', async () => {

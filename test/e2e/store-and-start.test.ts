@@ -6,21 +6,16 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { callApi, closeSession, openSession, shot, type Session } from './e2e-harness'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { callApi, shot, useSession } from './e2e-harness'
 
 describe('database backups and start refusals in browser mode', () => {
-  let session: Session
+  const session = useSession('lora-studio-e2e-store-')
   let page: Page
 
   beforeAll(async () => {
-    session = await openSession('lora-studio-e2e-store-')
     page = session.page
     await page.goto(session.served.url)
-  })
-
-  afterAll(async () => {
-    await closeSession(session)
   })
 
   it('lists the backup made at start and stages a restore after a confirm', async () => {

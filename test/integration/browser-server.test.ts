@@ -8,27 +8,12 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 import { createApiRouter } from '../../src/main/api-router'
-import type { ApiEventSource } from '../../src/main/server/socket-session'
 import { startStudioServer, type StudioServer } from '../../src/main/server/studio-server'
 import { createSocketApi, type SocketLike } from '../../src/renderer/api/socket-api'
-import type { ApiEvents, ApiHandlers, EventName } from '../../src/shared/contract'
+import type { ApiHandlers } from '../../src/shared/contract'
 import { ApiCallError } from '../../src/shared/errors'
 import type { Settings } from '../../src/shared/system'
-
-function createEvents(): ApiEventSource & { emit<E extends EventName>(event: E, data: ApiEvents[E]): void } {
-  const listeners = new Map<EventName, Set<(data: unknown) => void>>()
-  return {
-    on(event, listener) {
-      const set = listeners.get(event) ?? new Set()
-      listeners.set(event, set)
-      set.add(listener as (data: unknown) => void)
-      return () => set.delete(listener as (data: unknown) => void)
-    },
-    emit(event, data) {
-      for (const listener of listeners.get(event) ?? []) listener(data)
-    }
-  }
-}
+import { manualEvents, upgradeStatus } from '../support/server-probes'
 
 // Only the settings domain is exercised here; the router dispatches by name.
 const settings: Settings = { language: 'en', theme: 'system' }
@@ -58,23 +43,6 @@ function get(port: number, path: string, headers: Record<string, string> = {}): 
   })
 }
 
-function upgradeStatus(url: string, origin: string, protocols: string[] = []): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, protocols, { origin })
-    ws.on('unexpected-response', (_req, res) => {
-      resolve(res.statusCode ?? 0)
-      ws.terminate()
-    })
-    ws.on('open', () => {
-      resolve(101)
-      ws.close()
-    })
-    ws.on('error', (err) => {
-      if (!/Unexpected server response/.test(err.message)) reject(err)
-    })
-  })
-}
-
 function openRaw(url: string, origin: string): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, { origin })
@@ -94,7 +62,7 @@ describe('browser-mode server', () => {
   let dir: string
   let webRoot: string
   let server: StudioServer
-  const events = createEvents()
+  const events = manualEvents()
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'lora-studio-server-'))

@@ -5,14 +5,14 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openAppContext, type AppContext } from '../../src/main/app-context'
-import { createNodeEngineSpawner } from '../../src/main/engine-host/node-engine-spawner'
+import type { AppContext } from '../../src/main/app-context'
 import { createRandomGpt2Folder } from '../../src/engine/model-factory'
 import { Rng } from '../../src/engine/generation/rng'
 import { writePeftAdapter } from '../../src/engine/training/peft-adapter'
 import { defaultGenerationSettings, type GenerationSettingsValues } from '../../src/shared/chat'
 import type { GenerateJobInput, GenerateJobOutput } from '../../src/shared/generation-protocol'
 import { ServiceError } from '../../src/shared/errors'
+import { openWasmContext } from './tiny-training'
 
 const work = mkdtempSync(join(tmpdir(), 'chat-'))
 const dataDir = join(work, 'data')
@@ -32,11 +32,7 @@ const sampling = (extra: Partial<GenerationSettingsValues> = {}): GenerationSett
 const greedy = (extra: Partial<GenerationSettingsValues> = {}) => sampling({ temperature: 0, ...extra })
 
 function open(): Promise<AppContext> {
-  return openAppContext({
-    dataDir,
-    mode: 'cli',
-    engineSpawner: createNodeEngineSpawner({ env: { LORA_STUDIO_BACKEND: 'wasm' } })
-  })
+  return openWasmContext(dataDir)
 }
 
 async function generate(

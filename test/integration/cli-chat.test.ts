@@ -1,34 +1,22 @@
 // `lora-studio chat` and `generate` as real subprocesses on a tiny factory model: --json gives the result
 // object, plain output streams the same text to stdout with a footer on stderr, bad flags are refused by name.
-import { execFile } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
-import { promisify } from 'node:util'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createRandomGpt2Folder } from '../../src/engine/model-factory'
+import { cliProcess } from './cli-harness'
 
-const run = promisify(execFile)
-const repoRoot = resolve(import.meta.dirname, '../..')
-const bin = join(repoRoot, 'bin/lora-studio.mjs')
 const work = mkdtempSync(join(tmpdir(), 'lora-cli-chat-'))
 const modelDir = join(work, 'tiny')
 
 beforeAll(() => createRandomGpt2Folder(modelDir, { nLayer: 1, nEmbd: 16, nHead: 2, nPositions: 64, seed: 3 }))
 afterAll(() => rmSync(work, { recursive: true, force: true }))
 
-async function cli(args: string[]) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, '--data-dir', join(work, 'data'), ...args], {
-      cwd: repoRoot,
-      env: { ...process.env, LORA_STUDIO_BACKEND: 'wasm' }
-    })
-    return { code: 0, stdout, stderr }
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string }
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr }
-  }
-}
+const cli = (args: string[]) =>
+  cliProcess(['--data-dir', join(work, 'data'), ...args], {
+    env: { ...process.env, LORA_STUDIO_BACKEND: 'wasm' }
+  })
 
 describe('lora-studio chat', () => {
   const args = ['chat', '--model', modelDir, '--prompt', 'What is a race condition?', '--max-new-tokens', '8']

@@ -1,7 +1,6 @@
 // The database recovery commands as a real subprocess: a backup at start (not repeated while nothing
 // changed), `backups`, `restore-db --latest` keeping the damaged file, a damaged or lost studio.db named
 // with the way out (exit 1), and `--start-fresh` to start empty on purpose.
-import { execFile } from 'node:child_process'
 import {
   existsSync,
   mkdirSync,
@@ -13,29 +12,16 @@ import {
   writeFileSync
 } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
-import { promisify } from 'node:util'
+import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { openStore } from '../../src/main/store/store'
+import { cliProcess } from './cli-harness'
 
-const repoRoot = resolve(import.meta.dirname, '../..')
 const work = mkdtempSync(join(tmpdir(), 'lora-cli-recovery-'))
 
 afterAll(() => rmSync(work, { recursive: true, force: true }))
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(
-      process.execPath,
-      [join(repoRoot, 'bin/lora-studio.mjs'), ...args],
-      { cwd: repoRoot }
-    )
-    return { code: 0, stdout, stderr }
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string }
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr }
-  }
-}
+const cli = (args: string[]) => cliProcess(args)
 
 /** A data folder whose database holds one dataset with many records (so a cut really loses pages). */
 function dataFolder(name: string): string {

@@ -1,33 +1,19 @@
 // `lora-studio import-dataset` and `lora-studio datasets` as real subprocesses: a JSONL with one bad
 // line imports (exit 0) and names the line; a file of only bad lines fails with one line (exit 1) and
 // saves nothing; list, show and delete read the same database.
-import { execFile } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
-import { promisify } from 'node:util'
+import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { DatasetDetail, DatasetSummary } from '../../src/shared/datasets'
+import { cliProcess } from './cli-harness'
 
-const run = promisify(execFile)
-const repoRoot = resolve(import.meta.dirname, '../..')
-const bin = join(repoRoot, 'bin/lora-studio.mjs')
 const root = mkdtempSync(join(tmpdir(), 'lora-cli-ds-'))
 const dataDir = join(root, 'data')
 
 afterAll(() => rmSync(root, { recursive: true, force: true }))
 
-async function cli(args: string[]) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args, '--data-dir', dataDir], {
-      cwd: repoRoot
-    })
-    return { code: 0, stdout, stderr }
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string }
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr }
-  }
-}
+const cli = (args: string[]) => cliProcess([...args, '--data-dir', dataDir])
 
 function write(name: string, lines: string[]): string {
   const path = join(root, name)

@@ -6,11 +6,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { runCli } from '../../src/main/cli/run-cli'
 import { createRandomGpt2Folder } from '../../src/engine/model-factory'
 import { createEvaluationsRepository } from '../../src/main/store/evaluations-repository'
 import { openStore } from '../../src/main/store/store'
 import { requireFixture, tinyModelDir, tokenizerDir } from '../unit/engine/fixtures-dir'
+import { cliInProcess } from './cli-harness'
 
 const root = mkdtempSync(join(tmpdir(), 'lora-cli-evaluate-'))
 const dataDir = join(root, 'data')
@@ -19,15 +19,7 @@ const perplexityFixtures = resolve(import.meta.dirname, '../fixtures/perplexity'
 requireFixture(tinyModelDir)
 requireFixture(tokenizerDir)
 
-async function cli(...args: string[]) {
-  const out: string[] = []
-  const err: string[] = []
-  const code = await runCli(['--data-dir', dataDir, ...args], {
-    out: (t) => out.push(t),
-    err: (t) => err.push(t)
-  })
-  return { code, out: out.join('\n'), err: err.join('\n') }
-}
+const cli = (...args: string[]) => cliInProcess(dataDir, args)
 
 beforeAll(async () => {
   process.env.LORA_STUDIO_BACKEND = 'wasm'
@@ -38,22 +30,14 @@ beforeAll(async () => {
 afterAll(() => rmSync(root, { recursive: true, force: true }))
 
 describe('lora-studio train --model NAME', () => {
+  const trainFile = join(root, 'train.jsonl')
+  /** `train` of the registered model by its name, on the records the first test writes. */
+  const trainByName = ['train', '--model', 'tiny-eval', '--data', trainFile]
+
   it("trains a registered model by its name, on the model's folder", async () => {
-    const trainFile = join(root, 'train.jsonl')
     const line = JSON.stringify({ input_ids: Array.from({ length: 12 }, (_, i) => 100 + i) })
     writeFileSync(trainFile, `${line}\n${line}\n`)
-    const r = await cli(
-      'train',
-      '--model',
-      'tiny-eval',
-      '--data',
-      trainFile,
-      '--max-steps',
-      '1',
-      '--max-length',
-      '16',
-      '--json'
-    )
+    const r = await cli(...trainByName, '--max-steps', '1', '--max-length', '16', '--json')
     expect(r.err).toBe('')
     expect(r.code).toBe(0)
     const summary = JSON.parse(r.out.split('\n').at(-1) as string) as { id: number; status: string }
@@ -67,18 +51,7 @@ describe('lora-studio train --model NAME', () => {
   })
 
   it('measures a dry run of a registered model by its name (was: "no config.json")', async () => {
-    const trainFile = join(root, 'train.jsonl')
-    const r = await cli(
-      'train',
-      '--model',
-      'tiny-eval',
-      '--data',
-      trainFile,
-      '--max-length',
-      '16',
-      '--dry-run',
-      '--json'
-    )
+    const r = await cli(...trainByName, '--max-length', '16', '--dry-run', '--json')
     expect(r.err).toBe('')
     expect(r.code).toBe(0)
     expect(JSON.parse(r.out)).toMatchObject({ dryRun: { totalSteps: expect.any(Number) } })
@@ -87,7 +60,6 @@ describe('lora-studio train --model NAME', () => {
   it("takes the name in a --config file's baseModel too", async () => {
     const config = join(root, 'run-config.json')
     writeFileSync(config, JSON.stringify({ baseModel: 'tiny-eval', maxLength: 16 }))
-    const trainFile = join(root, 'train.jsonl')
     const r = await cli('train', '--config', config, '--data', trainFile, '--dry-run', '--json')
     expect(r.err).toBe('')
     expect(r.code).toBe(0)
@@ -153,7 +125,7 @@ describe('lora-studio perplexity', () => {
       text,
       '# Heap overflow\n\nA write past the end of a heap buffer corrupts the next chunk. '.repeat(4)
     )
-    const r = await cli(
+    const perplexity = [
       'perplexity',
       '--model',
       'tiny-eval',
@@ -162,9 +134,9 @@ describe('lora-studio perplexity', () => {
       '--max-length',
       '32',
       '--stride',
-      '8',
-      '--json'
-    )
+      '8'
+    ]
+    const r = await cli(...perplexity, '--json')
     expect(r.err).toBe('')
     const out = JSON.parse(r.out) as Figures & { windows: number }
     const ids = JSON.parse((await cli('tokenize', '--model', 'tiny-eval', '--file', text, '--json')).out) as {
@@ -175,17 +147,7 @@ describe('lora-studio perplexity', () => {
     expect(out.perplexity).toBeCloseTo(Math.exp(out.loss), 6)
     // A random 50257-token model is close to uniform.
     expect(Math.abs(out.loss - Math.log(50257))).toBeLessThan(0.5)
-    const human = await cli(
-      'perplexity',
-      '--model',
-      'tiny-eval',
-      '--file',
-      text,
-      '--max-length',
-      '32',
-      '--stride',
-      '8'
-    )
+    const human = await cli(...perplexity)
     expect(human.out).toBe(
       `tiny-eval on notes.md\nloss ${out.loss.toFixed(4)}  perplexity ${out.perplexity.toFixed(2)}  (${out.tokens} tokens predicted)`
     )

@@ -2,38 +2,25 @@
 // registered model (listed by `models`, answered by `chat` and `generate --model NAME`, trained from),
 // unless --no-register; a PEFT export's adapter_config.json names a Hub model by its Hub id, as PEFT
 // writes it (downloaded from a loopback stand-in for the Hub), and a local model by its folder.
-import { execFile } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
-import { promisify } from 'node:util'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { Rng } from '../../src/engine/generation/rng'
 import { createRandomGpt2Folder } from '../../src/engine/model-factory'
 import type { ModelSummary } from '../../src/shared/models'
 import { startFakeHub, type FakeHub } from './fake-hub'
+import { cliProcess, trainTwoSteps } from './cli-harness'
 
-const exec = promisify(execFile)
-const repoRoot = resolve(import.meta.dirname, '../..')
-const bin = join(repoRoot, 'bin/lora-studio.mjs')
 const work = mkdtempSync(join(tmpdir(), 'cli-export-model-'))
 const dataDir = join(work, 'home')
 const repoDir = join(work, 'repo')
 const trainFile = join(work, 'train.jsonl')
 let hub: FakeHub
 
-async function cli(args: string[]) {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, [bin, '--data-dir', dataDir, ...args], {
-      cwd: repoRoot,
-      env: { ...process.env, LORA_STUDIO_BACKEND: 'wasm', HF_ENDPOINT: hub.url }
-    })
-    return { code: 0, stdout, stderr }
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string }
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr }
-  }
-}
+const cli = (args: string[]) =>
+  cliProcess(['--data-dir', dataDir, ...args], {
+    env: { ...process.env, LORA_STUDIO_BACKEND: 'wasm', HF_ENDPOINT: hub.url }
+  })
 
 async function models(): Promise<ModelSummary[]> {
   const listed = await cli(['models', '--json'])
@@ -48,25 +35,10 @@ const adapterBase = (dir: string): unknown =>
 beforeAll(async () => {
   await createRandomGpt2Folder(repoDir, { nLayer: 1, nEmbd: 16, nHead: 2, nPositions: 64, seed: 3 })
   hub = await startFakeHub({ repos: { 'studio-test/gpt2': { dir: repoDir } } })
-  const rng = new Rng(5)
-  const lines = Array.from({ length: 4 }, () =>
-    JSON.stringify({ input_ids: Array.from({ length: 12 }, () => rng.nextInt(999)) })
-  )
-  writeFileSync(trainFile, lines.join('\n') + '\n')
   expect((await cli(['models', 'download', 'studio-test/gpt2'])).code).toBe(0)
   expect((await cli(['import', repoDir, '--name', 'local-gpt2'])).code).toBe(0)
   for (const model of ['studio-test--gpt2', 'local-gpt2']) {
-    const trained = await cli([
-      'train',
-      '--model',
-      model,
-      '--data',
-      trainFile,
-      '--max-length',
-      '16',
-      '--max-steps',
-      '2'
-    ])
+    const trained = await trainTwoSteps(cli, model, trainFile)
     expect(trained.code).toBe(0)
   }
 }, 240_000)

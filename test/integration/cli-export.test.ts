@@ -1,56 +1,23 @@
 // `lora-studio export` against what may already be at --out, as real subprocesses: a folder holding a
 // user's file or a file is refused and left as it was, an earlier export is replaced only with
 // --overwrite, and a folder under /proc fails at once instead of hanging.
-import { execFile } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
-import { promisify } from 'node:util'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { Rng } from '../../src/engine/generation/rng'
 import { requireFixture, tinyModelDir } from '../unit/engine/fixtures-dir'
+import { cliProcess, trainTwoSteps } from './cli-harness'
 
-const exec = promisify(execFile)
-const repoRoot = resolve(import.meta.dirname, '../..')
-const bin = join(repoRoot, 'bin/lora-studio.mjs')
 const work = mkdtempSync(join(tmpdir(), 'cli-export-'))
 const dataDir = join(work, 'home')
 const trainFile = join(work, 'train.jsonl')
 const env = { ...process.env, LORA_STUDIO_BACKEND: 'wasm' }
 requireFixture(tinyModelDir)
 
-async function cli(args: string[], timeout = 0) {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, [bin, '--data-dir', dataDir, ...args], {
-      cwd: repoRoot,
-      env,
-      timeout
-    })
-    return { code: 0, stdout, stderr }
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string }
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr }
-  }
-}
+const cli = (args: string[], timeout = 0) => cliProcess(['--data-dir', dataDir, ...args], { env, timeout })
 
 beforeAll(async () => {
-  const rng = new Rng(5)
-  const lines = Array.from({ length: 4 }, () =>
-    JSON.stringify({ input_ids: Array.from({ length: 12 }, () => rng.nextInt(999)) })
-  )
-  writeFileSync(trainFile, lines.join('\n') + '\n')
-  const model = join(tinyModelDir, 'model')
-  const trained = await cli([
-    'train',
-    '--model',
-    model,
-    '--data',
-    trainFile,
-    '--max-length',
-    '16',
-    '--max-steps',
-    '2'
-  ])
+  const trained = await trainTwoSteps(cli, join(tinyModelDir, 'model'), trainFile)
   expect(trained.code).toBe(0)
 }, 120_000)
 afterAll(() => rmSync(work, { recursive: true, force: true }))

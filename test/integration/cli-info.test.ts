@@ -1,31 +1,17 @@
 // `lora-studio info` as a real subprocess, the way a script would run it: JSON on stdout naming the
 // wasm backend and its reason (lavapipe's software WebGPU adapter skipped), or the forced webgpu adapter; failures as one `lora-studio: …` line on stderr with a non-zero code.
-import { execFile } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
-import { promisify } from 'node:util'
+import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import { cliProcess } from './cli-harness'
 
-const run = promisify(execFile)
-const repoRoot = resolve(import.meta.dirname, '../..')
-const bin = join(repoRoot, 'bin/lora-studio.mjs')
 const dataDir = mkdtempSync(join(tmpdir(), 'lora-cli-'))
 
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }))
 
-async function cli(args: string[], env: Record<string, string> = {}) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], {
-      cwd: repoRoot,
-      env: { ...process.env, LORA_STUDIO_BACKEND: '', ...env }
-    })
-    return { code: 0, stdout, stderr }
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string }
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr }
-  }
-}
+const cli = (args: string[], env: Record<string, string> = {}) =>
+  cliProcess(args, { env: { ...process.env, LORA_STUDIO_BACKEND: '', ...env } })
 
 describe('lora-studio info', () => {
   it('prints machine-readable info naming the wasm backend and its reason', async () => {

@@ -6,16 +6,15 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openStore } from '../../src/main/store/store'
 import { requireFixture, tinyModelDir } from '../unit/engine/fixtures-dir'
 import { writeRandomRecords } from '../unit/training/tiny-runs'
+import { cliBin, repoRoot } from './cli-harness'
 
-const repoRoot = resolve(import.meta.dirname, '../..')
-const bin = join(repoRoot, 'bin/lora-studio.mjs')
 const work = mkdtempSync(join(tmpdir(), 'cli-interrupt-'))
 const trainFile = join(work, 'train.jsonl')
 requireFixture(tinyModelDir)
@@ -63,7 +62,7 @@ function train(name: string): Train {
   const model = join(tinyModelDir, 'model')
   const child = spawn(
     process.execPath,
-    [bin, '--data-dir', home, 'train', '--model', model, '--data', trainFile, ...trainFlags],
+    [cliBin, '--data-dir', home, 'train', '--model', model, '--data', trainFile, ...trainFlags],
     {
       cwd: repoRoot,
       env: { ...process.env, LORA_STUDIO_BACKEND: 'wasm' },

@@ -1,18 +1,15 @@
 // `lora-studio train` on a GPU backend (webgpu on lavapipe in CI, per LORA_STUDIO_TEST_BACKENDS) with the
 // offline demo model: the run checkpoints, is killed with SIGKILL (CLI and engine together, as a crash would),
 // shows as interrupted, resumes, and ends with the very adapter bytes of an uninterrupted run; export works.
-import { execFile, spawn } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
-import { promisify } from 'node:util'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Rng } from '../../src/engine/generation/rng'
 import { gpuBackendsUnderTest } from '../unit/engine/gpt2-reference'
+import { cliProcess, repoRoot, cliBin, smallRunFlags } from './cli-harness'
 
-const exec = promisify(execFile)
-const repoRoot = resolve(import.meta.dirname, '../..')
-const bin = join(repoRoot, 'bin/lora-studio.mjs')
 const work = mkdtempSync(join(tmpdir(), 'cli-train-gpu-'))
 const dataDir = join(work, 'home')
 const trainFile = join(work, 'train.jsonl')
@@ -22,11 +19,10 @@ const env = { ...process.env, LORA_STUDIO_BACKEND: backend }
 afterAll(() => rmSync(work, { recursive: true, force: true }))
 
 async function cli(args: string[]): Promise<string> {
-  const { stdout } = await exec(process.execPath, [bin, '--data-dir', dataDir, ...args], {
-    cwd: repoRoot,
-    env
-  })
-  return stdout
+  const result = await cliProcess(['--data-dir', dataDir, ...args], { env })
+  if (result.code !== 0)
+    throw new Error(`lora-studio ${args.join(' ')} exited ${result.code}: ${result.stderr}`)
+  return result.stdout
 }
 
 const lastJson = (text: string) => JSON.parse(text.trim().split('\n').at(-1)!) as Record<string, unknown>
@@ -42,14 +38,7 @@ const trainArgs = () => [
   '32',
   '--max-steps',
   '8',
-  '--batch-size',
-  '2',
-  '--r',
-  '4',
-  '--alpha',
-  '8',
-  '--save-every',
-  '2',
+  ...smallRunFlags,
   '--json'
 ]
 
@@ -68,7 +57,7 @@ describe.skipIf(backend === undefined)(`lora-studio train on ${backend ?? 'a GPU
     expect(whole).toMatchObject({ id: 1, status: 'completed', step: 8 })
 
     // The CLI and its engine in their own process group, killed together.
-    const child = spawn(process.execPath, [bin, '--data-dir', dataDir, ...trainArgs()], {
+    const child = spawn(process.execPath, [cliBin, '--data-dir', dataDir, ...trainArgs()], {
       cwd: repoRoot,
       env,
       detached: true

@@ -1,18 +1,15 @@
 // `lora-studio train|runs|resume|export` as real subprocesses, the way a script drives them: JSON
 // lines with "step" and "loss" and a final summary with the run's id; SIGINT checkpoints and stops
 // (exit 130), `resume` finishes the run, `runs --json` lists it, `export` writes a PEFT folder.
-import { execFile, spawn } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
-import { promisify } from 'node:util'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Rng } from '../../src/engine/generation/rng'
 import { requireFixture, tinyModelDir } from '../unit/engine/fixtures-dir'
+import { cliProcess, repoRoot, cliBin, smallRunFlags } from './cli-harness'
 
-const exec = promisify(execFile)
-const repoRoot = resolve(import.meta.dirname, '../..')
-const bin = join(repoRoot, 'bin/lora-studio.mjs')
 const work = mkdtempSync(join(tmpdir(), 'cli-train-'))
 const dataDir = join(work, 'home')
 const trainFile = join(work, 'train.jsonl')
@@ -29,18 +26,7 @@ beforeAll(() => {
 })
 afterAll(() => rmSync(work, { recursive: true, force: true }))
 
-async function cli(args: string[]) {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, [bin, '--data-dir', dataDir, ...args], {
-      cwd: repoRoot,
-      env
-    })
-    return { code: 0, stdout, stderr }
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string }
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr }
-  }
-}
+const cli = (args: string[]) => cliProcess(['--data-dir', dataDir, ...args], { env })
 
 const jsonLines = (text: string) =>
   text
@@ -60,14 +46,7 @@ const trainArgs = (steps: number) => [
   '32',
   '--max-steps',
   String(steps),
-  '--batch-size',
-  '2',
-  '--r',
-  '4',
-  '--alpha',
-  '8',
-  '--save-every',
-  '2',
+  ...smallRunFlags,
   '--json'
 ]
 
@@ -95,7 +74,7 @@ describe('lora-studio train', () => {
   })
 
   it('stops with a checkpoint on SIGINT (exit 130), resumes to completion, lists and exports the run', async () => {
-    const child = spawn(process.execPath, [bin, '--data-dir', dataDir, ...trainArgs(12)], {
+    const child = spawn(process.execPath, [cliBin, '--data-dir', dataDir, ...trainArgs(12)], {
       cwd: repoRoot,
       env
     })

@@ -6,11 +6,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openAppContext, type AppContext } from '../../src/main/app-context'
-import { createNodeEngineSpawner } from '../../src/main/engine-host/node-engine-spawner'
+import type { AppContext } from '../../src/main/app-context'
 import { buildApi, unwrapResult } from '../../src/shared/api-client'
 import type { Api } from '../../src/shared/contract'
 import type { RunProgressEvent } from '../../src/shared/runs'
+import { openWasmContext } from './tiny-training'
 
 const work = mkdtempSync(join(tmpdir(), 'dataset-run-'))
 const alpacaFile = join(work, 'cwe-alpaca.jsonl')
@@ -33,11 +33,7 @@ const records = [
 
 beforeAll(async () => {
   writeFileSync(alpacaFile, records.map((r) => JSON.stringify(r)).join('\n') + '\n')
-  ctx = await openAppContext({
-    dataDir: join(work, 'data'),
-    mode: 'cli',
-    engineSpawner: createNodeEngineSpawner({ env: { LORA_STUDIO_BACKEND: 'wasm' } })
-  })
+  ctx = await openWasmContext(join(work, 'data'))
   api = buildApi(
     async (channel, payload) => unwrapResult(await ctx.router.call(channel, payload)),
     (event, listener) => ctx.events.on(event, listener)

@@ -15,11 +15,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parquetWriteBuffer } from 'hyparquet-writer'
-import { createDatasetService } from '../../src/main/datasets/dataset-service'
 import { defaultTokenizer } from '../../src/main/datasets/default-tokenizer'
-import { openStore, type Store } from '../../src/main/store/store'
-import type { ApiEvents, ApiHandlers } from '../../src/shared/contract'
+import type { Store } from '../../src/main/store/store'
+import type { ApiHandlers } from '../../src/shared/contract'
 import { ImportInput, PreviewInput, InspectInput, type ImportProgressEvent } from '../../src/shared/datasets'
+import { openDatasetService } from '../support/dataset-service'
 
 let root: string
 let store: Store
@@ -38,14 +38,11 @@ const count = (sql: string): number => (store.db.prepare(sql).get() as { n: numb
 
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'lora-ds-import-'))
-  store = openStore(join(root, 'data', 'studio.db'))
-  service = createDatasetService({
-    db: store.db,
-    dataDir: join(root, 'data'),
-    tokenizerFor: () => defaultTokenizer(),
-    emit: <E extends keyof ApiEvents>(_event: E, data: ApiEvents[E]) =>
-      events.push(data as ImportProgressEvent)
+  const opened = openDatasetService(join(root, 'data'), (_event, data) => {
+    events.push(data as ImportProgressEvent)
   })
+  store = opened.store
+  service = opened.service
 })
 
 afterAll(() => {

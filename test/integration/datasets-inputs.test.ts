@@ -6,14 +6,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApiRouter } from '../../src/main/api-router'
-import { createDatasetService } from '../../src/main/datasets/dataset-service'
-import { defaultTokenizer } from '../../src/main/datasets/default-tokenizer'
 import { openDatabase, nowIso } from '../../src/main/store/database'
 import { migrate } from '../../src/main/store/migrate'
 import { migrations } from '../../src/main/store/migrations'
 import { openStore, type Store } from '../../src/main/store/store'
 import type { ApiHandlers } from '../../src/shared/contract'
 import { ImportInput } from '../../src/shared/datasets'
+import { openDatasetService } from '../support/dataset-service'
 
 let root: string
 let store: Store
@@ -22,13 +21,9 @@ let file: string
 
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'lora-ds-inputs-'))
-  store = openStore(join(root, 'data', 'studio.db'))
-  service = createDatasetService({
-    db: store.db,
-    dataDir: join(root, 'data'),
-    tokenizerFor: () => defaultTokenizer(),
-    emit: () => undefined
-  })
+  const opened = openDatasetService(join(root, 'data'))
+  store = opened.store
+  service = opened.service
   file = join(root, 'a.jsonl')
   writeFileSync(
     file,

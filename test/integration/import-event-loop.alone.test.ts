@@ -2,8 +2,7 @@
 // imported through the app context in browser mode (reading, tokenizing, writing 100k+ records to
 // SQLite), with the GPT-2 tokenizer warmed as at app start; while the CWE sample is generated and
 // imported; and while the big dataset is deleted.
-import { createWriteStream, mkdtempSync, rmSync } from 'node:fs'
-import { once } from 'node:events'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
@@ -11,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openAppContext, type AppContext } from '../../src/main/app-context'
 import { ImportInput } from '../../src/shared/datasets'
 import { ownBlockingMonitor } from './own-blocking-monitor'
+import { writeReviewJsonl } from '../support/review-jsonl'
 
 const work = mkdtempSync(join(tmpdir(), 'import-event-loop-'))
 /** The issue's bound: no main-thread task over this during an import. */
@@ -21,28 +21,9 @@ let path: string
 let fileBytes = 0
 let imported = 0
 
-async function writeJsonl(target: string, bytes: number): Promise<number> {
-  const out = createWriteStream(target)
-  const advice = 'Check the length before copying into the stack buffer, and prefer bounded functions. '
-  let written = 0
-  for (let i = 0; written < bytes; i++) {
-    const line =
-      JSON.stringify({
-        instruction: `Review function number ${i}`,
-        input: '',
-        output: `${advice.repeat(4)}(${i})`
-      }) + '\n'
-    written += Buffer.byteLength(line)
-    if (!out.write(line)) await once(out, 'drain')
-  }
-  out.end()
-  await once(out, 'close')
-  return written
-}
-
 beforeAll(async () => {
   path = join(work, 'big.jsonl')
-  fileBytes = await writeJsonl(path, 50 * MB)
+  fileBytes = await writeReviewJsonl(path, 50 * MB)
   ctx = await openAppContext({ dataDir: join(work, 'data'), mode: 'browser' })
 })
 

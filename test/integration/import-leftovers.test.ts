@@ -4,18 +4,9 @@
 // belongs to a process that still runs (a second instance importing) is never touched.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
-import {
-  createWriteStream,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  rmSync,
-  statSync,
-  writeFileSync
-} from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openAppContext } from '../../src/main/app-context'
 import { nowIso } from '../../src/main/store/database'
@@ -23,28 +14,11 @@ import { openStore } from '../../src/main/store/store'
 import { createSocketApi, type SocketLike } from '../../src/renderer/api/socket-api'
 import { ImportInput } from '../../src/shared/datasets'
 import { WebSocket } from 'ws'
+import { repoRoot } from './cli-harness'
+import { writeReviewJsonl } from '../support/review-jsonl'
 
-const repoRoot = resolve(import.meta.dirname, '../..')
 const root = mkdtempSync(join(tmpdir(), 'lora-import-leftovers-'))
 let big: string
-
-async function writeJsonl(path: string, bytes: number): Promise<void> {
-  const out = createWriteStream(path)
-  const advice = 'Check the length before copying into the stack buffer, and prefer bounded functions. '
-  let written = 0
-  for (let i = 0; written < bytes; i++) {
-    const line =
-      JSON.stringify({
-        instruction: `Review function ${i}`,
-        input: '',
-        output: `${advice.repeat(4)}(${i})`
-      }) + '\n'
-    written += Buffer.byteLength(line)
-    if (!out.write(line)) await once(out, 'drain')
-  }
-  out.end()
-  await once(out, 'close')
-}
 
 function partials(dataDir: string): string[] {
   const dir = join(dataDir, 'tmp')
@@ -95,7 +69,7 @@ function deadPid(): number {
 
 beforeAll(async () => {
   big = join(root, 'big.jsonl')
-  await writeJsonl(big, 30 * 1024 * 1024)
+  await writeReviewJsonl(big, 30 * 1024 * 1024)
 })
 
 afterAll(() => rmSync(root, { recursive: true, force: true }))

@@ -1,13 +1,12 @@
 // Run by datasets-import-memory.alone.test.ts in its own Node process (so no other test's allocations
 // count): writes a JSONL file of the given size, imports it, and prints one JSON line with the peak
 // RSS growth during the import (Linux VmHWM, reset just before it) and SQLite's page cache size.
-import { createWriteStream, readFileSync, writeFileSync } from 'node:fs'
-import { once } from 'node:events'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { createDatasetService } from '../../src/main/datasets/dataset-service'
 import { defaultTokenizer } from '../../src/main/datasets/default-tokenizer'
-import { openStore } from '../../src/main/store/store'
 import { ImportInput } from '../../src/shared/datasets'
+import { writeReviewJsonl } from '../support/review-jsonl'
+import { openDatasetService } from '../support/dataset-service'
 
 export interface ImportMemoryResult {
   fileBytes: number
@@ -23,36 +22,11 @@ function residentBytes(field: 'VmRSS' | 'VmHWM'): number {
   return Number(match[1]) * 1024
 }
 
-async function writeJsonl(path: string, targetBytes: number): Promise<number> {
-  const out = createWriteStream(path)
-  const advice = 'Check the length before copying into the stack buffer, and prefer bounded functions. '
-  let bytes = 0
-  for (let i = 0; bytes < targetBytes; i++) {
-    const line =
-      JSON.stringify({
-        instruction: `Review function number ${i}`,
-        input: '',
-        output: `${advice.repeat(8)}(${i})`
-      }) + '\n'
-    bytes += Buffer.byteLength(line)
-    if (!out.write(line)) await once(out, 'drain')
-  }
-  out.end()
-  await once(out, 'close')
-  return bytes
-}
-
 async function main(): Promise<void> {
   const [dir, megabytes] = process.argv.slice(2)
   const path = join(dir, 'big.jsonl')
-  const fileBytes = await writeJsonl(path, Number(megabytes) * 1024 * 1024)
-  const store = openStore(join(dir, 'data', 'studio.db'))
-  const service = createDatasetService({
-    db: store.db,
-    dataDir: join(dir, 'data'),
-    tokenizerFor: () => defaultTokenizer(),
-    emit: () => undefined
-  })
+  const fileBytes = await writeReviewJsonl(path, Number(megabytes) * 1024 * 1024, 8)
+  const { store, service } = openDatasetService(join(dir, 'data'))
   await defaultTokenizer()
   // Fixed costs come before the baseline: the tokenizing worker thread imports use (a V8 isolate and
   // GPT-2's vocabulary, ~40 MB, started once and kept) is warmed by a one-record import.

@@ -4,25 +4,17 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { runCli } from '../../src/main/cli/run-cli'
 import { createRandomGpt2Folder } from '../../src/engine/model-factory'
 import type { ModelSummary } from '../../src/shared/models'
 import { startFakeHub, type FakeHub } from './fake-hub'
+import { cliInProcess } from './cli-harness'
 
 const root = mkdtempSync(join(tmpdir(), 'lora-models-cli-'))
 const dataDir = join(root, 'data')
 const repoDir = join(root, 'repo')
 let hub: FakeHub
 
-async function cli(...args: string[]) {
-  const out: string[] = []
-  const err: string[] = []
-  const code = await runCli(['--data-dir', dataDir, ...args], {
-    out: (t) => out.push(t),
-    err: (t) => err.push(t)
-  })
-  return { code, out: out.join('\n'), err }
-}
+const cli = (...args: string[]) => cliInProcess(dataDir, args)
 
 beforeAll(async () => {
   await createRandomGpt2Folder(repoDir, { nLayer: 1, nEmbd: 32, nHead: 2, nPositions: 64, seed: 5 })
@@ -37,7 +29,7 @@ afterAll(async () => {
 describe('lora-studio models / import', () => {
   it('creates the demo model and lists it as JSON', async () => {
     const created = await cli('models', 'create-demo', '--json')
-    expect(created.err).toEqual([])
+    expect(created.errLines).toEqual([])
     expect(created.code).toBe(0)
     expect(JSON.parse(created.out)).toMatchObject({
       name: 'tiny-demo',
@@ -55,7 +47,7 @@ describe('lora-studio models / import', () => {
   it('downloads from HF_ENDPOINT with progress on stderr', async () => {
     process.env.HF_ENDPOINT = hub.url
     try {
-      const { code, out, err } = await cli('models', 'download', 'studio-test/cli-gpt2', '--json')
+      const { code, out, errLines: err } = await cli('models', 'download', 'studio-test/cli-gpt2', '--json')
       expect(code).toBe(0)
       expect(JSON.parse(out)).toMatchObject({ name: 'studio-test--cli-gpt2', source: 'hub', layers: 1 })
       expect(err.some((line) => /^\[\d\/6\] model\.safetensors downloading .* at .*\/s$/.test(line))).toBe(
@@ -75,8 +67,8 @@ describe('lora-studio models / import', () => {
     mkdirSync(empty)
     const bad = await cli('import', empty)
     expect(bad.code).toBe(1)
-    expect(bad.err).toHaveLength(1)
-    expect(bad.err[0]).toMatch(
+    expect(bad.errLines).toHaveLength(1)
+    expect(bad.errLines[0]).toMatch(
       /^lora-studio: Cannot import .*empty: .*empty: no config\.json; a model folder needs config\.json/
     )
   })
@@ -91,6 +83,6 @@ describe('lora-studio models / import', () => {
     ])
     const bad = await cli('models', 'create-demo', '--size', 'huge')
     expect(bad.code).toBe(1)
-    expect(bad.err[0]).toBe('lora-studio: Size must be one of: tiny, small-test')
+    expect(bad.errLines[0]).toBe('lora-studio: Size must be one of: tiny, small-test')
   })
 })

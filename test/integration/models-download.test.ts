@@ -16,11 +16,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { DownloadProgressEvent } from '../../src/shared/models'
-import { ServiceError } from '../../src/shared/errors'
 import { createRandomGpt2Folder } from '../../src/engine/model-factory'
 import { createModelService, type ModelService } from '../../src/main/models/model-service'
 import { openStore, type Store } from '../../src/main/store/store'
 import { startFakeHub, type FakeHub } from './fake-hub'
+import { serviceFailure } from '../support/service-failure'
+import { gpt2FolderFiles } from '../support/gpt2-folder'
 
 const root = mkdtempSync(join(tmpdir(), 'lora-hub-'))
 const repoDir = join(root, 'repo')
@@ -33,15 +34,6 @@ let events: DownloadProgressEvent[] = []
 let env: NodeJS.ProcessEnv = {}
 
 const sha256 = (path: string): string => createHash('sha256').update(readFileSync(path)).digest('hex')
-
-async function failure(promise: Promise<unknown>): Promise<ServiceError> {
-  const err = await promise.then(
-    () => null,
-    (e: unknown) => e
-  )
-  expect(err).toBeInstanceOf(ServiceError)
-  return err as ServiceError
-}
 
 beforeAll(async () => {
   await createRandomGpt2Folder(repoDir, {
@@ -119,16 +111,7 @@ describe('models.download from a Hub-like server', () => {
     })
     expect(model.path).toBe(join(modelsDir, 'studio-test--tiny-gpt2'))
     expect(sha256(join(model.path, 'model.safetensors'))).toBe(weights.sha256)
-    expect(readdirSync(model.path).sort()).toEqual(
-      [
-        'config.json',
-        'merges.txt',
-        'model.safetensors',
-        'special_tokens_map.json',
-        'tokenizer_config.json',
-        'vocab.json'
-      ].sort()
-    )
+    expect(readdirSync(model.path).sort()).toEqual(gpt2FolderFiles)
     expect(readdirSync(modelsDir)).toEqual(['studio-test--tiny-gpt2'])
     expect(await service.handlers.list({})).toEqual([model])
     // Pinned to the listed commit; the weights went through the CDN redirect without the token.
@@ -152,7 +135,7 @@ describe('models.download from a Hub-like server', () => {
   it('resumes an interrupted transfer with a Range request and ends with the right sha256', async () => {
     freshService()
     hub.cutAfter('model.safetensors', 1_000_000)
-    const first = await failure(
+    const first = await serviceFailure(
       service.handlers.download({ repoId: 'studio-test/tiny-gpt2', revision: 'main' })
     )
     const size = hub.blob('studio-test/tiny-gpt2', 'model.safetensors').data.length
@@ -187,7 +170,7 @@ describe('models.download from a Hub-like server', () => {
   it('rejects a corrupted byte by its sha256 and leaves nothing registered or half-written', async () => {
     freshService()
     hub.corrupt('model.safetensors', 123_456)
-    const err = await failure(
+    const err = await serviceFailure(
       service.handlers.download({ repoId: 'studio-test/tiny-gpt2', revision: 'main' })
     )
     const expected = hub.blob('studio-test/tiny-gpt2', 'model.safetensors').sha256
@@ -205,7 +188,7 @@ describe('models.download from a Hub-like server', () => {
   it('checks regular files against their git sha1 ETag', async () => {
     freshService()
     hub.corrupt('config.json', 10)
-    const err = await failure(
+    const err = await serviceFailure(
       service.handlers.download({ repoId: 'studio-test/tiny-gpt2', revision: 'main' })
     )
     expect(err.message).toContain(`config.json of studio-test/tiny-gpt2 failed its integrity check: git sha1`)
@@ -214,7 +197,9 @@ describe('models.download from a Hub-like server', () => {
 
   it('says the repository id is wrong when the Hub does not know it', async () => {
     freshService()
-    const err = await failure(service.handlers.download({ repoId: 'nobody/no-such-model', revision: 'main' }))
+    const err = await serviceFailure(
+      service.handlers.download({ repoId: 'nobody/no-such-model', revision: 'main' })
+    )
     expect(err.code).toBe('not_found')
     expect(err.message).toBe(
       `No model repository "nobody/no-such-model" on ${hub.url} (HTTP 401): check the id (e.g. gpt2, distilgpt2, openai-community/gpt2-medium); if it is private, set HF_TOKEN to an access token that can read it.`
@@ -224,7 +209,7 @@ describe('models.download from a Hub-like server', () => {
 
   it('explains gated repositories and uses HF_TOKEN when set', async () => {
     freshService()
-    const err = await failure(
+    const err = await serviceFailure(
       service.handlers.download({ repoId: 'studio-test/gated-gpt2', revision: 'main' })
     )
     expect(err.code).toBe('forbidden')
@@ -236,7 +221,9 @@ describe('models.download from a Hub-like server', () => {
 
   it('says how to convert a repository that has only pytorch_model.bin', async () => {
     freshService()
-    const err = await failure(service.handlers.download({ repoId: 'studio-test/bin-only', revision: 'main' }))
+    const err = await serviceFailure(
+      service.handlers.download({ repoId: 'studio-test/bin-only', revision: 'main' })
+    )
     expect(err.message).toContain('studio-test/bin-only has only pytorch_model.bin')
     expect(err.message).toContain("save_pretrained('OUT_DIR', safe_serialization=True)")
   })
@@ -245,7 +232,7 @@ describe('models.download from a Hub-like server', () => {
     freshService()
     const closed = await startFakeHub({ repos: {} })
     await closed.close()
-    const err = await failure(
+    const err = await serviceFailure(
       service.handlers.download({ repoId: 'gpt2', revision: 'main', endpoint: closed.url })
     )
     expect(err.message).toBe(
@@ -267,7 +254,7 @@ describe('models.download from a Hub-like server', () => {
     expect(await service.handlers.cancelDownload({ repoId: 'studio-test/tiny-gpt2' })).toEqual({
       cancelled: true
     })
-    const err = await failure(download)
+    const err = await serviceFailure(download)
     expect(err.code).toBe('cancelled')
     expect(events.at(-1)?.state).toBe('cancelled')
     expect(statSync(join(modelsDir, '.download-later', 'model.safetensors.part')).size).toBe(500_000)
@@ -279,7 +266,7 @@ describe('models.download from a Hub-like server', () => {
   it('gives up on a stalled transfer after the stall timeout', async () => {
     freshService({ stallTimeoutMs: 300 })
     hub.stallAfter('model.safetensors', 200_000)
-    const err = await failure(
+    const err = await serviceFailure(
       service.handlers.download({ repoId: 'studio-test/tiny-gpt2', revision: 'main' })
     )
     expect(err.message).toMatch(

@@ -13,26 +13,18 @@ import {
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ServiceError } from '../../src/shared/errors'
 import { createRandomGpt2Folder } from '../../src/engine/model-factory'
 import { loadHfModelFolder } from '../../src/engine/formats/hf-model-folder'
 import { createModelService, type ModelService } from '../../src/main/models/model-service'
 import { openStore, type Store } from '../../src/main/store/store'
+import { serviceFailure } from '../support/service-failure'
+import { gpt2FolderFiles } from '../support/gpt2-folder'
 
 const root = mkdtempSync(join(tmpdir(), 'lora-models-'))
 const modelsDir = join(root, 'data', 'models')
 const sourceDir = join(root, 'source')
 let store: Store
 let service: ModelService
-
-async function failure(promise: Promise<unknown>): Promise<ServiceError> {
-  const err = await promise.then(
-    () => null,
-    (e: unknown) => e
-  )
-  expect(err).toBeInstanceOf(ServiceError)
-  return err as ServiceError
-}
 
 /** A copy of the source model folder with `change` applied. */
 function variant(name: string, change: (dir: string) => void): string {
@@ -95,7 +87,9 @@ describe('models.createDemo', () => {
     expect(second.parameters).toBe(50257 * 128 + 512 * 128 + 4 * (12 * 128 * 128 + 13 * 128) + 2 * 128)
     const third = await service.handlers.createDemo({ size: 'tiny', seed: 42 })
     expect(third.name).toBe('tiny-demo-2')
-    const err = await failure(service.handlers.createDemo({ size: 'tiny', seed: 42, name: 'tiny-demo' }))
+    const err = await serviceFailure(
+      service.handlers.createDemo({ size: 'tiny', seed: 42, name: 'tiny-demo' })
+    )
     expect(err.code).toBe('conflict')
     expect(err.issues).toEqual([{ path: 'name', message: 'already in use' }])
     await service.handlers.delete({ id: second.id })
@@ -115,16 +109,7 @@ describe('models.importFolder', () => {
       hasTokenizer: true
     })
     expect(model.path).toBe(join(modelsDir, 'my-gpt2'))
-    expect(readdirSync(model.path).sort()).toEqual(
-      [
-        'config.json',
-        'merges.txt',
-        'model.safetensors',
-        'special_tokens_map.json',
-        'tokenizer_config.json',
-        'vocab.json'
-      ].sort()
-    )
+    expect(readdirSync(model.path).sort()).toEqual(gpt2FolderFiles)
     expect(
       readFileSync(join(model.path, 'model.safetensors')).equals(readFileSync(join(dir, 'model.safetensors')))
     ).toBe(true)
@@ -134,7 +119,7 @@ describe('models.importFolder', () => {
 
   it('names config.json when it is missing', async () => {
     const dir = variant('no-config', (d) => rmSync(join(d, 'config.json')))
-    const err = await failure(service.handlers.importFolder({ path: dir }))
+    const err = await serviceFailure(service.handlers.importFolder({ path: dir }))
     expect(err.code).toBe('invalid_input')
     expect(err.message).toContain(`Cannot import ${dir}: ${dir}: no config.json`)
     expect(err.issues[0].path).toBe('path')
@@ -145,7 +130,7 @@ describe('models.importFolder', () => {
       rmSync(join(d, 'model.safetensors'))
       writeFileSync(join(d, 'pytorch_model.bin'), Buffer.alloc(100))
     })
-    const err = await failure(service.handlers.importFolder({ path: dir }))
+    const err = await serviceFailure(service.handlers.importFolder({ path: dir }))
     expect(err.message).toContain('has only pytorch_model.bin')
     expect(err.message).toContain('safe_serialization=True')
   })
@@ -155,15 +140,15 @@ describe('models.importFolder', () => {
       const config = JSON.parse(readFileSync(join(d, 'config.json'), 'utf8')) as Record<string, unknown>
       writeFileSync(join(d, 'config.json'), JSON.stringify({ ...config, n_positions: 128, n_ctx: 128 }))
     })
-    const err = await failure(service.handlers.importFolder({ path: dir }))
+    const err = await serviceFailure(service.handlers.importFolder({ path: dir }))
     expect(err.message).toContain('weight "wpe.weight" has shape [64, 32] but config.json implies [128, 32]')
   })
 
   it('refuses a path that is not a folder', async () => {
-    const missing = await failure(service.handlers.importFolder({ path: join(root, 'nowhere') }))
+    const missing = await serviceFailure(service.handlers.importFolder({ path: join(root, 'nowhere') }))
     expect(missing.code).toBe('not_found')
     expect(missing.message).toContain(`There is no folder ${join(root, 'nowhere')}`)
-    const file = await failure(service.handlers.importFolder({ path: join(sourceDir, 'config.json') }))
+    const file = await serviceFailure(service.handlers.importFolder({ path: join(sourceDir, 'config.json') }))
     expect(file.message).toContain('is a file; give the folder that holds config.json')
     expect((await service.handlers.list({})).map((m) => m.name)).toEqual(['my-gpt2', 'tiny-demo'])
   })
@@ -173,14 +158,14 @@ describe('models.delete', () => {
   it('refuses while a run uses the model, then removes the folder and the entry', async () => {
     const [model] = (await service.handlers.list({})).filter((m) => m.name === 'my-gpt2')
     const run = store.runs.create({ name: 'r8', status: 'running', config: {}, baseModel: model.path })
-    const busy = await failure(service.handlers.delete({ id: model.id }))
+    const busy = await serviceFailure(service.handlers.delete({ id: model.id }))
     expect(busy.code).toBe('conflict')
     expect(busy.message).toBe(`Run ${run.id} "r8" (running) uses my-gpt2; stop it before deleting the model.`)
     store.runs.update(run.id, { status: 'completed' })
     expect(await service.handlers.delete({ id: model.id })).toEqual({ deleted: true })
     expect(existsSync(model.path)).toBe(false)
     expect(readdirSync(modelsDir)).toEqual(['tiny-demo'])
-    const gone = await failure(service.handlers.get({ id: model.id }))
+    const gone = await serviceFailure(service.handlers.get({ id: model.id }))
     expect(gone.code).toBe('not_found')
   })
 

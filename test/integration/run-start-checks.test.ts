@@ -1,16 +1,15 @@
 // runs.start refuses what would fail a run seconds later, before any run row exists, naming the field:
 // a dataset that does not exist (was a foreign-key `internal` error), a max length beyond the model's
 // context and a model whose weights cannot be read (were accepted and left `failed` runs).
-import { execFile } from 'node:child_process'
 import { cpSync, mkdtempSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
-import { promisify } from 'node:util'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openAppContext, type AppContext } from '../../src/main/app-context'
 import { createRandomGpt2Folder } from '../../src/engine/model-factory'
 import { ServiceError, toErrorPayload } from '../../src/shared/errors'
 import type { RunConfigPatchValues } from '../../src/shared/runs'
+import { cliProcess } from './cli-harness'
 
 const work = mkdtempSync(join(tmpdir(), 'run-start-checks-'))
 const dataDir = join(work, 'data')
@@ -113,35 +112,15 @@ describe('runs.start checks its inputs before creating a run', () => {
 
 describe('lora-studio train with a bad input', () => {
   it('prints each bad field (the default max length of 1024 too) and exits 1, leaving no run', async () => {
-    const repoRoot = resolve(import.meta.dirname, '../..')
     const cliData = join(work, 'cli-data')
-    const result = await promisify(execFile)(
-      process.execPath,
-      [
-        join(repoRoot, 'bin/lora-studio.mjs'),
-        '--data-dir',
-        cliData,
-        'train',
-        '--model',
-        model,
-        '--data',
-        '999'
-      ],
-      { cwd: repoRoot }
-    ).then(
-      (r) => ({ code: 0, ...r }),
-      (e: { code: number; stdout: string; stderr: string }) => e
-    )
+    const result = await cliProcess(['--data-dir', cliData, 'train', '--model', model, '--data', '999'])
     expect(result.code).toBe(1)
     expect(result.stderr).toBe(
       'lora-studio: Cannot start the run: Dataset: dataset 999 does not exist; choose one of your datasets (lora-studio datasets lists them); ' +
         "Max length: 1024 is longer than the model's context (n_positions 256); set it to 256 or less.\n"
     )
-    const runs = await promisify(execFile)(
-      process.execPath,
-      [join(repoRoot, 'bin/lora-studio.mjs'), '--data-dir', cliData, 'runs', '--json'],
-      { cwd: repoRoot }
-    )
+    const runs = await cliProcess(['--data-dir', cliData, 'runs', '--json'])
+    expect(runs.code).toBe(0)
     expect(JSON.parse(runs.stdout)).toEqual([])
   })
 })

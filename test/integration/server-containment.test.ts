@@ -8,31 +8,16 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
-import { openAppContext, type AppContext } from '../../src/main/app-context'
+import type { AppContext } from '../../src/main/app-context'
 import { createApiRouter, type ApiRouter } from '../../src/main/api-router'
-import { createNodeEngineSpawner } from '../../src/main/engine-host/node-engine-spawner'
-import type { ApiEventSource } from '../../src/main/server/socket-session'
 import { startStudioServer, type StudioServer } from '../../src/main/server/studio-server'
 import { Rng } from '../../src/engine/generation/rng'
-import type { ApiEvents, ApiHandlers, EventName } from '../../src/shared/contract'
+import type { ApiEvents, ApiHandlers } from '../../src/shared/contract'
 import type { RunProgressEvent } from '../../src/shared/runs'
 import { MAX_SOCKET_MESSAGE_BYTES } from '../../src/shared/socket-protocol'
 import { announcedFrame, malformedFrames, sendRaw, upgradeRequest } from './raw-websocket'
-
-function createEvents(): ApiEventSource & { emit<E extends EventName>(event: E, data: ApiEvents[E]): void } {
-  const listeners = new Map<EventName, Set<(data: unknown) => void>>()
-  return {
-    on(event, listener) {
-      const set = listeners.get(event) ?? new Set()
-      listeners.set(event, set)
-      set.add(listener as (data: unknown) => void)
-      return () => set.delete(listener as (data: unknown) => void)
-    },
-    emit(event, data) {
-      for (const listener of listeners.get(event) ?? []) listener(data)
-    }
-  }
-}
+import { manualEvents } from '../support/server-probes'
+import { openWasmContext } from './tiny-training'
 
 /** Opens a well-behaved client and makes one call: proof that the server still answers. */
 async function callOnce(server: StudioServer, channel: string, payload: unknown = {}): Promise<unknown> {
@@ -59,7 +44,7 @@ describe('browser-mode server under malformed input', () => {
   let dir: string
   let server: StudioServer
   const logged: string[] = []
-  const events = createEvents()
+  const events = manualEvents()
   const handlers = { settings: { get: async () => ({ language: 'en', theme: 'system' }) } }
   const router = createApiRouter(handlers as unknown as ApiHandlers)
   // A router that fails in the ways a real one should not, to prove the session contains them.
@@ -199,11 +184,7 @@ describe('a training run driven by the server survives malformed frames', () => 
   const logged: string[] = []
 
   beforeAll(async () => {
-    ctx = await openAppContext({
-      dataDir: join(work, 'data'),
-      mode: 'browser',
-      engineSpawner: createNodeEngineSpawner({ env: { LORA_STUDIO_BACKEND: 'wasm' } })
-    })
+    ctx = await openWasmContext(join(work, 'data'), 'browser')
     server = await startStudioServer({
       router: ctx.router,
       events: ctx.events,

@@ -7,12 +7,12 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openAppContext, type AppContext } from '../../src/main/app-context'
+import type { AppContext } from '../../src/main/app-context'
 import { runsVerb } from '../../src/main/cli/verbs/runs-verb'
-import { createNodeEngineSpawner } from '../../src/main/engine-host/node-engine-spawner'
 import type { RunConfigPatchValues } from '../../src/shared/runs'
 import { requireFixture, tinyModelDir } from '../unit/engine/fixtures-dir'
 import { writeRandomRecords } from '../unit/training/tiny-runs'
+import { tinyRunConfig, openWasmContext } from './tiny-training'
 
 const work = mkdtempSync(join(tmpdir(), 'resume-check-'))
 const dataDir = join(work, 'data')
@@ -20,17 +20,8 @@ const trainFile = join(work, 'train.jsonl')
 requireFixture(tinyModelDir)
 let ctx: AppContext
 
-const config = (extra: RunConfigPatchValues = {}): RunConfigPatchValues => ({
-  baseModel: join(tinyModelDir, 'model'),
-  data: { kind: 'file', path: trainFile },
-  maxLength: 24,
-  batchSize: 2,
-  maxSteps: 8,
-  saveEvery: 4,
-  learningRate: 1e-2,
-  lora: { r: 4, alpha: 8, dropout: 0.1, targetModules: ['attn.c_attn', 'attn.c_proj'] },
-  ...extra
-})
+const config = (extra: RunConfigPatchValues = {}): RunConfigPatchValues =>
+  tinyRunConfig(trainFile, { maxSteps: 8, saveEvery: 4, ...extra })
 
 /** Every file under `dir` with its size (an empty list when the folder is gone). */
 function files(dir: string): string[] {
@@ -70,11 +61,7 @@ async function trained(name: string, extra: RunConfigPatchValues = {}): Promise<
 
 beforeAll(async () => {
   writeRandomRecords(trainFile, { seed: 7, count: 10, minLength: 8, spread: 12, promptLength: 0 })
-  ctx = await openAppContext({
-    dataDir,
-    mode: 'cli',
-    engineSpawner: createNodeEngineSpawner({ env: { LORA_STUDIO_BACKEND: 'wasm' } })
-  })
+  ctx = await openWasmContext(dataDir)
 })
 
 afterAll(async () => {

@@ -6,12 +6,12 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openAppContext, type AppContext } from '../../src/main/app-context'
+import type { AppContext } from '../../src/main/app-context'
 import { claimRun } from '../../src/main/runs/run-owner'
-import { createNodeEngineSpawner } from '../../src/main/engine-host/node-engine-spawner'
 import { Rng } from '../../src/engine/generation/rng'
 import type { RunConfigPatchValues, RunProgressEvent } from '../../src/shared/runs'
 import { requireFixture, tinyModelDir } from '../unit/engine/fixtures-dir'
+import { tinyRunConfig, openWasmContext } from './tiny-training'
 
 const work = mkdtempSync(join(tmpdir(), 'training-runs-'))
 const dataDir = join(work, 'data')
@@ -20,24 +20,11 @@ requireFixture(tinyModelDir)
 let ctx: AppContext
 const progress: RunProgressEvent[] = []
 
-const config = (extra: RunConfigPatchValues = {}): RunConfigPatchValues => ({
-  baseModel: join(tinyModelDir, 'model'),
-  data: { kind: 'file', path: trainFile },
-  maxLength: 24,
-  batchSize: 2,
-  maxSteps: 16,
-  saveEvery: 4,
-  learningRate: 1e-2,
-  lora: { r: 4, alpha: 8, dropout: 0.1, targetModules: ['attn.c_attn', 'attn.c_proj'] },
-  ...extra
-})
+const config = (extra: RunConfigPatchValues = {}): RunConfigPatchValues =>
+  tinyRunConfig(trainFile, { maxSteps: 16, saveEvery: 4, ...extra })
 
 function open(): Promise<AppContext> {
-  return openAppContext({
-    dataDir,
-    mode: 'cli',
-    engineSpawner: createNodeEngineSpawner({ env: { LORA_STUDIO_BACKEND: 'wasm' } })
-  })
+  return openWasmContext(dataDir)
 }
 
 function waitFor(pred: (e: RunProgressEvent) => boolean): Promise<RunProgressEvent> {

@@ -7,11 +7,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openAppContext, type AppContext } from '../../src/main/app-context'
-import { createNodeEngineSpawner } from '../../src/main/engine-host/node-engine-spawner'
+import type { AppContext } from '../../src/main/app-context'
 import type { RunConfigPatchValues, RunProgressEvent } from '../../src/shared/runs'
 import { requireFixture, tinyModelDir } from '../unit/engine/fixtures-dir'
 import { writeRandomRecords } from '../unit/training/tiny-runs'
+import { openWasmContext, tinyRunConfig } from './tiny-training'
 
 const work = mkdtempSync(join(tmpdir(), 'training-stop-'))
 const trainFile = join(work, 'train.jsonl')
@@ -19,24 +19,11 @@ requireFixture(tinyModelDir)
 const opened: AppContext[] = []
 
 /** Long enough that a run which ignores Stop trains far past every bound below. */
-const config = (extra: RunConfigPatchValues = {}): RunConfigPatchValues => ({
-  baseModel: join(tinyModelDir, 'model'),
-  data: { kind: 'file', path: trainFile },
-  maxLength: 24,
-  batchSize: 2,
-  maxSteps: 20_000,
-  saveEvery: 10_000,
-  learningRate: 1e-2,
-  lora: { r: 4, alpha: 8, dropout: 0.1, targetModules: ['attn.c_attn', 'attn.c_proj'] },
-  ...extra
-})
+const config = (extra: RunConfigPatchValues = {}): RunConfigPatchValues =>
+  tinyRunConfig(trainFile, { maxSteps: 20_000, saveEvery: 10_000, ...extra })
 
 async function open(name: string): Promise<AppContext> {
-  const ctx = await openAppContext({
-    dataDir: join(work, name),
-    mode: 'cli',
-    engineSpawner: createNodeEngineSpawner({ env: { LORA_STUDIO_BACKEND: 'wasm' } })
-  })
+  const ctx = await openWasmContext(join(work, name))
   opened.push(ctx)
   return ctx
 }

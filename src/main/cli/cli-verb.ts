@@ -5,6 +5,17 @@ import type { AppContext, AppContextOptions } from '../app-context'
 
 export type VerbOptions = NonNullable<ParseArgsConfig['options']>
 
+/** parseArgs options for flags that take a value (`--model NAME`) and for on/off switches (`--overwrite`). */
+export function flagOptions<V extends string, S extends string = never>(
+  values: readonly V[],
+  switches: readonly S[] = []
+): Record<V, { type: 'string' }> & Record<S, { type: 'boolean' }> {
+  return Object.fromEntries([
+    ...values.map((name) => [name, { type: 'string' }] as const),
+    ...switches.map((name) => [name, { type: 'boolean' }] as const)
+  ]) as Record<V, { type: 'string' }> & Record<S, { type: 'boolean' }>
+}
+
 export interface CliIo {
   /** Writes to stdout (a newline is added). */
   out(text: string): void
@@ -31,7 +42,8 @@ export interface CliVerb {
   summary: string
   /** Usage text for `lora-studio <verb> --help`, options included. */
   usage: string
-  options: VerbOptions
+  /** The verb's own flags; left out when it takes only the global ones (--data-dir, --json, --help). */
+  options?: VerbOptions
   /** Whether the verb takes positional arguments (e.g. `resume RUN_ID`). */
   positionals?: boolean
   /** Resolves to the exit code (0 when omitted). Throw (ideally a ServiceError) to fail with its message. */

@@ -2,13 +2,14 @@
 // cleared at start: spool files in <data>/tmp and pending dataset rows (unpublished or half-deleted).
 // Both carry the owning process's pid; only those of processes that are gone are removed, never a
 // live one's (a second app instance or the CLI working on the same data folder at the same time).
-import { readdirSync, rmSync } from 'node:fs'
+import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { processAlive } from '../process-alive'
 import { createDatasetsRepository } from '../store/datasets-repository'
 import type { SqliteDatabase } from '../store/database'
 import { discardDataset } from './discard-dataset'
 import { spoolOwner } from './spool-file'
+import { folderNames } from '../folder-names'
 
 export interface SweptLeftovers {
   /** Spool files removed, by name. */
@@ -20,14 +21,8 @@ export interface SweptLeftovers {
 const gone = (pid: number): boolean => pid !== process.pid && !processAlive(pid)
 
 function sweepSpoolFiles(tmpDir: string): string[] {
-  let names: string[]
-  try {
-    names = readdirSync(tmpDir)
-  } catch {
-    return []
-  }
   const removed: string[] = []
-  for (const name of names) {
+  for (const name of folderNames(tmpDir)) {
     const pid = spoolOwner(name)
     if (pid === null || !gone(pid)) continue
     rmSync(join(tmpDir, name), { force: true })

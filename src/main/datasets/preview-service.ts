@@ -14,7 +14,7 @@ import { FingerprintSet } from './fingerprint-set'
 import { maskPreview } from './mask-preview'
 import { fitRecord } from './packing'
 import { makeProblem } from './problems'
-import { processRecord } from './record-processor'
+import { processRecord, type ProcessSettings } from './record-processor'
 import { normalizedRecords, sampleValues } from './record-stream'
 import { checkSettings, decideFormat } from './settings'
 import { resolveSources } from './sources/folder-source'
@@ -58,16 +58,11 @@ export async function inspectPaths(
   }
 }
 
-type SampleSettings = Pick<
-  ProcessingSettings,
-  'template' | 'trainOnPrompt' | 'maxLength' | 'textMode' | 'overlap' | 'overlong'
->
-
 /** One record formatted as the model will see it, with each token marked trained or masked. */
 export function previewSample(
   record: NormalizedRecord,
   location: SourceLocation,
-  settings: SampleSettings,
+  settings: ProcessSettings,
   tokenizer: TextTokenizer
 ): PreviewSample {
   const pieces = renderRecord(record, settings.template, tokenizer.chatTemplate)

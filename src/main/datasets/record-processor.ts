@@ -21,7 +21,8 @@ export interface ProcessedRecord extends RecordSamples {
   truncated: boolean
 }
 
-type ProcessSettings = Pick<
+/** The import settings that shape one record's tokens (the preview formats its samples with them too). */
+export type ProcessSettings = Pick<
   ProcessingSettings,
   'template' | 'trainOnPrompt' | 'maxLength' | 'textMode' | 'overlap' | 'overlong'
 >

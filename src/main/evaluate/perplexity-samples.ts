@@ -2,13 +2,10 @@
 // (tokenized with the model's own tokenizer, no special tokens added, as HF's guide does), a tokenized
 // `.jsonl` file as it is (the ids and labels `train --data` takes), or a dataset's validation split as
 // the samples training feeds the model (its template, masks, truncation and packing).
-import { createWriteStream, existsSync, statSync } from 'node:fs'
-import { once } from 'node:events'
+import { existsSync, statSync } from 'node:fs'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { basename, extname, join } from 'node:path'
-import { finished } from 'node:stream/promises'
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
 import type { PerplexitySourceInput } from '../../shared/evaluation'
 import { ServiceError } from '../../shared/errors'
 import { hasTokenizerFiles } from '../../engine/formats/hf-model-folder'
@@ -16,6 +13,7 @@ import { BpeTokenizer } from '../../engine/tokenizer/bpe-tokenizer'
 import type { Tokenizer } from '../../shared/tokenizer'
 import { defaultTokenizer } from '../datasets/default-tokenizer'
 import { streamTrainingSamples } from '../datasets/training-samples'
+import { writeSamplesJsonl } from '../runs/run-data'
 import type { Store } from '../store/store'
 
 export interface PreparedSamples {
@@ -63,9 +61,6 @@ async function fromFile(path: string, modelPath: string): Promise<PreparedSample
   return { file, label: basename(path), dispose: out.dispose }
 }
 
-/** Longest stretch of tokenizing between yields to the event loop, so main stays responsive. */
-const SLICE_MS = 4
-
 async function fromDataset(store: Store, id: number): Promise<PreparedSamples> {
   const dataset = store.datasets.get(id)
   if (!dataset) {
@@ -84,21 +79,9 @@ async function fromDataset(store: Store, id: number): Promise<PreparedSamples> {
   const samples = streamTrainingSamples(store.db, id, await defaultTokenizer()).validation
   const out = await scratch()
   const file = join(out.dir, 'validation.jsonl')
-  const stream = createWriteStream(file)
   try {
-    let sliceStart = performance.now()
-    for (const s of samples) {
-      const line = JSON.stringify({ input_ids: Array.from(s.inputIds), labels: Array.from(s.labels) }) + '\n'
-      if (!stream.write(line)) await once(stream, 'drain')
-      if (performance.now() - sliceStart >= SLICE_MS) {
-        await yieldToEventLoop()
-        sliceStart = performance.now()
-      }
-    }
-    stream.end()
-    await finished(stream)
+    await writeSamplesJsonl(file, samples)
   } catch (err) {
-    stream.destroy()
     await out.dispose()
     throw err
   }

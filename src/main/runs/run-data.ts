@@ -42,8 +42,11 @@ export function runDataFiles(runDir: string, hasValidation: boolean): RunDataFil
  */
 const SLICE_MS = 4
 
-/** Streams samples into `path` (temp name, then rename); returns how many. Writes no file for none. */
-async function writeJsonl(path: string, samples: Iterable<TokenSample>): Promise<number> {
+/**
+ * Streams token samples into `path` as JSONL (temp name, then rename), yielding to the event loop as it
+ * goes; returns how many. Writes no file for none. The perplexity samples of a dataset are written so too.
+ */
+export async function writeSamplesJsonl(path: string, samples: Iterable<TokenSample>): Promise<number> {
   const tmp = `${path}.tmp-${process.pid}`
   const out = createWriteStream(tmp)
   let count = 0
@@ -109,7 +112,7 @@ export async function materializeRunData(
     await copyAtomically(config.data.path, train)
   } else {
     const samples = await needSamples(config.data.id)
-    if ((await writeJsonl(train, samples.train)) === 0) {
+    if ((await writeSamplesJsonl(train, samples.train)) === 0) {
       throw new ServiceError(
         'invalid_input',
         `Dataset ${config.data.id} has no training records; import data into it first`
@@ -124,9 +127,10 @@ export async function materializeRunData(
     await copyAtomically(config.validation.path, validationFile)
     hasValidation = true
   } else if (config.validation.kind === 'dataset') {
-    hasValidation = (await writeJsonl(validationFile, (await needSamples(config.validation.id)).train)) > 0
+    hasValidation =
+      (await writeSamplesJsonl(validationFile, (await needSamples(config.validation.id)).train)) > 0
   } else if (ownValidation) {
-    hasValidation = (await writeJsonl(validationFile, ownValidation)) > 0
+    hasValidation = (await writeSamplesJsonl(validationFile, ownValidation)) > 0
   }
   return runDataFiles(runDir, hasValidation)
 }

@@ -1,5 +1,6 @@
 // Checks the Host and Origin of browser-mode requests: on loopback only our own loopback names are
 // answered (a defence against DNS rebinding), and the socket accepts only pages served by us.
+import { httpUrl } from '../http-url'
 
 const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]']
 
@@ -27,12 +28,6 @@ export function isAllowedHost(hostHeader: string | undefined, allowed: Set<strin
 export function isSameOrigin(origin: string | undefined, hostHeader: string | undefined): boolean {
   if (origin === undefined) return true
   if (!hostHeader) return false
-  let parsed: URL
-  try {
-    parsed = new URL(origin)
-  } catch {
-    return false
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return false
-  return parsed.host.toLowerCase() === hostHeader.toLowerCase()
+  const parsed = httpUrl(origin)
+  return parsed !== null && parsed.host.toLowerCase() === hostHeader.toLowerCase()
 }

@@ -2,6 +2,7 @@
 // dev server's origin during `npm run dev`. IPC calls from any other page are refused.
 import { fileURLToPath } from 'node:url'
 import { posix, win32 } from 'node:path'
+import { httpUrl } from '../http-url'
 
 export type RendererSource = { kind: 'file'; indexPath: string } | { kind: 'dev'; url: string }
 
@@ -39,13 +40,6 @@ export function isTrustedRendererUrl(
 
 /** Links the app may hand to the system browser: plain http(s) with a host and no credentials. */
 export function isSafeExternalUrl(url: string): boolean {
-  let parsed: URL
-  try {
-    parsed = new URL(url)
-  } catch {
-    return false
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return false
-  if (!parsed.hostname || parsed.username || parsed.password) return false
-  return true
+  const parsed = httpUrl(url)
+  return parsed !== null && parsed.hostname !== '' && !parsed.username && !parsed.password
 }

@@ -1,9 +1,10 @@
 // Copies of studio.db in <data>/backups/studio-<timestamp>.db, made with SQLite's online backup
 // (consistent while the app writes), written under a temporary name and renamed, the newest few kept.
-import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs'
+import { existsSync, renameSync, rmSync, statSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { SqliteDatabase } from './database'
+import { folderNames } from '../folder-names'
 
 /** How many backups are kept; older ones are removed after each new one. */
 export const KEEP_BACKUPS = 5
@@ -30,14 +31,8 @@ function createdAtOf(file: string): string | null {
 
 /** Backups in `dir`, newest first. */
 export function listBackups(dir: string): BackupFile[] {
-  let names: string[]
-  try {
-    names = readdirSync(dir)
-  } catch {
-    return []
-  }
   const out: BackupFile[] = []
-  for (const file of names) {
+  for (const file of folderNames(dir)) {
     const createdAt = createdAtOf(file)
     if (!createdAt) continue
     const path = join(dir, file)

@@ -17,7 +17,7 @@ import { ApiCallError, type FieldIssue } from '../../shared/errors'
 import type { ModelSummary } from '../../shared/models'
 import type { CheckpointInfo, RunSummary } from '../../shared/runs'
 import { api } from '../api'
-import { messageOf } from './loader'
+import { messageOf, useLoader } from './loader'
 import { issueText } from '../i18n/issue-text'
 import { callFailure } from '../views/field-errors'
 import {
@@ -43,8 +43,6 @@ export const useChatStore = defineStore('chat', () => {
   const models = ref<ModelSummary[]>([])
   const runs = ref<RunSummary[]>([])
   const checkpoints = ref<Record<number, CheckpointInfo[]>>({})
-  const loading = ref(false)
-  const loadError = ref<string | null>(null)
   const error = ref<string | null>(null)
   const issues = ref<FieldIssue[]>([])
   const settings = ref<GenerationSettingsValues>({ ...defaultGenerationSettings })
@@ -69,20 +67,14 @@ export const useChatStore = defineStore('chat', () => {
     issues.value = []
   }
 
-  async function load(): Promise<void> {
-    loading.value = true
-    try {
-      const [c, m, r] = await Promise.all([api.chat.list({}), api.models.list({}), api.runs.list({})])
+  const { loading, loadError, load } = useLoader(
+    () => Promise.all([api.chat.list({}), api.models.list({}), api.runs.list({})]),
+    ([c, m, r]) => {
       chats.value = c
       models.value = m
       runs.value = r
-      loadError.value = null
-    } catch (err) {
-      loadError.value = messageOf(err)
-    } finally {
-      loading.value = false
     }
-  }
+  )
 
   async function loadCheckpoints(runId: number): Promise<void> {
     if (checkpoints.value[runId]) return

@@ -1,5 +1,6 @@
 // The bookkeeping every store that loads one thing from the API repeats (a busy flag, whether it has
-// loaded once, the error to show), kept once so the datasets, models and system stores stay about their data.
+// loaded once, the error to show), kept once so the datasets, models, system, runs and chat stores stay
+// about their data.
 import { ref, type Ref } from 'vue'
 import { errorText } from '../i18n/issue-text'
 

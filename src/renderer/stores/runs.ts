@@ -16,14 +16,11 @@ import type {
 import type { InputOf, OutputOf } from '../../shared/contract'
 import { api } from '../api'
 import { addMetric } from '../views/runs/metric-log'
-import { messageOf } from './loader'
+import { useLoader } from './loader'
 import { runNoteText } from '../views/runs/run-words'
 
 export const useRunsStore = defineStore('runs', () => {
   const list = ref<RunSummary[]>([])
-  const listLoaded = ref(false)
-  const listLoading = ref(false)
-  const listError = ref<string | null>(null)
   const details = ref<Record<number, RunDetail>>({})
   const metrics = ref<Record<number, RunMetric[]>>({})
   const checkpoints = ref<Record<number, CheckpointInfo[]>>({})
@@ -35,18 +32,15 @@ export const useRunsStore = defineStore('runs', () => {
   const arrivedDuringLoad = new Map<number, RunMetric[]>()
   let unsubscribe: (() => void) | null = null
 
-  async function loadList(): Promise<void> {
-    listLoading.value = true
-    try {
-      list.value = await api.runs.list({})
-      listLoaded.value = true
-      listError.value = null
-    } catch (err) {
-      listError.value = messageOf(err)
-    } finally {
-      listLoading.value = false
-    }
-  }
+  const {
+    loaded: listLoaded,
+    loading: listLoading,
+    loadError: listError,
+    load: loadList
+  } = useLoader(
+    () => api.runs.list({}),
+    (runs) => (list.value = runs)
+  )
 
   async function loadDetail(id: number): Promise<RunDetail> {
     const detail = await api.runs.get({ id })

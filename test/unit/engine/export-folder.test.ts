@@ -21,7 +21,7 @@ import {
   type ExportTargetOptions
 } from '../../../src/engine/files/export-folder'
 import { makeDirs, makeDirsSync } from '../../../src/engine/files/make-dirs'
-import { ServiceError } from '../../../src/shared/errors'
+import { serviceFailure } from '../../support/service-failure'
 
 const work = mkdtempSync(join(tmpdir(), 'export-folder-'))
 afterAll(() => rmSync(work, { recursive: true, force: true }))
@@ -36,15 +36,6 @@ const opts = (overwrite = false): ExportTargetOptions => ({ overwrite, home, dat
 const fillPeft = (tag: string) => async (tmp: string) => {
   writeFileSync(join(tmp, 'adapter_config.json'), `{"tag":"${tag}"}`)
   writeFileSync(join(tmp, 'adapter_model.safetensors'), tag)
-}
-
-async function failure(p: Promise<unknown>): Promise<ServiceError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e
-  )
-  expect(err).toBeInstanceOf(ServiceError)
-  return err as ServiceError
 }
 
 describe('export target folder', () => {
@@ -68,7 +59,7 @@ describe('export target folder', () => {
   it('refuses an existing file and leaves it as it was, even with overwrite', async () => {
     const file = join(fresh() + '-cyber_security1.json')
     writeFileSync(file, '{"keep":true}')
-    const err = await failure(writeExportFolder(file, 'merged', opts(true), fillPeft('x')))
+    const err = await serviceFailure(writeExportFolder(file, 'merged', opts(true), fillPeft('x')))
     expect(err.code).toBe('invalid_input')
     expect(err.message).toBe(
       `${file} is a file, not a folder; an export never replaces a file. Choose a new or empty folder.`
@@ -81,7 +72,7 @@ describe('export target folder', () => {
     const dir = fresh()
     mkdirSync(dir)
     writeFileSync(join(dir, 'notes.md'), 'mine')
-    const err = await failure(writeExportFolder(dir, 'peft', opts(true), fillPeft('x')))
+    const err = await serviceFailure(writeExportFolder(dir, 'peft', opts(true), fillPeft('x')))
     expect(err.code).toBe('conflict')
     expect(err.message).toBe(`${dir} holds other files (notes.md); choose an empty or new folder.`)
     expect(readdirSync(dir)).toEqual(['notes.md'])
@@ -99,7 +90,7 @@ describe('export target folder', () => {
   it('asks before replacing an earlier export, and with overwrite replaces only that export', async () => {
     const dir = fresh()
     await writeExportFolder(dir, 'peft', opts(), fillPeft('one'))
-    const err = await failure(writeExportFolder(dir, 'peft', opts(), fillPeft('two')))
+    const err = await serviceFailure(writeExportFolder(dir, 'peft', opts(), fillPeft('two')))
     expect(err.code).toBe('conflict')
     expect(err.message).toBe(
       `${dir} holds an earlier export (PEFT adapter); confirm replacing it (CLI: --overwrite) or choose another folder.`
@@ -119,7 +110,7 @@ describe('export target folder', () => {
     const dir = fresh()
     await writeExportFolder(dir, 'peft', opts(), fillPeft('one'))
     writeFileSync(join(dir, 'README.md'), 'my notes')
-    const err = await failure(writeExportFolder(dir, 'peft', opts(true), fillPeft('two')))
+    const err = await serviceFailure(writeExportFolder(dir, 'peft', opts(true), fillPeft('two')))
     expect(err.message).toBe(`${dir} holds other files (README.md); choose an empty or new folder.`)
     expect(readFileSync(join(dir, 'README.md'), 'utf8')).toBe('my notes')
     expect(readFileSync(join(dir, 'adapter_model.safetensors'), 'utf8')).toBe('one')
@@ -130,7 +121,7 @@ describe('export target folder', () => {
     mkdirSync(model)
     writeFileSync(join(model, 'config.json'), '{}')
     writeFileSync(join(model, 'model.safetensors'), 'weights')
-    expect((await failure(checkExportTarget(model, opts(true)))).message).toBe(
+    expect((await serviceFailure(checkExportTarget(model, opts(true)))).message).toBe(
       `${model} holds other files (config.json, model.safetensors); choose an empty or new folder.`
     )
     const forged = fresh()
@@ -140,7 +131,7 @@ describe('export target folder', () => {
       join(forged, EXPORT_MARKER),
       JSON.stringify({ writtenBy: 'LoRA Studio', format: 'peft', files: ['notes.md'] })
     )
-    await failure(writeExportFolder(forged, 'peft', opts(true), fillPeft('x')))
+    await serviceFailure(writeExportFolder(forged, 'peft', opts(true), fillPeft('x')))
     expect(readFileSync(join(forged, 'notes.md'), 'utf8')).toBe('mine')
   })
 
@@ -158,7 +149,7 @@ describe('export target folder', () => {
   })
 
   it('refuses home, root, system and data folders', async () => {
-    const message = async (dir: string) => (await failure(checkExportTarget(dir, opts(true)))).message
+    const message = async (dir: string) => (await serviceFailure(checkExportTarget(dir, opts(true)))).message
     expect(await message(home)).toBe(
       `${home} is your home folder; an export never replaces it. Choose a new folder inside it, e.g. ${join(home, 'lora-export')}.`
     )
@@ -181,7 +172,7 @@ describe('export target folder', () => {
   it('follows links: a link into a system folder is refused', async () => {
     const link = fresh()
     symlinkSync('/etc', link)
-    expect((await failure(checkExportTarget(join(link, 'x'), opts()))).message).toBe(
+    expect((await serviceFailure(checkExportTarget(join(link, 'x'), opts()))).message).toBe(
       `${join(link, 'x')} (a link to /etc/x) is inside /etc, which belongs to the system; choose a folder in your home folder, e.g. ${join(home, 'lora-exports')}.`
     )
   })
@@ -189,7 +180,7 @@ describe('export target folder', () => {
   it('refuses a target below a file', async () => {
     const file = fresh()
     writeFileSync(file, 'x')
-    expect((await failure(checkExportTarget(join(file, 'sub', 'out'), opts()))).message).toBe(
+    expect((await serviceFailure(checkExportTarget(join(file, 'sub', 'out'), opts()))).message).toBe(
       `Cannot create ${join(file, 'sub', 'out')}: ${file} is a file, not a folder. Choose another folder.`
     )
   })

@@ -7,6 +7,7 @@ import { inspectHfModelFolder, loadHfModelFolder } from '../../../src/engine/for
 import type { LoadedCheckpoint } from '../../../src/engine/formats/hf-model-folder'
 import { createRandomGpt2Folder } from '../../../src/engine/model-factory'
 import { BpeTokenizer } from '../../../src/engine/tokenizer/bpe-tokenizer'
+import { gpt2FolderFiles } from '../../support/gpt2-folder'
 
 const options = { nLayer: 2, nEmbd: 32, nHead: 4, nPositions: 64, seed: 7, name: 'tiny-random' }
 
@@ -34,14 +35,7 @@ afterAll(async () => {
 
 describe('createRandomGpt2Folder', () => {
   it('writes an HF folder that loads, with the requested shape', async () => {
-    expect((await readdir(modelDir)).sort()).toEqual([
-      'config.json',
-      'merges.txt',
-      'model.safetensors',
-      'special_tokens_map.json',
-      'tokenizer_config.json',
-      'vocab.json'
-    ])
+    expect((await readdir(modelDir)).sort()).toEqual(gpt2FolderFiles)
     expect((await readdir(root)).filter((f) => f.endsWith('.tmp'))).toEqual([])
     const { config } = checkpoint
     expect([config.nLayer, config.nEmbd, config.nHead, config.nPositions, config.vocabSize]).toEqual([

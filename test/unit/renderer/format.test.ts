@@ -1,6 +1,6 @@
 // Byte sizes as the Settings page shows them (database size, memory), in both UI languages.
 import { describe, expect, it } from 'vitest'
-import { formatBytes } from '../../../src/renderer/format'
+import { formatBytes, formatDateTime } from '../../../src/renderer/format'
 
 describe('formatBytes', () => {
   it('uses binary units with one decimal below 100', () => {
@@ -16,5 +16,14 @@ describe('formatBytes', () => {
   it('refuses what is not a size', () => {
     expect(() => formatBytes(-1, 'en')).toThrow(/expected a size in bytes/)
     expect(() => formatBytes(Number.NaN, 'en')).toThrow(/expected a size in bytes/)
+  })
+})
+
+describe('formatDateTime', () => {
+  // A time without a zone is local time, so the figures do not depend on the machine's time zone.
+  it('spells the month in the medium style and writes digits in the short one', () => {
+    expect(formatDateTime('2026-12-05T13:04:00', 'en-US')).toMatch(/^Dec 5, 2026, 1:04\sPM$/)
+    expect(formatDateTime('2026-12-05T13:04:00', 'en-US', 'short')).toMatch(/^12\/5\/26, 1:04\sPM$/)
+    expect(formatDateTime('2026-12-05T13:04:00', 'zh-CN', 'short')).toBe('2026/12/5 13:04')
   })
 })

@@ -10,7 +10,6 @@ import { join, resolve } from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadHfModelFolder } from '../../../src/engine/formats/hf-model-folder'
-import { readSafetensors } from '../../../src/engine/formats/safetensors'
 import { Rng } from '../../../src/engine/generation/rng'
 import { causalLmLoss } from '../../../src/engine/model/causal-lm-loss'
 import { Gpt2Model } from '../../../src/engine/model/gpt2-model'
@@ -20,6 +19,7 @@ import { writeMergedModel } from '../../../src/engine/training/merged-export'
 import { readPeftAdapter, writePeftAdapter } from '../../../src/engine/training/peft-adapter'
 import { requireFixture, tinyModelDir, torchToolsDir } from '../engine/fixtures-dir'
 import { backendsUnderTest, useBackend } from '../engine/gpt2-reference'
+import { referenceInitLora } from './tiny-runs'
 
 const work = mkdtempSync(join(tmpdir(), 'adapter-roundtrip-'))
 const modelDir = join(tinyModelDir, 'model')
@@ -37,19 +37,6 @@ const torchPython = ['/usr/bin/python3', 'python3'].find((py) => {
 })
 
 afterAll(() => rmSync(work, { recursive: true, force: true }))
-
-async function initWeights(): Promise<Map<string, LoraWeightArrays>> {
-  const { tensors } = await readSafetensors(join(tinyModelDir, 'reference.safetensors'))
-  const out = new Map<string, LoraWeightArrays>()
-  for (const [key, t] of tensors) {
-    const m = /^init\.(.+)\.lora_([AB])\.weight$/.exec(key)
-    if (!m) continue
-    const pair = out.get(m[1]) ?? { a: new Float32Array(0), b: new Float32Array(0) }
-    pair[m[2] === 'A' ? 'a' : 'b'] = t.data as Float32Array
-    out.set(m[1], pair)
-  }
-  return out
-}
 
 async function logitsOf(
   dir: string,
@@ -78,7 +65,7 @@ let torchLoss: Promise<number> | null = null
 /** PyTorch's loss with the exported init adapter (peft_ref.py), computed once for every backend. */
 function pytorchLoss(): Promise<number> {
   torchLoss ??= (async () => {
-    const weights = await initWeights()
+    const weights = await referenceInitLora()
     const dir = join(work, 'adapter-torch')
     await writePeftAdapter(dir, { settings, modules: weights, baseModel: modelDir })
     const idsFile = join(work, 'ids.json')
@@ -95,7 +82,7 @@ describe.each(backendsUnderTest)('adapter round trips on %s', (backend) => {
   beforeAll(() => useBackend(backend))
 
   it('export → import gives identical logits', async () => {
-    const weights = await initWeights()
+    const weights = await referenceInitLora()
     const dir = join(work, `adapter-${backend}`)
     await writePeftAdapter(dir, { settings, modules: weights, baseModel: modelDir })
     const back = await readPeftAdapter(dir, (await loadHfModelFolder(modelDir)).config)
@@ -105,7 +92,7 @@ describe.each(backendsUnderTest)('adapter round trips on %s', (backend) => {
   })
 
   it('merged model logits equal base + adapter logits', async () => {
-    const weights = await initWeights()
+    const weights = await referenceInitLora()
     const merged = join(work, `merged-${backend}`)
     await writeMergedModel(merged, await loadHfModelFolder(modelDir), {
       settings,
@@ -128,7 +115,7 @@ describe.each(backendsUnderTest)('adapter round trips on %s', (backend) => {
   // Needs Python's torch: listed in test/skip-allowlist.json, so the test command accepts its skip.
   it.skipIf(!torchPython)('PyTorch (peft_ref.py) gives the same loss with the exported adapter', async () => {
     const torch = await pytorchLoss()
-    const ours = await logitsOf(modelDir, await initWeights())
+    const ours = await logitsOf(modelDir, await referenceInitLora())
     expect(Math.abs(ours.loss - torch)).toBeLessThan(1e-4)
   })
 })

@@ -8,11 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadHfModelFolder } from '../../../src/engine/formats/hf-model-folder'
 import { readPeftAdapter } from '../../../src/engine/training/peft-adapter'
 import { activeTrainer, runTraining } from '../../../src/engine/training/train-run'
-import { resolveRunConfig } from '../../../src/shared/runs'
 import type { TrainJobOutput, TrainProgress } from '../../../src/shared/training-protocol'
 import { requireFixture, tinyModelDir } from '../engine/fixtures-dir'
 import { gpuBackendsUnderTest } from '../engine/gpt2-reference'
-import { runDifference, tinyModelFolder, writeRandomRecords } from './tiny-runs'
+import { runDifference, tinyModelFolder, tinyTrainConfig, writeRandomRecords } from './tiny-runs'
 import type { TinyRun } from './tiny-runs'
 
 const work = mkdtempSync(join(tmpdir(), 'gpu-training-'))
@@ -25,19 +24,7 @@ afterAll(() => {
   else process.env.LORA_STUDIO_BACKEND = savedBackend
 })
 
-const config = resolveRunConfig('quick-test', {
-  baseModel: tinyModelFolder,
-  data: { kind: 'file', path: trainFile },
-  maxLength: 32,
-  batchSize: 2,
-  gradientAccumulation: 2,
-  maxSteps: 6,
-  learningRate: 5e-3,
-  maxGradNorm: 1,
-  saveEvery: 100,
-  workers: 2,
-  lora: { r: 4, alpha: 8, dropout: 0.1, targetModules: ['attn.c_attn', 'attn.c_proj', 'mlp.c_fc'] }
-})
+const config = tinyTrainConfig(trainFile, { batchSize: 2, maxSteps: 6, maxGradNorm: 1, workers: 2 })
 
 let runCounter = 0
 

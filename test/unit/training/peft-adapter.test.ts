@@ -13,8 +13,8 @@ import {
   writePeftAdapter,
   type PeftAdapter
 } from '../../../src/engine/training/peft-adapter'
-import type { LoraWeightArrays } from '../../../src/engine/model/lora'
 import { requireFixture, tinyModelDir } from '../engine/fixtures-dir'
+import { referenceInitLora } from './tiny-runs'
 
 const work = mkdtempSync(join(tmpdir(), 'peft-adapter-'))
 afterAll(() => rmSync(work, { recursive: true, force: true }))
@@ -22,15 +22,7 @@ const modelDir = join(tinyModelDir, 'model')
 requireFixture(tinyModelDir)
 
 async function fixtureAdapter(): Promise<PeftAdapter> {
-  const { tensors } = await readSafetensors(join(tinyModelDir, 'reference.safetensors'))
-  const modules = new Map<string, LoraWeightArrays>()
-  for (const [key, t] of tensors) {
-    const m = /^init\.(.+)\.lora_([AB])\.weight$/.exec(key)
-    if (!m) continue
-    const pair = modules.get(m[1]) ?? { a: new Float32Array(0), b: new Float32Array(0) }
-    pair[m[2] === 'A' ? 'a' : 'b'] = t.data as Float32Array
-    modules.set(m[1], pair)
-  }
+  const modules = await referenceInitLora()
   return {
     settings: { r: 4, alpha: 8, dropout: 0, targetModules: ['attn.c_attn', 'attn.c_proj'], rsLora: false },
     modules,

@@ -1,14 +1,16 @@
 // What the training tests share: random tokenized JSONL for the tiny fixture model, a short run on it
-// with every dropout on, and how far two runs' losses and adapters lie apart.
+// with every dropout on, how far two runs' losses and adapters lie apart, and the PyTorch fixture's
+// initial LoRA weights.
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { loadHfModelFolder } from '../../../src/engine/formats/hf-model-folder'
+import { readSafetensors } from '../../../src/engine/formats/safetensors'
 import { Rng } from '../../../src/engine/generation/rng'
 import type { LoraWeightArrays } from '../../../src/engine/model/lora'
 import { readPeftAdapter } from '../../../src/engine/training/peft-adapter'
 import { runTraining } from '../../../src/engine/training/train-run'
 import { resolveRunConfig } from '../../../src/shared/runs'
-import type { RunConfigPatchValues } from '../../../src/shared/runs'
+import type { RunConfigPatchValues, RunConfigValues } from '../../../src/shared/runs'
 import type { TrainProgress } from '../../../src/shared/training-protocol'
 import { tinyModelDir } from '../engine/fixtures-dir'
 
@@ -29,22 +31,9 @@ export function writeRandomRecords(
   writeFileSync(file, lines.join('\n') + '\n')
 }
 
-export interface TinyRun {
-  losses: number[]
-  /** Workers the run reported when it started. */
-  workers: number
-  adapter: Map<string, LoraWeightArrays>
-  peakTfBytes: number
-}
-
-/** A completed run of 3-row micro-batches × 2 with LoRA r 4 (dropout 0.1) on attention and c_fc. */
-export async function trainTiny(
-  trainFile: string,
-  runDir: string,
-  runId: number,
-  patch: RunConfigPatchValues
-): Promise<TinyRun> {
-  const config = resolveRunConfig('quick-test', {
+/** Quick-test runs of 3-row micro-batches × 2 with LoRA r 4 (dropout 0.1) on attention and c_fc; `patch` on top. */
+export function tinyTrainConfig(trainFile: string, patch: RunConfigPatchValues): RunConfigValues {
+  return resolveRunConfig('quick-test', {
     baseModel: tinyModelFolder,
     data: { kind: 'file', path: trainFile },
     maxLength: 32,
@@ -55,6 +44,24 @@ export async function trainTiny(
     lora: { r: 4, alpha: 8, dropout: 0.1, targetModules: ['attn.c_attn', 'attn.c_proj', 'mlp.c_fc'] },
     ...patch
   })
+}
+
+export interface TinyRun {
+  losses: number[]
+  /** Workers the run reported when it started. */
+  workers: number
+  adapter: Map<string, LoraWeightArrays>
+  peakTfBytes: number
+}
+
+/** A completed run of tinyTrainConfig(trainFile, patch). */
+export async function trainTiny(
+  trainFile: string,
+  runDir: string,
+  runId: number,
+  patch: RunConfigPatchValues
+): Promise<TinyRun> {
+  const config = tinyTrainConfig(trainFile, patch)
   const events: TrainProgress[] = []
   const out = await runTraining(
     { runId, runDir, config, trainFile, validationFile: null, resumeFrom: null },
@@ -84,4 +91,18 @@ export function runDifference(a: TinyRun, b: TinyRun): { loss: number; weight: n
     w.b.forEach((v, i) => (weight = Math.max(weight, Math.abs(v - o.b[i]))))
   }
   return { loss, weight }
+}
+
+/** The LoRA A/B weights PyTorch initialised the fixture's adapter with (reference.safetensors `init.*`). */
+export async function referenceInitLora(): Promise<Map<string, LoraWeightArrays>> {
+  const { tensors } = await readSafetensors(join(tinyModelDir, 'reference.safetensors'))
+  const modules = new Map<string, LoraWeightArrays>()
+  for (const [key, t] of tensors) {
+    const m = /^init\.(.+)\.lora_([AB])\.weight$/.exec(key)
+    if (!m) continue
+    const pair = modules.get(m[1]) ?? { a: new Float32Array(0), b: new Float32Array(0) }
+    pair[m[2] === 'A' ? 'a' : 'b'] = t.data as Float32Array
+    modules.set(m[1], pair)
+  }
+  return modules
 }

@@ -10,11 +10,10 @@ import { loadHfModelFolder } from '../../../src/engine/formats/hf-model-folder'
 import type { LoraWeightArrays } from '../../../src/engine/model/lora'
 import { readPeftAdapter } from '../../../src/engine/training/peft-adapter'
 import { activeTrainer, runTraining } from '../../../src/engine/training/train-run'
-import { resolveRunConfig } from '../../../src/shared/runs'
 import type { RunConfigPatchValues, RunMetric } from '../../../src/shared/runs'
 import type { TrainJobOutput, TrainProgress } from '../../../src/shared/training-protocol'
 import { requireFixture, tinyModelDir } from '../engine/fixtures-dir'
-import { writeRandomRecords } from './tiny-runs'
+import { tinyTrainConfig, writeRandomRecords } from './tiny-runs'
 
 const work = mkdtempSync(join(tmpdir(), 'trainer-'))
 const modelDir = join(tinyModelDir, 'model')
@@ -30,18 +29,12 @@ afterAll(() => rmSync(work, { recursive: true, force: true }))
 
 let runCounter = 0
 function config(extra: RunConfigPatchValues = {}) {
-  return resolveRunConfig('quick-test', {
-    baseModel: modelDir,
-    data: { kind: 'file', path: trainFile },
-    maxLength: 32,
+  return tinyTrainConfig(trainFile, {
     batchSize: 2,
-    gradientAccumulation: 2,
     maxSteps: 8,
-    learningRate: 5e-3,
     schedule: 'linear',
     warmupSteps: 2,
     weightDecay: 0.01,
-    saveEvery: 100,
     keepLast: null,
     lora: { r: 4, alpha: 8, dropout: 0.1, targetModules: ['attn.c_attn', 'attn.c_proj'] },
     ...extra

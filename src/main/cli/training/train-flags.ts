@@ -4,49 +4,46 @@ import { readFileSync } from 'node:fs'
 import { ServiceError } from '../../../shared/errors'
 import { issueWithLabel, wordsParse, zodIssues } from '../../../shared/issue-words'
 import { presetNames, RunConfigPatch, type PresetName, type RunConfigPatchValues } from '../../../shared/runs'
-import type { VerbOptions, VerbRun } from '../cli-verb'
+import { flagOptions, type VerbOptions, type VerbRun } from '../cli-verb'
 
-export const trainOptions = {
-  model: { type: 'string' },
-  data: { type: 'string' },
-  preset: { type: 'string' },
-  config: { type: 'string' },
-  name: { type: 'string' },
-  'max-steps': { type: 'string' },
-  epochs: { type: 'string' },
-  'batch-size': { type: 'string' },
-  'gradient-accumulation': { type: 'string' },
-  lr: { type: 'string' },
-  schedule: { type: 'string' },
-  'warmup-steps': { type: 'string' },
-  'warmup-ratio': { type: 'string' },
-  'weight-decay': { type: 'string' },
-  'max-grad-norm': { type: 'string' },
-  'adam-beta1': { type: 'string' },
-  'adam-beta2': { type: 'string' },
-  'adam-epsilon': { type: 'string' },
-  r: { type: 'string' },
-  alpha: { type: 'string' },
-  dropout: { type: 'string' },
-  targets: { type: 'string' },
-  rslora: { type: 'boolean' },
-  'max-length': { type: 'string' },
-  packing: { type: 'boolean' },
-  'no-packing': { type: 'boolean' },
-  template: { type: 'string' },
-  validation: { type: 'string' },
-  'validation-split': { type: 'string' },
-  'save-every': { type: 'string' },
-  'eval-every': { type: 'string' },
-  'keep-last': { type: 'string' },
-  seed: { type: 'string' },
-  'init-adapter': { type: 'string' },
-  workers: { type: 'string' },
-  'gradient-checkpointing': { type: 'boolean' },
-  'no-gradient-checkpointing': { type: 'boolean' },
-  'continue-from': { type: 'string' },
-  'dry-run': { type: 'boolean' }
-} satisfies VerbOptions
+export const trainOptions = flagOptions(
+  [
+    'model',
+    'data',
+    'preset',
+    'config',
+    'name',
+    'max-steps',
+    'epochs',
+    'batch-size',
+    'gradient-accumulation',
+    'lr',
+    'schedule',
+    'warmup-steps',
+    'warmup-ratio',
+    'weight-decay',
+    'max-grad-norm',
+    'adam-beta1',
+    'adam-beta2',
+    'adam-epsilon',
+    'r',
+    'alpha',
+    'dropout',
+    'targets',
+    'max-length',
+    'template',
+    'validation',
+    'validation-split',
+    'save-every',
+    'eval-every',
+    'keep-last',
+    'seed',
+    'init-adapter',
+    'workers',
+    'continue-from'
+  ],
+  ['rslora', 'packing', 'no-packing', 'gradient-checkpointing', 'no-gradient-checkpointing', 'dry-run']
+) satisfies VerbOptions
 
 export const trainUsage = [
   'lora-studio train --model NAME|DIR --data FILE|DATASET_ID [--preset NAME] [--config FILE] [--name S] [--json]',

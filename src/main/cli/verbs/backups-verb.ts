@@ -26,7 +26,6 @@ export const backupsVerb: CliVerb = {
   name: 'backups',
   summary: 'List the backups of the database (made at start and after each run that ends)',
   usage: 'lora-studio backups [--data-dir DIR] [--json]',
-  options: {},
   async run({ dataDir, json, io }) {
     printBackups(dataDir, json, io)
   }

@@ -12,7 +12,7 @@ import type { AppContext } from '../../app-context'
 import { DEFAULT_TEMPLATE, type Answer } from '../../chat/chat-service'
 import type { PastMessage } from '../../chat/chat-prompt'
 import type { TargetSpec } from '../../chat/chat-targets'
-import type { CliVerb, VerbRun } from '../cli-verb'
+import { flagOptions, type CliVerb, type VerbRun } from '../cli-verb'
 
 /** Flag → settings field, for numbers. */
 const numberFlags = {
@@ -134,18 +134,10 @@ export const chatVerb: CliVerb = {
   summary: 'Chat with a model and an optional LoRA adapter (one --prompt, or a conversation on a terminal)',
   usage,
   options: {
-    model: { type: 'string' },
-    adapter: { type: 'string' },
-    prompt: { type: 'string' },
-    template: { type: 'string' },
-    system: { type: 'string' },
-    temperature: { type: 'string' },
-    greedy: { type: 'boolean' },
-    'top-k': { type: 'string' },
-    'top-p': { type: 'string' },
-    'repetition-penalty': { type: 'string' },
-    'max-new-tokens': { type: 'string' },
-    seed: { type: 'string' },
+    ...flagOptions(
+      ['model', 'adapter', 'prompt', 'template', 'system', ...Object.keys(numberFlags)],
+      ['greedy']
+    ),
     stop: { type: 'string', multiple: true }
   },
   async run({ values, json, io, openContext }) {

@@ -4,27 +4,29 @@ import { basename, extname } from 'node:path'
 import { ImportInput, type ImportRequest } from '../../../shared/datasets'
 import { ServiceError, type FieldIssue } from '../../../shared/errors'
 import { issueWithLabel, wordsParse, zodIssues } from '../../../shared/issue-words'
-import type { VerbOptions, VerbRun } from '../cli-verb'
+import { flagOptions, type VerbOptions, type VerbRun } from '../cli-verb'
 
 export const importOptions = {
-  name: { type: 'string' },
-  format: { type: 'string' },
-  template: { type: 'string' },
-  'template-text': { type: 'string' },
-  'max-length': { type: 'string' },
-  split: { type: 'string' },
-  seed: { type: 'string' },
+  ...flagOptions(
+    [
+      'name',
+      'format',
+      'template',
+      'template-text',
+      'max-length',
+      'split',
+      'seed',
+      'text-mode',
+      'overlap',
+      'overlong',
+      'model',
+      'batch-size',
+      'gradient-accumulation'
+    ],
+    ['train-on-prompt', 'keep-duplicates', 'strict']
+  ),
   validation: { type: 'string', multiple: true },
-  'text-mode': { type: 'string' },
-  overlap: { type: 'string' },
-  overlong: { type: 'string' },
-  map: { type: 'string', multiple: true },
-  'train-on-prompt': { type: 'boolean' },
-  'keep-duplicates': { type: 'boolean' },
-  strict: { type: 'boolean' },
-  model: { type: 'string' },
-  'batch-size': { type: 'string' },
-  'gradient-accumulation': { type: 'string' }
+  map: { type: 'string', multiple: true }
 } satisfies VerbOptions
 
 export const importUsage = [

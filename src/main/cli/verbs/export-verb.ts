@@ -4,7 +4,7 @@
 // an earlier export there (never a folder holding anything else).
 import { resolve } from 'node:path'
 import { ServiceError } from '../../../shared/errors'
-import type { CliVerb } from '../cli-verb'
+import { flagOptions, type CliVerb } from '../cli-verb'
 import { runIdArg } from './resume-verb'
 
 export const exportVerb: CliVerb = {
@@ -12,14 +12,7 @@ export const exportVerb: CliVerb = {
   summary: "Export a run's adapter (PEFT folder) or the merged model (Hugging Face folder)",
   usage:
     'lora-studio export RUN_ID --format peft|merged --out DIR [--checkpoint STEP] [--overwrite] [--register|--no-register] [--json]',
-  options: {
-    format: { type: 'string' },
-    out: { type: 'string' },
-    checkpoint: { type: 'string' },
-    overwrite: { type: 'boolean' },
-    register: { type: 'boolean' },
-    'no-register': { type: 'boolean' }
-  },
+  options: flagOptions(['format', 'out', 'checkpoint'], ['overwrite', 'register', 'no-register']),
   positionals: true,
   async run({ values, positionals, json, io, openContext }) {
     const id = runIdArg(positionals, this.usage)

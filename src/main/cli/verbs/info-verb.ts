@@ -20,7 +20,6 @@ export const infoVerb: CliVerb = {
   name: 'info',
   summary: 'Show the TensorFlow.js backend (and why), versions, the data folder and the database size',
   usage: 'lora-studio info [--data-dir DIR] [--json]',
-  options: {},
   async run({ json, io, openContext }) {
     const context = await openContext()
     const info = await context.handlers.system.info({})

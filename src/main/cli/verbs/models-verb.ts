@@ -4,7 +4,7 @@ import { ApiCallError, ServiceError } from '../../../shared/errors'
 import type { InputOf, MethodName, OutputOf } from '../../../shared/contract'
 import type { DownloadProgressEvent, ModelSummary } from '../../../shared/models'
 import type { AppContext } from '../../app-context'
-import type { CliIo, CliVerb } from '../cli-verb'
+import { flagOptions, type CliIo, type CliVerb } from '../cli-verb'
 import { formatBytes } from '../human-format'
 
 /** Calls models.<method> through the router (validation, defaults); failures throw with the service's message. */
@@ -77,12 +77,7 @@ export const modelsVerb: CliVerb = {
   name: 'models',
   summary: 'List models, create the offline demo model, download from Hugging Face, delete',
   usage,
-  options: {
-    size: { type: 'string' },
-    name: { type: 'string' },
-    revision: { type: 'string' },
-    endpoint: { type: 'string' }
-  },
+  options: flagOptions(['size', 'name', 'revision', 'endpoint']),
   positionals: true,
   async run({ values, positionals, json, io, openContext }) {
     const [action = 'list', ...rest] = positionals

@@ -4,7 +4,7 @@
 import { ServiceError } from '../../../shared/errors'
 import type { PerplexitySourceInput } from '../../../shared/evaluation'
 import type { AdapterRefInput } from '../../../shared/chat'
-import type { CliVerb, VerbRun } from '../cli-verb'
+import { flagOptions, type CliVerb, type VerbRun } from '../cli-verb'
 import { modelArg } from '../model-arg'
 
 const usage = `lora-studio perplexity --model NAME|DIR [--adapter DIR] (--file F | --dataset ID) [options] [--json]
@@ -76,16 +76,7 @@ export const perplexityVerb: CliVerb = {
   summary:
     "Perplexity of a model (and adapter) on a text file or a dataset's validation split (HF's sliding window)",
   usage,
-  options: {
-    model: { type: 'string' },
-    adapter: { type: 'string' },
-    file: { type: 'string' },
-    dataset: { type: 'string' },
-    'max-length': { type: 'string' },
-    stride: { type: 'string' },
-    'batch-size': { type: 'string' },
-    run: { type: 'string' }
-  },
+  options: flagOptions(['model', 'adapter', 'file', 'dataset', 'max-length', 'stride', 'batch-size', 'run']),
   async run({ values, json, io, openContext }) {
     const source = sourceOf(values)
     const maxLength = positiveInt(values, 'max-length')

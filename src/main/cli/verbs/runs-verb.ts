@@ -5,7 +5,6 @@ export const runsVerb: CliVerb = {
   name: 'runs',
   summary: 'List training runs (id, name, status, step, last loss, checkpoints)',
   usage: 'lora-studio runs [--json]',
-  options: {},
   async run({ json, io, openContext }) {
     const context = await openContext()
     const runs = await context.handlers.runs.list({})

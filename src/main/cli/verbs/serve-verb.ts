@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { isLoopbackHost } from '../../server/host-guard'
 import { DEFAULT_PORT, startStudioServer } from '../../server/studio-server'
-import type { CliVerb } from '../cli-verb'
+import { flagOptions, type CliVerb } from '../cli-verb'
 
 /** out/web of this checkout: where `npm run build:web` writes the renderer. */
 export function defaultWebRoot(): string {
@@ -37,11 +37,7 @@ export const serveVerb: CliVerb = {
   name: 'serve',
   summary: 'Open LoRA Studio in a web browser: serve the app and its API on 127.0.0.1 with an access token',
   usage: 'lora-studio serve [--port N] [--host ADDRESS] [--web-dir DIR] [--data-dir DIR] [--json]',
-  options: {
-    port: { type: 'string' },
-    host: { type: 'string' },
-    'web-dir': { type: 'string' }
-  },
+  options: flagOptions(['port', 'host', 'web-dir']),
   async run({ values, json, io, openContext }) {
     const port = parsePort(typeof values.port === 'string' ? values.port : undefined)
     const host = typeof values.host === 'string' ? values.host : '127.0.0.1'

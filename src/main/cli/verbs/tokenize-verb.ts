@@ -5,7 +5,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs'
 import { ServiceError } from '../../../shared/errors'
 import { readableTokens } from '../../../shared/token-pieces'
 import { modelTokenizer } from '../../evaluate/perplexity-samples'
-import type { CliVerb, VerbRun } from '../cli-verb'
+import { flagOptions, type CliVerb, type VerbRun } from '../cli-verb'
 import { modelArg } from '../model-arg'
 
 const usage = `lora-studio tokenize --model NAME|DIR (--text T | --file F) [--json]
@@ -36,11 +36,7 @@ export const tokenizeVerb: CliVerb = {
   name: 'tokenize',
   summary: "Show how a model's tokenizer cuts a text: ids, tokens, and tokens joined per character",
   usage,
-  options: {
-    model: { type: 'string' },
-    text: { type: 'string' },
-    file: { type: 'string' }
-  },
+  options: flagOptions(['model', 'text', 'file']),
   async run({ values, json, io, openContext }) {
     const text = textOf(values)
     const context = await openContext()
