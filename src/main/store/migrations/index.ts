@@ -6,5 +6,12 @@ import { migration as m002 } from './002-run-owner'
 import { migration as m003 } from './003-chat-paths'
 import { migration as m004 } from './004-dataset-names-and-staging'
 import { migration as m005 } from './005-evaluations'
+import { migration as m007 } from './007-run-queues'
 
-export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005]
+/**
+ * Version 6 is another branch's migration, not merged here yet; this stand-in keeps the versions
+ * contiguous until it is. When merging, list that branch's m006 here instead and delete this.
+ */
+const m006: Migration = { version: 6, name: 'reserved for migration 006', up() {} }
+
+export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007]
