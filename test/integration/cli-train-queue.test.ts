@@ -1,0 +1,112 @@
+// `lora-studio train-queue` as a real subprocess: two tokenized files trained in order, the second
+// run continuing the first's adapter; JSON lines name each step's run, the last line is the queue.
+import { execFile } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { promisify } from 'node:util'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { Rng } from '../../src/engine/generation/rng'
+import { openStore } from '../../src/main/store/store'
+import { requireFixture, tinyModelDir } from '../unit/engine/fixtures-dir'
+
+const exec = promisify(execFile)
+const repoRoot = resolve(import.meta.dirname, '../..')
+const bin = join(repoRoot, 'bin/lora-studio.mjs')
+const work = mkdtempSync(join(tmpdir(), 'cli-train-queue-'))
+const files = [join(work, 'file1.jsonl'), join(work, 'file2.jsonl')]
+requireFixture(tinyModelDir)
+
+beforeAll(() => {
+  const rng = new Rng(5)
+  for (const file of files) {
+    const lines = Array.from({ length: 6 }, () =>
+      JSON.stringify({ input_ids: Array.from({ length: 10 + rng.nextInt(8) }, () => rng.nextInt(999)) })
+    )
+    writeFileSync(file, lines.join('\n') + '\n')
+  }
+})
+afterAll(() => rmSync(work, { recursive: true, force: true }))
+
+async function cli(args: string[]) {
+  try {
+    const { stdout, stderr } = await exec(
+      process.execPath,
+      [bin, '--data-dir', join(work, 'home'), ...args],
+      {
+        cwd: repoRoot,
+        env: { ...process.env, LORA_STUDIO_BACKEND: 'wasm' }
+      }
+    )
+    return { code: 0, stdout, stderr }
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string }
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr }
+  }
+}
+
+describe('lora-studio train-queue', () => {
+  it('trains the files in order, each run continuing the previous one, and prints the queue', async () => {
+    const { code, stdout, stderr } = await cli([
+      'train-queue',
+      '--model',
+      join(tinyModelDir, 'model'),
+      '--data',
+      files[0],
+      '--data',
+      files[1],
+      '--max-length',
+      '24',
+      '--batch-size',
+      '2',
+      '--max-steps',
+      '2',
+      '--r',
+      '4',
+      '--json'
+    ])
+    expect(stderr).toBe('')
+    expect(code).toBe(0)
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+    const summary = lines.at(-1) as {
+      status: string
+      items: { label: string; run: number; status: string }[]
+    }
+    expect(summary).toMatchObject({ status: 'completed', current: 1 })
+    expect(summary.items.map((i) => [i.label, i.status])).toEqual([
+      ['file1.jsonl', 'completed'],
+      ['file2.jsonl', 'completed']
+    ])
+    const [first, second] = summary.items.map((i) => i.run)
+    expect(lines.slice(0, -1).map((l) => [l.run, l.step])).toEqual([
+      [first, 1],
+      [first, 2],
+      [second, 1],
+      [second, 2]
+    ])
+    const store = openStore(join(work, 'home', 'studio.db'))
+    try {
+      expect(store.runs.get(second)?.parentRunId).toBe(first)
+      expect((store.runs.get(second)?.config as { initAdapter: string }).initAdapter).toBe(
+        store.runs.get(first)?.adapterPath
+      )
+    } finally {
+      store.close()
+    }
+  })
+
+  it('asks for two --data at least, in words', async () => {
+    const { code, stderr } = await cli([
+      'train-queue',
+      '--model',
+      join(tinyModelDir, 'model'),
+      '--data',
+      files[0]
+    ])
+    expect(code).not.toBe(0)
+    expect(stderr).toMatch(/--data is needed at least twice/)
+  })
+})
