@@ -3,6 +3,7 @@
 // make each move is this one table; the queue service checks every move here, and the renderer shows
 // Pause/Resume/Stop from the lists below.
 import type { QueueStatusName } from './queues'
+import { moveChecks, TransitionError, type Transition } from './state-machine'
 
 /**
  * Who moves a queue: `person` a Pause, Resume or Stop of the queue itself; `service` the queue service
@@ -11,12 +12,7 @@ import type { QueueStatusName } from './queues'
  */
 export type QueueActor = 'person' | 'service' | 'recovery' | 'quit'
 
-export interface QueueTransition {
-  from: readonly QueueStatusName[]
-  to: QueueStatusName
-  by: readonly QueueActor[]
-  when: string
-}
+export type QueueTransition = Transition<QueueStatusName, QueueActor>
 
 /** A new queue starts here, until its first run exists. */
 export const initialQueueStatus = 'pending' satisfies QueueStatusName
@@ -64,31 +60,8 @@ export const queueTransitions: readonly QueueTransition[] = [
   }
 ]
 
-export class QueueTransitionError extends Error {
-  constructor(
-    readonly from: QueueStatusName,
-    readonly to: QueueStatusName,
-    readonly by: QueueActor
-  ) {
-    const allowed = queueTransitions
-      .filter((t) => t.from.includes(from) && t.by.includes(by))
-      .map((t) => t.to)
-    super(
-      `A queue cannot go from ${from} to ${to} by the ${by}; ` +
-        (allowed.length > 0
-          ? `from ${from} the ${by} may move it to ${allowed.join(', ')}.`
-          : `the ${by} may not move a ${from} queue.`)
-    )
-    this.name = 'QueueTransitionError'
-  }
-}
-
-export function canMoveQueue(from: QueueStatusName, to: QueueStatusName, by: QueueActor): boolean {
-  return queueTransitions.some((t) => t.to === to && t.from.includes(from) && t.by.includes(by))
-}
-
-/** `to`, when `by` may move a queue from `from` to it; otherwise throws a QueueTransitionError naming both. */
-export function checkQueueMove<T extends QueueStatusName>(from: QueueStatusName, to: T, by: QueueActor): T {
-  if (!canMoveQueue(from, to, by)) throw new QueueTransitionError(from, to, by)
-  return to
-}
+/** canMoveQueue(from, to, by), and checkQueueMove: `to`, or a TransitionError naming both statuses and the actor. */
+export const { can: canMoveQueue, check: checkQueueMove } = moveChecks(
+  queueTransitions,
+  (from, to, by) => new TransitionError('queue', queueTransitions, from, to, by)
+)

@@ -4,13 +4,11 @@ import { execFile } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Rng } from '../../src/engine/generation/rng'
 import { openStore } from '../../src/main/store/store'
 import { requireFixture, tinyModelDir } from '../unit/engine/fixtures-dir'
 
-const exec = promisify(execFile)
 const repoRoot = resolve(import.meta.dirname, '../..')
 const bin = join(repoRoot, 'bin/lora-studio.mjs')
 const work = mkdtempSync(join(tmpdir(), 'cli-train-queue-'))
@@ -19,30 +17,21 @@ requireFixture(tinyModelDir)
 
 beforeAll(() => {
   const rng = new Rng(5)
-  for (const file of files) {
-    const lines = Array.from({ length: 6 }, () =>
-      JSON.stringify({ input_ids: Array.from({ length: 10 + rng.nextInt(8) }, () => rng.nextInt(999)) })
-    )
-    writeFileSync(file, lines.join('\n') + '\n')
-  }
+  const sample = () => ({ input_ids: Array.from({ length: 10 + rng.nextInt(8) }, () => rng.nextInt(999)) })
+  for (const file of files)
+    writeFileSync(file, `${Array.from({ length: 6 }, () => JSON.stringify(sample())).join('\n')}\n`)
 })
 afterAll(() => rmSync(work, { recursive: true, force: true }))
 
-async function cli(args: string[]) {
-  try {
-    const { stdout, stderr } = await exec(
-      process.execPath,
-      [bin, '--data-dir', join(work, 'home'), ...args],
-      {
-        cwd: repoRoot,
-        env: { ...process.env, LORA_STUDIO_BACKEND: 'wasm' }
-      }
+/** Runs the CLI as a script would; resolves with its exit code and output, whatever the code. */
+function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const argv = [bin, '--data-dir', join(work, 'home'), ...args]
+  const env = { ...process.env, LORA_STUDIO_BACKEND: 'wasm' }
+  return new Promise((done) =>
+    execFile(process.execPath, argv, { cwd: repoRoot, env }, (err, stdout, stderr) =>
+      done({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : 1, stdout, stderr })
     )
-    return { code: 0, stdout, stderr }
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string }
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr }
-  }
+  )
 }
 
 describe('lora-studio train-queue', () => {

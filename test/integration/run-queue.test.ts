@@ -49,15 +49,12 @@ const config = (extra: RunConfigPatchValues = {}): RunConfigPatchValues => ({
 
 const items = () => datasetIds.map((id) => ({ kind: 'dataset' as const, id }))
 
+/** The first run.progress event that `pred` accepts. */
 function waitForRun(pred: (e: RunProgressEvent) => boolean): Promise<RunProgressEvent> {
-  return new Promise((resolve) => {
-    const off = ctx.events.on('run.progress', (e) => {
-      if (pred(e)) {
-        off()
-        resolve(e)
-      }
-    })
-  })
+  let off = () => undefined as void
+  return new Promise<RunProgressEvent>((seen) => {
+    off = ctx.events.on('run.progress', (e) => pred(e) && seen(e))
+  }).finally(() => off())
 }
 
 async function adapterTensors(dir: string): Promise<Map<string, Float32Array>> {

@@ -64,22 +64,9 @@ export function createQueueService(deps: QueueServiceDeps): QueueService {
   }
 
   function view(queue: StoredQueue): RunQueue {
-    return {
-      id: queue.id,
-      name: queue.name,
-      status: queue.status,
-      current: queue.current,
-      message: queue.message,
-      createdAt: queue.createdAt,
-      finishedAt: queue.finishedAt,
-      items: queue.items.map((item) => ({
-        position: item.position,
-        data: item.data,
-        label: item.label,
-        runId: item.runId,
-        status: (item.runId === null ? null : store.runs.get(item.runId)?.status) ?? 'pending'
-      }))
-    }
+    const { preset: _preset, continueFrom: _from, config: _config, ownerPid: _pid, items, ...shown } = queue
+    const runStatus = (runId: number | null) => (runId === null ? null : store.runs.get(runId)?.status)
+    return { ...shown, items: items.map((item) => ({ ...item, status: runStatus(item.runId) ?? 'pending' })) }
   }
 
   function emit(queueId: number): void {

@@ -46,25 +46,14 @@ export interface QueueUpdate {
   finishedAt?: string | null
 }
 
-interface QueueRow {
-  id: number
-  name: string
-  status: QueueStatusName
-  preset: PresetName | null
-  continue_from: number | null
-  config_json: string
-  current: number
-  message: string | null
-  owner_pid: number | null
-  created_at: string
-  finished_at: string | null
-}
+/** A run_queues row with its columns named as StoredQueue names them (the select below). */
+type QueueRow = Omit<StoredQueue, 'config' | 'items'> & { configJson: string }
 
 interface ItemRow {
   position: number
-  data_json: string
+  dataJson: string
   label: string
-  run_id: number | null
+  runId: number | null
 }
 
 const columns: Record<keyof QueueUpdate, string> = {
@@ -95,10 +84,13 @@ export function createQueuesRepository(db: SqliteDatabase): QueuesRepository {
   const insertItem = db.prepare(
     'insert into run_queue_items (queue_id, position, data_json, label) values (?, ?, ?, ?)'
   )
-  const byId = db.prepare<[number], QueueRow>('select * from run_queues where id = ?')
-  const all = db.prepare<[], QueueRow>('select * from run_queues order by id desc')
+  const queueColumns = `id, name, status, preset, continue_from as continueFrom, config_json as configJson,
+    current, message, owner_pid as ownerPid, created_at as createdAt, finished_at as finishedAt`
+  const byId = db.prepare<[number], QueueRow>(`select ${queueColumns} from run_queues where id = ?`)
+  const all = db.prepare<[], QueueRow>(`select ${queueColumns} from run_queues order by id desc`)
   const items = db.prepare<[number], ItemRow>(
-    'select position, data_json, label, run_id from run_queue_items where queue_id = ? order by position'
+    `select position, data_json as dataJson, label, run_id as runId from run_queue_items
+     where queue_id = ? order by position`
   )
   const setRun = db.prepare('update run_queue_items set run_id = ? where queue_id = ? and position = ?')
   const ofRun = db.prepare<[number], { queue_id: number; position: number }>(
@@ -106,24 +98,14 @@ export function createQueuesRepository(db: SqliteDatabase): QueuesRepository {
   )
   const remove = db.prepare('delete from run_queues where id = ?')
 
-  function toQueue(row: QueueRow): StoredQueue {
+  function toQueue({ configJson, ...row }: QueueRow): StoredQueue {
+    const where = (what: string) => `run_queues id ${row.id} ${what}`
     return {
-      id: row.id,
-      name: row.name,
-      status: row.status,
-      preset: row.preset,
-      continueFrom: row.continue_from,
-      config: fromJson(row.config_json, `run_queues id ${row.id} config_json`) as RunConfigPatchValues,
-      current: row.current,
-      message: row.message,
-      ownerPid: row.owner_pid,
-      createdAt: row.created_at,
-      finishedAt: row.finished_at,
-      items: items.all(row.id).map((i) => ({
-        position: i.position,
-        data: fromJson(i.data_json, `run_queue_items ${row.id}/${i.position} data_json`) as DataSourceSpec,
-        label: i.label,
-        runId: i.run_id
+      ...row,
+      config: fromJson(configJson, where('config_json')) as RunConfigPatchValues,
+      items: items.all(row.id).map(({ dataJson, ...item }) => ({
+        ...item,
+        data: fromJson(dataJson, where(`item ${item.position} data_json`)) as DataSourceSpec
       }))
     }
   }
