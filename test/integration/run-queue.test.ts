@@ -154,6 +154,9 @@ describe('a queue of runs over several datasets', () => {
     expect(paused.status).toBe('paused')
     await waitForRun((e) => e.runId === runId && e.status === 'paused')
     expect((await api.queues.get({ id: queue.id })).items.map((i) => i.status)).toEqual(['paused', 'pending'])
+    // The renderer hears of it too: the queue was paused already, its item's status changed after.
+    const last = queueEvents.filter((e) => e.queue.id === queue.id).at(-1)?.queue
+    expect(last?.items.map((i) => i.status)).toEqual(['paused', 'pending'])
     expect(await api.queues.pause({ id: queue.id }).catch((e: Error) => e.message)).toMatch(
       /only a running queue can be paused/
     )

@@ -144,6 +144,8 @@ export function createQueueService(deps: QueueServiceDeps): QueueService {
       repo.update(queueId, { current: position, ownerPid: process.pid })
       const run = await runs.start(itemStartInput(queue, position))
       repo.setItemRun(queueId, position, run.id)
+      // The app is closing: the queue stays paused; the run-service's quit handles the run.
+      if (closing) return
       // Stopped while the run was being made: it does not train.
       if (mustGet(queueId).status === 'stopped') {
         await runs.stop({ id: run.id })
@@ -216,7 +218,10 @@ export function createQueueService(deps: QueueServiceDeps): QueueService {
   events.on('run.progress', (e) => {
     if (e.metric || e.checkpoint) return
     const at = repo.byRun(e.runId)
-    if (at) follow(at.queueId, at.position, e.status)
+    if (!at) return
+    follow(at.queueId, at.position, e.status)
+    // The item shows its run's new status even when the queue's own status stays (e.g. already paused).
+    emit(at.queueId)
   })
 
   function currentRun(queue: StoredQueue) {
