@@ -13,8 +13,7 @@ const itemNames = (page: Page) => page.getByTestId('sequence-item').allTextConte
 const queueStatus = (page: Page) => page.getByTestId('queue-status').first().getAttribute('data-status')
 
 describe('a queue of runs in browser mode', () => {
-  let session: Session
-  let page: Page
+  let session: Session, page: Page
 
   beforeAll(async () => {
     session = await openSession('lora-studio-e2e-queues-')
@@ -22,13 +21,11 @@ describe('a queue of runs in browser mode', () => {
     await page.goto(session.served.url)
     await page.locator('h1').waitFor()
     await callApi(page, 'models.createDemo', { size: 'tiny' })
-    await callApi(page, 'datasets.addSample', { kind: 'cwe-instructions', name: 'part one' })
-    await callApi(page, 'datasets.addSample', { kind: 'cwe-instructions', name: 'part two' })
+    for (const name of ['part one', 'part two']) {
+      await callApi(page, 'datasets.addSample', { kind: 'cwe-instructions', name })
+    }
   })
-
-  afterAll(async () => {
-    await closeSession(session)
-  })
+  afterAll(() => closeSession(session))
 
   it('chooses two datasets in order on the Train page and starts them as a queue', async () => {
     await page.locator('nav a[data-nav="train"]').click()
