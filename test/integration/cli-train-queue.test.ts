@@ -1,6 +1,6 @@
 // `lora-studio train-queue` as a real subprocess: two tokenized files trained in order, the second
 // run continuing the first's adapter; JSON lines name each step's run, the last line is the queue.
-import { execFile } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -34,16 +34,18 @@ function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: st
   )
 }
 
+/** `train-queue` of both files on the tiny model, settings to follow. */
+const queueOfBoth = () => [
+  'train-queue',
+  '--model',
+  join(tinyModelDir, 'model'),
+  ...files.flatMap((f) => ['--data', f])
+]
+
 describe('lora-studio train-queue', () => {
   it('trains the files in order, each run continuing the previous one, and prints the queue', async () => {
     const { code, stdout, stderr } = await cli([
-      'train-queue',
-      '--model',
-      join(tinyModelDir, 'model'),
-      '--data',
-      files[0],
-      '--data',
-      files[1],
+      ...queueOfBoth(),
       '--max-length',
       '24',
       '--batch-size',
@@ -85,6 +87,34 @@ describe('lora-studio train-queue', () => {
     } finally {
       store.close()
     }
+  })
+
+  it('pauses on Ctrl-C (exit 130) and --resume finishes the queue from the checkpoint', async () => {
+    const args = queueOfBoth()
+    const settings = ['--max-length', '24', '--batch-size', '2', '--max-steps', '12', '--json']
+    const child = spawn(process.execPath, [bin, '--data-dir', join(work, 'home'), ...args, ...settings], {
+      cwd: repoRoot,
+      env: { ...process.env, LORA_STUDIO_BACKEND: 'wasm' }
+    })
+    const output: string[] = []
+    const exited = new Promise<number | null>((r) => child.on('exit', r))
+    child.stdout.on('data', (chunk: Buffer) => {
+      output.push(chunk.toString())
+      if (!child.killed && output.join('').includes('"step":3,')) child.kill('SIGINT')
+    })
+    expect(await exited).toBe(130)
+    const paused = JSON.parse(output.join('').trim().split('\n').at(-1)!) as { queue: number; status: string }
+    expect(paused).toMatchObject({ status: 'paused', current: 0 })
+
+    const resumed = await cli(['train-queue', '--resume', String(paused.queue), '--json'])
+    expect(resumed.code).toBe(0)
+    const lines = resumed.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+    expect(lines[0].step).toBeGreaterThan(3)
+    expect(lines.at(-1)).toMatchObject({ queue: paused.queue, status: 'completed', current: 1 })
+    expect(lines.filter((l) => l.step === 12)).toHaveLength(2)
   })
 
   it('asks for two --data at least, in words', async () => {

@@ -1,7 +1,7 @@
 // Follows a run queue from the CLI until it ends: each run's progress as `train` prints it (JSON lines
 // with "run", "step" and "loss" under --json), a line as each run of the queue starts or ends, and the
-// queue's summary last. Ctrl-C or SIGTERM pauses the queue (its run checkpoints and stops), so
-// `lora-studio` can resume it later (queues.resume, or Resume in the app).
+// queue's summary last. Ctrl-C or SIGTERM pauses the queue (its run checkpoints and stops);
+// `train-queue --resume ID`, or Resume in the app, goes on from there.
 import type { RunQueue } from '../../../shared/queues'
 import type { AppContext } from '../../app-context'
 import type { CliIo } from '../cli-verb'
@@ -73,6 +73,7 @@ export async function followQueue(
     for (const i of done.items)
       io.out(`  ${i.position + 1}. ${i.label}: ${i.status}${i.runId === null ? '' : ` (run ${i.runId})`}`)
     if (done.message) io.out(done.message)
+    if (done.status === 'paused') io.out(`resume with: lora-studio train-queue --resume ${done.id}`)
   }
   if (done.status === 'completed') return 0
   return interrupted && done.status === 'paused' ? 130 : 1
