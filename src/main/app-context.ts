@@ -25,6 +25,7 @@ import { guardFreshStart } from './store/fresh-start-guard'
 import { applyPendingRestore } from './store/pending-restore'
 import { createBackupService } from './services/backup-service'
 import { createRunService, type RunService } from './runs/run-service'
+import { createQueueService, type QueueService } from './runs/queue-service'
 import { streamTrainingSamples } from './datasets/training-samples'
 import { defaultTokenizer } from './datasets/default-tokenizer'
 import { createModelService } from './models/model-service'
@@ -59,6 +60,8 @@ export interface AppContext {
   readonly events: EventBus
   /** Training runs: the queue, and waiting for a run to end (CLI). */
   readonly runs: RunService
+  /** Runs in sequence, each continuing the previous one (the CLI's train-queue). */
+  readonly queues: QueueService
   /** Chats and one-off answers (the CLI's chat). */
   readonly chat: ChatService
   /** Perplexity of models and adapters (the CLI's perplexity). */
@@ -113,6 +116,13 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
     textFit: createTextFit(store, tokenizerFor)
   })
   runs.recoverInterrupted()
+  const queues = createQueueService({
+    store,
+    runs: runs.handlers,
+    runSettled: (id) => runs.settled(id),
+    events
+  })
+  queues.recoverInterrupted()
   // What an import killed mid-way left (its spool files, its unpublished dataset) is removed here,
   // unless the process that owns it still runs (a second instance importing into this folder).
   await sweepImportLeftovers(store.db, join(paths.root, 'tmp'))
@@ -137,6 +147,7 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
       settings: createSettingsService(store.settings),
       backups: createBackupService(paths, lastRestore),
       runs: runs.handlers,
+      queues: queues.handlers,
       models: models.handlers,
       chat: chat.handlers,
       evaluate: evaluation.handlers,
@@ -161,11 +172,14 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
     router: createApiRouter(handlers),
     events,
     runs,
+    queues,
     chat,
     evaluation,
     backups,
     close() {
       models.cancelAll()
+      // Before the runs stop: a queue whose run stops for the quit is paused, not stopped.
+      queues.shutdown()
       closing ??= Promise.all([runs.shutdown(), chat.shutdown(), imports.cancelAll()])
         .then(() => undefined)
         .finally(() => engine.shutdown())

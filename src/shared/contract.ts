@@ -9,6 +9,7 @@ import * as models from './models'
 import * as chat from './chat'
 import * as backups from './backups'
 import * as ev from './evaluation'
+import * as queues from './queues'
 
 interface MethodSpec<I extends z.ZodType, O> {
   input: I
@@ -50,6 +51,15 @@ export const contract = {
     export: method<runs.ExportRunResult>()(runs.ExportRunInput),
     /** What a run continuing from this adapter inherits (and may not change): for the Train form. */
     continueSource: method<runs.ContinueSourceInfo>()(runs.ContinueSourceInput)
+  },
+  /** Runs trained in sequence, each continuing from the previous run's adapter; streams `queue.progress`. */
+  queues: {
+    start: method<queues.RunQueue>()(queues.StartQueueInput),
+    list: method<queues.RunQueue[]>()(sys.EmptyInput),
+    get: method<queues.RunQueue>()(queues.QueueIdInput),
+    pause: method<queues.RunQueue>()(queues.QueueIdInput),
+    resume: method<queues.RunQueue>()(queues.QueueIdInput),
+    stop: method<queues.RunQueue>()(queues.QueueIdInput)
   },
   models: {
     list: method<models.ModelSummary[]>()(sys.EmptyInput),
@@ -113,6 +123,7 @@ export type OutputOf<D extends Domain, M extends MethodName<D>> =
 export interface ApiEvents {
   'engine.status': sys.EngineStatusEvent
   'run.progress': runs.RunProgressEvent
+  'queue.progress': queues.QueueProgressEvent
   'dataset.importProgress': ds.ImportProgressEvent
   'download.progress': models.DownloadProgressEvent
   'chat.token': chat.ChatTokenEvent
@@ -125,6 +136,7 @@ export type EventName = keyof ApiEvents
 const eventKeys = {
   'engine.status': true,
   'run.progress': true,
+  'queue.progress': true,
   'dataset.importProgress': true,
   'download.progress': true,
   'chat.token': true,

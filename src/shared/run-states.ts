@@ -3,6 +3,7 @@
 // statuses it proposes here, run-owner finds orphaned runs by the statuses a live process holds, and
 // the renderer shows Pause/Resume/Stop from the same lists. docs/ARCHITECTURE.md explains the table.
 import type { RunStatusName } from './runs'
+import { moveChecks, TransitionError, type Transition } from './state-machine'
 
 /**
  * Who moves a run: `service` is main's run service on its own account (the queue, a user's Stop or
@@ -12,12 +13,7 @@ import type { RunStatusName } from './runs'
  */
 export type RunActor = 'service' | 'trainer' | 'recovery' | 'quit'
 
-export interface RunTransition {
-  from: readonly RunStatusName[]
-  to: RunStatusName
-  by: readonly RunActor[]
-  when: string
-}
+export type RunTransition = Transition<RunStatusName, RunActor>
 
 /** A new run starts here (the store's default): created by `runs.start`, then queued. */
 export const initialRunStatus = 'queued' satisfies RunStatusName
@@ -106,29 +102,16 @@ export const runTransitions: readonly RunTransition[] = [
   }
 ]
 
-export class RunTransitionError extends Error {
-  constructor(
-    readonly from: RunStatusName,
-    readonly to: RunStatusName,
-    readonly by: RunActor
-  ) {
-    const allowed = runTransitions.filter((t) => t.from.includes(from) && t.by.includes(by)).map((t) => t.to)
-    super(
-      `A run cannot go from ${from} to ${to} by the ${by}; ` +
-        (allowed.length > 0
-          ? `from ${from} the ${by} may move it to ${allowed.join(', ')}.`
-          : `the ${by} may not move a ${from} run.`)
-    )
-    this.name = 'RunTransitionError'
+export class RunTransitionError extends TransitionError<RunStatusName, RunActor> {
+  constructor(from: RunStatusName, to: RunStatusName, by: RunActor) {
+    super('run', runTransitions, from, to, by)
   }
 }
 
-export function canMove(from: RunStatusName, to: RunStatusName, by: RunActor): boolean {
-  return runTransitions.some((t) => t.to === to && t.from.includes(from) && t.by.includes(by))
-}
+const checks = moveChecks(runTransitions, (from, to, by) => new RunTransitionError(from, to, by))
+
+/** Whether `by` may move a run from `from` to `to`. */
+export const canMove = checks.can
 
 /** `to`, when `by` may move a run from `from` to it; otherwise throws a RunTransitionError naming both. */
-export function checkMove<T extends RunStatusName>(from: RunStatusName, to: T, by: RunActor): T {
-  if (!canMove(from, to, by)) throw new RunTransitionError(from, to, by)
-  return to
-}
+export const checkMove = checks.check

@@ -1003,6 +1003,31 @@ const en = {
     wasm: 'WebAssembly (CPU)',
     cpu: 'Plain JavaScript (CPU, slow)'
   },
+  queues: {
+    title: 'Queues: datasets trained in sequence',
+    progress: 'run {n} of {total}',
+    pause: 'Pause queue',
+    resume: 'Resume queue',
+    stop: 'Stop queue',
+    runLink: 'run #{id}',
+    status: {
+      pending: 'Not started'
+    },
+    form: {
+      toggle: 'Train on several datasets in sequence',
+      help: "One run per dataset, in this order: each run continues from the previous run's final adapter, with the same settings. The runs appear under Runs as a queue you can pause, resume or stop.",
+      order: 'Datasets, in training order',
+      up: 'Move {name} up',
+      down: 'Move {name} down',
+      remove: 'Remove {name}',
+      add: 'Add a dataset…',
+      addButton: 'Add',
+      start: 'Start {n} runs in sequence',
+      needTwo: 'Choose at least two datasets to train in sequence, or turn the sequence off.',
+      adapterNotRun:
+        'A sequence continues runs: under “Continue from” choose a finished run, or a fresh adapter.'
+    }
+  },
   evaluate: {
     title: 'Evaluate',
     intro:

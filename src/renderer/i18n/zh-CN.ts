@@ -1029,6 +1029,30 @@ const zhCN: MessageSchema = {
     wasm: 'WebAssembly（CPU）',
     cpu: '纯 JavaScript（CPU，较慢）'
   },
+  queues: {
+    title: '队列：按顺序训练的数据集',
+    progress: '第 {n} 次训练，共 {total} 次',
+    pause: '暂停队列',
+    resume: '继续队列',
+    stop: '停止队列',
+    runLink: '训练 #{id}',
+    status: {
+      pending: '未开始'
+    },
+    form: {
+      toggle: '按顺序在多个数据集上训练',
+      help: '每个数据集训练一次，按下面的顺序：每次训练都从上一次训练的最终适配器继续，设置相同。这些训练会作为一个队列出现在“训练记录”里，可以暂停、继续或停止。',
+      order: '数据集（按训练顺序）',
+      up: '把 {name} 上移',
+      down: '把 {name} 下移',
+      remove: '移除 {name}',
+      add: '添加数据集…',
+      addButton: '添加',
+      start: '按顺序开始 {n} 次训练',
+      needTwo: '请至少选择两个数据集按顺序训练，或关闭“按顺序训练”。',
+      adapterNotRun: '按顺序训练只能接着某次训练继续：请在“继续自”里选择一次已完成的训练，或全新的适配器。'
+    }
+  },
   evaluate: {
     title: '评估',
     intro:

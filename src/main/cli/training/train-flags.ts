@@ -91,7 +91,7 @@ function workers(values: Values): number | null | undefined {
 }
 
 /** A dataset id (digits) or a file path. */
-function source(value: string): { kind: 'dataset'; id: number } | { kind: 'file'; path: string } {
+export function source(value: string): { kind: 'dataset'; id: number } | { kind: 'file'; path: string } {
   return /^\d+$/.test(value) ? { kind: 'dataset', id: Number(value) } : { kind: 'file', path: value }
 }
 

@@ -15,6 +15,7 @@ import { restoreDbVerb } from './restore-db-verb'
 import { resumeVerb } from './resume-verb'
 import { runsVerb } from './runs-verb'
 import { trainVerb } from './train-verb'
+import { trainQueueVerb } from './train-queue-verb'
 import { perplexityVerb } from './perplexity-verb'
 import { tokenizeVerb } from './tokenize-verb'
 
@@ -22,6 +23,7 @@ export const verbs: readonly CliVerb[] = [
   infoVerb,
   serveVerb,
   trainVerb,
+  trainQueueVerb,
   resumeVerb,
   runsVerb,
   exportVerb,

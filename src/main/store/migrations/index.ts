@@ -7,5 +7,6 @@ import { migration as m003 } from './003-chat-paths'
 import { migration as m004 } from './004-dataset-names-and-staging'
 import { migration as m005 } from './005-evaluations'
 import { migration as m006 } from './006-run-lineage'
+import { migration as m007 } from './007-run-queues'
 
-export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m006]
+export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007]
