@@ -6,22 +6,10 @@
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { closeSession, openSession, tallShot, type Session } from './e2e-harness'
+import { chartPoints, goTo, runStatus, submitRun } from './e2e-steps'
 
 const STEPS = 12
 const RUN_TIMEOUT_MS = 240_000
-
-async function chartPoints(page: Page, chart: string): Promise<number> {
-  return Number(await page.locator(`[data-chart="${chart}"]`).getAttribute('data-points'))
-}
-
-async function runStatus(page: Page): Promise<string> {
-  return (await page.getByTestId('run-status').getAttribute('data-status')) ?? ''
-}
-
-async function goTo(page: Page, nav: string, title: string): Promise<void> {
-  await page.locator(`nav a[data-nav="${nav}"]`).click()
-  await expect.poll(() => page.locator('h1').textContent()).toBe(title)
-}
 
 /** Fills the Train form from the Quick test preset with this r (the demo model and the CWE sample chosen). */
 async function fillQuickRun(page: Page, name: string, r: number): Promise<void> {
@@ -38,13 +26,6 @@ async function fillQuickRun(page: Page, name: string, r: number): Promise<void> 
     .poll(() => page.getByTestId('trainable-line').textContent(), { timeout: 60_000 })
     .toContain(`trainable params: ${(512 * r).toLocaleString('en-US')} `)
   await expect.poll(() => page.locator('.train-form [aria-invalid="true"]').count()).toBe(0)
-}
-
-/** Starts the filled form's run and returns its id, once its page is open. */
-async function submitRun(page: Page): Promise<number> {
-  await page.getByTestId('start-run').click()
-  await expect.poll(() => page.url(), { timeout: 60_000 }).toMatch(/#\/runs\/\d+$/)
-  return Number(/#\/runs\/(\d+)$/.exec(page.url())![1])
 }
 
 describe('a new user from nothing to comparing two fine-tuned runs', () => {
