@@ -6,7 +6,16 @@
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { closeSession, openSession, tallShot, type Session } from './e2e-harness'
-import { chartPoints, goTo, runStatus, submitRun } from './e2e-steps'
+import {
+  answerSideBySide,
+  chartPoints,
+  compareRuns,
+  goTo,
+  runStatus,
+  shotOnFailure,
+  stopwatch,
+  submitRun
+} from './e2e-steps'
 
 const STEPS = 12
 const RUN_TIMEOUT_MS = 240_000
@@ -40,19 +49,11 @@ describe('a new user from nothing to comparing two fine-tuned runs', () => {
   afterAll(() => closeSession(session))
 
   it('creates a model, adds data, trains, chats with the adapter and compares two runs', async () => {
-    try {
-      await journey()
-    } catch (err) {
-      await tallShot(page, 'journey-99-failed').catch(() => undefined)
-      throw err
-    }
+    await shotOnFailure(page, 'journey-99-failed', journey)
   })
 
   async function journey(): Promise<void> {
-    const started = performance.now()
-    const timings: string[] = []
-    const mark = (step: string) =>
-      timings.push(`${step} ${((performance.now() - started) / 1000).toFixed(1)} s`)
+    const { mark, line } = stopwatch()
 
     await page.goto(session.served.url)
     await page.locator('h1').waitFor()
@@ -116,18 +117,9 @@ describe('a new user from nothing to comparing two fine-tuned runs', () => {
     await page.getByTestId('adapter-kind-0').selectOption('none')
     await page.getByTestId('adapter-kind-1').selectOption('run')
     await page.getByTestId('run-1').selectOption({ label: `#${first} cwe r4` })
-    await page.getByTestId('compare-prompt').fill('Explain CWE-121 (Stack-based Buffer Overflow).')
-    await page.getByTestId('compare-run').click()
-    const columns = page.locator('[data-testid="compare-columns"] .chat-column')
-    await expect.poll(() => columns.count(), { timeout: 60_000 }).toBe(2)
-    await expect
-      .poll(() => columns.locator('small').allTextContents(), { timeout: 120_000 })
-      .toEqual([expect.stringMatching(/tokens\/s/), expect.stringMatching(/tokens\/s/)])
-    const titles = await columns.locator('.chat-column-title').allTextContents()
-    expect(titles[0]).toBe('tiny-demo')
-    expect(titles[1]).toBe('tiny-demo + cwe r4')
-    for (const text of await columns.locator('.chat-bubble').allTextContents())
-      expect(text.trim()).not.toBe('')
+    expect(
+      await answerSideBySide(page, 'Explain CWE-121 (Stack-based Buffer Overflow).', /tokens\/s/)
+    ).toEqual(['tiny-demo', 'tiny-demo + cwe r4'])
     await tallShot(page, 'journey-10-chat-compare')
     mark('chat')
 
@@ -139,16 +131,8 @@ describe('a new user from nothing to comparing two fine-tuned runs', () => {
     await tallShot(page, 'journey-12-second-run')
     mark('second run')
 
-    await goTo(page, 'runs', 'Runs')
-    await page.locator(`tr[data-run-id="${first}"] input[type="checkbox"]`).check()
-    await page.locator(`tr[data-run-id="${second}"] input[type="checkbox"]`).check()
-    await page.getByTestId('compare-selected').click()
-    await expect.poll(() => page.locator('h1').textContent()).toBe('Compare runs')
-    await expect.poll(() => chartPoints(page, 'compare-train-loss')).toBe(2 * STEPS)
-    await page.getByTestId('differences-only').check()
-    const differing = await page
-      .locator('[data-setting]')
-      .evaluateAll((rows) => rows.map((row) => row.getAttribute('data-setting')))
+    const differing = await compareRuns(page, [first, second], STEPS)
+    expect(await page.locator('h1').textContent()).toBe('Compare runs')
     expect(differing).toContain('r')
     expect(differing).not.toContain('maxSteps')
     expect(differing).not.toContain('learningRate')
@@ -156,7 +140,7 @@ describe('a new user from nothing to comparing two fine-tuned runs', () => {
     await tallShot(page, 'journey-13-compare-runs')
     mark('compare')
 
-    console.info(`journey: ${timings.join(', ')}`)
+    console.info(`journey: ${line()}`)
     expect(session.pageErrors).toEqual([])
   }
 })

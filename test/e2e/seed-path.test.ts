@@ -13,9 +13,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ModelSummary } from '../../src/shared/models'
 import { callApi, closeSession, openSession, tallShot, type Session } from './e2e-harness'
 import {
+  answerSideBySide,
   chartPoints,
+  compareRuns,
+  evaluationRows,
   goTo,
   runStatus,
+  shotOnFailure,
+  stopwatch,
   submitRun,
   wizardPreview,
   wizardSave,
@@ -98,19 +103,11 @@ describe.each(locales)('the seed’s path in $locale', ({ locale, fitted, speed 
   })
 
   it('walks from a folder of .json files to a merged model', async () => {
-    try {
-      await walk()
-    } catch (err) {
-      await tallShot(page, `seed-path-${locale}-99-failed`).catch(() => undefined)
-      throw err
-    }
+    await shotOnFailure(page, `seed-path-${locale}-99-failed`, walk)
   })
 
   async function walk(): Promise<void> {
-    const started = performance.now()
-    const timings: string[] = []
-    const mark = (name: string) =>
-      timings.push(`${name} ${((performance.now() - started) / 1000).toFixed(1)} s`)
+    const { mark, line } = stopwatch()
 
     // 0. The tiny demo model.
     await goTo(page, 'models')
@@ -194,15 +191,7 @@ describe.each(locales)('the seed’s path in $locale', ({ locale, fitted, speed 
     await page.locator('#train-maxSteps').fill(String(STEPS))
     const r8 = await submitRun(page)
     await expect.poll(() => runStatus(page), { timeout: RUN_TIMEOUT_MS }).toBe('completed')
-    await goTo(page, 'runs')
-    await page.locator(`tr[data-run-id="${r16}"] input[type="checkbox"]`).check()
-    await page.locator(`tr[data-run-id="${r8}"] input[type="checkbox"]`).check()
-    await page.getByTestId('compare-selected').click()
-    await expect.poll(() => chartPoints(page, 'compare-train-loss')).toBe(2 * STEPS)
-    await page.getByTestId('differences-only').check()
-    const differing = await page
-      .locator('[data-setting]')
-      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-setting')))
+    const differing = await compareRuns(page, [r16, r8], STEPS)
     expect(differing).toContain('r')
     expect(differing).not.toContain('maxLength')
     expect(await page.locator('[data-setting="r"]').textContent()).toMatch(/16\s*8/)
@@ -232,16 +221,13 @@ describe.each(locales)('the seed’s path in $locale', ({ locale, fitted, speed 
     await panel.waitFor()
     await page.locator('[data-evaluate-row="final"]').check()
     await page.getByTestId('evaluate-start').click()
-    const table = page.getByTestId('evaluation')
-    await table.waitFor({ timeout: 120_000 })
-    const rows = table.locator('tbody tr')
-    expect(await rows.count()).toBe(2)
-    for (let i = 0; i < 2; i++) {
-      const cells = (await rows.nth(i).locator('td').allTextContents()).map((c) => c.trim())
+    const rows = await evaluationRows(page)
+    expect(rows.length).toBe(2)
+    for (const cells of rows) {
       expect(Number(cells[1])).toBeGreaterThan(0)
       expect(Number(cells[2])).toBeCloseTo(Math.exp(Number(cells[1])), -1)
     }
-    await table.scrollIntoViewIfNeeded()
+    await page.getByTestId('evaluation').scrollIntoViewIfNeeded()
     await step('evaluate')
     mark('evaluate')
 
@@ -261,19 +247,10 @@ describe.each(locales)('the seed’s path in $locale', ({ locale, fitted, speed 
       await page.getByTestId(`run-${pane}`).selectOption({ label: `#${run} ${name}` })
       await expect.poll(() => page.getByTestId(`model-${pane}`).inputValue()).toBe(String(demo.id))
     }
-    await page.getByTestId('compare-prompt').fill('栈溢出 and the return address')
-    await page.getByTestId('compare-run').click()
-    const columns = page.locator('[data-testid="compare-columns"] .chat-column')
-    await expect.poll(() => columns.count(), { timeout: 60_000 }).toBe(2)
-    await expect
-      .poll(() => columns.locator('small').allTextContents(), { timeout: 120_000 })
-      .toEqual([expect.stringMatching(speed), expect.stringMatching(speed)])
-    expect(await columns.locator('.chat-column-title').allTextContents()).toEqual([
+    expect(await answerSideBySide(page, '栈溢出 and the return address', speed)).toEqual([
       'tiny-demo + blog r16',
       'tiny-demo + blog r8'
     ])
-    for (const text of await columns.locator('.chat-bubble').allTextContents())
-      expect(text.trim()).not.toBe('')
     expect(await page.getByTestId('compare-error').count()).toBe(0)
     await step('chat-compare')
     mark('chat')
@@ -305,7 +282,7 @@ describe.each(locales)('the seed’s path in $locale', ({ locale, fitted, speed 
     await step('merged-model')
     mark('export')
 
-    console.info(`seed path ${locale}: ${timings.join(', ')}`)
+    console.info(`seed path ${locale}: ${line()}`)
     expect(session.pageErrors).toEqual([])
   }
 })
