@@ -10,6 +10,7 @@ import type { DatasetDetail } from '../../src/shared/datasets'
 import type { ModelSummary } from '../../src/shared/models'
 import type { RunDetail } from '../../src/shared/runs'
 import { callApi, shot, tallShot, useSession } from './e2e-harness'
+import { evaluationRows } from './e2e-steps'
 
 describe('Evaluate panel in browser mode', () => {
   const session = useSession('lora-studio-e2e-evaluate-')
@@ -44,12 +45,9 @@ describe('Evaluate panel in browser mode', () => {
     await page.getByTestId('evaluate-start').click()
     await page.getByTestId('evaluate-progress').waitFor()
     const table = page.getByTestId('evaluation')
-    await table.waitFor({ timeout: 120_000 })
-    const rows = table.locator('tbody tr')
-    expect(await rows.count()).toBe(2)
-    const cells = async (i: number) =>
-      (await rows.nth(i).locator('td').allTextContents()).map((c) => c.trim())
-    const [base, final] = [await cells(0), await cells(1)]
+    const rows = await evaluationRows(page)
+    expect(rows.length).toBe(2)
+    const [base, final] = rows as [string[], string[]]
     expect(await table.locator('h3').textContent()).toBe('CWE weaknesses (instructions) — validation split')
     expect(base[0]).toBe('Base model (tiny-demo)')
     expect(final[0]).toBe('Final adapter')

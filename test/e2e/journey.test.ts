@@ -6,15 +6,11 @@
 import type { Page } from 'playwright-core'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { tallShot, useSession } from './e2e-harness'
+import { answerSideBySide, compareRuns, goTo, shotOnFailure, stopwatch } from './e2e-steps'
 import { chartPoints, runStatus, startFromForm } from './run-page'
 
 const STEPS = 12
 const RUN_TIMEOUT_MS = 240_000
-
-async function goTo(page: Page, nav: string, title: string): Promise<void> {
-  await page.locator(`nav a[data-nav="${nav}"]`).click()
-  await expect.poll(() => page.locator('h1').textContent()).toBe(title)
-}
 
 /** Fills the Train form from the Quick test preset with this r (the demo model and the CWE sample chosen). */
 async function fillQuickRun(page: Page, name: string, r: number): Promise<void> {
@@ -42,19 +38,11 @@ describe('a new user from nothing to comparing two fine-tuned runs', () => {
   })
 
   it('creates a model, adds data, trains, chats with the adapter and compares two runs', async () => {
-    try {
-      await journey()
-    } catch (err) {
-      await tallShot(page, 'journey-99-failed').catch(() => undefined)
-      throw err
-    }
+    await shotOnFailure(page, 'journey-99-failed', journey)
   })
 
   async function journey(): Promise<void> {
-    const started = performance.now()
-    const timings: string[] = []
-    const mark = (step: string) =>
-      timings.push(`${step} ${((performance.now() - started) / 1000).toFixed(1)} s`)
+    const { mark, line } = stopwatch()
 
     await page.goto(session.served.url)
     await page.locator('h1').waitFor()
@@ -118,18 +106,9 @@ describe('a new user from nothing to comparing two fine-tuned runs', () => {
     await page.getByTestId('adapter-kind-0').selectOption('none')
     await page.getByTestId('adapter-kind-1').selectOption('run')
     await page.getByTestId('run-1').selectOption({ label: `#${first} cwe r4` })
-    await page.getByTestId('compare-prompt').fill('Explain CWE-121 (Stack-based Buffer Overflow).')
-    await page.getByTestId('compare-run').click()
-    const columns = page.locator('[data-testid="compare-columns"] .chat-column')
-    await expect.poll(() => columns.count(), { timeout: 60_000 }).toBe(2)
-    await expect
-      .poll(() => columns.locator('small').allTextContents(), { timeout: 120_000 })
-      .toEqual([expect.stringMatching(/tokens\/s/), expect.stringMatching(/tokens\/s/)])
-    const titles = await columns.locator('.chat-column-title').allTextContents()
-    expect(titles[0]).toBe('tiny-demo')
-    expect(titles[1]).toBe('tiny-demo + cwe r4')
-    for (const text of await columns.locator('.chat-bubble').allTextContents())
-      expect(text.trim()).not.toBe('')
+    expect(
+      await answerSideBySide(page, 'Explain CWE-121 (Stack-based Buffer Overflow).', /tokens\/s/)
+    ).toEqual(['tiny-demo', 'tiny-demo + cwe r4'])
     await tallShot(page, 'journey-10-chat-compare')
     mark('chat')
 
@@ -141,16 +120,8 @@ describe('a new user from nothing to comparing two fine-tuned runs', () => {
     await tallShot(page, 'journey-12-second-run')
     mark('second run')
 
-    await goTo(page, 'runs', 'Runs')
-    await page.locator(`tr[data-run-id="${first}"] input[type="checkbox"]`).check()
-    await page.locator(`tr[data-run-id="${second}"] input[type="checkbox"]`).check()
-    await page.getByTestId('compare-selected').click()
-    await expect.poll(() => page.locator('h1').textContent()).toBe('Compare runs')
-    await expect.poll(() => chartPoints(page, 'compare-train-loss')).toBe(2 * STEPS)
-    await page.getByTestId('differences-only').check()
-    const differing = await page
-      .locator('[data-setting]')
-      .evaluateAll((rows) => rows.map((row) => row.getAttribute('data-setting')))
+    const differing = await compareRuns(page, [first, second], STEPS)
+    expect(await page.locator('h1').textContent()).toBe('Compare runs')
     expect(differing).toContain('r')
     expect(differing).not.toContain('maxSteps')
     expect(differing).not.toContain('learningRate')
@@ -158,7 +129,7 @@ describe('a new user from nothing to comparing two fine-tuned runs', () => {
     await tallShot(page, 'journey-13-compare-runs')
     mark('compare')
 
-    console.info(`journey: ${timings.join(', ')}`)
+    console.info(`journey: ${line()}`)
     expect(session.pageErrors).toEqual([])
   }
 })
