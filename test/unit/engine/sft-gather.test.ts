@@ -11,16 +11,16 @@ import { Rng } from '../../../src/engine/generation/rng'
 import { IGNORE_INDEX, shiftedTargets } from '../../../src/engine/model/causal-lm-loss'
 import { Gpt2Model } from '../../../src/engine/model/gpt2-model'
 import type { ForwardMode } from '../../../src/engine/model/gpt2-model'
-import { LoraAdapter, loraTargetModules } from '../../../src/engine/model/lora'
-import type { LoraConfig, LoraWeightArrays } from '../../../src/engine/model/lora'
+import { LoraAdapter } from '../../../src/engine/model/lora'
+import type { LoraConfig } from '../../../src/engine/model/lora'
 import { loraGradientTensors } from '../../../src/engine/model/train-step'
 import type { StepOptions, TrainBatch } from '../../../src/engine/model/train-step'
 import { requireFixture } from './fixtures-dir'
 import {
   backendsUnderTest,
   loadReference,
-  maxAbs,
-  maxAbsDiff,
+  maxGradDiff,
+  randomLora,
   referenceDir,
   useBackend
 } from './gpt2-reference'
@@ -51,16 +51,12 @@ function sftBatch(vocab: number): TrainBatch {
   return { inputIds, labels, attentionMask, batch: rows, seqLen: SEQ }
 }
 
-/** LoRA weights with B ≠ 0 (a fresh B of zeros gives A no gradient to compare). */
-function randomLora(ref: Reference, lora: LoraConfig): Map<string, LoraWeightArrays> {
-  const rng = new Rng(5)
-  const draw = (n: number) => Float32Array.from({ length: n }, () => (rng.nextFloat() - 0.5) * 0.2)
-  return new Map(
-    loraTargetModules(ref.checkpoint.config, lora).map((m) => [
-      m.name,
-      { a: draw(lora.r * m.inFeatures), b: draw(m.outFeatures * lora.r) }
-    ])
-  )
+/** The fixture model with LoRA (B ≠ 0, so A gets a gradient too) on every c_attn and c_proj. */
+function sftModel(ref: Reference): Gpt2Model {
+  const config = ref.checkpoint.config
+  const lora: LoraConfig = { ...ref.loraConfig, dropout: 0.1, targetModules: ['c_attn', 'c_proj'] }
+  const adapter = LoraAdapter.create(config, lora, new Rng(1), randomLora(config, lora, 5))
+  return Gpt2Model.fromArrays(config, ref.checkpoint.weights, adapter)
 }
 
 interface Gradients {
@@ -122,33 +118,14 @@ async function gatherPathGradients(
   return out
 }
 
-/** max |Δ| over every LoRA gradient, and the largest gradient (so that 0 vs 0 cannot pass unnoticed). */
-function gradDiff(a: Gradients, b: Gradients): { diff: number; max: number } {
-  let diff = 0
-  let max = 0
-  for (const [i, g] of a.grads.entries()) {
-    diff = Math.max(diff, maxAbsDiff(g, b.grads[i]))
-    max = Math.max(max, maxAbs(g))
-  }
-  return { diff, max }
-}
-
 requireFixture(referenceDir)
 describe.each(backendsUnderTest)('LM head on the target rows only, on %s', (backend) => {
-  let ref: Reference
   let model: Gpt2Model
   let batch: TrainBatch
-
   beforeAll(async () => {
     await useBackend(backend)
-    ref = await loadReference()
-    const lora: LoraConfig = { ...ref.loraConfig, dropout: 0.1, targetModules: ['c_attn', 'c_proj'] }
-    model = Gpt2Model.fromArrays(
-      ref.checkpoint.config,
-      ref.checkpoint.weights,
-      LoraAdapter.create(ref.checkpoint.config, lora, new Rng(1), randomLora(ref, lora))
-    )
-    batch = sftBatch(ref.checkpoint.config.vocabSize)
+    model = sftModel(await loadReference())
+    batch = sftBatch(model.config.vocabSize)
   })
   afterAll(() => {
     model.lora?.dispose()
@@ -178,7 +155,7 @@ describe.each(backendsUnderTest)('LM head on the target rows only, on %s', (back
           : { train: true, dropoutSeeds: options.dropoutSeeds }
       const full = await fullPathGradients(model, batch, mode)
       const gathered = await gatherPathGradients(model, batch, options)
-      const { diff, max } = gradDiff(full, gathered)
+      const { diff, max } = maxGradDiff(full.grads, gathered.grads)
       console.log(
         `${backend}, ${name}: gather vs full path |Δloss| ${Math.abs(full.lossSum - gathered.lossSum).toExponential(2)} ` +
           `(loss sum ${full.lossSum.toFixed(4)}), max |Δgrad| ${diff.toExponential(2)} (max |grad| ${max.toExponential(2)})`
@@ -203,7 +180,7 @@ describe.each(backendsUnderTest)('LM head on the target rows only, on %s', (back
     const full = await fullPathGradients(model, batch, { train: false })
     const misordered = await gatherPathGradients(model, swapped, {})
     expect(Math.abs(full.lossSum - misordered.lossSum)).toBeGreaterThan(1e-3)
-    expect(gradDiff(full, misordered).diff).toBeGreaterThan(1e-4)
+    expect(maxGradDiff(full.grads, misordered.grads).diff).toBeGreaterThan(1e-4)
   })
 
   it('keeps the full batch (no label masked) exact too', async () => {
@@ -217,6 +194,6 @@ describe.each(backendsUnderTest)('LM head on the target rows only, on %s', (back
     const gathered = await gatherPathGradients(model, whole, {})
     expect(gathered.targetTokens).toBe(4 * (SEQ - 1))
     expect(Math.abs(full.lossSum - gathered.lossSum)).toBeLessThan(2e-6 * full.lossSum)
-    expect(gradDiff(full, gathered).diff).toBeLessThan(1e-5)
+    expect(maxGradDiff(full.grads, gathered.grads).diff).toBeLessThan(1e-5)
   })
 })

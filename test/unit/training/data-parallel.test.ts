@@ -24,6 +24,7 @@ import {
 } from '../../../src/engine/training/gradient-workers'
 import type { TokenRecord } from '../../../src/engine/training/training-data'
 import { requireFixture, tinyModelDir } from '../engine/fixtures-dir'
+import { maxGradDiff } from '../engine/gpt2-reference'
 import { runDifference, tinyModelFolder, trainTiny, writeRandomRecords } from './tiny-runs'
 
 const work = mkdtempSync(join(tmpdir(), 'data-parallel-'))
@@ -199,16 +200,8 @@ describe('data-parallel training', () => {
         const one = await dataParallelGradients(model, null, [micro], 1 / 8)
         const two = await dataParallelGradients(model, workers, [micro], 1 / 8)
         const [lossOne, lossTwo] = [(await one.lossSum.data())[0], (await two.lossSum.data())[0]]
-        let diff = 0
-        let max = 0
-        for (const [i, g] of one.grads.entries()) {
-          const a = await g.data()
-          const b = await two.grads[i].data()
-          for (let k = 0; k < a.length; k++) {
-            diff = Math.max(diff, Math.abs(a[k] - b[k]))
-            max = Math.max(max, Math.abs(a[k]))
-          }
-        }
+        const read = (grads: tf.Tensor[]) => Promise.all(grads.map((g) => g.data()))
+        const { diff, max } = maxGradDiff(await read(one.grads), await read(two.grads))
         console.log(
           `SFT rows, 1 vs 2 workers: |Δloss| ${Math.abs(lossOne - lossTwo).toExponential(2)}, max |Δgrad| ${diff.toExponential(2)} (max |grad| ${max.toExponential(2)})`
         )
