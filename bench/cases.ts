@@ -25,6 +25,8 @@ export interface TrainCase extends CaseBase {
   seqLen: number
   /** Recompute every block in the backward pass even without --recompute-blocks: without it the case does not fit wasm's 4 GB heap. */
   recomputeBlocks?: boolean
+  /** Instruction SFT: labels -100 on the first `maskedPrefix` positions of every row (the prompt). */
+  maskedPrefix?: number
 }
 
 export interface GenerateCase extends CaseBase {
@@ -58,6 +60,17 @@ export const BENCH_CASES: readonly BenchCase[] = [
     lora: RECIPE_LORA,
     batch: 2,
     seqLen: 256
+  },
+  {
+    kind: 'train',
+    name: 'train-gpt2-small-sft256',
+    description:
+      'GPT-2-small, LoRA r16, batch 2 × seq 256, labels -100 on the first 128 of each row (SFT prompt)',
+    arch: GPT2_SMALL,
+    lora: RECIPE_LORA,
+    batch: 2,
+    seqLen: 256,
+    maskedPrefix: 128
   },
   {
     kind: 'train',

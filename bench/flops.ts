@@ -15,7 +15,8 @@ function loraParams(c: Gpt2Config, lora: LoraConfig): number {
 }
 
 /**
- * One optimizer step on batch B × sequence T (N = B·T tokens, Nt = B·(T−1) target tokens), counting
+ * One optimizer step on batch B × sequence T (N = B·T tokens, Nt target tokens: B·(T−1) unless labels are
+ * -100 somewhere, as in SFT, where the LM head runs on the Nt target rows only), counting
  * 2 FLOPs per multiply-add and only the useful products (no recomputation, no masked-out work saved):
  *
  *   forward   F_lin  = 2·N·L·P_block                 P_block = 12·E² for GPT-2 (Conv1D weights of a block)
@@ -30,9 +31,14 @@ function loraParams(c: Gpt2Config, lora: LoraConfig): number {
  *
  * Element-wise work (layer norm, GELU, softmax, AdamW over the small LoRA tensors) is left out.
  */
-export function trainStepFlops(c: Gpt2Config, lora: LoraConfig, batch: number, seqLen: number): number {
+export function trainStepFlops(
+  c: Gpt2Config,
+  lora: LoraConfig,
+  batch: number,
+  seqLen: number,
+  targets = batch * (seqLen - 1)
+): number {
   const n = batch * seqLen
-  const targets = batch * (seqLen - 1)
   const fLin = 2 * n * c.nLayer * blockLinearParams(c)
   const fAtt = 2 * 2 * c.nLayer * seqLen * seqLen * c.nEmbd * batch
   const fHead = 2 * targets * c.nEmbd * c.vocabSize

@@ -11,7 +11,7 @@ import { Rng } from '../src/engine/generation/rng'
 import { DecoderCausalLm } from '../src/engine/model/decoder-session'
 import { Gpt2Model } from '../src/engine/model/gpt2-model'
 import { LoraAdapter } from '../src/engine/model/lora'
-import { recomputesByDefault } from '../src/engine/model/causal-lm-loss'
+import { IGNORE_INDEX, recomputesByDefault, shiftedTargets } from '../src/engine/model/causal-lm-loss'
 import type { LossOptions } from '../src/engine/model/causal-lm-loss'
 import { dataParallelGradients } from '../src/engine/training/data-parallel-step'
 import { sharePieces } from '../src/engine/training/gradient-pieces'
@@ -51,6 +51,18 @@ export interface CaseRequest {
 
 function progress(name: string, text: string): void {
   process.stderr.write(`[${name}] ${text}\n`)
+}
+
+/** A row's labels: its ids, with -100 on the first `prefix` positions (an SFT prompt). */
+function maskedLabels(ids: Int32Array, prefix: number): Int32Array {
+  const labels = Int32Array.from(ids)
+  labels.fill(IGNORE_INDEX, 0, prefix)
+  return labels
+}
+
+/** Labels of one row that are predicted (the shift drops position 0). */
+function targetCount(labels: Int32Array): number {
+  return shiftedTargets(labels, 1, labels.length).rows.length
 }
 
 interface Built {
@@ -104,14 +116,14 @@ async function measureTrain(
   const ids = randomTokenIds(c.batch * c.seqLen, c.arch.vocabSize, 3)
   const records = Array.from({ length: c.batch }, (_, b) => {
     const row = ids.slice(b * c.seqLen, (b + 1) * c.seqLen)
-    return { inputIds: row, labels: row }
+    return { inputIds: row, labels: maskedLabels(row, c.maskedPrefix ?? 0) }
   })
-  const targets = c.batch * (c.seqLen - 1)
+  const targets = records.reduce((n, r) => n + targetCount(r.labels), 0)
   const recomputeBlocks = (req.recomputeBlocks ?? false) || (c.recomputeBlocks ?? false)
   // What the loss chose for its largest pass, as the workers share the batch (or what --loss-recompute forced).
   const passTargets = sharePieces([{ records, seeds: null }], 1 + (pool?.size ?? 0))
     .flat()
-    .map((p) => p.batch.batch * (p.batch.seqLen - 1))
+    .map((p) => shiftedTargets(p.batch.labels, p.batch.batch, p.batch.seqLen).rows.length)
   const recomputeLogits =
     req.loss?.recompute ?? recomputesByDefault(Math.max(...passTargets), c.arch.vocabSize)
   const rng = new Rng(4)
@@ -184,7 +196,7 @@ async function measureTrain(
     stepMsAll: parallel.walls,
     cpuMs,
     tokensPerCpuS: tokens / (cpuMs / 1000),
-    flopsPerStep: trainStepFlops(model.config, c.lora, c.batch, c.seqLen),
+    flopsPerStep: trainStepFlops(model.config, c.lora, c.batch, c.seqLen, targets),
     tfPeakBytes: warm.peakBytes,
     leakedTensorsPerStep: leaked,
     extra: {

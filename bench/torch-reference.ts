@@ -54,7 +54,8 @@ export function runTorchOnce(
   const args = [
     benchLayout().torchScript(),
     ...['--layers', a.nLayer, '--embd', a.nEmbd, '--heads', a.nHead, '--vocab', a.vocabSize],
-    ...['--seq', c.seqLen, '--batch', c.batch, '--steps', steps, '--r', c.lora.r, '--device', device]
+    ...['--seq', c.seqLen, '--batch', c.batch, '--steps', steps, '--r', c.lora.r, '--device', device],
+    ...['--masked-prefix', c.maskedPrefix ?? 0]
   ].map(String)
   const run = spawnSync(python, args, { encoding: 'utf8', timeout: 1_800_000 })
   const out = `${run.stdout ?? ''}`.trim()

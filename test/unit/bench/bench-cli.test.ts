@@ -98,4 +98,13 @@ describe('train step FLOPs', () => {
       2 * fLin + 3 * fAtt + 2 * fHead + 3 * fLora
     )
   })
+
+  it('counts the LM head of the SFT case on its 2 × 128 target rows only', () => {
+    const c = findCase('train-gpt2-small-sft256')
+    if (c.kind !== 'train') throw new Error('a training case')
+    expect([c.batch, c.seqLen, c.maskedPrefix]).toEqual([2, 256, 128])
+    const full = trainStepFlops(caseConfig(c.arch), c.lora, 2, 256)
+    const sft = trainStepFlops(caseConfig(c.arch), c.lora, 2, 256, 256)
+    expect(full - sft).toBe(2 * 2 * (510 - 256) * 768 * 50257)
+  })
 })

@@ -9,8 +9,8 @@ import type { Gpt2Config } from '../../../src/engine/formats/hf-config'
 import { Rng } from '../../../src/engine/generation/rng'
 import type { WeightArray } from '../../../src/engine/model/frozen-weights'
 import { Gpt2Model } from '../../../src/engine/model/gpt2-model'
-import { LoraAdapter, loraTargetModules } from '../../../src/engine/model/lora'
-import type { LoraConfig, LoraWeightArrays } from '../../../src/engine/model/lora'
+import { LoraAdapter } from '../../../src/engine/model/lora'
+import type { LoraConfig } from '../../../src/engine/model/lora'
 import { loraGradients } from '../../../src/engine/model/train-step'
 import type { StepOptions, TrainBatch } from '../../../src/engine/model/train-step'
 import { requireFixture } from './fixtures-dir'
@@ -19,24 +19,13 @@ import {
   loadReference,
   maxAbs,
   maxAbsDiff,
+  randomLora,
   referenceDir,
   useBackend
 } from './gpt2-reference'
 import type { Reference } from './gpt2-reference'
 
 const CHECKPOINTING: StepOptions = { recomputeBlocks: true, loss: { recompute: true, chunkTokens: 7 } }
-
-/** LoRA weights with B ≠ 0 too (a fresh B of zeros would give A no gradient to compare). */
-function randomLora(config: Gpt2Config, lora: LoraConfig, seed: number): Map<string, LoraWeightArrays> {
-  const rng = new Rng(seed)
-  const draw = (n: number) => Float32Array.from({ length: n }, () => (rng.nextFloat() - 0.5) * 0.2)
-  return new Map(
-    loraTargetModules(config, lora).map((m) => [
-      m.name,
-      { a: draw(lora.r * m.inFeatures), b: draw(m.outFeatures * lora.r) }
-    ])
-  )
-}
 
 interface Compared {
   lossPlain: number

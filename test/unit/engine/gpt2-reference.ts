@@ -8,6 +8,9 @@ import { loadHfModelFolder } from '../../../src/engine/formats/hf-model-folder'
 import type { LoadedCheckpoint } from '../../../src/engine/formats/hf-model-folder'
 import { readSafetensors } from '../../../src/engine/formats/safetensors'
 import type { TensorEntry } from '../../../src/engine/formats/safetensors'
+import type { Gpt2Config } from '../../../src/engine/formats/hf-config'
+import { Rng } from '../../../src/engine/generation/rng'
+import { loraTargetModules } from '../../../src/engine/model/lora'
 import type { LoraConfig, LoraWeightArrays } from '../../../src/engine/model/lora'
 import type { BackendName } from '../../../src/shared/system'
 import { tinyModelDir } from './fixtures-dir'
@@ -135,6 +138,20 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return worst
 }
 
+/** max |Δ| over parallel lists of gradients, and the largest |gradient| of `a` (so 0 vs 0 shows). */
+export function maxGradDiff(
+  a: readonly ArrayLike<number>[],
+  b: readonly ArrayLike<number>[]
+): { diff: number; max: number } {
+  let diff = 0
+  let max = 0
+  for (const [i, g] of a.entries()) {
+    diff = Math.max(diff, maxAbsDiff(g, b[i]))
+    max = Math.max(max, maxAbs(g))
+  }
+  return { diff, max }
+}
+
 export function maxAbs(a: ArrayLike<number>): number {
   let worst = 0
   for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]))
@@ -143,4 +160,20 @@ export function maxAbs(a: ArrayLike<number>): number {
 
 export async function values(t: tf.Tensor): Promise<Float32Array> {
   return (await t.data()) as Float32Array
+}
+
+/** LoRA weights with B ≠ 0 too (a fresh B of zeros would give A no gradient to compare). */
+export function randomLora(
+  config: Gpt2Config,
+  lora: LoraConfig,
+  seed: number
+): Map<string, LoraWeightArrays> {
+  const rng = new Rng(seed)
+  const draw = (n: number) => Float32Array.from({ length: n }, () => (rng.nextFloat() - 0.5) * 0.2)
+  return new Map(
+    loraTargetModules(config, lora).map((m) => [
+      m.name,
+      { a: draw(lora.r * m.inFeatures), b: draw(m.outFeatures * lora.r) }
+    ])
+  )
 }

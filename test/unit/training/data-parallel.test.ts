@@ -24,6 +24,7 @@ import {
 } from '../../../src/engine/training/gradient-workers'
 import type { TokenRecord } from '../../../src/engine/training/training-data'
 import { requireFixture, tinyModelDir } from '../engine/fixtures-dir'
+import { maxGradDiff } from '../engine/gpt2-reference'
 import { runDifference, tinyModelFolder, trainTiny, writeRandomRecords } from './tiny-runs'
 
 const work = mkdtempSync(join(tmpdir(), 'data-parallel-'))
@@ -183,6 +184,34 @@ describe('data-parallel training', () => {
       const g = await dataParallelGradients(model, workers, [good], 0.25)
       expect(g.targetTokens).toBe(4)
       tf.dispose([...g.grads, g.lossSum])
+    })
+
+    it('gives the same loss and gradients with 1 and 2 workers on SFT rows, one of them fully masked', async () => {
+      const rng = new Rng(9)
+      const ids = (n: number) => Array.from({ length: n }, () => rng.nextInt(999))
+      // Shared row by row: the training thread gets the fully masked row (no target: the early return),
+      // the worker the prompt-masked one; and the other way round, so both sides see both.
+      const rows = [record(ids(9), 9), record(ids(12), 5), record(ids(7), 3), record(ids(10), 10)]
+      const steps: MicroBatch[] = [
+        { records: rows.slice(0, 2), seeds: [1, 2] },
+        { records: [rows[2], rows[3]], seeds: [3, 4] }
+      ]
+      for (const micro of steps) {
+        const one = await dataParallelGradients(model, null, [micro], 1 / 8)
+        const two = await dataParallelGradients(model, workers, [micro], 1 / 8)
+        const [lossOne, lossTwo] = [(await one.lossSum.data())[0], (await two.lossSum.data())[0]]
+        const read = (grads: tf.Tensor[]) => Promise.all(grads.map((g) => g.data()))
+        const { diff, max } = maxGradDiff(await read(one.grads), await read(two.grads))
+        console.log(
+          `SFT rows, 1 vs 2 workers: |Δloss| ${Math.abs(lossOne - lossTwo).toExponential(2)}, max |Δgrad| ${diff.toExponential(2)} (max |grad| ${max.toExponential(2)})`
+        )
+        expect(two.targetTokens).toBe(one.targetTokens)
+        expect(one.targetTokens).toBeGreaterThan(0)
+        expect(Math.abs(lossOne - lossTwo)).toBeLessThan(1e-4)
+        expect(max).toBeGreaterThan(1e-4)
+        expect(diff).toBeLessThan(1e-6)
+        tf.dispose([...one.grads, one.lossSum, ...two.grads, two.lossSum])
+      }
     })
 
     it('leaks no tensor over 1,000 optimizer steps, here or in the worker', async () => {
