@@ -73,8 +73,8 @@ describe('training runs with a real engine', () => {
     expect(progress.some((e) => e.runId === run.id && e.metric?.step === 16)).toBe(true)
     // The summary line comes with its facts, for the renderer to word in the person's language.
     expect(progress.find((e) => e.runId === run.id && e.note)).toMatchObject({
-      message: expect.stringMatching(/^training 10 records, 16 steps, \d+ workers?/),
-      note: { kind: 'started', records: 10, steps: 16 }
+      message: expect.stringMatching(/^training 10 samples of up to 24 tokens, 16 steps, \d+ workers?/),
+      note: { kind: 'started', samples: 10, validationSamples: 0, maxLength: 24, steps: 16 }
     })
   })
 
