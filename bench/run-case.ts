@@ -8,7 +8,7 @@ import { generate } from '../src/engine/generation/generate'
 import { DEFAULT_GENERATION_OPTIONS } from '../src/engine/generation/generation-options'
 import type { GenerationOptions } from '../src/engine/generation/generation-options'
 import { Rng } from '../src/engine/generation/rng'
-import { Gpt2CausalLm } from '../src/engine/model/gpt2-decoder'
+import { DecoderCausalLm } from '../src/engine/model/decoder-session'
 import { Gpt2Model } from '../src/engine/model/gpt2-model'
 import { LoraAdapter } from '../src/engine/model/lora'
 import { recomputesByDefault } from '../src/engine/model/causal-lm-loss'
@@ -209,7 +209,7 @@ async function measureGenerate(
   req: CaseRequest,
   meter: RssMeter
 ): Promise<Measured> {
-  const lm = new Gpt2CausalLm(built.model)
+  const lm = new DecoderCausalLm(built.model)
   const prompt = Array.from(randomTokenIds(c.promptTokens, c.arch.vocabSize, 5))
   const options = (maxNewTokens: number): GenerationOptions => ({
     ...DEFAULT_GENERATION_OPTIONS,

@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""Remakes (or checks) test/fixtures/gpt2-tiny with ref_gpt2.py, and checks the GPT-2 tokenizer files.
+"""Remakes (or checks) test/fixtures/gpt2-tiny with ref_gpt2.py and llama-tiny, qwen2-tiny, qwen3-tiny with
+ref_llama.py, and checks the GPT-2 tokenizer files.
 
 The tests compare the engine with PyTorch on these files, so they must be reproducible: ref_gpt2.py seeds
 its own torch.Generator (seed 0), and this script passes it exactly the settings that made the committed
@@ -7,7 +8,7 @@ folder (ref_gpt2.py's defaults, written out below so a changed default cannot ch
 
   make_fixtures.py --check     regenerate into a temporary folder and compare with test/fixtures (exit 1 on
                                a difference); nothing in the repository changes
-  make_fixtures.py --write     regenerate test/fixtures/gpt2-tiny in place (review the diff before committing)
+  make_fixtures.py --write     regenerate the reference folders in test/fixtures in place (review the diff before committing)
 
 Needs Python's torch (Debian: apt-get install python3-torch libopenblas0-pthread); run with /usr/bin/python3.
 model/config.json, model/model.safetensors and reference.json come out byte-identical. reference.safetensors
@@ -24,6 +25,22 @@ FIXTURES = os.path.normpath(os.path.join(HERE, "..", "..", "test", "fixtures"))
 REF_ARGS = ["--layers", "2", "--embd", "64", "--heads", "4", "--vocab", "1000", "--positions", "128",
             "--seed", "0", "--batch", "2", "--seq", "24", "--r", "4",
             "--targets", "attn.c_attn,attn.c_proj", "--steps", "3", "--lr", "1e-2", "--wd", "0.01", "--clip", "1.0"]
+ATTN = "self_attn.q_proj,self_attn.k_proj,self_attn.v_proj,self_attn.o_proj"
+LLAMA_SHAPE = ["--layers", "2", "--hidden", "64", "--heads", "4", "--kv-heads", "2", "--inter", "128",
+               "--vocab", "1000", "--positions", "128"]
+# Each folder: (script, its arguments). Grouped-query attention (4 heads, 2 key/value heads) everywhere;
+# llama: every projection a target, untied head; qwen2: q/k/v biases, an MLP target; qwen3: q_norm/k_norm
+# and head_dim 32 ≠ hidden/heads (16), so q_proj is wider than the hidden state.
+FOLDERS = {
+    "gpt2-tiny": ("ref_gpt2.py", REF_ARGS),
+    "llama-tiny": ("ref_llama.py", ["--arch", "llama"] + LLAMA_SHAPE + [
+        "--seed", "0", "--untied", "--targets", ATTN + ",mlp.gate_proj,mlp.up_proj,mlp.down_proj"]),
+    "qwen2-tiny": ("ref_llama.py", ["--arch", "qwen2"] + LLAMA_SHAPE + [
+        "--seed", "1", "--theta", "1000000", "--targets", "self_attn.q_proj,self_attn.v_proj,mlp.up_proj"]),
+    "qwen3-tiny": ("ref_llama.py", ["--arch", "qwen3"] + LLAMA_SHAPE + [
+        "--head-dim", "32", "--seed", "2", "--theta", "1000000",
+        "--targets", "self_attn.q_proj,self_attn.k_proj,self_attn.o_proj,mlp.down_proj"]),
+}
 EXACT = ["model/config.json", "model/model.safetensors", "reference.json"]
 MAX_REL_DIFF = 1e-5
 # The GPT-2 tokenizer files as published on the Hugging Face Hub (openai-community/gpt2); not generated.
@@ -36,8 +53,9 @@ TOKENIZER_SHA256 = {
 }
 
 
-def generate(out_dir):
-    subprocess.run([sys.executable, os.path.join(HERE, "ref_gpt2.py"), out_dir] + REF_ARGS, check=True,
+def generate(name, out_dir):
+    script, args = FOLDERS[name]
+    subprocess.run([sys.executable, os.path.join(HERE, script), out_dir] + args, check=True,
                    stdout=subprocess.DEVNULL)
 
 
@@ -58,32 +76,32 @@ def read_safetensors(path):
 
 
 def compare(made, kept):
-    """Problems, one line each, between a freshly made gpt2-tiny folder and the kept one."""
+    """Problems, one line each, between a freshly made fixture folder and the kept one."""
     problems = []
     for rel in EXACT:
         with open(os.path.join(made, rel), "rb") as f1, open(os.path.join(kept, rel), "rb") as f2:
             if f1.read() != f2.read():
-                problems.append(f"{rel}: not byte-identical")
+                problems.append(f"{kept}/{rel}: not byte-identical")
     rel = "reference.safetensors"
     h1, t1 = read_safetensors(os.path.join(made, rel))
     h2, t2 = read_safetensors(os.path.join(kept, rel))
     if h1 != h2:
-        return problems + [f"{rel}: header (names, dtypes, shapes) differs"]
+        return problems + [f"{kept}/{rel}: header (names, dtypes, shapes) differs"]
     worst = 0.0
     for name, a in t1.items():
         b = t2[name]
         if not a.is_floating_point():
             if not bool((a == b).all()):
-                problems.append(f"{rel}: integer tensor {name} differs")
+                problems.append(f"{kept}/{rel}: integer tensor {name} differs")
             continue
         scale = max(b.abs().max().item(), 1e-12)
         d = (a.double() - b.double()).abs().max().item() / scale
         worst = max(worst, d)
         if d > MAX_REL_DIFF:
-            problems.append(f"{rel}: {name} differs by {d:.3g} of its largest value (allowed {MAX_REL_DIFF})")
+            problems.append(f"{kept}/{rel}: {name} differs by {d:.3g} of its largest value (allowed {MAX_REL_DIFF})")
     with open(os.path.join(made, rel), "rb") as f1, open(os.path.join(kept, rel), "rb") as f2:
         same = f1.read() == f2.read()
-    print(f"{rel}: {'byte-identical' if same else f'numerically equal (largest difference {worst:.3g} of a tensor max)'}")
+    print(f"{os.path.basename(kept)}/{rel}: {'byte-identical' if same else f'numerically equal (largest difference {worst:.3g} of a tensor max)'}")
     return problems
 
 
@@ -106,19 +124,21 @@ def main():
     mode.add_argument("--check", action="store_true")
     mode.add_argument("--write", action="store_true")
     a = ap.parse_args()
-    kept = os.path.join(FIXTURES, "gpt2-tiny")
-    if a.write:
-        tmp = kept + ".new"
-        shutil.rmtree(tmp, ignore_errors=True)
-        generate(tmp)
-        shutil.rmtree(kept, ignore_errors=True)
-        os.rename(tmp, kept)
-        print(f"wrote {kept}")
-        problems = check_tokenizer()
-    else:
-        with tempfile.TemporaryDirectory() as tmp:
-            generate(tmp)
-            problems = compare(tmp, kept) + check_tokenizer()
+    problems = []
+    for name in FOLDERS:
+        kept = os.path.join(FIXTURES, name)
+        if a.write:
+            tmp = kept + ".new"
+            shutil.rmtree(tmp, ignore_errors=True)
+            generate(name, tmp)
+            shutil.rmtree(kept, ignore_errors=True)
+            os.rename(tmp, kept)
+            print(f"wrote {kept}")
+        else:
+            with tempfile.TemporaryDirectory() as tmp:
+                generate(name, tmp)
+                problems += compare(tmp, kept)
+    problems += check_tokenizer()
     for p in problems:
         print(p, file=sys.stderr)
     if problems:

@@ -1,6 +1,7 @@
 // The tensors a GPT-2 checkpoint must hold and their shapes, derived from its config: the single
 // source for loading, validating, counting parameters and creating random models.
 import type { Gpt2Config } from './hf-config'
+import { parameterCount } from './weight-count'
 
 /**
  * Expected weights by normalised key (no `transformer.` prefix), Conv1D weights as `[in, out]`.
@@ -35,9 +36,7 @@ export function gpt2WeightShapes(config: Gpt2Config): Map<string, number[]> {
 
 /** Trainable-size parameter count as `model.num_parameters()` reports it (tied lm_head counted once). */
 export function countGpt2Parameters(config: Gpt2Config): number {
-  let total = 0
-  for (const shape of gpt2WeightShapes(config).values()) total += shape.reduce((a, b) => a * b, 1)
-  return total
+  return parameterCount(gpt2WeightShapes(config))
 }
 
 /** Buffers that HF checkpoints carry but that are not weights (the causal mask). */

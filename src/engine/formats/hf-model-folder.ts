@@ -58,7 +58,8 @@ const CONVERT_HINT = [
   "  save_file({k: v.contiguous() for k, v in sd.items() if not k.endswith(('attn.bias', 'attn.masked_bias'))}, 'DIR/model.safetensors', metadata={'format': 'pt'})"
 ].join('\n')
 
-async function readConfig(dir: string): Promise<Gpt2Config> {
+/** config.json of a model folder as parsed JSON, with its path; a missing or malformed file is an error naming it. */
+export async function readConfigJson(dir: string): Promise<{ json: unknown; file: string }> {
   const file = join(dir, 'config.json')
   let text: string
   try {
@@ -75,11 +76,16 @@ async function readConfig(dir: string): Promise<Gpt2Config> {
   } catch (err) {
     throw new HfConfigError(file, '', `not valid JSON (${(err as Error).message})`)
   }
+  return { json, file }
+}
+
+async function readConfig(dir: string): Promise<Gpt2Config> {
+  const { json, file } = await readConfigJson(dir)
   return parseGpt2Config(json, file)
 }
 
 /** Which safetensors file holds each key (raw, as stored), or why there is none. */
-async function locateWeights(
+export async function locateWeights(
   dir: string
 ): Promise<{ layout: WeightsLayout; files: Map<string, string[]> | null }> {
   const single = join(dir, 'model.safetensors')
@@ -115,13 +121,13 @@ async function locateWeights(
   return { layout, files: null }
 }
 
-function missingWeightsMessage(layout: WeightsLayout): string {
+export function missingWeightsMessage(layout: WeightsLayout): string {
   return layout === 'pytorch-bin'
     ? `has only pytorch_model.bin.\n${CONVERT_HINT}`
     : 'has no model.safetensors (nor model.safetensors.index.json); copy the weights file into the folder'
 }
 
-function formatShape(shape: number[]): string {
+export function formatShape(shape: number[]): string {
   return `[${shape.join(', ')}]`
 }
 
@@ -130,7 +136,7 @@ function toFloat32(dir: string, key: string, dtype: SafetensorsDtype, data: Tens
   if (data instanceof Float64Array) return Float32Array.from(data)
   throw new ModelFolderError(
     dir,
-    `weight "${key}" is stored as ${dtype}; GPT-2 weights must be F32, F16, BF16 or F64`
+    `weight "${key}" is stored as ${dtype}; weights must be F32, F16, BF16 or F64`
   )
 }
 
@@ -155,24 +161,41 @@ function wanted(config: Gpt2Config): (raw: string) => boolean {
   return (raw) => !isIgnoredGpt2Key(raw) && expected.has(normaliseGpt2Key(raw))
 }
 
-export async function loadHfModelFolder(dir: string): Promise<LoadedCheckpoint> {
-  const config = await readConfig(dir)
-  const { layout, files } = await locateWeights(dir)
-  if (!files) throw new ModelFolderError(dir, missingWeightsMessage(layout))
-  const keep = wanted(config)
+/**
+ * The tensors `keep` selects (by stored key) from a folder's safetensors files, as float32 under
+ * `keyOf(stored key)`; in a sharded folder each file is read only for the keys its index gives it.
+ */
+export async function readWeightFiles(
+  dir: string,
+  layout: WeightsLayout,
+  files: ReadonlyMap<string, string[]>,
+  keep: (raw: string) => boolean,
+  keyOf: (raw: string) => string
+): Promise<Map<string, LoadedWeight>> {
   const weights = new Map<string, LoadedWeight>()
   for (const [file, keys] of files) {
     const inShard = new Set(keys)
     const only = layout === 'safetensors' ? keep : (raw: string) => inShard.has(raw) && keep(raw)
     const { tensors } = await readSafetensors(file, { only })
     for (const [raw, tensor] of tensors) {
-      const key = normaliseGpt2Key(raw)
+      const key = keyOf(raw)
       if (weights.has(key)) {
-        throw new ModelFolderError(dir, `weight "${key}" is stored twice (with and without "transformer.")`)
+        throw new ModelFolderError(
+          dir,
+          `weight "${key}" is stored twice (as "${raw}" and under another name)`
+        )
       }
       weights.set(key, { shape: tensor.shape, data: toFloat32(dir, raw, tensor.dtype, tensor.data) })
     }
   }
+  return weights
+}
+
+export async function loadHfModelFolder(dir: string): Promise<LoadedCheckpoint> {
+  const config = await readConfig(dir)
+  const { layout, files } = await locateWeights(dir)
+  if (!files) throw new ModelFolderError(dir, missingWeightsMessage(layout))
+  const weights = await readWeightFiles(dir, layout, files, wanted(config), normaliseGpt2Key)
   const problem = shapeProblem(config, new Map([...weights].map(([k, w]) => [k, w.shape])))
   if (problem) throw new ModelFolderError(dir, problem)
   return { dir, config, weights }

@@ -4,7 +4,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { hasTokenizerFiles, loadHfModelFolder } from '../formats/hf-model-folder'
-import { Gpt2CausalLm } from '../model/gpt2-decoder'
+import { DecoderCausalLm } from '../model/decoder-session'
 import { Gpt2Model } from '../model/gpt2-model'
 import { LoraAdapter } from '../model/lora'
 import type { Tokenizer } from '../../shared/tokenizer'
@@ -19,12 +19,12 @@ const ADAPTERS_KEPT = 4
 interface LoadedBase {
   key: string
   model: Gpt2Model
-  lm: Gpt2CausalLm
+  lm: DecoderCausalLm
   tokenizer: Tokenizer
 }
 
 export interface ReadyModel {
-  lm: Gpt2CausalLm
+  lm: DecoderCausalLm
   tokenizer: Tokenizer
   /** Time spent loading for this call (0 when everything was cached). */
   loadMs: number
@@ -85,7 +85,7 @@ export class GenerationModels {
     }
     const model = Gpt2Model.fromArrays(checkpoint.config, checkpoint.weights)
     checkpoint.weights.clear()
-    this.base = { key, model, lm: new Gpt2CausalLm(model), tokenizer }
+    this.base = { key, model, lm: new DecoderCausalLm(model), tokenizer }
     return this.base
   }
 

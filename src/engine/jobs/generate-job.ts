@@ -60,8 +60,8 @@ async function answer(
   if (signal.aborted) return cancelledBeforeStart()
   await engineBackend()
   const { lm, tokenizer, loadMs } = await models.use(input.modelPath, input.adapterPath)
-  const eosTokenId =
-    lm.model.config.eosTokenId < lm.vocabSize ? lm.model.config.eosTokenId : tokenizer.eosTokenId
+  const modelEos = lm.model.dims.eosTokenId
+  const eosTokenId = modelEos !== null && modelEos < lm.vocabSize ? modelEos : tokenizer.eosTokenId
   const options: GenerationOptions = { ...input.options, eosTokenId }
   checkOptions(options, lm.vocabSize)
   const prefix = tokenizer.prefixIds

@@ -7,11 +7,14 @@ import { maxBindingBytes } from '../webgpu-adapter'
 import { createRowTable, disposeRowTable } from './row-table'
 import type { RowTable } from './row-table'
 
-/** A Conv1D layer: `w` is `[in, out]` as HF stores it, `wT` its transpose `[out, in]` for `dy·Wᵀ`. */
+/**
+ * A linear layer as y = x·w + b: `w` is `[in, out]` (GPT-2's Conv1D as stored; nn.Linear's weight
+ * transposed), `wT` its transpose `[out, in]` for `dy·Wᵀ`; `b` null where the layer has no bias.
+ */
 export interface FrozenLinear {
   w: tf.Tensor2D
   wT: tf.Tensor2D
-  b: tf.Tensor1D
+  b: tf.Tensor1D | null
 }
 
 export interface LayerNormWeights {
@@ -72,6 +75,20 @@ export function createLmHead(w: WeightArray, options: LmHeadOptions = {}): LmHea
   return { rows: options.rows ?? createRowTable(w.data, vocab, embd, limit), wTBlocks }
 }
 
+/** Logits `[rows, vocab]` for hidden states `[rows, width]`: h·Wᵀ per column block of Wᵀ. */
+export function lmHeadLogits(hidden: tf.Tensor2D, head: LmHeadWeights): tf.Tensor2D {
+  // Per column block of wᵀ (each packed once by XNNPACK), which is also faster than one 50257-wide product.
+  const blocks = head.wTBlocks
+  if (blocks.length === 1) return tf.matMul(hidden, blocks[0])
+  return tf.tidy(
+    () =>
+      tf.concat(
+        blocks.map((b) => tf.matMul(hidden, b)),
+        1
+      ) as tf.Tensor2D
+  )
+}
+
 /** Disposes what `createLmHead` made; `rows` too unless the caller owns them (wte of a tied model). */
 export function disposeLmHead(head: LmHeadWeights, keepRows: boolean): void {
   tf.dispose(head.wTBlocks)
@@ -100,6 +117,48 @@ function mib(bytes: number): string {
   return `${(bytes / 2 ** 20).toFixed(2)} MiB`
 }
 
+/** The loaded array of `key`, checked against the shape its config implies. */
+function checkedEntry(
+  expected: ReadonlyMap<string, number[]>,
+  arrays: ReadonlyMap<string, WeightArray>,
+  key: string
+): WeightArray {
+  const shape = expected.get(key)
+  const entry = arrays.get(key)
+  if (shape === undefined) throw new Error(`internal: "${key}" is not a weight of this model`)
+  if (entry === undefined) {
+    throw new Error(`weight "${key}" is missing; the checkpoint does not match its config.json`)
+  }
+  if (!sameShape(entry.shape, shape)) {
+    throw new Error(
+      `weight "${key}" has shape [${entry.shape.join(', ')}] but config.json implies [${shape.join(', ')}]`
+    )
+  }
+  return entry
+}
+
+/**
+ * The accessor of a model's loaded arrays, checked against `expected`, once every weight is known to fit
+ * one binding: only the embedding and the LM head (`split`) are cut into blocks, any other weight must fit
+ * as it is. Checked before any tensor exists, so that a refusal leaves nothing behind.
+ */
+export function checkedWeights(
+  expected: ReadonlyMap<string, number[]>,
+  arrays: ReadonlyMap<string, WeightArray>,
+  split: readonly string[],
+  limit: number
+): (key: string) => WeightArray {
+  for (const [key, shape] of expected) {
+    const bytes = shape.reduce((a, b) => a * b, 4)
+    if (split.includes(key) || bytes <= limit) continue
+    throw new Error(
+      `weight "${key}" is ${mib(bytes)}, more than the GPU can bind in one shader (${mib(limit)}); ` +
+        "this model is too large for this GPU's WebGPU limits — use a smaller model or another backend"
+    )
+  }
+  return (key) => checkedEntry(expected, arrays, key)
+}
+
 /**
  * Turns loaded float32 arrays (keys without `transformer.`) into backend tensors, checking every
  * shape against the config. The arrays may be dropped by the caller afterwards. `limit`: bytes one
@@ -110,31 +169,7 @@ export function createGpt2Weights(
   arrays: ReadonlyMap<string, WeightArray>,
   limit = maxBindingBytes()
 ): Gpt2Weights {
-  const expected = gpt2WeightShapes(config)
-  const entryOf = (key: string): WeightArray => {
-    const shape = expected.get(key)
-    const entry = arrays.get(key)
-    if (shape === undefined) throw new Error(`internal: "${key}" is not a GPT-2 weight`)
-    if (entry === undefined) {
-      throw new Error(`weight "${key}" is missing; the checkpoint does not match its config.json`)
-    }
-    if (!sameShape(entry.shape, shape)) {
-      throw new Error(
-        `weight "${key}" has shape [${entry.shape.join(', ')}] but config.json implies [${shape.join(', ')}]`
-      )
-    }
-    return entry
-  }
-  // Only the embedding and the LM head are split; any other weight must fit one binding as it is. Checked
-  // before any tensor exists, so that a refusal leaves nothing behind.
-  for (const [key, shape] of expected) {
-    const bytes = shape.reduce((a, b) => a * b, 4)
-    if (key === 'wte.weight' || key === 'lm_head.weight' || bytes <= limit) continue
-    throw new Error(
-      `weight "${key}" is ${mib(bytes)}, more than the GPU can bind in one shader (${mib(limit)}); ` +
-        "this model is too large for this GPU's WebGPU limits — use a smaller model or another backend"
-    )
-  }
+  const entryOf = checkedWeights(gpt2WeightShapes(config), arrays, ['wte.weight', 'lm_head.weight'], limit)
   const take = (key: string): tf.Tensor => {
     const entry = entryOf(key)
     return tf.tensor(entry.data, entry.shape, 'float32')
@@ -175,6 +210,11 @@ export function createGpt2Weights(
   }
 }
 
+/** A frozen linear's tensors, for disposing. */
+export function linearTensors(layer: FrozenLinear): tf.Tensor[] {
+  return layer.b === null ? [layer.w, layer.wT] : [layer.w, layer.wT, layer.b]
+}
+
 export function disposeGpt2Weights(weights: Gpt2Weights): void {
   disposeLmHead(weights.lmHead, weights.lmHead.rows === weights.wte)
   disposeRowTable(weights.wte)
@@ -182,7 +222,7 @@ export function disposeGpt2Weights(weights: Gpt2Weights): void {
   for (const block of weights.blocks) {
     for (const ln of [block.ln1, block.ln2]) all.push(ln.gamma, ln.beta)
     for (const lin of [block.cAttn, block.attnCProj, block.cFc, block.mlpCProj])
-      all.push(lin.w, lin.wT, lin.b)
+      all.push(...linearTensors(lin))
   }
   tf.dispose(all)
 }

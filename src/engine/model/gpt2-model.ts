@@ -4,53 +4,37 @@ import * as tf from '@tensorflow/tfjs-core'
 import type { Gpt2Config } from '../formats/hf-config'
 import { activationFor } from './activation'
 import { causalSelfAttention } from './attention'
-import { dropout, dropoutMasks, rowDropoutMask } from './dropout-mask'
+import { dropout } from './dropout-mask'
 import type { DropoutMasks } from './dropout-mask'
-import { createGpt2Weights, disposeGpt2Weights } from './frozen-weights'
-import type { BlockWeights, FrozenLinear, Gpt2Weights, WeightArray } from './frozen-weights'
+import { beginPass, decoderDims } from './decoder-model'
+import type {
+  AttendFn,
+  DecoderDims,
+  DecoderModel,
+  ForwardMode,
+  ForwardOptions,
+  ForwardPass,
+  TokenBatch
+} from './decoder-model'
+import { createGpt2Weights, disposeGpt2Weights, lmHeadLogits } from './frozen-weights'
+import type { BlockWeights, FrozenLinear, Gpt2Weights, LmHeadWeights, WeightArray } from './frozen-weights'
 import { layerNorm } from './layer-norm'
-import { linear } from './linear'
-import { recomputedSegment } from './recomputed-segment'
+import { moduleLinear } from './linear'
+import { runBlocks } from './recomputed-segment'
 import { gatherRows } from './row-table'
 import { residualAdd } from './residual'
 import type { LoraAdapter, LoraModule } from './lora'
 
-/** Token ids `[batch, seqLen]` row-major; `attentionMask` (same layout, 1 = token, 0 = right padding). */
-export interface TokenBatch {
-  inputIds: Int32Array
-  batch: number
-  seqLen: number
-  attentionMask?: Int32Array | null
-}
-
-/**
- * `train: true` turns dropout on, drawn per batch row from `new Rng(dropoutSeeds[b])`, so a row's
- * masks do not depend on which rows share its pass; eval mode has none.
- */
-export type ForwardMode = { train: false } | { train: true; dropoutSeeds: readonly number[] }
-
-/** How a forward pass trades memory for time when a gradient is taken through it; values are the same. */
-export interface ForwardOptions {
-  /**
-   * Gradient checkpointing: keep only each block's input and run the block again in the backward pass
-   * (with the same dropout masks), so activation memory is one block's instead of every block's.
-   */
-  recomputeBlocks?: boolean
-}
+export type { AttendFn, ForwardMode, ForwardOptions, TokenBatch } from './decoder-model'
 
 /** The Conv1D layers of a block in forward order, as LoRA names them after `h.<i>.`. */
 const BLOCK_LINEARS = ['attn.c_attn', 'attn.c_proj', 'mlp.c_fc', 'mlp.c_proj'] as const
 type BlockLinear = (typeof BLOCK_LINEARS)[number]
 
-/**
- * How one block's attention is computed: full causal attention in training, the KV cache in decoding.
- * `masks` is the pass's dropout mask source (null in eval mode).
- */
-export type AttendFn = (layer: number, qkv: tf.Tensor2D, masks: DropoutMasks | null) => tf.Tensor2D
-
-export class Gpt2Model {
+export class Gpt2Model implements DecoderModel {
   readonly config: Gpt2Config
   readonly weights: Gpt2Weights
+  readonly dims: DecoderDims
   /** The LoRA layers applied in every forward pass, or null for the base model. */
   lora: LoraAdapter | null
   private readonly activation: (x: tf.Tensor2D) => tf.Tensor2D
@@ -58,6 +42,7 @@ export class Gpt2Model {
   constructor(config: Gpt2Config, weights: Gpt2Weights, lora: LoraAdapter | null = null) {
     this.config = config
     this.weights = weights
+    this.dims = decoderDims(config)
     this.lora = lora
     this.activation = activationFor(config.activationFunction)
   }
@@ -82,78 +67,42 @@ export class Gpt2Model {
         mask,
         masks === null ? null : { p: this.config.attnPdrop, masks, key: `h.${layer}.attn.attn_dropout` }
       )
-    return this.run(tokens.inputIds, batch, seqLen, 0, mode, attend, options)
+    return this.run({ inputIds: tokens.inputIds, batch, seqLen, positionOffset: 0, mode }, attend, options)
   }
 
   /** Logits `[rows, vocab]` for hidden states `[rows, nEmbd]` (the tied LM head: h·wteᵀ). */
   logits(hidden: tf.Tensor2D): tf.Tensor2D {
-    // Per column block of wᵀ (each packed once by XNNPACK), which is also faster than one 50257-wide product.
-    const blocks = this.weights.lmHead.wTBlocks
-    if (blocks.length === 1) return tf.matMul(hidden, blocks[0])
-    return tf.tidy(
-      () =>
-        tf.concat(
-          blocks.map((b) => tf.matMul(hidden, b)),
-          1
-        ) as tf.Tensor2D
-    )
+    return lmHeadLogits(hidden, this.weights.lmHead)
+  }
+
+  get lmHead(): LmHeadWeights {
+    return this.weights.lmHead
   }
 
   /**
    * The shared forward pass: embeddings at positions `positionOffset…`, every block with the given
    * attention, ln_f. Used by training (`hiddenStates`) and by the KV-cache decoder.
    */
-  run(
-    inputIds: Int32Array,
-    batch: number,
-    seqLen: number,
-    positionOffset: number,
-    mode: ForwardMode,
-    attend: AttendFn,
-    options: ForwardOptions = {}
-  ): tf.Tensor2D {
+  run(pass: ForwardPass, attend: AttendFn, options: ForwardOptions = {}): tf.Tensor2D {
     const cfg = this.config
-    if (inputIds.length !== batch * seqLen) {
-      throw new Error(`inputIds has ${inputIds.length} ids, expected batch ${batch} × seqLen ${seqLen}`)
-    }
-    if (positionOffset + seqLen > cfg.nPositions) {
-      throw new Error(
-        `sequence of ${positionOffset + seqLen} tokens is longer than the model's n_positions (${cfg.nPositions}); shorten it`
-      )
-    }
-    for (const id of inputIds) {
-      if (!(id >= 0 && id < cfg.vocabSize))
-        throw new Error(`token id ${id} is outside the vocabulary (0…${cfg.vocabSize - 1})`)
-    }
-    if (mode.train && mode.dropoutSeeds.length !== batch) {
-      throw new Error(
-        `training mode needs one dropout seed per batch row: ${mode.dropoutSeeds.length} for ${batch} rows`
-      )
-    }
-    // Every dropout site draws from this by its HF/PEFT module name: a recomputed block gets its masks again.
-    const masks: DropoutMasks | null = mode.train ? dropoutMasks(mode.dropoutSeeds) : null
-    const positions = new Int32Array(batch * seqLen)
-    for (let i = 0; i < positions.length; i++) positions[i] = positionOffset + (i % seqLen)
+    const { inputIds } = pass
+    const { masks, positions } = beginPass(pass, this.dims, 'n_positions')
     const embedded = tf.tidy(() =>
       tf.add(
         gatherRows(this.weights.wte, inputIds),
         tf.gather(this.weights.wpe, tf.tensor1d(positions, 'int32'))
       )
     ) as tf.Tensor2D
-    let x = dropout(embedded, cfg.embdPdrop, masks, 'drop')
-    if (x !== embedded) embedded.dispose()
-    for (let i = 0; i < cfg.nLayer; i++) {
-      // Block i's input needs a gradient only when an earlier block has a trainable (LoRA) tensor.
-      const inputGrad = this.trainableBefore(i)
-      const next = options.recomputeBlocks
-        ? this.recomputedBlock(i, x, inputGrad, masks, attend)
-        : this.block(i, x, inputGrad, masks, attend)
-      x.dispose()
-      x = next
-    }
-    const out = layerNorm(x, this.weights.lnF, cfg.layerNormEpsilon)
-    x.dispose()
-    return out
+    const dropped = dropout(embedded, cfg.embdPdrop, masks, 'drop')
+    if (dropped !== embedded) embedded.dispose()
+    return runBlocks(
+      dropped,
+      cfg.nLayer,
+      (i) => this.blockParams(i),
+      (i, input, inputGrad) => this.block(i, input, inputGrad, masks, attend),
+      options.recomputeBlocks ?? false,
+      (x) => layerNorm(x, this.weights.lnF, cfg.layerNormEpsilon)
+    )
   }
 
   /**
@@ -170,18 +119,19 @@ export class Gpt2Model {
     const w: BlockWeights = this.weights.blocks[i]
     const cfg = this.config
     const loraP = this.lora?.config.dropout ?? 0
-    const lin = (input: tf.Tensor2D, name: BlockLinear, layer: FrozenLinear): tf.Tensor2D => {
-      const branch = this.loraBranch(i, name)
-      const mask =
-        branch !== null && masks !== null && loraP > 0
-          ? rowDropoutMask(input.shape, loraP, masks, `h.${i}.${name}.lora_dropout`)
-          : null
+    const lin = (input: tf.Tensor2D, name: BlockLinear, layer: FrozenLinear): tf.Tensor2D =>
       // The linear's input needs a gradient if the block's does or a LoRA layer before it in the block is trainable.
-      const needsInputGrad = inputGrad || this.trainableInBlockBefore(i, name)
-      const y = linear(input, layer, branch, needsInputGrad, mask)
-      mask?.dispose()
-      return y
-    }
+      moduleLinear(
+        input,
+        layer,
+        this.loraBranch(i, name),
+        inputGrad || this.trainableInBlockBefore(i, name),
+        {
+          masks,
+          p: loraP,
+          module: `h.${i}.${name}`
+        }
+      )
     return tf.tidy(() => {
       const qkv = lin(layerNorm(x, w.ln1, cfg.layerNormEpsilon), 'attn.c_attn', w.cAttn)
       const attnOut = lin(attend(i, qkv, masks), 'attn.c_proj', w.attnCProj)
@@ -207,32 +157,10 @@ export class Gpt2Model {
     })
   }
 
-  /** Whether a block before block i has a trainable tensor. */
-  private trainableBefore(i: number): boolean {
-    for (let j = 0; j < i; j++) if (this.blockParams(j).length > 0) return true
-    return false
-  }
-
   /** Whether a linear before `name` in block i (in forward order) has a LoRA layer. */
   private trainableInBlockBefore(i: number, name: BlockLinear): boolean {
     return BLOCK_LINEARS.slice(0, BLOCK_LINEARS.indexOf(name)).some(
       (before) => this.loraBranch(i, before) !== null
-    )
-  }
-
-  /**
-   * `block` as one op that keeps only its input: the backward pass runs it again on the same mask
-   * source, whose sites give the same dropout masks when asked again.
-   */
-  private recomputedBlock(
-    i: number,
-    x: tf.Tensor2D,
-    inputGrad: boolean,
-    masks: DropoutMasks | null,
-    attend: AttendFn
-  ): tf.Tensor2D {
-    return recomputedSegment(x, this.blockParams(i), inputGrad, (input) =>
-      this.block(i, input, inputGrad, masks, attend)
     )
   }
 

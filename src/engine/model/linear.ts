@@ -1,7 +1,9 @@
-// GPT-2's Conv1D layers, frozen or with a LoRA branch, as custom-gradient ops whose backward pass uses
+// Linear layers (GPT-2's Conv1D, Llama's nn.Linear), frozen or with a LoRA branch, as custom-gradient ops whose backward pass uses
 // only plain 2-D matMuls (the stored Wᵀ, small explicit transposes): wasm runs transposed products ~14× slower.
 import * as tf from '@tensorflow/tfjs-core'
 import { customOp } from './custom-op'
+import { rowDropoutMask } from './dropout-mask'
+import type { DropoutMasks } from './dropout-mask'
 import type { FrozenLinear } from './frozen-weights'
 
 /** The trainable part of a LoRA layer: A `[r, in]`, B `[out, r]`, y += dropout(x)·Aᵀ·Bᵀ·scaling. */
@@ -27,9 +29,33 @@ export function linear(
   return loraLinear(x, layer, lora, inputGrad, loraDropout)
 }
 
+/**
+ * `linear` for the module named `module` (its PEFT name) in a forward pass: in training (`masks` given) the
+ * LoRA input's dropout mask (p = `loraDropout`) is drawn from site `${module}.lora_dropout`.
+ */
+export function moduleLinear(
+  x: tf.Tensor2D,
+  layer: FrozenLinear,
+  lora: LoraBranch | null,
+  inputGrad: boolean,
+  dropout: { masks: DropoutMasks | null; p: number; module: string }
+): tf.Tensor2D {
+  const mask =
+    lora !== null && dropout.masks !== null && dropout.p > 0
+      ? rowDropoutMask(x.shape, dropout.p, dropout.masks, `${dropout.module}.lora_dropout`)
+      : null
+  const y = linear(x, layer, lora, inputGrad, mask)
+  mask?.dispose()
+  return y
+}
+
 function frozenLinear(x: tf.Tensor2D, layer: FrozenLinear, inputGrad: boolean): tf.Tensor2D {
   return customOp([x], ([input]: tf.Tensor[]) => ({
-    value: tf.fused.matMul({ a: input as tf.Tensor2D, b: layer.w, bias: layer.b }) as tf.Tensor2D,
+    value: tf.fused.matMul({
+      a: input as tf.Tensor2D,
+      b: layer.w,
+      bias: layer.b ?? undefined
+    }) as tf.Tensor2D,
     gradFunc: (dy) => (inputGrad ? tf.matMul(dy, layer.wT) : tf.zerosLike(dy))
   }))
 }
@@ -47,7 +73,7 @@ function loraLinear(
     const xd = (loraDropout === null ? x2 : tf.mul(x2, loraDropout)) as tf.Tensor2D
     // u = s·(xd·Aᵀ) is [N, r]: scaling applied on the narrow side.
     const us = tf.mul(tf.matMul(xd, tf.transpose(a as tf.Tensor2D)), s) as tf.Tensor2D
-    const base = tf.fused.matMul({ a: x2, b: layer.w, bias: layer.b })
+    const base = tf.fused.matMul({ a: x2, b: layer.w, bias: layer.b ?? undefined })
     const value = tf.add(base, tf.matMul(us, tf.transpose(b as tf.Tensor2D))) as tf.Tensor2D
     return {
       value,

@@ -1,9 +1,12 @@
-// LoRA with PEFT's semantics for GPT-2: which Conv1D layers `target_modules` hits, A/B shapes and
-// initialisation, scaling (rsLoRA too), and PEFT's "trainable params" line; A and B are tf.Variables.
+// LoRA with PEFT's semantics for GPT-2 and the Llama-style families: which linear layers `target_modules`
+// hits, A/B shapes and initialisation, scaling (rsLoRA too), and PEFT's "trainable params" line; A and B
+// are tf.Variables.
 import * as tf from '@tensorflow/tfjs-core'
 import { throwIfGpuFailed } from '../webgpu-adapter'
 import { countGpt2Parameters } from '../formats/gpt2-weights'
 import type { Gpt2Config } from '../formats/hf-config'
+import type { LlamaConfig } from '../formats/llama-config'
+import { countLlamaParameters, LLAMA_LINEARS, llamaLinearShape } from '../formats/llama-weights'
 import type { Rng } from '../generation/rng'
 import type { LoraBranch } from './linear'
 
@@ -18,7 +21,13 @@ export interface LoraConfig {
   bias: 'none'
 }
 
-/** A linear layer LoRA can attach to; `name` has no `transformer.` prefix (`h.0.attn.c_attn`). */
+/** The config of any decoder the engine runs: GPT-2 or a Llama-style family. */
+export type DecoderConfig = Gpt2Config | LlamaConfig
+
+/**
+ * A linear layer LoRA can attach to: GPT-2's without the `transformer.` prefix (`h.0.attn.c_attn`), the
+ * Llama-style families' by transformers' full path (`model.layers.0.self_attn.q_proj`).
+ */
 export interface LinearModule {
   name: string
   inFeatures: number
@@ -47,10 +56,49 @@ export function gpt2LinearModules(config: Gpt2Config): LinearModule[] {
   return modules
 }
 
+/** Every linear layer of a Llama/Qwen2/Qwen3 model, in PEFT's module order (`nn.Linear`, `[out, in]`). */
+export function llamaLinearModules(config: LlamaConfig): LinearModule[] {
+  const modules: LinearModule[] = []
+  for (let i = 0; i < config.numHiddenLayers; i++) {
+    for (const name of LLAMA_LINEARS) {
+      const s = llamaLinearShape(config, name)
+      modules.push({ name: `model.layers.${i}.${name}`, inFeatures: s.in, outFeatures: s.out })
+    }
+  }
+  return modules
+}
+
+export function linearModules(config: DecoderConfig): LinearModule[] {
+  return config.modelType === 'gpt2' ? gpt2LinearModules(config) : llamaLinearModules(config)
+}
+
+/** The module's name inside the transformers model (what PEFT matches `target_modules` against). */
+function fullModuleName(config: DecoderConfig, moduleName: string): string {
+  return config.modelType === 'gpt2' ? `transformer.${moduleName}` : moduleName
+}
+
 /** PEFT's list rule: the target equals the full module name or is a `.`-suffix of it. */
-export function matchesTarget(moduleName: string, target: string): boolean {
-  const full = `transformer.${moduleName}`
+export function matchesTarget(config: DecoderConfig, moduleName: string, target: string): boolean {
+  const full = fullModuleName(config, moduleName)
   return full === target || full.endsWith(`.${target}`)
+}
+
+function countParameters(config: DecoderConfig): number {
+  return config.modelType === 'gpt2' ? countGpt2Parameters(config) : countLlamaParameters(config)
+}
+
+const TARGET_HINTS: Record<DecoderConfig['modelType'], string> = {
+  gpt2: 'use attn.c_attn, attn.c_proj, mlp.c_fc, mlp.c_proj, c_proj (attention and MLP) or h.N.<module>',
+  llama: 'use q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj or model.layers.N.<module>',
+  qwen2: 'use q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj or model.layers.N.<module>',
+  qwen3: 'use q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj or model.layers.N.<module>'
+}
+
+const FAMILY_NAMES: Record<DecoderConfig['modelType'], string> = {
+  gpt2: 'GPT-2',
+  llama: 'Llama',
+  qwen2: 'Qwen2',
+  qwen3: 'Qwen3'
 }
 
 export function loraScaling(lora: LoraConfig): number {
@@ -67,19 +115,22 @@ function checkLoraConfig(lora: LoraConfig): void {
 }
 
 /** The layers `targetModules` selects; throws (as PEFT does) when a target matches nothing. */
-export function loraTargetModules(config: Gpt2Config, lora: LoraConfig): LinearModule[] {
+export function loraTargetModules(config: DecoderConfig, lora: LoraConfig): LinearModule[] {
   checkLoraConfig(lora)
-  const all = gpt2LinearModules(config)
-  if (lora.targetModules.length === 0)
-    throw new Error('LoRA target modules are empty; name at least one, e.g. attn.c_attn')
-  const unmatched = lora.targetModules.filter((t) => !all.some((m) => matchesTarget(m.name, t)))
+  const all = linearModules(config)
+  if (lora.targetModules.length === 0) {
+    const example = config.modelType === 'gpt2' ? 'attn.c_attn' : 'q_proj'
+    throw new Error(`LoRA target modules are empty; name at least one, e.g. ${example}`)
+  }
+  const hits = (m: LinearModule, t: string) => matchesTarget(config, m.name, t)
+  const unmatched = lora.targetModules.filter((t) => !all.some((m) => hits(m, t)))
   if (unmatched.length > 0) {
     throw new Error(
-      `LoRA target modules ${unmatched.map((t) => `"${t}"`).join(', ')} not found in the GPT-2 model; ` +
-        'use attn.c_attn, attn.c_proj, mlp.c_fc, mlp.c_proj, c_proj (attention and MLP) or h.N.<module>'
+      `LoRA target modules ${unmatched.map((t) => `"${t}"`).join(', ')} not found in the ${FAMILY_NAMES[config.modelType]} model; ` +
+        TARGET_HINTS[config.modelType]
     )
   }
-  return all.filter((m) => lora.targetModules.some((t) => matchesTarget(m.name, t)))
+  return all.filter((m) => lora.targetModules.some((t) => hits(m, t)))
 }
 
 function withThousands(n: number): string {
@@ -87,12 +138,12 @@ function withThousands(n: number): string {
 }
 
 /** PEFT's `print_trainable_parameters()` line (`{:,d}` counts, `{:.4f}` percent), e.g. `trainable params: 884,736 || all params: 125,324,544 || trainable%: 0.7060`. */
-export function trainableParamsLine(config: Gpt2Config, lora: LoraConfig): string {
+export function trainableParamsLine(config: DecoderConfig, lora: LoraConfig): string {
   const trainable = loraTargetModules(config, lora).reduce(
     (n, m) => n + lora.r * (m.inFeatures + m.outFeatures),
     0
   )
-  const all = countGpt2Parameters(config) + trainable
+  const all = countParameters(config) + trainable
   return `trainable params: ${withThousands(trainable)} || all params: ${withThousands(all)} || trainable%: ${((100 * trainable) / all).toFixed(4)}`
 }
 
@@ -118,14 +169,14 @@ export class LoraAdapter {
 
   /** Fresh PEFT-style init (A from `rng`, B zero), or the given weights where `initial` has them. */
   static create(
-    gpt2: Gpt2Config,
+    model: DecoderConfig,
     config: LoraConfig,
     rng: Rng,
     initial?: ReadonlyMap<string, LoraWeightArrays>
   ): LoraAdapter {
     const scaling = loraScaling(config)
     const modules = new Map<string, LoraModule>()
-    for (const m of loraTargetModules(gpt2, config)) {
+    for (const m of loraTargetModules(model, config)) {
       const values = initial?.get(m.name) ?? initialLoraWeights(m, config.r, rng)
       checkArrays(m, config.r, values)
       modules.set(m.name, {

@@ -42,3 +42,34 @@ export function recomputedSegment(
     }
   }))
 }
+
+/**
+ * Runs blocks 0…count−1 in order on `x`, disposing each block's input, then `final` (the last norm) on the
+ * result. Block i's input needs a gradient
+ * only when an earlier block has a trainable tensor (`params`: a block's LoRA A and B). With `recompute`
+ * each block is one segment that keeps only its input; the backward pass runs it again on the same mask
+ * source, whose sites give the same dropout masks when asked again.
+ */
+export function runBlocks(
+  x: tf.Tensor2D,
+  count: number,
+  params: (i: number) => tf.Variable[],
+  block: (i: number, input: tf.Tensor2D, inputGrad: boolean) => tf.Tensor2D,
+  recompute: boolean,
+  final: (x: tf.Tensor2D) => tf.Tensor2D
+): tf.Tensor2D {
+  let trainableBefore = false
+  for (let i = 0; i < count; i++) {
+    const inputGrad = trainableBefore
+    const own = params(i)
+    const next = recompute
+      ? recomputedSegment(x, own, inputGrad, (input) => block(i, input, inputGrad))
+      : block(i, x, inputGrad)
+    x.dispose()
+    x = next
+    trainableBefore ||= own.length > 0
+  }
+  const out = final(x)
+  x.dispose()
+  return out
+}

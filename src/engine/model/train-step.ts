@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import { throwIfGpuFailed } from '../webgpu-adapter'
 import { causalLmLoss, shiftedTargets } from './causal-lm-loss'
 import type { LossOptions } from './causal-lm-loss'
-import type { ForwardMode, Gpt2Model } from './gpt2-model'
+import type { DecoderModel, ForwardMode } from './decoder-model'
 
 /** `[batch, seqLen]` row-major; labels -100 where nothing is predicted; attentionMask 0 on right padding. */
 export interface TrainBatch {
@@ -46,7 +46,7 @@ export interface LoraGradientTensors extends Omit<LoraGradients, 'lossSum'> {
 
 /** Gradients and loss read back: one asynchronous read (GPU backends have no synchronous one). */
 export async function loraGradients(
-  model: Gpt2Model,
+  model: DecoderModel,
   batch: TrainBatch,
   options: StepOptions = {}
 ): Promise<LoraGradients> {
@@ -58,7 +58,7 @@ export async function loraGradients(
 }
 
 export function loraGradientTensors(
-  model: Gpt2Model,
+  model: DecoderModel,
   batch: TrainBatch,
   options: StepOptions = {}
 ): LoraGradientTensors {
@@ -78,7 +78,7 @@ export function loraGradientTensors(
     const hidden = model.hiddenStates(batch, mode, { recomputeBlocks: options.recomputeBlocks ?? false })
     const { lossSum } = causalLmLoss(
       hidden,
-      model.weights.lmHead,
+      model.lmHead,
       batch.labels,
       batch.batch,
       batch.seqLen,

@@ -7,7 +7,7 @@ import {
   DEFAULT_GENERATION_OPTIONS,
   type GenerationOptions
 } from '../../../src/engine/generation/generation-options'
-import { Gpt2CausalLm } from '../../../src/engine/model/gpt2-decoder'
+import { DecoderCausalLm } from '../../../src/engine/model/decoder-session'
 import { Gpt2Model } from '../../../src/engine/model/gpt2-model'
 import { requireFixture } from './fixtures-dir'
 import { backendsUnderTest, loadReference, referenceDir, toInt32, useBackend } from './gpt2-reference'
@@ -48,7 +48,7 @@ describe.each(backendsUnderTest)('generate on GPT-2 (%s)', (backend) => {
   it('reproduces PyTorch greedy_ids, streaming every token, without leaking tensors', async () => {
     const before = tf.memory().numTensors
     const streamed: number[] = []
-    const result = await generate(new Gpt2CausalLm(model), prompt, options({ doSample: false }), {
+    const result = await generate(new DecoderCausalLm(model), prompt, options({ doSample: false }), {
       decodeBytes,
       onToken: (id) => streamed.push(id)
     })
@@ -65,7 +65,7 @@ describe.each(backendsUnderTest)('generate on GPT-2 (%s)', (backend) => {
 
   it('samples the same ids for the same seed, and frees the cache when cancelled', async () => {
     const sampling = options({ temperature: 0.8, topK: 40, topP: 0.9, repetitionPenalty: 1.2, seed: 17 })
-    const lm = new Gpt2CausalLm(model)
+    const lm = new DecoderCausalLm(model)
     const a = await generate(lm, prompt, sampling, { decodeBytes })
     const b = await generate(lm, prompt, sampling, { decodeBytes })
     expect(b.ids).toEqual(a.ids)

@@ -8,7 +8,7 @@ import { gpt2WeightShapes } from '../../../src/engine/formats/gpt2-weights'
 import { parseGpt2Config } from '../../../src/engine/formats/hf-config'
 import { Rng } from '../../../src/engine/generation/rng'
 import type { WeightArray } from '../../../src/engine/model/frozen-weights'
-import { Gpt2CausalLm } from '../../../src/engine/model/gpt2-decoder'
+import { DecoderCausalLm } from '../../../src/engine/model/decoder-session'
 import { Gpt2Model } from '../../../src/engine/model/gpt2-model'
 
 const config = parseGpt2Config(
@@ -60,7 +60,7 @@ describe.each(backendsUnderTest)('GPT-2 KV cache in blocks (%s)', (backend) => {
 
   it.each([1, 4, 7, 64])('matches full passes with open blocks of %i positions', async (cacheBlock) => {
     const before = tf.memory().numTensors
-    const session = new Gpt2CausalLm(model, { cacheBlock }).startSession()
+    const session = new DecoderCausalLm(model, { cacheBlock }).startSession()
     // A 3-token prompt, single tokens up to 20, a 6-token append that crosses block boundaries, then singles.
     const chunks = [ids.slice(0, 3), ...ids.slice(3, 20).map((id) => [id]), ids.slice(20, 26)]
     chunks.push(...ids.slice(26).map((id) => [id]))
@@ -76,6 +76,6 @@ describe.each(backendsUnderTest)('GPT-2 KV cache in blocks (%s)', (backend) => {
   })
 
   it('refuses a block size that is not a whole number ≥ 1', () => {
-    expect(() => new Gpt2CausalLm(model, { cacheBlock: 0 })).toThrow(/cacheBlock must be a whole number/)
+    expect(() => new DecoderCausalLm(model, { cacheBlock: 0 })).toThrow(/cacheBlock must be a whole number/)
   })
 })

@@ -5,11 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as tf from '@tensorflow/tfjs-core'
 import { Rng } from '../../../src/engine/generation/rng'
 import { causalLmLoss } from '../../../src/engine/model/causal-lm-loss'
-import { Gpt2CausalLm } from '../../../src/engine/model/gpt2-decoder'
 import { createGpt2Weights } from '../../../src/engine/model/frozen-weights'
 import { Gpt2Model } from '../../../src/engine/model/gpt2-model'
 import { LoraAdapter } from '../../../src/engine/model/lora'
 import { loraGradients } from '../../../src/engine/model/train-step'
+import { greedyCached, greedyUncached } from './decoder-checks'
 import { requireFixture } from './fixtures-dir'
 import {
   backendsUnderTest,
@@ -25,12 +25,6 @@ import {
 import type { Reference } from './gpt2-reference'
 
 requireFixture(referenceDir)
-
-function argmax(row: Float32Array): number {
-  let best = 0
-  for (let i = 1; i < row.length; i++) if (row[i] > row[best]) best = i
-  return best
-}
 
 describe.each(backendsUnderTest)('GPT-2 parity with PyTorch on %s', (backend) => {
   let ref: Reference
@@ -99,35 +93,8 @@ describe.each(backendsUnderTest)('GPT-2 parity with PyTorch on %s', (backend) =>
     model.lora = null
     const prompt = Array.from(toInt32(ref.tensors.get('greedy_prompt')!))
     const expected = Array.from(toInt32(ref.tensors.get('greedy_ids')!))
-    const before = tf.memory().numTensors
-    const session = new Gpt2CausalLm(model).startSession()
-    const cached: number[] = []
-    let logits = await session.append(prompt)
-    while (cached.length < expected.length) {
-      cached.push(argmax(logits))
-      if (cached.length < expected.length) logits = await session.append([cached[cached.length - 1]])
-    }
-    expect(session.length).toBe(prompt.length + expected.length - 1)
-    session.dispose()
-    expect(tf.memory().numTensors).toBe(before)
-    expect(cached).toEqual(expected)
-
-    const uncached: number[] = []
-    const ids = [...prompt]
-    while (uncached.length < expected.length) {
-      const last = tf.tidy(() => {
-        const hidden = model.hiddenStates(
-          { inputIds: Int32Array.from(ids), batch: 1, seqLen: ids.length },
-          { train: false }
-        )
-        return model.logits(tf.slice(hidden, [ids.length - 1, 0], [1, hidden.shape[1]]))
-      })
-      const next = argmax(await values(last))
-      last.dispose()
-      uncached.push(next)
-      ids.push(next)
-    }
-    expect(uncached).toEqual(expected)
+    expect(await greedyCached(model, prompt, expected.length)).toEqual(expected)
+    expect(await greedyUncached(model, prompt, expected.length)).toEqual(expected)
   })
 })
 

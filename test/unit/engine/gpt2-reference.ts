@@ -30,9 +30,9 @@ export interface ReferenceSettings {
   tolerance: { logits_abs: number; loss_abs: number; grad_rel_to_max: number; trained_abs: number }
 }
 
-export interface Reference {
+/** What a reference folder holds besides its model (ref_gpt2.py's and ref_llama.py's layout). */
+export interface ReferenceTensors {
   settings: ReferenceSettings
-  checkpoint: LoadedCheckpoint
   tensors: Map<string, TensorEntry>
   /** LoRA config as the reference used it (rsLoRA off, no bias). */
   loraConfig: LoraConfig
@@ -42,6 +42,10 @@ export interface Reference {
   seqLen: number
   inputIds: Int32Array
   labels: Int32Array
+}
+
+export interface Reference extends ReferenceTensors {
+  checkpoint: LoadedCheckpoint
 }
 
 /**
@@ -77,18 +81,21 @@ export function toInt32(entry: TensorEntry): Int32Array {
   return Int32Array.from(data as ArrayLike<number>)
 }
 
-export function floats(ref: Reference, key: string): Float32Array {
+export function floats(ref: ReferenceTensors, key: string): Float32Array {
   const entry = ref.tensors.get(key)
   if (entry === undefined) throw new Error(`reference.safetensors has no "${key}"`)
   return entry.data as Float32Array
 }
 
 export async function loadReference(): Promise<Reference> {
-  const settings = JSON.parse(
-    await readFile(join(referenceDir, 'reference.json'), 'utf8')
-  ) as ReferenceSettings
   const checkpoint = await loadHfModelFolder(join(referenceDir, 'model'))
-  const { tensors } = await readSafetensors(join(referenceDir, 'reference.safetensors'))
+  return { ...(await loadReferenceTensors(referenceDir)), checkpoint }
+}
+
+/** reference.json and reference.safetensors of a reference folder, with the LoRA init weights by module name. */
+export async function loadReferenceTensors(dir: string): Promise<ReferenceTensors> {
+  const settings = JSON.parse(await readFile(join(dir, 'reference.json'), 'utf8')) as ReferenceSettings
+  const { tensors } = await readSafetensors(join(dir, 'reference.safetensors'))
   const initLora = new Map<string, LoraWeightArrays>()
   for (const [key, entry] of tensors) {
     const match = /^init\.(.+)\.lora_A\.weight$/.exec(key)
@@ -103,7 +110,6 @@ export async function loadReference(): Promise<Reference> {
     throw new Error('reference.safetensors lacks input_ids/labels')
   return {
     settings,
-    checkpoint,
     tensors,
     loraConfig: {
       r: settings.lora.r,

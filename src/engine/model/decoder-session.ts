@@ -1,10 +1,11 @@
-// GPT-2 as a CausalLm for generation: a decode session keeps per-layer keys/values so each new token
-// costs one position's forward pass; the prompt is prefilled in one pass with the 2-D attention path.
+// A decoder model (GPT-2, Llama, Qwen) as a CausalLm for generation: a decode session keeps per-layer
+// keys/values so each new token costs one position's forward pass; the prompt is prefilled in one pass
+// with the 2-D attention path.
 import * as tf from '@tensorflow/tfjs-core'
 import { throwIfGpuFailed } from '../webgpu-adapter'
 import type { CausalLm, DecodeSession } from '../generation/causal-lm'
 import { causalSelfAttention, MASKED_SCORE, qkvToHeadRows } from './attention'
-import type { Gpt2Model } from './gpt2-model'
+import type { DecoderModel } from './decoder-model'
 
 /**
  * Positions a layer's open block of the KV cache holds before it is folded into the settled part.
@@ -13,16 +14,16 @@ import type { Gpt2Model } from './gpt2-model'
  */
 export const DEFAULT_CACHE_BLOCK = 64
 
-export interface Gpt2CausalLmOptions {
+export interface DecoderCausalLmOptions {
   /** Open-block size of the KV cache (default DEFAULT_CACHE_BLOCK); any size gives the same logits. */
   cacheBlock?: number
 }
 
-export class Gpt2CausalLm implements CausalLm {
-  readonly model: Gpt2Model
+export class DecoderCausalLm implements CausalLm {
+  readonly model: DecoderModel
   readonly cacheBlock: number
 
-  constructor(model: Gpt2Model, options: Gpt2CausalLmOptions = {}) {
+  constructor(model: DecoderModel, options: DecoderCausalLmOptions = {}) {
     const block = options.cacheBlock ?? DEFAULT_CACHE_BLOCK
     if (!Number.isInteger(block) || block < 1)
       throw new Error(`cacheBlock must be a whole number ≥ 1; got ${block}`)
@@ -31,15 +32,15 @@ export class Gpt2CausalLm implements CausalLm {
   }
 
   get vocabSize(): number {
-    return this.model.config.vocabSize
+    return this.model.dims.vocabSize
   }
 
   get maxPositions(): number {
-    return this.model.config.nPositions
+    return this.model.dims.maxPositions
   }
 
   startSession(): DecodeSession {
-    return new Gpt2DecodeSession(this.model, this.cacheBlock)
+    return new DecoderSession(this.model, this.cacheBlock)
   }
 }
 
@@ -58,17 +59,17 @@ interface LayerCache {
 const partTensors = (c: LayerCache): tf.Tensor3D[] =>
   [c.settled, c.open].flatMap((p) => (p === null ? [] : [p.k, p.v]))
 
-class Gpt2DecodeSession implements DecodeSession {
-  private readonly model: Gpt2Model
+class DecoderSession implements DecodeSession {
+  private readonly model: DecoderModel
   private readonly block: number
   private layers: LayerCache[]
   private fed = 0
   private disposed = false
 
-  constructor(model: Gpt2Model, block: number) {
+  constructor(model: DecoderModel, block: number) {
     this.model = model
     this.block = block
-    this.layers = Array.from({ length: model.config.nLayer }, () => ({ settled: null, open: null }))
+    this.layers = Array.from({ length: model.dims.numLayers }, () => ({ settled: null, open: null }))
   }
 
   get length(): number {
@@ -80,12 +81,16 @@ class Gpt2DecodeSession implements DecodeSession {
     if (ids.length === 0) throw new Error('append needs at least one token id')
     const n = ids.length
     const offset = this.fed
-    const embd = this.model.config.nEmbd
     const logits = tf.tidy(() => {
-      const hidden = this.model.run(Int32Array.from(ids), 1, n, offset, { train: false }, (layer, qkv) =>
-        this.attend(layer, qkv, n, offset)
-      )
-      return this.model.logits(tf.slice(hidden, [n - 1, 0], [1, embd]))
+      const pass = {
+        inputIds: Int32Array.from(ids),
+        batch: 1,
+        seqLen: n,
+        positionOffset: offset,
+        mode: { train: false } as const
+      }
+      const hidden = this.model.run(pass, (layer, qkv) => this.attend(layer, qkv, n, offset))
+      return this.model.logits(tf.slice(hidden, [n - 1, 0], [1, hidden.shape[1]]))
     })
     this.fed += n
     const data = await logits.data()
@@ -95,7 +100,7 @@ class Gpt2DecodeSession implements DecodeSession {
   }
 
   private attend(layer: number, qkv: tf.Tensor2D, n: number, offset: number): tf.Tensor2D {
-    const nHead = this.model.config.nHead
+    const nHead = this.model.dims.attentionHeads
     const embd = qkv.shape[1] / 3
     const headDim = embd / nHead
     const heads = tf.reshape(qkvToHeadRows(qkv, { batch: 1, seqLen: n, nHead }), [3 * nHead, n, headDim])
