@@ -1,5 +1,6 @@
-// Creates a randomly initialised GPT-2 model folder of any size in Hugging Face's layout, with the
-// real GPT-2 tokenizer, for tests, the bench and the offline demo model (no download needed).
+// Creates a randomly initialised model folder of any size in Hugging Face's layout: GPT-2 with the real
+// GPT-2 tokenizer, or a Llama/Qwen2/Qwen3 decoder with a given tokenizer folder, for tests, the bench and
+// the offline demo models (no download needed).
 import { existsSync } from 'node:fs'
 import { copyFile, mkdir, readdir, rename, rm, rmdir, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
@@ -10,6 +11,9 @@ import type { Gpt2Config } from './formats/hf-config'
 import { writeSafetensors } from './formats/safetensors'
 import type { TensorToWrite } from './formats/safetensors'
 import { Rng } from './generation/rng'
+import { parseLlamaConfig, type LlamaConfig, type LlamaFamily } from './formats/llama-config'
+import { llamaWeightShapes } from './formats/llama-weights'
+import { readTokenizerFiles, TOKENIZER_FILES } from './tokenizer/tokenizer-files'
 
 export interface RandomGpt2Options {
   nLayer: number
@@ -122,12 +126,7 @@ export async function createRandomGpt2Folder(dir: string, options: RandomGpt2Opt
     },
     'model options'
   )
-  if (!(await emptyOrAbsent(dir)))
-    throw new Error(`${dir} already exists and is not empty; choose a new folder`)
-
-  const staging = join(dirname(dir), `.${basename(dir)}.${process.pid}.${Date.now()}.tmp`)
-  await mkdir(staging, { recursive: true })
-  try {
+  await writeFolderWhole(dir, async (staging) => {
     const hfConfig = toHfConfigJson(config)
     const configJson = options.name === undefined ? hfConfig : { _name_or_path: options.name, ...hfConfig }
     await writeFile(join(staging, 'config.json'), asJson(configJson))
@@ -144,10 +143,133 @@ export async function createRandomGpt2Folder(dir: string, options: RandomGpt2Opt
         asJson({ bos_token: ENDOFTEXT, eos_token: ENDOFTEXT, unk_token: ENDOFTEXT })
       )
     }
+  })
+}
+
+/** Runs `write` into a hidden staging folder, then renames it to `dir` (absent or empty): whole or nothing. */
+async function writeFolderWhole(dir: string, write: (staging: string) => Promise<void>): Promise<void> {
+  if (!(await emptyOrAbsent(dir)))
+    throw new Error(`${dir} already exists and is not empty; choose a new folder`)
+  const staging = join(dirname(dir), `.${basename(dir)}.${process.pid}.${Date.now()}.tmp`)
+  await mkdir(staging, { recursive: true })
+  try {
+    await write(staging)
     if (existsSync(dir)) await rmdir(dir)
     await rename(staging, dir)
   } catch (err) {
     await rm(staging, { recursive: true, force: true })
     throw err
   }
+}
+
+export interface RandomLlamaOptions {
+  family: LlamaFamily
+  /** A folder with the tokenizer files to copy (tokenizer.json, tokenizer_config.json, …). */
+  tokenizerDir: string
+  layers: number
+  hidden: number
+  heads: number
+  /** Default `heads` (no grouping). */
+  kvHeads?: number
+  /** Default hidden / heads. */
+  headDim?: number
+  /** SwiGLU width; default 4·hidden rounded as transformers' small configs do (a multiple of 64). */
+  intermediate?: number
+  contextLength: number
+  /** Default: the tokenizer's highest id + 1. */
+  vocabSize?: number
+  /** Default true for qwen3 and llama small models (as Qwen3-0.6B and SmolLM2 ship), false for qwen2. */
+  tieWordEmbeddings?: boolean
+  seed: number
+  name?: string
+}
+
+const ARCHITECTURES: Record<LlamaFamily, string> = {
+  llama: 'LlamaForCausalLM',
+  qwen2: 'Qwen2ForCausalLM',
+  qwen3: 'Qwen3ForCausalLM'
+}
+
+/** config.json as transformers writes it for `options`, with the tokenizer's end/beginning ids. */
+function llamaConfigJson(
+  options: RandomLlamaOptions,
+  vocabSize: number,
+  ids: { bos: number | null; eos: number }
+): Record<string, unknown> {
+  const { family, hidden, heads } = options
+  return {
+    ...(options.name === undefined ? {} : { _name_or_path: options.name }),
+    architectures: [ARCHITECTURES[family]],
+    model_type: family,
+    vocab_size: vocabSize,
+    hidden_size: hidden,
+    intermediate_size: options.intermediate ?? Math.ceil((4 * hidden) / 64) * 64,
+    num_hidden_layers: options.layers,
+    num_attention_heads: heads,
+    num_key_value_heads: options.kvHeads ?? heads,
+    head_dim: options.headDim ?? hidden / heads,
+    max_position_embeddings: options.contextLength,
+    rms_norm_eps: 1e-6,
+    rope_theta: family === 'llama' ? 10000 : 1000000,
+    rope_scaling: null,
+    hidden_act: 'silu',
+    attention_bias: false,
+    attention_dropout: 0,
+    ...(family === 'qwen2' ? { use_sliding_window: false } : {}),
+    initializer_range: 0.02,
+    tie_word_embeddings: options.tieWordEmbeddings ?? family !== 'qwen2',
+    bos_token_id: ids.bos,
+    eos_token_id: ids.eos,
+    torch_dtype: 'float32'
+  }
+}
+
+/** transformers' `_init_weights` for these families: N(0, initializer_range) for linears and embeddings, norms 1, biases 0. */
+function initialLlamaWeights(config: LlamaConfig, seed: number): Record<string, TensorToWrite> {
+  const rng = new Rng(seed)
+  const tensors: Record<string, TensorToWrite> = {}
+  for (const [key, shape] of llamaWeightShapes(config)) {
+    const data = new Float32Array(shape.reduce((a, b) => a * b, 1))
+    if (/norm\.weight$/.test(key)) data.fill(1)
+    else if (key.endsWith('.weight')) fillNormal(data, config.initializerRange, rng)
+    tensors[key] = { dtype: 'F32', shape, data }
+  }
+  return tensors
+}
+
+/**
+ * Writes a seeded random Llama/Qwen2/Qwen3 folder into `dir` (absent or empty) with transformers' key names
+ * and the tokenizer files of `options.tokenizerDir`; the vocabulary covers every id of that tokenizer.
+ */
+export async function createRandomLlamaFolder(
+  dir: string,
+  options: RandomLlamaOptions
+): Promise<LlamaConfig> {
+  const spec = await readTokenizerFiles(options.tokenizerDir)
+  const idOf = (token: string): number | undefined =>
+    spec.vocab.get(token) ?? spec.addedTokens.find((t) => t.content === token)?.id
+  let needed = 0
+  for (const id of spec.vocab.values()) needed = Math.max(needed, id + 1)
+  for (const token of spec.addedTokens) needed = Math.max(needed, token.id + 1)
+  const vocabSize = options.vocabSize ?? needed
+  if (vocabSize < needed) {
+    throw new Error(
+      `vocabSize ${vocabSize} is smaller than the tokenizer's ${needed} ids (${options.tokenizerDir}); use at least ${needed}`
+    )
+  }
+  const eos = idOf(spec.eosToken) ?? 0
+  const bos = spec.bosToken === null ? null : (idOf(spec.bosToken) ?? null)
+  const json = llamaConfigJson(options, vocabSize, { bos, eos })
+  const config = parseLlamaConfig(json, 'model options')
+  await writeFolderWhole(dir, async (staging) => {
+    await writeFile(join(staging, 'config.json'), asJson(json))
+    await writeSafetensors(join(staging, 'model.safetensors'), initialLlamaWeights(config, options.seed), {
+      format: 'pt'
+    })
+    for (const file of TOKENIZER_FILES) {
+      const from = join(options.tokenizerDir, file)
+      if (existsSync(from)) await copyFile(from, join(staging, file))
+    }
+  })
+  return config
 }

@@ -201,7 +201,8 @@ export async function loadHfModelFolder(dir: string): Promise<LoadedCheckpoint> 
   return { dir, config, weights }
 }
 
-async function folderBytes(dir: string): Promise<number> {
+/** Sum of the sizes of every file under `dir`. */
+export async function folderBytes(dir: string): Promise<number> {
   let total = 0
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name)
