@@ -6,11 +6,19 @@ export const MODEL_FAMILIES = ['gpt2', 'llama', 'qwen2', 'qwen3'] as const
 export const ModelFamilySchema = z.enum(MODEL_FAMILIES)
 export type ModelFamily = (typeof MODEL_FAMILIES)[number]
 
-const LLAMA_MODULES = ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'] as const
+const LLAMA_MODULES = [
+  'self_attn.q_proj',
+  'self_attn.k_proj',
+  'self_attn.v_proj',
+  'self_attn.o_proj',
+  'mlp.gate_proj',
+  'mlp.up_proj',
+  'mlp.down_proj'
+] as const
 
-/** Module names LoRA may target, as PEFT's `target_modules` spells them. */
+/** The modules the Train form offers as LoRA targets, as PEFT's `target_modules` spells them. */
 export const FAMILY_TARGET_MODULES: Record<ModelFamily, readonly string[]> = {
-  gpt2: ['c_attn', 'c_proj', 'c_fc'],
+  gpt2: ['attn.c_attn', 'attn.c_proj', 'mlp.c_fc', 'mlp.c_proj'],
   llama: LLAMA_MODULES,
   qwen2: LLAMA_MODULES,
   qwen3: LLAMA_MODULES
@@ -22,9 +30,22 @@ export interface FamilyPreset {
   alpha: number
 }
 
-/** The LoRA settings a new run starts from for a model of `family` (Llama/Qwen: q/k/v/o, r 16, alpha 32). */
+/**
+ * The LoRA settings for a model of `family` when the form's targets name none of its modules: GPT-2
+ * keeps PEFT's defaults on c_attn; Llama/Qwen take q/k/v/o with r 16, alpha 32.
+ */
 export function familyPreset(family: ModelFamily): FamilyPreset {
   return family === 'gpt2'
-    ? { targetModules: ['c_attn'], rank: 8, alpha: 16 }
+    ? { targetModules: ['c_attn'], rank: 8, alpha: 8 }
     : { targetModules: ['q_proj', 'k_proj', 'v_proj', 'o_proj'], rank: 16, alpha: 32 }
+}
+
+/** PEFT's rule: a target matches a module when it is its name or a `.`-suffix of it. */
+export function targetMatches(target: string, module: string): boolean {
+  return module === target || module.endsWith(`.${target}`)
+}
+
+/** Whether any of `targets` names a module LoRA can put an adapter on in `family`. */
+export function targetsFitFamily(targets: readonly string[], family: ModelFamily): boolean {
+  return targets.some((t) => FAMILY_TARGET_MODULES[family].some((m) => targetMatches(t, m)))
 }

@@ -515,7 +515,6 @@ const en = {
       etaValue: 'about {eta} for {steps} steps',
       measuredPeak: 'Peak memory'
     },
-    paramsCount: '{n} parameters',
     recordsCount: '{n} records',
     fixFields: 'Some settings need fixing; they are marked in the form.',
     start: 'Start training',
@@ -760,6 +759,7 @@ const en = {
     compareHelp: 'Each answers the same prompt with the same settings and seed ({seed}), one after another.'
   },
   models: {
+    choice: { parameters: '{n} parameters', context: '{n} context' },
     title: 'Models',
     subtitle: 'Base models stored on this computer, in Hugging Face layout.',
     emptyTitle: 'No models yet',

@@ -483,7 +483,6 @@ const zhCN: MessageSchema = {
       etaValue: '{steps} 步约 {eta}',
       measuredPeak: '内存峰值'
     },
-    paramsCount: '{n} 个参数',
     recordsCount: '{n} 条记录',
     fixFields: '有些设置需要修正，已在表单中标出。',
     start: '开始训练',
@@ -723,6 +722,7 @@ const zhCN: MessageSchema = {
     compareHelp: '它们依次用相同的提示词、设置和随机种子（{seed}）作答。'
   },
   models: {
+    choice: { parameters: '{n} 参数', context: '上下文 {n}' },
     title: '模型',
     subtitle: '保存在本机的基础模型（Hugging Face 目录格式）。',
     emptyTitle: '还没有模型',
