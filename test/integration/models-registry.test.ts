@@ -13,26 +13,17 @@ import {
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ServiceError } from '../../src/shared/errors'
 import { createRandomGpt2Folder } from '../../src/engine/model-factory'
 import { loadHfModelFolder } from '../../src/engine/formats/hf-model-folder'
 import { createModelService, type ModelService } from '../../src/main/models/model-service'
 import { openStore, type Store } from '../../src/main/store/store'
+import { failure } from './service-failure'
 
 const root = mkdtempSync(join(tmpdir(), 'lora-models-'))
 const modelsDir = join(root, 'data', 'models')
 const sourceDir = join(root, 'source')
 let store: Store
 let service: ModelService
-
-async function failure(promise: Promise<unknown>): Promise<ServiceError> {
-  const err = await promise.then(
-    () => null,
-    (e: unknown) => e
-  )
-  expect(err).toBeInstanceOf(ServiceError)
-  return err as ServiceError
-}
 
 /** A copy of the source model folder with `change` applied. */
 function variant(name: string, change: (dir: string) => void): string {

@@ -4,18 +4,17 @@
 import { countGpt2Parameters } from './gpt2-weights'
 import { HfConfigError, parseGpt2Config, type Gpt2Config } from './hf-config'
 import {
-  folderBytes,
+  folderFacts,
   formatShape,
-  hasTokenizerFiles,
   inspectHfModelFolder,
-  locateWeights,
   missingWeightsMessage,
   readConfigJson,
+  readStoredShapes,
   type WeightsLayout
 } from './hf-model-folder'
 import { isLlamaFamilyJson, LLAMA_FAMILIES, parseLlamaConfig, type LlamaConfig } from './llama-config'
 import { countLlamaParameters, llamaWeightShapes } from './llama-weights'
-import { readSafetensorsHeader, type SafetensorsDtype } from './safetensors'
+import type { SafetensorsDtype } from './safetensors'
 import type { ModelFamily } from '../../shared/model-family'
 
 export interface ModelShape {
@@ -115,31 +114,14 @@ function shapeProblem(
 }
 
 async function inspectLlamaFolder(dir: string, config: LlamaConfig): Promise<AnyModelFolderInfo> {
-  const { layout, files } = await locateWeights(dir)
-  const info: AnyModelFolderInfo = {
-    ...llamaShape(config),
-    dir,
-    bytesOnDisk: await folderBytes(dir),
-    layout,
-    weightsDtype: null,
-    hasTokenizer: hasTokenizerFiles(dir),
-    problem: null
-  }
-  if (!files) return { ...info, problem: missingWeightsMessage(layout) }
+  const { files, facts } = await folderFacts(dir)
+  const info: AnyModelFolderInfo = { ...llamaShape(config), ...facts }
+  if (!files) return { ...info, problem: missingWeightsMessage(facts.layout) }
   const expected = llamaWeightShapes(config)
-  const stored = new Map<string, number[]>()
-  try {
-    for (const file of files.keys()) {
-      for (const [key, entry] of (await readSafetensorsHeader(file)).entries) {
-        if (!expected.has(key)) continue
-        stored.set(key, entry.shape)
-        if (key === 'model.embed_tokens.weight') info.weightsDtype = entry.dtype
-      }
-    }
-  } catch (err) {
-    return { ...info, problem: (err as Error).message }
-  }
-  return { ...info, problem: shapeProblem(expected, stored) }
+  const keep = (key: string): boolean => expected.has(key)
+  const headers = await readStoredShapes(files, keep, (key) => key, 'model.embed_tokens.weight')
+  if ('problem' in headers) return { ...info, problem: headers.problem }
+  return { ...info, weightsDtype: headers.dtype, problem: shapeProblem(expected, headers.stored) }
 }
 
 /** Family, size and loadability of a model folder from its headers only. Throws on a bad or unsupported config. */

@@ -3,6 +3,7 @@
 // checkboxes list the family's module names.
 import { createPinia, setActivePinia } from 'pinia'
 import { beforeEach, describe, expect, it } from 'vitest'
+import { LLAMA_LINEARS } from '../../../src/engine/formats/llama-weights'
 import { FAMILY_TARGET_MODULES, targetsFitFamily } from '../../../src/shared/model-family'
 import { modelChoiceLabel } from '../../../src/renderer/model-label'
 import { useTrainFormStore } from '../../../src/renderer/stores/train-form'
@@ -39,15 +40,7 @@ describe('LoRA targets per model family', () => {
   })
 
   it('lists each family’s module names and matches them the PEFT way', () => {
-    expect(FAMILY_TARGET_MODULES.qwen3).toEqual([
-      'self_attn.q_proj',
-      'self_attn.k_proj',
-      'self_attn.v_proj',
-      'self_attn.o_proj',
-      'mlp.gate_proj',
-      'mlp.up_proj',
-      'mlp.down_proj'
-    ])
+    expect(FAMILY_TARGET_MODULES.qwen3).toEqual([...LLAMA_LINEARS])
     expect(FAMILY_TARGET_MODULES.gpt2).toEqual(['attn.c_attn', 'attn.c_proj', 'mlp.c_fc', 'mlp.c_proj'])
     expect([
       targetsFitFamily(['c_attn'], 'gpt2'),

@@ -93,6 +93,23 @@ function createOptions(values: Record<string, unknown>): Record<string, unknown>
   }
 }
 
+/** String options of create-demo/create (the router checks their values). */
+const createFlags = Object.fromEntries(
+  [
+    'size',
+    'name',
+    'family',
+    'tokenizer',
+    'layers',
+    'hidden',
+    'heads',
+    'kv-heads',
+    'intermediate',
+    'context',
+    'seed'
+  ].map((flag) => [flag, { type: 'string' as const }])
+)
+
 const usage = [
   'lora-studio models [list] [--json]',
   '  lora-studio models create-demo [--size tiny|small-test] [--name NAME] [--json]',
@@ -111,17 +128,7 @@ export const modelsVerb: CliVerb = {
   summary: 'List models, create the offline demo model, download from Hugging Face, delete',
   usage,
   options: {
-    size: { type: 'string' },
-    name: { type: 'string' },
-    family: { type: 'string' },
-    tokenizer: { type: 'string' },
-    layers: { type: 'string' },
-    hidden: { type: 'string' },
-    heads: { type: 'string' },
-    'kv-heads': { type: 'string' },
-    intermediate: { type: 'string' },
-    context: { type: 'string' },
-    seed: { type: 'string' },
+    ...createFlags,
     revision: { type: 'string' },
     endpoint: { type: 'string' }
   },
