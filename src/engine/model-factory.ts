@@ -1,6 +1,6 @@
-// Creates a randomly initialised model folder of any size in Hugging Face's layout: GPT-2 with the real
-// GPT-2 tokenizer, or a Llama/Qwen2/Qwen3 decoder with a given tokenizer folder, for tests, the bench and
-// the offline demo models (no download needed).
+// Creates a randomly initialised GPT-2 model folder of any size in Hugging Face's layout, with the
+// real GPT-2 tokenizer, for tests, the bench and the offline demo model (no download needed); and
+// Llama/Qwen2/Qwen3 folders of any shape (weights and config.json only) for tests and the bench.
 import { existsSync } from 'node:fs'
 import { copyFile, mkdir, readdir, rename, rm, rmdir, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
@@ -8,12 +8,12 @@ import { basename, dirname, join } from 'node:path'
 import { gpt2WeightShapes } from './formats/gpt2-weights'
 import { parseGpt2Config, toHfConfigJson } from './formats/hf-config'
 import type { Gpt2Config } from './formats/hf-config'
+import { parseLlamaConfig } from './formats/llama-config'
+import type { LlamaFamily } from './formats/llama-config'
+import { llamaWeightShapes } from './formats/llama-weights'
 import { writeSafetensors } from './formats/safetensors'
 import type { TensorToWrite } from './formats/safetensors'
 import { Rng } from './generation/rng'
-import { parseLlamaConfig, type LlamaConfig, type LlamaFamily } from './formats/llama-config'
-import { llamaWeightShapes } from './formats/llama-weights'
-import { readTokenizerFiles, TOKENIZER_FILES } from './tokenizer/tokenizer-files'
 
 export interface RandomGpt2Options {
   nLayer: number
@@ -101,6 +101,25 @@ async function emptyOrAbsent(dir: string): Promise<boolean> {
 }
 
 /**
+ * Fills a new folder `dir`, which must not exist or be empty, through a sibling staging folder: the folder
+ * appears whole or not at all.
+ */
+async function writeNewFolder(dir: string, fill: (tmp: string) => Promise<void>): Promise<void> {
+  if (!(await emptyOrAbsent(dir)))
+    throw new Error(`${dir} already exists and is not empty; choose a new folder`)
+  const staging = join(dirname(dir), `.${basename(dir)}.${process.pid}.${Date.now()}.tmp`)
+  await mkdir(staging, { recursive: true })
+  try {
+    await fill(staging)
+    if (existsSync(dir)) await rmdir(dir)
+    await rename(staging, dir)
+  } catch (err) {
+    await rm(staging, { recursive: true, force: true })
+    throw err
+  }
+}
+
+/**
  * Writes config.json, model.safetensors (seeded: the same options give the same bytes) and the GPT-2
  * tokenizer files into `dir`, which must not exist or be empty. The folder appears whole or not at all.
  */
@@ -126,150 +145,90 @@ export async function createRandomGpt2Folder(dir: string, options: RandomGpt2Opt
     },
     'model options'
   )
-  await writeFolderWhole(dir, async (staging) => {
+  await writeNewFolder(dir, async (tmp) => {
     const hfConfig = toHfConfigJson(config)
     const configJson = options.name === undefined ? hfConfig : { _name_or_path: options.name, ...hfConfig }
-    await writeFile(join(staging, 'config.json'), asJson(configJson))
-    await writeSafetensors(join(staging, 'model.safetensors'), initialWeights(config, options.seed), {
+    await writeFile(join(tmp, 'config.json'), asJson(configJson))
+    await writeSafetensors(join(tmp, 'model.safetensors'), initialWeights(config, options.seed), {
       format: 'pt'
     })
     if (withTokenizer) {
       const sources = gpt2TokenizerSources()
-      await copyFile(sources.vocab, join(staging, 'vocab.json'))
-      await copyFile(sources.merges, join(staging, 'merges.txt'))
-      await writeFile(join(staging, 'tokenizer_config.json'), asJson(tokenizerConfig(config, options.name)))
+      await copyFile(sources.vocab, join(tmp, 'vocab.json'))
+      await copyFile(sources.merges, join(tmp, 'merges.txt'))
+      await writeFile(join(tmp, 'tokenizer_config.json'), asJson(tokenizerConfig(config, options.name)))
       await writeFile(
-        join(staging, 'special_tokens_map.json'),
+        join(tmp, 'special_tokens_map.json'),
         asJson({ bos_token: ENDOFTEXT, eos_token: ENDOFTEXT, unk_token: ENDOFTEXT })
       )
     }
   })
 }
 
-/** Runs `write` into a hidden staging folder, then renames it to `dir` (absent or empty): whole or nothing. */
-async function writeFolderWhole(dir: string, write: (staging: string) => Promise<void>): Promise<void> {
-  if (!(await emptyOrAbsent(dir)))
-    throw new Error(`${dir} already exists and is not empty; choose a new folder`)
-  const staging = join(dirname(dir), `.${basename(dir)}.${process.pid}.${Date.now()}.tmp`)
-  await mkdir(staging, { recursive: true })
-  try {
-    await write(staging)
-    if (existsSync(dir)) await rmdir(dir)
-    await rename(staging, dir)
-  } catch (err) {
-    await rm(staging, { recursive: true, force: true })
-    throw err
-  }
-}
-
 export interface RandomLlamaOptions {
   family: LlamaFamily
-  /** A folder with the tokenizer files to copy (tokenizer.json, tokenizer_config.json, …). */
-  tokenizerDir: string
-  layers: number
-  hidden: number
-  heads: number
-  /** Default `heads` (no grouping). */
-  kvHeads?: number
-  /** Default hidden / heads. */
+  numHiddenLayers: number
+  hiddenSize: number
+  intermediateSize: number
+  numAttentionHeads: number
+  numKeyValueHeads: number
+  /** Default hiddenSize / numAttentionHeads. */
   headDim?: number
-  /** SwiGLU width; default 4·hidden rounded as transformers' small configs do (a multiple of 64). */
-  intermediate?: number
-  contextLength: number
-  /** Default: the tokenizer's highest id + 1. */
-  vocabSize?: number
-  /** Default true for qwen3 and llama small models (as Qwen3-0.6B and SmolLM2 ship), false for qwen2. */
-  tieWordEmbeddings?: boolean
+  vocabSize: number
+  maxPositionEmbeddings: number
+  tieWordEmbeddings: boolean
+  ropeTheta?: number
+  rmsNormEps?: number
   seed: number
-  name?: string
 }
 
-const ARCHITECTURES: Record<LlamaFamily, string> = {
+const LLAMA_ARCHITECTURES: Record<LlamaFamily, string> = {
   llama: 'LlamaForCausalLM',
   qwen2: 'Qwen2ForCausalLM',
   qwen3: 'Qwen3ForCausalLM'
 }
 
-/** config.json as transformers writes it for `options`, with the tokenizer's end/beginning ids. */
-function llamaConfigJson(
-  options: RandomLlamaOptions,
-  vocabSize: number,
-  ids: { bos: number | null; eos: number }
-): Record<string, unknown> {
-  const { family, hidden, heads } = options
-  return {
-    ...(options.name === undefined ? {} : { _name_or_path: options.name }),
-    architectures: [ARCHITECTURES[family]],
-    model_type: family,
-    vocab_size: vocabSize,
-    hidden_size: hidden,
-    intermediate_size: options.intermediate ?? Math.ceil((4 * hidden) / 64) * 64,
-    num_hidden_layers: options.layers,
-    num_attention_heads: heads,
-    num_key_value_heads: options.kvHeads ?? heads,
-    head_dim: options.headDim ?? hidden / heads,
-    max_position_embeddings: options.contextLength,
-    rms_norm_eps: 1e-6,
-    rope_theta: family === 'llama' ? 10000 : 1000000,
-    rope_scaling: null,
-    hidden_act: 'silu',
+/**
+ * Writes config.json and model.safetensors of a Llama/Qwen2/Qwen3 model with random weights as
+ * transformers initialises them (normal(0, initializer_range) for linears and the embedding, biases zero,
+ * RMSNorm weights one; seeded: the same options give the same bytes) into `dir`, which must not exist or be
+ * empty. No tokenizer files: copy the family's tokenizer.json next to them.
+ */
+export async function createRandomLlamaFolder(dir: string, options: RandomLlamaOptions): Promise<void> {
+  const json: Record<string, unknown> = {
+    architectures: [LLAMA_ARCHITECTURES[options.family]],
     attention_bias: false,
     attention_dropout: 0,
-    ...(family === 'qwen2' ? { use_sliding_window: false } : {}),
+    bos_token_id: options.vocabSize - 2,
+    eos_token_id: options.vocabSize - 1,
+    head_dim: options.headDim ?? options.hiddenSize / options.numAttentionHeads,
+    hidden_act: 'silu',
+    hidden_size: options.hiddenSize,
     initializer_range: 0.02,
-    tie_word_embeddings: options.tieWordEmbeddings ?? family !== 'qwen2',
-    bos_token_id: ids.bos,
-    eos_token_id: ids.eos,
-    torch_dtype: 'float32'
+    intermediate_size: options.intermediateSize,
+    max_position_embeddings: options.maxPositionEmbeddings,
+    model_type: options.family,
+    num_attention_heads: options.numAttentionHeads,
+    num_hidden_layers: options.numHiddenLayers,
+    num_key_value_heads: options.numKeyValueHeads,
+    rms_norm_eps: options.rmsNormEps ?? 1e-6,
+    rope_scaling: null,
+    rope_theta: options.ropeTheta ?? 10000,
+    tie_word_embeddings: options.tieWordEmbeddings,
+    torch_dtype: 'float32',
+    vocab_size: options.vocabSize
   }
-}
-
-/** transformers' `_init_weights` for these families: N(0, initializer_range) for linears and embeddings, norms 1, biases 0. */
-function initialLlamaWeights(config: LlamaConfig, seed: number): Record<string, TensorToWrite> {
-  const rng = new Rng(seed)
+  const config = parseLlamaConfig(json, 'model options')
+  const rng = new Rng(options.seed)
   const tensors: Record<string, TensorToWrite> = {}
   for (const [key, shape] of llamaWeightShapes(config)) {
     const data = new Float32Array(shape.reduce((a, b) => a * b, 1))
-    if (/norm\.weight$/.test(key)) data.fill(1)
+    if (key.endsWith('norm.weight')) data.fill(1)
     else if (key.endsWith('.weight')) fillNormal(data, config.initializerRange, rng)
     tensors[key] = { dtype: 'F32', shape, data }
   }
-  return tensors
-}
-
-/**
- * Writes a seeded random Llama/Qwen2/Qwen3 folder into `dir` (absent or empty) with transformers' key names
- * and the tokenizer files of `options.tokenizerDir`; the vocabulary covers every id of that tokenizer.
- */
-export async function createRandomLlamaFolder(
-  dir: string,
-  options: RandomLlamaOptions
-): Promise<LlamaConfig> {
-  const spec = await readTokenizerFiles(options.tokenizerDir)
-  const idOf = (token: string): number | undefined =>
-    spec.vocab.get(token) ?? spec.addedTokens.find((t) => t.content === token)?.id
-  let needed = 0
-  for (const id of spec.vocab.values()) needed = Math.max(needed, id + 1)
-  for (const token of spec.addedTokens) needed = Math.max(needed, token.id + 1)
-  const vocabSize = options.vocabSize ?? needed
-  if (vocabSize < needed) {
-    throw new Error(
-      `vocabSize ${vocabSize} is smaller than the tokenizer's ${needed} ids (${options.tokenizerDir}); use at least ${needed}`
-    )
-  }
-  const eos = idOf(spec.eosToken) ?? 0
-  const bos = spec.bosToken === null ? null : (idOf(spec.bosToken) ?? null)
-  const json = llamaConfigJson(options, vocabSize, { bos, eos })
-  const config = parseLlamaConfig(json, 'model options')
-  await writeFolderWhole(dir, async (staging) => {
-    await writeFile(join(staging, 'config.json'), asJson(json))
-    await writeSafetensors(join(staging, 'model.safetensors'), initialLlamaWeights(config, options.seed), {
-      format: 'pt'
-    })
-    for (const file of TOKENIZER_FILES) {
-      const from = join(options.tokenizerDir, file)
-      if (existsSync(from)) await copyFile(from, join(staging, file))
-    }
+  await writeNewFolder(dir, async (tmp) => {
+    await writeFile(join(tmp, 'config.json'), asJson(json))
+    await writeSafetensors(join(tmp, 'model.safetensors'), tensors, { format: 'pt' })
   })
-  return config
 }

@@ -5,12 +5,12 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createRandomLlamaFolder } from '../../src/engine/model-factory'
 import { loadLlamaModelFolder } from '../../src/engine/formats/llama-model-folder'
 import { modelShapeOf } from '../../src/engine/formats/model-folder-info'
 import { writeSafetensors, type TensorToWrite } from '../../src/engine/formats/safetensors'
 import { runCli } from '../../src/main/cli/run-cli'
 import { createModelService, type ModelService } from '../../src/main/models/model-service'
+import { createRandomFamilyFolder } from '../../src/main/models/random-family-model'
 import { openStore, type Store } from '../../src/main/store/store'
 import type { ModelSummary } from '../../src/shared/models'
 import { startFakeHub, type FakeHub } from './fake-hub'
@@ -36,9 +36,8 @@ let hub: FakeHub
 /** A random Qwen2 (untied, q/k/v biases) rewritten as two BF16 shards with an index, as the Hub ships them. */
 async function writeShardedQwen2(dir: string): Promise<void> {
   const single = join(root, 'qwen2-single')
-  await createRandomLlamaFolder(single, {
+  await createRandomFamilyFolder(single, qwen3Tokenizer, {
     family: 'qwen2',
-    tokenizerDir: qwen3Tokenizer,
     layers: 2,
     hidden: 32,
     heads: 4,

@@ -5,7 +5,7 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
 import * as tf from '@tensorflow/tfjs-core'
 import type { PerplexityFigures } from '../../shared/evaluation'
 import { causalLmLoss } from '../model/causal-lm-loss'
-import type { Gpt2Model } from '../model/gpt2-model'
+import type { DecoderModel } from '../model/decoder-model'
 import { collate, type TokenRecord } from '../training/training-data'
 
 /**
@@ -29,7 +29,7 @@ export interface ScoreOptions {
 }
 
 export async function scoreWindows(
-  model: Gpt2Model,
+  model: DecoderModel,
   windows: readonly TokenRecord[],
   options: ScoreOptions
 ): Promise<PerplexityFigures> {
@@ -47,7 +47,7 @@ export async function scoreWindows(
     const sum = tf.tidy(() => {
       const hidden = model.hiddenStates(batch, { train: false })
       // No backward pass: `recompute` keeps the loss from saving the probabilities a gradient would need.
-      const out = causalLmLoss(hidden, model.weights.lmHead, batch.labels, batch.batch, batch.seqLen, {
+      const out = causalLmLoss(hidden, model.lmHead, batch.labels, batch.batch, batch.seqLen, {
         recompute: true
       })
       count = out.count

@@ -6,9 +6,10 @@ import { ServiceError } from '../../shared/errors'
 import { engineBackend } from '../backend'
 import { defaultBatchSize, scoreWindows } from '../evaluation/perplexity'
 import { slidingWindows, windowSettings } from '../evaluation/sliding-windows'
-import { loadHfModelFolder } from '../formats/hf-model-folder'
+import { loadDecoderFolder } from '../formats/decoder-folder'
 import { Rng } from '../generation/rng'
-import { Gpt2Model } from '../model/gpt2-model'
+import { createDecoderModel } from '../model/create-decoder'
+import { decoderDims } from '../model/decoder-model'
 import { LoraAdapter } from '../model/lora'
 import type { JobHandler } from '../job-registry'
 import { toLoraConfig } from '../training/lora-settings'
@@ -18,12 +19,13 @@ import { readTokenizedJsonl } from '../training/training-data'
 export const perplexity: JobHandler<'perplexity'> = async (input, { signal, emit }) => {
   const started = performance.now()
   await engineBackend()
-  const checkpoint = await loadHfModelFolder(input.modelPath)
+  const checkpoint = await loadDecoderFolder(input.modelPath)
   signal.throwIfAborted()
   const config = checkpoint.config
+  const dims = decoderDims(config)
   let settings
   try {
-    settings = windowSettings(input.maxLength, input.stride, config.nPositions)
+    settings = windowSettings(input.maxLength, input.stride, dims.maxPositions)
   } catch (err) {
     if (!(err instanceof RangeError)) throw err
     const field = /^stride/.test(err.message) ? 'stride' : 'maxLength'
@@ -31,9 +33,9 @@ export const perplexity: JobHandler<'perplexity'> = async (input, { signal, emit
       { path: field, message: err.message }
     ])
   }
-  const samples = await readTokenizedJsonl(input.samplesFile, config.vocabSize)
+  const samples = await readTokenizedJsonl(input.samplesFile, dims.vocabSize)
   const windows = samples.flatMap((s) => slidingWindows(s, settings))
-  const model = Gpt2Model.fromArrays(config, checkpoint.weights)
+  const model = createDecoderModel(config, checkpoint.weights)
   checkpoint.weights.clear()
   const results: PerplexityFigures[] = []
   try {

@@ -4,7 +4,8 @@
 import type * as tf from '@tensorflow/tfjs-core'
 import { DropoutMasks } from './dropout-mask'
 import type { LmHeadWeights } from './frozen-weights'
-import type { DecoderConfig, LoraAdapter } from './lora'
+import type { DecoderConfig } from '../formats/decoder-folder'
+import type { LoraAdapter } from './lora'
 
 /** Token ids `[batch, seqLen]` row-major; `attentionMask` (same layout, 1 = token, 0 = right padding). */
 export interface TokenBatch {

@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import { throwIfGpuFailed } from '../webgpu-adapter'
 import { countGpt2Parameters } from '../formats/gpt2-weights'
 import type { Gpt2Config } from '../formats/hf-config'
+import type { DecoderConfig } from '../formats/decoder-folder'
 import type { LlamaConfig } from '../formats/llama-config'
 import { countLlamaParameters, LLAMA_LINEARS, llamaLinearShape } from '../formats/llama-weights'
 import type { Rng } from '../generation/rng'
@@ -21,8 +22,7 @@ export interface LoraConfig {
   bias: 'none'
 }
 
-/** The config of any decoder the engine runs: GPT-2 or a Llama-style family. */
-export type DecoderConfig = Gpt2Config | LlamaConfig
+export type { DecoderConfig }
 
 /**
  * A linear layer LoRA can attach to: GPT-2's without the `transformer.` prefix (`h.0.attn.c_attn`), the

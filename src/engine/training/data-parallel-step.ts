@@ -2,7 +2,7 @@
 // worker threads compute theirs, then the sums are added in worker order. The result does not
 // depend on the number of workers beyond float rounding (rows are independent, dropout is per row).
 import * as tf from '@tensorflow/tfjs-core'
-import type { Gpt2Model } from '../model/gpt2-model'
+import type { DecoderModel } from '../model/decoder-model'
 import type { ComputeOptions } from '../model/train-step'
 import { sharePieces } from './gradient-pieces'
 import type { MicroBatch } from './gradient-pieces'
@@ -22,7 +22,7 @@ export interface StepGradients {
 type Settled = { ok: true; results: (WorkerResult | null)[] } | { ok: false; error: unknown }
 
 export async function dataParallelGradients(
-  model: Gpt2Model,
+  model: DecoderModel,
   workers: GradientWorkers | null,
   micro: readonly MicroBatch[],
   gradScale: number,

@@ -1,16 +1,16 @@
 // The PEFT adapter folder, both ways: what `PeftModel.from_pretrained` loads (adapter_config.json +
-// adapter_model.safetensors, keys `base_model.model.transformer.h.N.<module>.lora_{A,B}.weight`), and
-// reading such a folder back, made here or in Python, checked against the base model it is used with.
+// adapter_model.safetensors, keys `base_model.model.transformer.h.N.<module>.lora_{A,B}.weight` for GPT-2,
+// `base_model.model.model.layers.N.self_attn.q_proj.lora_{A,B}.weight` for Llama/Qwen), and reading such a
+// folder back, made here or in Python, checked against the base model it is used with.
 import { existsSync } from 'node:fs'
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import type { LoraSettingsConfig } from '../../shared/runs'
 import { makeDirs } from '../files/make-dirs'
-import type { Gpt2Config } from '../formats/hf-config'
 import { readSafetensors, writeSafetensors } from '../formats/safetensors'
 import type { TensorToWrite } from '../formats/safetensors'
-import { gpt2LinearModules, loraScaling as modelLoraScaling, loraTargetModules } from '../model/lora'
-import type { LoraWeightArrays } from '../model/lora'
+import { linearModules, loraScaling as modelLoraScaling, loraTargetModules } from '../model/lora'
+import type { DecoderConfig, LoraWeightArrays } from '../model/lora'
 import { toLoraConfig } from './lora-settings'
 
 import { ADAPTER_CONFIG_FILE, ADAPTER_WEIGHTS_FILE } from './training-file-names'
@@ -20,7 +20,10 @@ export { ADAPTER_CONFIG_FILE, ADAPTER_WEIGHTS_FILE }
 /** LoRA settings and weights as they travel between the trainer and the files. */
 export interface PeftAdapter {
   settings: LoraSettingsConfig
-  /** Keyed by module name without `transformer.` (`h.0.attn.c_attn`): A `[r, in]`, B `[out, r]`, row-major. */
+  /**
+   * Keyed by the engine's module name (GPT-2's without `transformer.`, `h.0.attn.c_attn`; Llama's by its path,
+   * `model.layers.0.self_attn.q_proj`): A `[r, in]`, B `[out, r]`, row-major.
+   */
   modules: Map<string, LoraWeightArrays>
   /** What `base_model_name_or_path` says: the base model folder or Hub name. */
   baseModel: string
@@ -39,17 +42,34 @@ export function loraScaling(settings: LoraSettingsConfig): number {
   return modelLoraScaling(toLoraConfig(settings))
 }
 
-const KEY_PREFIX = 'base_model.model.transformer.'
-const KEY_RE = /^base_model\.model\.transformer\.(h\.\d+\.[\w.]+)\.lora_([AB])\.weight$/
+const KEY_RE =
+  /^base_model\.model\.(transformer\.h\.\d+\.[\w.]+|model\.layers\.\d+\.[\w.]+)\.lora_([AB])\.weight$/
 
-/** adapter_config.json as PEFT's LoraConfig.save_pretrained writes it for GPT-2 (keys sorted). */
-export function peftAdapterConfig(settings: LoraSettingsConfig, baseModel: string): Record<string, unknown> {
+/** Whether engine module names are GPT-2's (Conv1D layers, under `transformer.`) rather than a Llama family's. */
+function isGpt2Module(name: string): boolean {
+  return !name.startsWith('model.layers.')
+}
+
+/** The module's path inside the transformers model, as PEFT keys it after `base_model.model.`. */
+function peftModulePath(name: string): string {
+  return isGpt2Module(name) ? `transformer.${name}` : name
+}
+
+/**
+ * adapter_config.json as PEFT's LoraConfig.save_pretrained writes it (keys sorted). `fanInFanOut`: the
+ * wrapped layers store W as `[in, out]` (GPT-2's Conv1D), not nn.Linear's `[out, in]`.
+ */
+export function peftAdapterConfig(
+  settings: LoraSettingsConfig,
+  baseModel: string,
+  fanInFanOut = true
+): Record<string, unknown> {
   return {
     alpha_pattern: {},
     auto_mapping: null,
     base_model_name_or_path: baseModel,
     bias: 'none',
-    fan_in_fan_out: true,
+    fan_in_fan_out: fanInFanOut,
     inference_mode: true,
     init_lora_weights: true,
     layer_replication: null,
@@ -113,13 +133,15 @@ export async function writePeftAdapter(dir: string, adapter: PeftAdapter): Promi
   const tensors: Record<string, TensorToWrite> = {}
   for (const [name, pair] of adapter.modules) {
     const shapes = shapesOf(name, pair, adapter.settings.r)
-    tensors[`${KEY_PREFIX}${name}.lora_A.weight`] = { dtype: 'F32', shape: shapes.a, data: pair.a }
-    tensors[`${KEY_PREFIX}${name}.lora_B.weight`] = { dtype: 'F32', shape: shapes.b, data: pair.b }
+    const prefix = `base_model.model.${peftModulePath(name)}`
+    tensors[`${prefix}.lora_A.weight`] = { dtype: 'F32', shape: shapes.a, data: pair.a }
+    tensors[`${prefix}.lora_B.weight`] = { dtype: 'F32', shape: shapes.b, data: pair.b }
   }
+  const conv1d = [...adapter.modules.keys()].every(isGpt2Module)
   await writeFolderAtomically(dir, async (tmp) => {
     await writeFile(
       join(tmp, ADAPTER_CONFIG_FILE),
-      JSON.stringify(peftAdapterConfig(adapter.settings, adapter.baseModel), null, 2)
+      JSON.stringify(peftAdapterConfig(adapter.settings, adapter.baseModel, conv1d), null, 2)
     )
     await writeSafetensors(join(tmp, ADAPTER_WEIGHTS_FILE), tensors, { format: 'pt' })
   })
@@ -142,9 +164,9 @@ const isTargets = (v: unknown): v is string[] | string =>
   typeof v === 'string' || (Array.isArray(v) && v.length > 0 && v.every((s) => typeof s === 'string'))
 
 /** Reads adapter_config.json into LoRA settings; refuses what this engine cannot apply. */
-export async function readAdapterSettings(
+async function readAdapterSettings(
   dir: string
-): Promise<{ settings: LoraSettingsConfig; baseModel: string }> {
+): Promise<{ settings: LoraSettingsConfig; baseModel: string; fanInFanOut: boolean | null }> {
   const file = join(dir, ADAPTER_CONFIG_FILE)
   if (!existsSync(file)) {
     throw new AdapterError(dir, `no ${ADAPTER_CONFIG_FILE}; pick the folder PEFT's save_pretrained wrote`)
@@ -165,12 +187,6 @@ export async function readAdapterSettings(
   if (raw.bias !== undefined && raw.bias !== 'none') {
     throw new AdapterError(file, `bias is ${JSON.stringify(raw.bias)}; only "none" is supported`)
   }
-  if (raw.fan_in_fan_out === false) {
-    throw new AdapterError(
-      file,
-      'fan_in_fan_out is false, but GPT-2 Conv1D layers need true; re-save the adapter for GPT-2'
-    )
-  }
   for (const key of ['rank_pattern', 'alpha_pattern'] as const) {
     const v = raw[key]
     if (v && typeof v === 'object' && Object.keys(v).length > 0) {
@@ -186,15 +202,29 @@ export async function readAdapterSettings(
     rsLora: raw.use_rslora === true
   }
   const baseModel = typeof raw.base_model_name_or_path === 'string' ? raw.base_model_name_or_path : ''
-  return { settings, baseModel }
+  const fanInFanOut = typeof raw.fan_in_fan_out === 'boolean' ? raw.fan_in_fan_out : null
+  return { settings, baseModel, fanInFanOut }
+}
+
+/** GPT-2's Conv1D layers need fan_in_fan_out true, the Llama families' nn.Linear layers false. */
+function checkFanInFanOut(file: string, fanInFanOut: boolean | null, base: DecoderConfig): void {
+  const gpt2 = base.modelType === 'gpt2'
+  if (fanInFanOut === null || fanInFanOut === gpt2) return
+  throw new AdapterError(
+    file,
+    gpt2
+      ? 'fan_in_fan_out is false, but GPT-2 Conv1D layers need true; re-save the adapter for GPT-2'
+      : `fan_in_fan_out is true, but ${base.modelType}'s nn.Linear layers need false; this adapter was made for GPT-2`
+  )
 }
 
 /**
  * Loads an adapter folder and checks it against the base model's config: every key PEFT's naming,
  * every wrapped module present in the model with A `[r, in]` and B `[out, r]` fitting its weight.
  */
-export async function readPeftAdapter(dir: string, base: Gpt2Config): Promise<PeftAdapter> {
-  const { settings, baseModel } = await readAdapterSettings(dir)
+export async function readPeftAdapter(dir: string, base: DecoderConfig): Promise<PeftAdapter> {
+  const { settings, baseModel, fanInFanOut } = await readAdapterSettings(dir)
+  checkFanInFanOut(join(dir, ADAPTER_CONFIG_FILE), fanInFanOut, base)
   const file = join(dir, ADAPTER_WEIGHTS_FILE)
   if (!existsSync(file)) {
     const bin = existsSync(join(dir, 'adapter_model.bin'))
@@ -206,15 +236,17 @@ export async function readPeftAdapter(dir: string, base: Gpt2Config): Promise<Pe
     )
   }
   const { tensors } = await readSafetensors(file)
-  const shapes = new Map(gpt2LinearModules(base).map((m) => [m.name, m]))
+  const shapes = new Map(linearModules(base).map((m) => [m.name, m]))
+  const layers = base.modelType === 'gpt2' ? base.nLayer : base.numHiddenLayers
   const parts = new Map<string, Partial<LoraWeightArrays>>()
   for (const [key, t] of tensors) {
     const m = KEY_RE.exec(key)
-    if (!m) throw new AdapterError(file, `tensor "${key}" is not named as PEFT names GPT-2 LoRA weights`)
-    const [, name, which] = m
+    if (!m) throw new AdapterError(file, `tensor "${key}" is not named as PEFT names LoRA weights`)
+    const name = m[1].startsWith('transformer.') ? m[1].slice('transformer.'.length) : m[1]
+    const which = m[2]
     const mod = shapes.get(name)
     if (!mod)
-      throw new AdapterError(file, `"${key}": the base model (${base.nLayer} layers) has no module ${name}`)
+      throw new AdapterError(file, `"${key}": the base model (${layers} layers) has no module ${name}`)
     if (!(t.data instanceof Float32Array))
       throw new AdapterError(file, `"${key}": dtype ${t.dtype} is not a float type`)
     const want = which === 'A' ? [settings.r, mod.inFeatures] : [mod.outFeatures, settings.r]

@@ -1,7 +1,7 @@
 // Gradients of a list of pieces on one model, summed: what each data-parallel worker (the training
 // thread included) computes for its share of a step. Nothing is read back: the loss stays on the device.
 import * as tf from '@tensorflow/tfjs-core'
-import type { Gpt2Model } from '../model/gpt2-model'
+import type { DecoderModel } from '../model/decoder-model'
 import { loraGradientTensors } from '../model/train-step'
 import type { ComputeOptions } from '../model/train-step'
 import type { GradientPiece } from './gradient-pieces'
@@ -15,7 +15,7 @@ export interface PieceGradients {
 }
 
 export function pieceGradients(
-  model: Gpt2Model,
+  model: DecoderModel,
   pieces: readonly GradientPiece[],
   gradScale: number,
   compute: ComputeOptions

@@ -8,7 +8,7 @@ import type { CheckpointInfo, CheckpointReason, RunConfigValues, RunMetric } fro
 import type { TrainJobOutput, TrainProgress } from '../../shared/training-protocol'
 import type { Rng } from '../generation/rng'
 import { causalLmLoss } from '../model/causal-lm-loss'
-import type { Gpt2Model } from '../model/gpt2-model'
+import type { DecoderModel } from '../model/decoder-model'
 import type { LoraAdapter } from '../model/lora'
 import type { ComputeOptions } from '../model/train-step'
 import { AdamW } from '../optim/adamw'
@@ -30,7 +30,7 @@ import { writePeftAdapter } from './peft-adapter'
 export interface TrainerSetup {
   runDir: string
   config: RunConfigValues
-  model: Gpt2Model
+  model: DecoderModel
   lora: LoraAdapter
   /** Data-parallel workers besides this thread, or null to compute every step here. */
   workers: GradientWorkers | null
@@ -322,7 +322,7 @@ export class Trainer {
           tf.tidy(() => {
             const hidden = model.hiddenStates(batch, { train: false })
             // No backward pass here: `recompute` makes the loss skip the probabilities it would keep for one.
-            const out = causalLmLoss(hidden, model.weights.lmHead, batch.labels, batch.batch, batch.seqLen, {
+            const out = causalLmLoss(hidden, model.lmHead, batch.labels, batch.batch, batch.seqLen, {
               recompute: true
             })
             count += out.count

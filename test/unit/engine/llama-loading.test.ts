@@ -1,18 +1,25 @@
 // Llama/Qwen2/Qwen3 config.json and folders: the real models' configs (test/fixtures/model-configs, written
 // from their Hub config.json files) parse to transformers' parameter counts; unsupported features are
-// refused by name; a sharded BF16 folder loads as its float32 weights rounded to BF16.
+// refused by name; a sharded BF16 folder loads as its float32 weights rounded to BF16; random folders of
+// any Llama-family shape (model-factory) load and run.
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import * as tf from '@tensorflow/tfjs-core'
 import { bf16ToF32, f32ToBf16 } from '../../../src/engine/formats/half-float'
 import { parseLlamaConfig } from '../../../src/engine/formats/llama-config'
 import { loadLlamaModelFolder } from '../../../src/engine/formats/llama-model-folder'
 import { countLlamaParameters } from '../../../src/engine/formats/llama-weights'
 import { writeSafetensors } from '../../../src/engine/formats/safetensors'
 import type { TensorToWrite } from '../../../src/engine/formats/safetensors'
+import { createRandomLlamaFolder } from '../../../src/engine/model-factory'
+import type { RandomLlamaOptions } from '../../../src/engine/model-factory'
+import { createLlamaWeights } from '../../../src/engine/model/llama-frozen-weights'
+import { LlamaModel } from '../../../src/engine/model/llama-model'
 import { ropeInverseFrequencies } from '../../../src/engine/model/rotary'
 import { fixturesDir, requireFixture } from './fixtures-dir'
+import { useBackend } from './gpt2-reference'
 
 const configsDir = requireFixture(join(fixturesDir, 'model-configs'))
 const llamaTiny = requireFixture(join(fixturesDir, 'llama-tiny', 'model'))
@@ -164,5 +171,65 @@ describe('Llama-family model folders', () => {
     await expect(loadLlamaModelFolder(folder)).rejects.toThrow(
       'weight "lm_head.weight" is missing but config.json has tie_word_embeddings false'
     )
+  })
+})
+
+describe('createRandomLlamaFolder', () => {
+  let dir: string
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'llama-random-'))
+  })
+  afterAll(() => rm(dir, { recursive: true, force: true }))
+
+  const qwen3: RandomLlamaOptions = {
+    family: 'qwen3',
+    numHiddenLayers: 2,
+    hiddenSize: 32,
+    intermediateSize: 48,
+    numAttentionHeads: 4,
+    numKeyValueHeads: 2,
+    headDim: 16,
+    vocabSize: 300,
+    maxPositionEmbeddings: 64,
+    tieWordEmbeddings: true,
+    ropeTheta: 1e6,
+    seed: 3
+  }
+
+  it('writes a Qwen3-shaped folder that loads and runs, initialised as transformers does, the same bytes per seed', async () => {
+    const a = join(dir, 'a')
+    await createRandomLlamaFolder(a, qwen3)
+    const { config, weights } = await loadLlamaModelFolder(a)
+    expect([config.modelType, config.headDim, config.qkNorm, config.numKeyValueHeads]).toEqual([
+      'qwen3',
+      16,
+      true,
+      2
+    ])
+    const count = [...weights.values()].reduce((n, w) => n + w.data.length, 0)
+    expect(count).toBe(countLlamaParameters(config))
+    expect(Array.from(weights.get('model.layers.1.self_attn.k_norm.weight')!.data)).toEqual(
+      new Array(16).fill(1)
+    )
+    const q = weights.get('model.layers.0.self_attn.q_proj.weight')!.data
+    const std = Math.sqrt(q.reduce((s, v) => s + v * v, 0) / q.length)
+    expect(std).toBeGreaterThan(0.018)
+    expect(std).toBeLessThan(0.022)
+    const b = join(dir, 'b')
+    await createRandomLlamaFolder(b, qwen3)
+    expect(await readFile(join(b, 'model.safetensors'))).toEqual(await readFile(join(a, 'model.safetensors')))
+
+    await useBackend('cpu')
+    const model = new LlamaModel(config, createLlamaWeights(config, weights))
+    const logits = tf.tidy(() =>
+      model.logits(
+        model.hiddenStates({ inputIds: Int32Array.from([1, 2, 299]), batch: 1, seqLen: 3 }, { train: false })
+      )
+    )
+    expect(logits.shape).toEqual([3, 300])
+    expect((await logits.data()).every(Number.isFinite)).toBe(true)
+    logits.dispose()
+    model.dispose()
+    await expect(createRandomLlamaFolder(a, qwen3)).rejects.toThrow('already exists and is not empty')
   })
 })
