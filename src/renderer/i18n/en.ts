@@ -822,6 +822,7 @@ const en = {
       name: 'Name',
       parameters: 'Parameters',
       architecture: 'Architecture',
+      family: '{family} · weights {dtype} · {kv} key/value heads',
       shape: '{layers} layers × {width}, {heads} heads',
       vocabContext: 'vocabulary {vocab} · context {context}',
       size: 'Size on disk',

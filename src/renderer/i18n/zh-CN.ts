@@ -785,6 +785,7 @@ const zhCN: MessageSchema = {
       name: '名称',
       parameters: '参数量',
       architecture: '结构',
+      family: '{family} · 权重 {dtype} · {kv} 个键/值头',
       shape: '{layers} 层 × {width}，{heads} 个注意力头',
       vocabContext: '词表 {vocab} · 上下文 {context}',
       size: '磁盘占用',
