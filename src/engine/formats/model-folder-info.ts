@@ -124,6 +124,14 @@ async function inspectLlamaFolder(dir: string, config: LlamaConfig): Promise<Any
   return { ...info, weightsDtype: headers.dtype, problem: shapeProblem(expected, headers.stored) }
 }
 
+/** A folder's config.json as the engine's config of its family; an unsupported model_type is refused by name. */
+export async function readDecoderConfig(dir: string): Promise<Gpt2Config | LlamaConfig> {
+  const { json, file } = await readConfigJson(dir)
+  if (isLlamaFamilyJson(json)) return parseLlamaConfig(json, file)
+  modelShapeOf(json, file)
+  return parseGpt2Config(json, file)
+}
+
 /** Family, size and loadability of a model folder from its headers only. Throws on a bad or unsupported config. */
 export async function inspectModelFolder(dir: string): Promise<AnyModelFolderInfo> {
   const { json, file } = await readConfigJson(dir)

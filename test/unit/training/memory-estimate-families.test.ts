@@ -1,6 +1,9 @@
 // The memory estimate and the wasm fit for the Llama/Qwen shapes (issue 16 item 6): grouped-query k/v,
 // SwiGLU's intermediate width, untied heads and Qwen's 151,936-token vocabulary, from the real configs.
 import { readFileSync } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { parseLlamaConfig, type LlamaConfig } from '../../../src/engine/formats/llama-config'
 import {
@@ -10,6 +13,9 @@ import {
   type EstimateOptions
 } from '../../../src/engine/training/memory-estimate'
 import { WASM_HEAP_LIMIT_BYTES, wasmFit } from '../../../src/engine/training/wasm-fit'
+import { estimateRun as estimateRunJob } from '../../../src/engine/jobs/training-jobs'
+import { createRandomLlamaFolder } from '../../../src/engine/model-factory'
+import { runDefaults, type RunConfigValues } from '../../../src/shared/runs'
 
 function config(name: string): LlamaConfig {
   const file = `test/fixtures/model-configs/${name}.json`
@@ -65,5 +71,39 @@ describe('memory estimate for Llama/Qwen shapes', () => {
     // Qwen2.5-0.5B's frozen weights, their transposed copies and XNNPACK's packed copies alone pass 4 GiB.
     expect(wasmFit(config('qwen2.5-0.5b'), opts(256)).advice).toBe('gpu')
     expect(wasmFit(config('llama-3.2-1b'), { ...opts(256), gradientCheckpointing: true }).advice).toBe('gpu')
+  })
+})
+
+describe('the estimateRun job on a Qwen3 folder', () => {
+  it('reads the Llama-family config and estimates the run the Train form shows', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'estimate-qwen3-'))
+    try {
+      const folder = join(dir, 'qwen3')
+      await createRandomLlamaFolder(folder, {
+        family: 'qwen3',
+        numHiddenLayers: 2,
+        hiddenSize: 64,
+        intermediateSize: 128,
+        numAttentionHeads: 4,
+        numKeyValueHeads: 2,
+        vocabSize: 1000,
+        maxPositionEmbeddings: 128,
+        tieWordEmbeddings: true,
+        seed: 1
+      })
+      const config: RunConfigValues = {
+        ...runDefaults,
+        baseModel: folder,
+        data: { kind: 'dataset', id: 1 },
+        lora: { ...runDefaults.lora, r: 16, alpha: 32, targetModules: qkvo }
+      }
+      const context = { id: 1, signal: new AbortController().signal, emit: () => undefined }
+      const run = await estimateRunJob({ baseModel: folder, config }, context)
+      // per layer 16·((64+64) + 2·(64+32) + (64+64)) = 7 168, 2 layers
+      expect(run.trainableParams).toBe(14_336)
+      expect(run.trainableLine).toMatch(/^trainable params: 14,336 \|\| all params: /)
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
   })
 })
