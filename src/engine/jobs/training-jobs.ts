@@ -8,6 +8,7 @@ import { engineBackend } from '../backend'
 import { EXPORT_FILES, checkExportTarget, writeExportFolder } from '../files/export-folder'
 import { loadHfModelFolder } from '../formats/hf-model-folder'
 import { readDecoderConfig } from '../formats/model-folder-info'
+import { wasmFit } from '../training/wasm-fit'
 import { decoderDims } from '../model/decoder-model'
 import type { JobHandler } from '../job-registry'
 import { writeMergedModel } from '../training/merged-export'
@@ -51,7 +52,8 @@ export const estimateRun: JobHandler<'estimateRun'> = async ({ baseModel, config
   }).count
   const options = { ...base, workers }
   // On a GPU backend the estimate is GPU memory, checked against the adapter's limits.
-  return withGpuFit(estimate(shape, options), shape, options, backend.adapter)
+  const result = withGpuFit(estimate(shape, options), shape, options, backend.adapter)
+  return backend.name === 'wasm' ? { ...result, wasm: wasmFit(shape, options) } : result
 }
 
 const [ADAPTER_CONFIG, ADAPTER_WEIGHTS] = EXPORT_FILES.peft

@@ -1,23 +1,12 @@
 // Whether a training step fits one wasm instance's heap (4 GiB: wasm32's address space) and, when it
 // does not, whether recomputation (gradient checkpointing) brings it under: what the Train form says
 // before suggesting the GPU backend. Reads the same estimate the run records.
-import type { MemoryEstimate } from '../../shared/runs'
+import type { MemoryEstimate, WasmFit } from '../../shared/runs'
 import type { DecoderConfig } from '../model/lora'
 import { estimateTrainingMemory, type EstimateOptions } from './memory-estimate'
 
 /** wasm32 addresses at most 4 GiB; tfjs's wasm backend cannot grow its heap beyond it. */
 export const WASM_HEAP_LIMIT_BYTES = 4 * 2 ** 30
-
-export type WasmFitAdvice = 'fits' | 'recompute' | 'gpu'
-
-export interface WasmFit {
-  advice: WasmFitAdvice
-  /** The training thread's wasm heap at the peak as asked (tensors and backend buffers). */
-  heapBytes: number
-  /** The same with recomputation, when it was not already on. */
-  recomputedHeapBytes: number | null
-  limitBytes: number
-}
 
 /** The wasm heap of the training thread: its tensors and its backend buffers (the runtime lives outside it). */
 function heapOf(estimate: MemoryEstimate): number {

@@ -481,6 +481,11 @@ const en = {
       chooseDataset: 'Choose a dataset.'
     },
     estimate: {
+      wasmFit: {
+        recompute:
+          'A training step needs about {heap} of wasm memory, over its {limit} limit: turn on recomputation (gradient checkpointing) to bring it to about {recomputed}, or use the GPU backend (webgpu).',
+        gpu: 'A training step needs about {heap} of wasm memory, over its {limit} limit even with recomputation: use the GPU backend (webgpu), a smaller model or shorter samples.'
+      },
       title: 'Before you start',
       memory: 'Estimated memory:',
       components: 'Memory by component',

@@ -450,6 +450,11 @@ const zhCN: MessageSchema = {
       chooseDataset: '请选择数据集。'
     },
     estimate: {
+      wasmFit: {
+        recompute:
+          '一个训练步骤约需 {heap} wasm 内存，超过 {limit} 上限：开启重计算（梯度检查点）可降到约 {recomputed}，或改用 GPU 后端（webgpu）。',
+        gpu: '一个训练步骤约需 {heap} wasm 内存，即使开启重计算也超过 {limit} 上限：请改用 GPU 后端（webgpu）、更小的模型或更短的样本。'
+      },
       title: '开始之前',
       memory: '预计内存：',
       components: '各部分内存',
