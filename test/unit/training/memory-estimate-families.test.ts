@@ -98,11 +98,20 @@ describe('the estimateRun job on a Qwen3 folder', () => {
         lora: { ...runDefaults.lora, r: 16, alpha: 32, targetModules: qkvo }
       }
       const context = { id: 1, signal: new AbortController().signal, emit: () => undefined }
+      process.env.LORA_STUDIO_BACKEND = 'wasm'
       const run = await estimateRunJob({ baseModel: folder, config }, context)
+      // On wasm the estimate says whether the step fits the heap: this tiny model does, as asked.
+      expect(run.wasm).toMatchObject({
+        advice: 'fits',
+        limitBytes: WASM_HEAP_LIMIT_BYTES,
+        recomputedHeapBytes: null
+      })
+      expect(run.wasm?.heapBytes).toBeGreaterThan(0)
       // per layer 16·((64+64) + 2·(64+32) + (64+64)) = 7 168, 2 layers
       expect(run.trainableParams).toBe(14_336)
       expect(run.trainableLine).toMatch(/^trainable params: 14,336 \|\| all params: /)
     } finally {
+      delete process.env.LORA_STUDIO_BACKEND
       await rm(dir, { recursive: true, force: true })
     }
   })
