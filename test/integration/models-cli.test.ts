@@ -40,7 +40,7 @@ describe('lora-studio models / import', () => {
     expect((JSON.parse(listed.out) as ModelSummary[]).map((m) => m.name)).toEqual(['tiny-demo'])
     const human = await cli('models', 'list')
     expect(human.out).toMatch(
-      /^ {3}1 {2}tiny-demo {2}demo {2}3\.3M params {2}2x64, 2 heads {2}ctx 256 {2}14 MiB {2}tokenizer$/
+      /^ {3}1 {2}tiny-demo {2}demo {2}3\.3M params {2}gpt2 2x64, 2 heads {2}ctx 256 {2}float32 {2}14 MiB {2}tokenizer$/
     )
   })
 

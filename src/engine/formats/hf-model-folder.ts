@@ -201,6 +201,7 @@ export async function loadHfModelFolder(dir: string): Promise<LoadedCheckpoint> 
   return { dir, config, weights }
 }
 
+/** Sum of the sizes of every file under `dir`. */
 async function folderBytes(dir: string): Promise<number> {
   let total = 0
   for (const entry of await readdir(dir, { withFileTypes: true })) {
@@ -218,35 +219,51 @@ export function hasTokenizerFiles(dir: string): boolean {
   )
 }
 
+/** What any model folder's listing says before its headers are read: size, weights layout, tokenizer. */
+export async function folderFacts(dir: string): Promise<{
+  files: Map<string, string[]> | null
+  facts: Omit<ModelFolderInfo, 'config' | 'parameterCount'>
+}> {
+  const { layout, files } = await locateWeights(dir)
+  const bytesOnDisk = await folderBytes(dir)
+  const hasTokenizer = hasTokenizerFiles(dir)
+  return { files, facts: { dir, bytesOnDisk, layout, weightsDtype: null, hasTokenizer, problem: null } }
+}
+
 /** Config, size and loadability of a folder from its headers only (for listing models). Throws on a bad config. */
 export async function inspectHfModelFolder(dir: string): Promise<ModelFolderInfo> {
   const config = await readConfig(dir)
-  const { layout, files } = await locateWeights(dir)
-  const info: ModelFolderInfo = {
-    dir,
-    config,
-    parameterCount: countGpt2Parameters(config),
-    bytesOnDisk: await folderBytes(dir),
-    layout,
-    weightsDtype: null,
-    hasTokenizer: hasTokenizerFiles(dir),
-    problem: null
-  }
-  if (!files) return { ...info, problem: missingWeightsMessage(layout) }
-  const keep = wanted(config)
+  const { files, facts } = await folderFacts(dir)
+  const info: ModelFolderInfo = { ...facts, config, parameterCount: countGpt2Parameters(config) }
+  if (!files) return { ...info, problem: missingWeightsMessage(facts.layout) }
+  const headers = await readStoredShapes(files, wanted(config), normaliseGpt2Key, 'wte.weight')
+  if ('problem' in headers) return { ...info, problem: headers.problem }
+  return { ...info, weightsDtype: headers.dtype, problem: shapeProblem(config, headers.stored) }
+}
+
+/**
+ * The shapes of the tensors `keep` selects (under `keyOf` of their stored key) from the safetensors
+ * headers, and the dtype of `dtypeKey`; an unreadable header is returned as the problem.
+ */
+export async function readStoredShapes(
+  files: ReadonlyMap<string, string[]>,
+  keep: (raw: string) => boolean,
+  keyOf: (raw: string) => string,
+  dtypeKey: string
+): Promise<{ stored: Map<string, number[]>; dtype: SafetensorsDtype | null } | { problem: string }> {
   const stored = new Map<string, number[]>()
+  let dtype: SafetensorsDtype | null = null
   try {
     for (const file of files.keys()) {
-      const { entries } = await readSafetensorsHeader(file)
-      for (const [raw, entry] of entries) {
+      for (const [raw, entry] of (await readSafetensorsHeader(file)).entries) {
         if (!keep(raw)) continue
-        const key = normaliseGpt2Key(raw)
+        const key = keyOf(raw)
         stored.set(key, entry.shape)
-        if (key === 'wte.weight') info.weightsDtype = entry.dtype
+        if (key === dtypeKey) dtype = entry.dtype
       }
     }
   } catch (err) {
-    return { ...info, problem: (err as Error).message }
+    return { problem: (err as Error).message }
   }
-  return { ...info, problem: shapeProblem(config, stored) }
+  return { stored, dtype }
 }

@@ -6,7 +6,10 @@ import { freemem } from 'node:os'
 import { join } from 'node:path'
 import { engineBackend } from '../backend'
 import { EXPORT_FILES, checkExportTarget, writeExportFolder } from '../files/export-folder'
-import { inspectHfModelFolder, loadHfModelFolder } from '../formats/hf-model-folder'
+import { loadHfModelFolder } from '../formats/hf-model-folder'
+import { readDecoderConfig } from '../formats/model-folder-info'
+import { wasmFit } from '../training/wasm-fit'
+import { decoderDims } from '../model/decoder-model'
 import type { JobHandler } from '../job-registry'
 import { writeMergedModel } from '../training/merged-export'
 import { estimateRun as estimate, workerCopyBytes } from '../training/memory-estimate'
@@ -27,11 +30,11 @@ export const trainControl: JobHandler<'trainControl'> = async ({ runId, action }
 }
 
 export const estimateRun: JobHandler<'estimateRun'> = async ({ baseModel, config }) => {
-  const info = await inspectHfModelFolder(baseModel)
+  const shape = await readDecoderConfig(baseModel)
   const backend = await engineBackend()
   const base = {
     batchSize: config.batchSize,
-    seqLength: Math.min(config.maxLength, info.config.nPositions),
+    seqLength: Math.min(config.maxLength, decoderDims(shape).maxPositions),
     lora: config.lora,
     logitsChunkTokens: 256,
     gradientCheckpointing: config.gradientCheckpointing,
@@ -44,12 +47,13 @@ export const estimateRun: JobHandler<'estimateRun'> = async ({ baseModel, config
     requested: config.workers,
     backend: backend.name,
     rowsPerStep: config.batchSize * config.gradientAccumulation,
-    bytesPerWorker: workerCopyBytes(info.config, base, config.batchSize),
+    bytesPerWorker: workerCopyBytes(shape, base, config.batchSize),
     freeBytes: freemem()
   }).count
   const options = { ...base, workers }
   // On a GPU backend the estimate is GPU memory, checked against the adapter's limits.
-  return withGpuFit(estimate(info.config, options), info.config, options, backend.adapter)
+  const result = withGpuFit(estimate(shape, options), shape, options, backend.adapter)
+  return backend.name === 'wasm' ? { ...result, wasm: wasmFit(shape, options) } : result
 }
 
 const [ADAPTER_CONFIG, ADAPTER_WEIGHTS] = EXPORT_FILES.peft

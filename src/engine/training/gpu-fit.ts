@@ -3,7 +3,7 @@
 // memory the GPU has: the largest tensor of a step is checked, the total is only shown.
 import type { GpuFit, RunEstimate, StepTensor } from '../../shared/runs'
 import type { GpuAdapterInfo } from '../../shared/system'
-import type { Gpt2Config } from '../formats/hf-config'
+import type { DecoderConfig } from '../model/lora'
 import { describeAdapter } from '../webgpu-adapter'
 import { largestStepTensor } from './memory-estimate'
 import type { EstimateOptions } from './memory-estimate'
@@ -77,7 +77,7 @@ export function gpuFit(input: FitInput, adapter: GpuAdapterInfo): GpuFit {
 /** `estimate` with its GPU check when the backend runs on a WebGPU adapter; unchanged otherwise. */
 export function withGpuFit(
   estimate: RunEstimate,
-  shape: Gpt2Config,
+  shape: DecoderConfig,
   opts: EstimateOptions,
   adapter: GpuAdapterInfo | undefined
 ): RunEstimate {

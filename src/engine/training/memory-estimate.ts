@@ -1,4 +1,4 @@
-// What a LoRA training step on GPT-2 should need in memory, worked out from the architecture and the
+// What a LoRA training step on GPT-2 or a Llama/Qwen2/Qwen3 decoder should need in memory, worked out from the architecture and the
 // run config before the run starts, component by component, so it can be shown beside the measured peak:
 // the tensors (tf.memory's peak), and on a CPU backend the whole process (RSS), calibrated on measurements.
 import { recomputesByDefault } from '../model/causal-lm-loss'
@@ -14,9 +14,10 @@ import type {
 } from '../../shared/runs'
 import type { BackendName } from '../../shared/system'
 import { countGpt2Parameters } from '../formats/gpt2-weights'
-import type { Gpt2Config } from '../formats/hf-config'
-import { loraTargetModules, trainableParamsLine } from '../model/lora'
-import type { LinearModule } from '../model/lora'
+import { countLlamaParameters } from '../formats/llama-weights'
+import { decoderDims } from '../model/decoder-model'
+import { linearModules, loraTargetModules, trainableParamsLine } from '../model/lora'
+import type { DecoderConfig, LinearModule } from '../model/lora'
 import { toLoraConfig } from './lora-settings'
 
 const F32 = 4
@@ -89,6 +90,62 @@ export const STEP_JS_HEAP_BYTES = 16 * MiB
 /** The engine process before a model loads, when the caller has not measured it (CLI on Linux: ~240 MiB). */
 export const RUNTIME_BYTES = 240 * MiB
 
+/** The sizes the estimate reads, whatever the family: GPT-2 (Conv1D, GELU MLP) or Llama/Qwen (GQA, SwiGLU). */
+interface EstimateShape {
+  layers: number
+  width: number
+  /** Query heads: attention scores are per query head, grouped k/v or not. */
+  heads: number
+  vocabSize: number
+  /** q|k|v width: 3·d on GPT-2, (heads + 2·kvHeads)·head_dim with grouped-query attention. */
+  qkvWidth: number
+  /** The MLP's hidden width (n_inner, or intermediate_size for SwiGLU). */
+  inner: number
+  /** Floats a token keeps per layer for the backward pass. */
+  actsPerToken: number
+  baseParams: number
+  /** Σ in·out of every linear layer, plus the LM head (tied or not, transposed once). */
+  transposedElements: number
+}
+
+function estimateShape(config: DecoderConfig): EstimateShape {
+  const dims = decoderDims(config)
+  const matrices = linearModules(config).reduce((sum, m) => sum + m.inFeatures * m.outFeatures, 0)
+  if (config.modelType === 'gpt2') {
+    const d = config.nEmbd
+    return {
+      layers: dims.numLayers,
+      width: d,
+      heads: dims.attentionHeads,
+      vocabSize: dims.vocabSize,
+      qkvWidth: 3 * d,
+      inner: config.nInner,
+      // ln_1 out, q|k|v, attention output, c_proj out, residual, ln_2 out, MLP pre-activation and GELU output, MLP out
+      actsPerToken: d + 3 * d + d + d + d + d + 2 * config.nInner + d,
+      baseParams: countGpt2Parameters(config),
+      transposedElements: matrices + config.vocabSize * d
+    }
+  }
+  const d = config.hiddenSize
+  const q = config.numAttentionHeads * config.headDim
+  const kv = config.numKeyValueHeads * config.headDim
+  const inter = config.intermediateSize
+  // input norm out, q k v, rotated q k (and q/k norms on qwen3), attention output, o_proj out, residual,
+  // post norm out, gate and up, silu(gate) and the product, down out
+  const qkNorm = config.qkNorm ? q + kv : 0
+  return {
+    layers: dims.numLayers,
+    width: d,
+    heads: dims.attentionHeads,
+    vocabSize: dims.vocabSize,
+    qkvWidth: q + 2 * kv,
+    inner: inter,
+    actsPerToken: d + (q + 2 * kv) + (q + kv) + qkNorm + q + d + d + d + 4 * inter + d,
+    baseParams: countLlamaParameters(config),
+    transposedElements: matrices + config.vocabSize * d
+  }
+}
+
 interface Part {
   key: MemoryPart
   name: string
@@ -103,13 +160,13 @@ interface Part {
  * with the tape's intermediates, attention scores b·h·t² per layer, one chunk's logits and the saved
  * probabilities (float32: tfjs has no float16).
  */
-function tensorParts(shape: Gpt2Config, opts: EstimateOptions, rows: number): Part[] {
+function tensorParts(config: DecoderConfig, opts: EstimateOptions, rows: number): Part[] {
+  const shape = estimateShape(config)
   const t = opts.seqLength
-  const d = shape.nEmbd
-  const inner = shape.nInner
+  const d = shape.width
   const tokens = rows * t
-  const modules = loraTargetModules(shape, toLoraConfig(opts.lora))
-  const baseParams = countGpt2Parameters(shape)
+  const modules = loraTargetModules(config, toLoraConfig(opts.lora))
+  const baseParams = shape.baseParams
   const loraParams = loraParamCount(modules, opts.lora.r)
   const parts: Part[] = []
   const add = (
@@ -131,8 +188,8 @@ function tensorParts(shape: Gpt2Config, opts: EstimateOptions, rows: number): Pa
     add(
       'transposedWeights',
       'transposed weight copies',
-      transposedBytes(shape),
-      'every Conv1D matrix and the tied LM head, stored transposed once'
+      transposedBytes(config),
+      'every linear matrix and the LM head, stored transposed once'
     )
   }
   add(
@@ -145,43 +202,42 @@ function tensorParts(shape: Gpt2Config, opts: EstimateOptions, rows: number): Pa
   add('loraGradients', 'LoRA gradients', loraParams * F32, 'one float32 gradient per trainable parameter')
   add('adamMoments', 'AdamW moments', 2 * loraParams * F32, 'exp_avg and exp_avg_sq per trainable parameter')
 
-  // Per layer, kept for backward: ln_1 out, q|k|v, attention output, c_proj out, residual, ln_2 out,
-  // MLP pre-activation and GELU output, MLP out; LoRA intermediates x·Aᵀ and the dropout mask.
-  const perLayerActs = tokens * (d + 3 * d + d + d + d + d + 2 * inner + d)
+  // Per layer, kept for backward (see estimateShape); LoRA intermediates x·Aᵀ and the dropout mask.
+  const perLayerActs = tokens * shape.actsPerToken
   const loraActs = modules.reduce(
     (sum, m) => sum + tokens * (opts.lora.r + (opts.lora.dropout > 0 ? m.inFeatures : 0)),
     0
   )
   const checkpointed = opts.gradientCheckpointing ?? false
   // With checkpointing every block keeps its input, and one block at a time its activations.
-  const liveLayers = checkpointed ? 1 : shape.nLayer
+  const liveLayers = checkpointed ? 1 : shape.layers
   const activations =
     (liveLayers * perLayerActs +
-      (loraActs * liveLayers) / shape.nLayer +
+      (loraActs * liveLayers) / shape.layers +
       2 * tokens * d +
-      (checkpointed ? shape.nLayer * tokens * d : 0)) *
+      (checkpointed ? shape.layers * tokens * d : 0)) *
     F32
   add(
     'activations',
     'activations',
     activations,
     checkpointed
-      ? `${shape.nLayer} block inputs of ${tokens} tokens × ${d}, plus one block's ~${Math.round(perLayerActs / tokens)} floats a token (recomputed)`
-      : `${shape.nLayer} layers × ${tokens} tokens × ~${Math.round(perLayerActs / tokens)} floats, plus LoRA inputs`,
+      ? `${shape.layers} block inputs of ${tokens} tokens × ${d}, plus one block's ~${Math.round(perLayerActs / tokens)} floats a token (recomputed)`
+      : `${shape.layers} layers × ${tokens} tokens × ~${Math.round(perLayerActs / tokens)} floats, plus LoRA inputs`,
     {
       key: checkpointed ? 'activationsCheckpointed' : 'activations',
-      values: { layers: shape.nLayer, tokens, width: d, floats: Math.round(perLayerActs / tokens) }
+      values: { layers: shape.layers, tokens, width: d, floats: Math.round(perLayerActs / tokens) }
     }
   )
-  const scores = liveLayers * 2 * rows * shape.nHead * t * t * F32
+  const scores = liveLayers * 2 * rows * shape.heads * t * t * F32
   add(
     'attentionScores',
     'attention scores',
     scores,
-    `scores and softmax b·h·t² = ${rows}·${shape.nHead}·${t}² per layer, ${liveLayers} layer${liveLayers === 1 ? ' at a time' : 's'}`,
+    `scores and softmax b·h·t² = ${rows}·${shape.heads}·${t}² per layer, ${liveLayers} layer${liveLayers === 1 ? ' at a time' : 's'}`,
     {
       key: checkpointed ? 'attentionScoresCheckpointed' : 'attentionScores',
-      values: { rows, heads: shape.nHead, t, layers: liveLayers }
+      values: { rows, heads: shape.heads, t, layers: liveLayers }
     }
   )
   const extra = checkpointed ? AUTODIFF_EXTRA_RECOMPUTED : AUTODIFF_EXTRA
@@ -216,10 +272,9 @@ function tensorParts(shape: Gpt2Config, opts: EstimateOptions, rows: number): Pa
   return parts
 }
 
-/** Every Conv1D matrix and the LM head, once. */
-function transposedBytes(shape: Gpt2Config): number {
-  const d = shape.nEmbd
-  return (shape.nLayer * (d * 3 * d + d * d + 2 * d * shape.nInner) + shape.vocabSize * d) * F32
+/** Every linear matrix and the LM head, once. */
+function transposedBytes(config: DecoderConfig): number {
+  return estimateShape(config).transposedElements * F32
 }
 
 const sum = (parts: readonly Part[]) => parts.reduce((s, p) => s + p.bytes, 0)
@@ -232,7 +287,7 @@ const sum = (parts: readonly Part[]) => parts.reduce((s, p) => s + p.bytes, 0)
  * buffers (wasm gives every thread its own heap: nothing in it can be shared). The loaded and the shared
  * host arrays of the weights are freed once the backends hold them and are not counted.
  */
-export function estimateTrainingMemory(shape: Gpt2Config, opts: EstimateOptions): MemoryEstimate {
+export function estimateTrainingMemory(shape: DecoderConfig, opts: EstimateOptions): MemoryEstimate {
   const workers = Math.max(1, Math.min(opts.workers ?? 1, opts.batchSize))
   const share = Math.ceil(opts.batchSize / workers)
   const tensors = tensorParts(shape, opts, opts.trainingThreadRows ?? share)
@@ -295,7 +350,7 @@ export function estimateTrainingMemory(shape: Gpt2Config, opts: EstimateOptions)
 }
 
 /** What one further worker thread adds to the process when it computes `rows` sequences at a time. */
-export function workerCopyBytes(shape: Gpt2Config, opts: EstimateOptions, rows: number): number {
+export function workerCopyBytes(shape: DecoderConfig, opts: EstimateOptions, rows: number): number {
   const tensors = sum(tensorParts(shape, opts, rows))
   if (isGpuBackendName(opts.backend ?? 'wasm')) return tensors
   const packed =
@@ -319,16 +374,17 @@ function finish(parts: readonly Part[], tensorBytes: number): MemoryEstimate {
  * block of a chunk `[chunk, ≤ LM head block]` or the largest frozen matrix `[E, n_inner]`. The embedding and
  * the LM head are cut into blocks that fit the limit, so they never count.
  */
-export function largestStepTensor(shape: Gpt2Config, opts: EstimateOptions): StepTensor {
+export function largestStepTensor(config: DecoderConfig, opts: EstimateOptions): StepTensor {
+  const shape = estimateShape(config)
   const tokens = opts.batchSize * opts.seqLength
-  const d = shape.nEmbd
+  const d = shape.width
   const chunk = Math.min(opts.logitsChunkTokens ?? tokens, tokens)
   const candidates: [string, number[]][] = [
-    ['MLP activations', [tokens, shape.nInner]],
-    ['q|k|v', [tokens, 3 * d]],
+    ['MLP activations', [tokens, shape.inner]],
+    ['q|k|v', [tokens, shape.qkvWidth]],
     ['attention scores of one head', [opts.seqLength, opts.seqLength]],
     ['logits of one chunk and LM head block', [chunk, Math.min(shape.vocabSize, LM_HEAD_BLOCK)]],
-    ['frozen MLP weight', [d, shape.nInner]]
+    ['frozen MLP weight', [d, shape.inner]]
   ]
   return candidates
     .map(([name, dims]) => ({ name, shape: dims, bytes: dims.reduce((a, n) => a * n, F32) }))
@@ -344,15 +400,20 @@ export function largestStepTensor(shape: Gpt2Config, opts: EstimateOptions): Ste
  * half of training's measured packing) and the runtime.
  */
 export function estimateInferenceMemory(
-  shape: Gpt2Config,
+  config: DecoderConfig,
   opts: Pick<EstimateOptions, 'backend' | 'runtimeBytes'> & { lora?: LoraSettingsConfig }
 ): MemoryEstimate {
-  const t = shape.nPositions
-  const d = shape.nEmbd
+  const shape = estimateShape(config)
+  const t = decoderDims(config).maxPositions
+  const d = shape.width
+  // The cache holds every attention head's keys and values (grouped-query heads stored repeated).
+  const kvWidth = config.modelType === 'gpt2' ? config.nEmbd : config.numAttentionHeads * config.headDim
+  // SwiGLU keeps gate and up; GPT-2's MLP one pre-activation.
+  const mlpWidth = config.modelType === 'gpt2' ? shape.inner : 2 * shape.inner
   const loraParams = opts.lora
-    ? loraParamCount(loraTargetModules(shape, toLoraConfig(opts.lora)), opts.lora.r)
+    ? loraParamCount(loraTargetModules(config, toLoraConfig(opts.lora)), opts.lora.r)
     : 0
-  const baseParams = countGpt2Parameters(shape)
+  const baseParams = shape.baseParams
   const tensors: Part[] = [
     {
       key: 'frozenWeights',
@@ -364,7 +425,7 @@ export function estimateInferenceMemory(
     {
       key: 'transposedWeights',
       name: 'transposed weight copies',
-      bytes: transposedBytes(shape),
+      bytes: transposedBytes(config),
       detail: 'every Conv1D matrix and the tied LM head, stored transposed once',
       facts: { key: 'transposedWeights', values: {} }
     },
@@ -382,23 +443,23 @@ export function estimateInferenceMemory(
     {
       key: 'kvCache',
       name: 'KV cache',
-      bytes: 2 * shape.nLayer * t * d * F32,
-      detail: `keys and values: 2 × ${shape.nLayer} layers × ${t} positions (the context) × ${d}`,
-      facts: { key: 'kvCache', values: { layers: shape.nLayer, t, width: d } }
+      bytes: 2 * shape.layers * t * kvWidth * F32,
+      detail: `keys and values: 2 × ${shape.layers} layers × ${t} positions (the context) × ${kvWidth}`,
+      facts: { key: 'kvCache', values: { layers: shape.layers, t, width: kvWidth } }
     },
     {
       key: 'activations',
       name: 'activations',
-      bytes: t * (3 * d + shape.nInner + 2 * d) * F32,
+      bytes: t * (shape.qkvWidth + mlpWidth + 2 * d) * F32,
       detail: `one layer at a time while a ${t}-token prompt is read`,
       facts: { key: 'activationsInference', values: { t } }
     },
     {
       key: 'attentionScores',
       name: 'attention scores',
-      bytes: shape.nHead * t * t * F32,
-      detail: `h·t² = ${shape.nHead}·${t}² for one layer`,
-      facts: { key: 'attentionScoresInference', values: { heads: shape.nHead, t } }
+      bytes: shape.heads * t * t * F32,
+      detail: `h·t² = ${shape.heads}·${t}² for one layer`,
+      facts: { key: 'attentionScoresInference', values: { heads: shape.heads, t } }
     },
     {
       key: 'logits',
@@ -413,7 +474,7 @@ export function estimateInferenceMemory(
   if (isGpuBackendName(backend)) return finish(tensors, tensorBytes)
   const parts = [...tensors]
   if (backend === 'wasm') {
-    const packed = (XNNPACK_PACKED_PER_TRANSPOSED / 2) * transposedBytes(shape)
+    const packed = (XNNPACK_PACKED_PER_TRANSPOSED / 2) * transposedBytes(config)
     parts.push({
       key: 'backendBuffers',
       name: 'backend buffers',
@@ -434,10 +495,10 @@ export function estimateInferenceMemory(
 }
 
 /** The estimate a run records before it starts: PEFT's trainable line and the memory components. */
-export function estimateRun(shape: Gpt2Config, opts: EstimateOptions): RunEstimate {
+export function estimateRun(shape: DecoderConfig, opts: EstimateOptions): RunEstimate {
   const modules = loraTargetModules(shape, toLoraConfig(opts.lora))
   const trainable = loraParamCount(modules, opts.lora.r)
-  const all = countGpt2Parameters(shape) + trainable
+  const all = estimateShape(shape).baseParams + trainable
   return {
     trainableLine: trainableParamsLine(shape, toLoraConfig(opts.lora)),
     trainableParams: trainable,

@@ -4,11 +4,11 @@ import { existsSync, statSync } from 'node:fs'
 import { copyFile, mkdir, readdir, rename, rm } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
 import { ServiceError } from '../../shared/errors'
-import { inspectHfModelFolder, type ModelFolderInfo } from '../../engine/formats/hf-model-folder'
+import { inspectModelFolder, type AnyModelFolderInfo } from '../../engine/formats/model-folder-info'
 import { isModelFile } from './model-files'
 
-/** Inspects `dir` as a GPT-2 model folder; every failure names the folder or file and what to do. */
-export async function checkModelFolder(dir: string): Promise<ModelFolderInfo> {
+/** Inspects `dir` as a model folder of a supported family (GPT-2, Llama, Qwen2, Qwen3); every failure names the folder or file and what to do. */
+export async function checkModelFolder(dir: string): Promise<AnyModelFolderInfo> {
   const path = resolve(dir)
   let isDir: boolean
   try {
@@ -27,9 +27,9 @@ export async function checkModelFolder(dir: string): Promise<ModelFolderInfo> {
       [{ path: 'path', message: 'not a folder' }]
     )
   }
-  let info: ModelFolderInfo
+  let info: AnyModelFolderInfo
   try {
-    info = await inspectHfModelFolder(path)
+    info = await inspectModelFolder(path)
   } catch (err) {
     throw new ServiceError('invalid_input', `Cannot import ${path}: ${(err as Error).message}`, [
       { path: 'path', message: (err as Error).message }

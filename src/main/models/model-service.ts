@@ -9,6 +9,7 @@ import type { DemoSizeName, DownloadProgressEvent, ModelSourceName, ModelSummary
 import { ownedStatuses } from '../../shared/run-states'
 import type { InferenceEstimate } from '../../shared/runs'
 import { createRandomGpt2Folder, type RandomGpt2Options } from '../../engine/model-factory'
+import { createRandomFamilyFolder } from './random-family-model'
 import type { Store } from '../store/store'
 import { DownloadMeter } from './download-meter'
 import { downloadHubModel } from './hub-download'
@@ -118,7 +119,7 @@ export function createModelService(deps: ModelServiceDeps): ModelService {
         source: toStoredSource(source),
         hubId: hub?.hubId ?? null,
         revision: hub?.revision ?? null,
-        architecture: 'GPT2LMHeadModel',
+        architecture: info.architecture,
         config,
         parameterCount: info.parameterCount,
         sizeBytes: info.bytesOnDisk
@@ -135,9 +136,37 @@ export function createModelService(deps: ModelServiceDeps): ModelService {
 
     get: async ({ id }) => get(id),
 
-    createDemo: async ({ name, size, seed }) => {
-      const chosen = name === undefined ? freeName(`${size}-demo`) : claimName(name)
-      await createRandomGpt2Folder(join(modelsDir, chosen), { ...demoShapes[size], seed, name: chosen })
+    createDemo: async ({ name, size, seed, family = 'gpt2', tokenizer, shape = {} }) => {
+      const base = family === 'gpt2' ? `${size}-demo` : `${family}-${size}-demo`
+      const chosen = name === undefined ? freeName(base) : claimName(name)
+      const demo = demoShapes[size]
+      const layers = shape.layers ?? demo.nLayer
+      const hidden = shape.hidden ?? demo.nEmbd
+      const heads = shape.heads ?? demo.nHead
+      const context = shape.context ?? demo.nPositions
+      const dir = join(modelsDir, chosen)
+      if (family === 'gpt2') {
+        await createRandomGpt2Folder(dir, {
+          nLayer: layers,
+          nEmbd: hidden,
+          nHead: heads,
+          nPositions: context,
+          seed,
+          name: chosen
+        })
+      } else {
+        await createRandomFamilyFolder(dir, tokenizer ?? '', {
+          family,
+          layers,
+          hidden,
+          heads,
+          kvHeads: shape.kvHeads,
+          intermediate: shape.intermediate,
+          contextLength: context,
+          seed,
+          name: chosen
+        })
+      }
       return register(chosen, 'demo')
     },
 
@@ -234,7 +263,7 @@ export function createModelService(deps: ModelServiceDeps): ModelService {
       name: freeName(safeName(name)),
       path,
       source: 'merged',
-      architecture: 'GPT2LMHeadModel',
+      architecture: info.architecture,
       config,
       parameterCount: info.parameterCount,
       sizeBytes: info.bytesOnDisk

