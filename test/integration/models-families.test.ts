@@ -231,6 +231,6 @@ describe('lora-studio models create', () => {
     )
     const bad = await runCli([...args, '--heads', '3', '--kv-heads', '2'], io)
     expect(bad).not.toBe(0)
-    expect(err.join('\n')).toMatch(/shape\.kvHeads: 2 key\/value heads do not divide 3 heads/)
+    expect(err.join('\n')).toMatch(/^lora-studio: 2 key\/value heads do not divide 3 heads/m)
   })
 })
