@@ -1,6 +1,6 @@
 // UI steps more than one e2e test walks (the nav, a run's status and chart, starting the Train form's
 // run, the import wizard from a typed path to Save), kept here so the tests reuse them, not copy them.
-import type { Page } from 'playwright-core'
+import type { Locator, Page } from 'playwright-core'
 import { expect } from 'vitest'
 import { tallShot } from './e2e-harness'
 import { chartPoints } from './run-page'
@@ -101,4 +101,10 @@ export async function answerSideBySide(page: Page, prompt: string, speed: RegExp
     .toEqual([expect.stringMatching(speed), expect.stringMatching(speed)])
   for (const text of await columns.locator('.chat-bubble').allTextContents()) expect(text.trim()).not.toBe('')
   return columns.locator('.chat-column-title').allTextContents()
+}
+
+/** Chooses the option of a select whose text contains this (a model's option also names its family and size). */
+export async function choose(select: Locator, text: string): Promise<void> {
+  const value = await select.locator('option', { hasText: text }).first().getAttribute('value')
+  await select.selectOption(value ?? '')
 }

@@ -6,7 +6,7 @@
 import type { Page } from 'playwright-core'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { tallShot, useSession } from './e2e-harness'
-import { answerSideBySide, compareRuns, goTo, shotOnFailure, stopwatch } from './e2e-steps'
+import { answerSideBySide, choose, compareRuns, goTo, shotOnFailure, stopwatch } from './e2e-steps'
 import { chartPoints, runStatus, startFromForm } from './run-page'
 
 const STEPS = 12
@@ -102,7 +102,7 @@ describe('a new user from nothing to comparing two fine-tuned runs', () => {
 
     await goTo(page, 'chat', 'Chat')
     await page.getByTestId('mode-compare').check({ force: true })
-    await page.getByTestId('model-0').selectOption({ label: 'tiny-demo' })
+    await choose(page.getByTestId('model-0'), 'tiny-demo')
     await page.getByTestId('adapter-kind-0').selectOption('none')
     await page.getByTestId('adapter-kind-1').selectOption('run')
     await page.getByTestId('run-1').selectOption({ label: `#${first} cwe r4` })

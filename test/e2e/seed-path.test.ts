@@ -8,12 +8,13 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Locator, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ModelSummary } from '../../src/shared/models'
 import { callApi, tallShot, useSession } from './e2e-harness'
 import {
   answerSideBySide,
+  choose,
   compareRuns,
   evaluationRows,
   goTo,
@@ -70,12 +71,6 @@ const locales = [
   { locale: 'en', fitted: "Max length 1024 → 256, the model's context.", speed: /[\d.]+ tokens\/s/ },
   { locale: 'zh-CN', fitted: '最大长度 1024 → 256，即模型的上下文长度。', speed: /每秒 [\d.]+ 个/ }
 ] as const
-
-/** Chooses the option of a select whose text contains this. */
-async function choose(select: Locator, text: string): Promise<void> {
-  const value = await select.locator('option', { hasText: text }).first().getAttribute('value')
-  await select.selectOption(value ?? '')
-}
 
 describe.each(locales)('the seed’s path in $locale', ({ locale, fitted, speed }) => {
   const session = useSession('lora-studio-e2e-seed-path-')

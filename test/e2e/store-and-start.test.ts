@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { callApi, shot, useSession } from './e2e-harness'
+import { choose } from './e2e-steps'
 
 describe('database backups and start refusals in browser mode', () => {
   const session = useSession('lora-studio-e2e-store-')
@@ -95,7 +96,7 @@ describe('database backups and start refusals in browser mode', () => {
     await page.getByTestId('detected-format').waitFor()
     const note = page.getByTestId('max-length-context')
     expect(await note.textContent()).toContain('Not checked against a model’s context')
-    await page.locator('#tokenizer').selectOption({ label: 'tiny-demo' })
+    await choose(page.locator('#tokenizer'), 'tiny-demo')
     await expect
       .poll(() => note.textContent())
       .toContain(

@@ -25,7 +25,7 @@ export interface PreparedSamples {
 }
 
 function invalid(path: string, message: string): ServiceError {
-  return new ServiceError('invalid_input', `${path}: ${message}`, [{ path, message }])
+  return new ServiceError('invalid_input', message, [{ path, message }])
 }
 
 async function scratch(): Promise<{ dir: string; dispose: () => Promise<void> }> {
