@@ -152,6 +152,17 @@ describe('a run on a tiny Qwen3 model', () => {
     expect(resumed.status).toBe('completed')
     expect(await losses(killed.id)).toEqual(reference)
 
+    const chat = await api.chat.create({
+      adapter: { kind: 'run', runId: one.id },
+      options: { maxNewTokens: 6, temperature: 0, seed: 3, stopOnEos: false }
+    })
+    expect(chat.template).toEqual({ name: 'model' })
+    const answer = await api.chat.send({ chatId: chat.id, content: 'What is CWE-416?' })
+    expect(answer.generation?.error).toBeNull()
+    expect(answer.generation?.newTokens).toBe(6)
+    // The prompt as the model was trained on it: train[1]'s ids before its first trained label.
+    expect(answer.generation?.promptTokens).toBe(train[1].labels.findIndex((l) => l !== -100))
+
     const outDir = join(work, 'qwen3-adapter')
     await api.runs.export({ id: one.id, format: 'peft', outDir })
     const file = readFileSync(join(outDir, 'adapter_model.safetensors'))
