@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BpeTokenizer } from '../../src/engine/tokenizer/bpe-tokenizer'
 import type { AppContext } from '../../src/main/app-context'
 import type { Api } from '../../src/shared/contract'
+import type { SplitSpecInput } from '../../src/shared/datasets'
 import type { RunConfigPatchValues, RunNote, RunProgressEvent } from '../../src/shared/runs'
 import { nextProgress, openWasmContext, routedApi } from './tiny-training'
 
@@ -72,16 +73,19 @@ describe('a run on a tiny Qwen3 model', () => {
       seed: 5,
       shape: { layers: 2, hidden: 32, heads: 4, kvHeads: 2, intermediate: 64, context: 256 }
     })
-    const dataset = await api.datasets.import({
-      name: 'CWE chat',
-      paths: [chatFile],
-      format: 'chat',
-      template: { name: 'model' },
-      modelId: model.id,
-      maxLength: 64,
-      split: { kind: 'none' },
-      batchSize: 2
-    })
+    /** The chat file in the model's own template, counted in its tokens. */
+    const importChat = (name: string, split: SplitSpecInput) =>
+      api.datasets.import({
+        name,
+        paths: [chatFile],
+        format: 'chat',
+        template: { name: 'model' },
+        modelId: model.id,
+        maxLength: 64,
+        split,
+        batchSize: 2
+      })
+    const dataset = await importChat('CWE chat', { kind: 'none' })
     expect(dataset.trainCount).toBe(6)
     const config = (patch: RunConfigPatchValues): RunConfigPatchValues => ({
       baseModel: model.path,
@@ -162,6 +166,29 @@ describe('a run on a tiny Qwen3 model', () => {
     expect(answer.generation?.newTokens).toBe(6)
     // The prompt as the model was trained on it: train[1]'s ids before its first trained label.
     expect(answer.generation?.promptTokens).toBe(train[1].labels.findIndex((l) => l !== -100))
+
+    // Evaluating on a dataset's validation split scores the samples a run on this model trains on.
+    const split = await importChat('CWE chat split', { kind: 'ratio', validationRatio: 0.5, seed: 1 })
+    const splitRun = await api.runs.start({
+      name: 'qwen3 split',
+      config: config({ data: { kind: 'dataset', id: split.id }, maxSteps: 1 })
+    })
+    await ctx.runs.settled(splitRun.id)
+    const validation = readFileSync(
+      join(ctx.paths.runs, String(splitRun.id), 'data', 'validation.jsonl'),
+      'utf8'
+    )
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as JsonlSample)
+    const report = await api.evaluate.perplexity({
+      targets: [{ modelId: model.id }],
+      source: { kind: 'dataset', id: split.id }
+    })
+    expect(report.texts).toBe(validation.length)
+    expect(report.rows[0].tokens).toBe(
+      validation.reduce((n, s) => n + s.labels.filter((l) => l !== -100).length, 0)
+    )
 
     const outDir = join(work, 'qwen3-adapter')
     await api.runs.export({ id: one.id, format: 'peft', outDir })
