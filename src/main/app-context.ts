@@ -28,6 +28,7 @@ import { createRunService, type RunService } from './runs/run-service'
 import { createQueueService, type QueueService } from './runs/queue-service'
 import { streamTrainingSamples } from './datasets/training-samples'
 import { defaultTokenizer } from './datasets/default-tokenizer'
+import { modelFolderTokenizer } from './datasets/tokenizer-source'
 import { createModelService } from './models/model-service'
 import { createChatService, type ChatService } from './chat/chat-service'
 import { createEvaluationService, type EvaluationService } from './evaluate/evaluation-service'
@@ -112,7 +113,8 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
     engine,
     events,
     runsDir: paths.runs,
-    datasetSamples: async (id) => streamTrainingSamples(store.db, id, await defaultTokenizer()),
+    datasetSamples: async (id, baseModel) =>
+      streamTrainingSamples(store.db, id, await modelFolderTokenizer(baseModel)),
     textFit: createTextFit(store, tokenizerFor)
   })
   runs.recoverInterrupted()

@@ -7,10 +7,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AppContext } from '../../src/main/app-context'
-import { buildApi, unwrapResult } from '../../src/shared/api-client'
 import type { Api } from '../../src/shared/contract'
 import type { RunProgressEvent } from '../../src/shared/runs'
-import { openWasmContext } from './tiny-training'
+import { openWasmContext, routedApi } from './tiny-training'
 
 const work = mkdtempSync(join(tmpdir(), 'dataset-run-'))
 const alpacaFile = join(work, 'cwe-alpaca.jsonl')
@@ -34,10 +33,7 @@ const records = [
 beforeAll(async () => {
   writeFileSync(alpacaFile, records.map((r) => JSON.stringify(r)).join('\n') + '\n')
   ctx = await openWasmContext(join(work, 'data'))
-  api = buildApi(
-    async (channel, payload) => unwrapResult(await ctx.router.call(channel, payload)),
-    (event, listener) => ctx.events.on(event, listener)
-  )
+  api = routedApi(ctx)
 })
 
 afterAll(async () => {

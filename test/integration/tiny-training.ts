@@ -3,7 +3,9 @@
 import { join } from 'node:path'
 import { openAppContext, type AppContext } from '../../src/main/app-context'
 import { createNodeEngineSpawner } from '../../src/main/engine-host/node-engine-spawner'
-import type { RunConfigPatchValues } from '../../src/shared/runs'
+import { buildApi, unwrapResult } from '../../src/shared/api-client'
+import type { Api } from '../../src/shared/contract'
+import type { RunConfigPatchValues, RunProgressEvent } from '../../src/shared/runs'
 import { tinyModelDir } from '../unit/engine/fixtures-dir'
 
 /** The app on `dataDir` as the CLI (or the browser server) opens it, its engine on wasm. */
@@ -12,6 +14,29 @@ export function openWasmContext(dataDir: string, mode: 'cli' | 'browser' = 'cli'
     dataDir,
     mode,
     engineSpawner: createNodeEngineSpawner({ env: { LORA_STUDIO_BACKEND: 'wasm' } })
+  })
+}
+
+/** The API on `ctx` as the renderer and the CLI call it: every input validated (and defaulted) by the router. */
+export function routedApi(ctx: AppContext): Api {
+  return buildApi(
+    async (channel, payload) => unwrapResult(await ctx.router.call(channel, payload)),
+    (event, listener) => ctx.events.on(event, listener)
+  )
+}
+
+/** The first run progress event on `ctx` that `pred` accepts. */
+export function nextProgress(
+  ctx: AppContext,
+  pred: (e: RunProgressEvent) => boolean
+): Promise<RunProgressEvent> {
+  return new Promise((resolve) => {
+    const off = ctx.events.on('run.progress', (e) => {
+      if (pred(e)) {
+        off()
+        resolve(e)
+      }
+    })
   })
 }
 

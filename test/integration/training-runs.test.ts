@@ -11,7 +11,7 @@ import { claimRun } from '../../src/main/runs/run-owner'
 import { Rng } from '../../src/engine/generation/rng'
 import type { RunConfigPatchValues, RunProgressEvent } from '../../src/shared/runs'
 import { requireFixture, tinyModelDir } from '../unit/engine/fixtures-dir'
-import { tinyRunConfig, openWasmContext } from './tiny-training'
+import { nextProgress, tinyRunConfig, openWasmContext } from './tiny-training'
 
 const work = mkdtempSync(join(tmpdir(), 'training-runs-'))
 const dataDir = join(work, 'data')
@@ -28,14 +28,7 @@ function open(): Promise<AppContext> {
 }
 
 function waitFor(pred: (e: RunProgressEvent) => boolean): Promise<RunProgressEvent> {
-  return new Promise((resolve) => {
-    const off = ctx.events.on('run.progress', (e) => {
-      if (pred(e)) {
-        off()
-        resolve(e)
-      }
-    })
-  })
+  return nextProgress(ctx, pred)
 }
 
 beforeAll(async () => {

@@ -1,11 +1,15 @@
-// The model chat talks to, kept loaded between messages: the last base model (with its tokenizer) and
-// the few adapters used with it, each keyed by folder and file times so an edited folder is reloaded.
+// The model chat talks to, kept loaded between messages: the last base model of any family (GPT-2, Llama,
+// Qwen2, Qwen3, with its tokenizer) and the few adapters used with it, each keyed by folder and file
+// times so an edited folder is reloaded.
 // A changed base model frees the old one and its adapters; adapters swap on the model without a reload.
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { hasTokenizerFiles, loadHfModelFolder } from '../formats/hf-model-folder'
+import { loadDecoderFolder } from '../formats/decoder-folder'
+import type { DecoderConfig } from '../formats/decoder-folder'
+import { hasTokenizerFiles } from '../formats/hf-model-folder'
+import { createDecoderModel } from '../model/create-decoder'
+import type { DecoderModel } from '../model/decoder-model'
 import { DecoderCausalLm } from '../model/decoder-session'
-import { Gpt2Model } from '../model/gpt2-model'
 import { LoraAdapter } from '../model/lora'
 import type { Tokenizer } from '../../shared/tokenizer'
 import { BpeTokenizer } from '../tokenizer/bpe-tokenizer'
@@ -18,7 +22,9 @@ const ADAPTERS_KEPT = 4
 
 interface LoadedBase {
   key: string
-  model: Gpt2Model
+  /** GPT-2's or a Llama family's config, which the adapters are read against. */
+  config: DecoderConfig
+  model: DecoderModel
   lm: DecoderCausalLm
   tokenizer: Tokenizer
 }
@@ -76,16 +82,17 @@ export class GenerationModels {
     }
     this.dispose()
     const tokenizer = await BpeTokenizer.fromFolder(modelPath)
-    const checkpoint = await loadHfModelFolder(modelPath)
-    if (tokenizer.vocabSize > checkpoint.config.vocabSize) {
+    const checkpoint = await loadDecoderFolder(modelPath)
+    const { config } = checkpoint
+    if (tokenizer.vocabSize > config.vocabSize) {
       throw new Error(
-        `${modelPath}: the tokenizer has ${tokenizer.vocabSize} ids but the model only ${checkpoint.config.vocabSize}; ` +
+        `${modelPath}: the tokenizer has ${tokenizer.vocabSize} ids but the model only ${config.vocabSize}; ` +
           'the tokenizer files belong to another model'
       )
     }
-    const model = Gpt2Model.fromArrays(checkpoint.config, checkpoint.weights)
+    const model = createDecoderModel(config, checkpoint.weights)
     checkpoint.weights.clear()
-    this.base = { key, model, lm: new DecoderCausalLm(model), tokenizer }
+    this.base = { key, config, model, lm: new DecoderCausalLm(model), tokenizer }
     return this.base
   }
 
@@ -97,13 +104,8 @@ export class GenerationModels {
       this.adapters.set(key, cached)
       return cached
     }
-    const peft = await readPeftAdapter(adapterPath, base.model.config)
-    const adapter = LoraAdapter.create(
-      base.model.config,
-      toLoraConfig(peft.settings),
-      new Rng(0),
-      peft.modules
-    )
+    const peft = await readPeftAdapter(adapterPath, base.config)
+    const adapter = LoraAdapter.create(base.config, toLoraConfig(peft.settings), new Rng(0), peft.modules)
     this.adapters.set(key, adapter)
     while (this.adapters.size > ADAPTERS_KEPT) {
       const [oldestKey, oldest] = this.adapters.entries().next().value as [string, LoraAdapter]

@@ -77,12 +77,20 @@ export const exportAdapter: JobHandler<'exportAdapter'> = async (
   const target = { overwrite, dataDir }
   // Before minutes of loading: a folder that cannot take the export is refused at once.
   await checkExportTarget(outDir, target)
-  const base = await loadHfModelFolder(baseModel)
+  const config = await readDecoderConfig(baseModel)
+  // The adapter is checked against the base's shape (header only) before anything is written.
+  const adapter = await readPeftAdapter(adapterDir, config)
   signal.throwIfAborted()
-  const adapter = await readPeftAdapter(adapterDir, base.config)
-  signal.throwIfAborted()
-  if (format === 'merged') await writeMergedModel(outDir, base, adapter, target)
-  else {
+  if (format === 'merged') {
+    if (config.modelType !== 'gpt2') {
+      throw new Error(
+        `merged export is available for GPT-2 models only, ${baseModel} is a ${config.modelType} model; export the PEFT adapter instead`
+      )
+    }
+    const base = await loadHfModelFolder(baseModel)
+    signal.throwIfAborted()
+    await writeMergedModel(outDir, base, adapter, target)
+  } else {
     await writeExportFolder(outDir, 'peft', target, async (tmp) => {
       await copyFile(join(adapterDir, ADAPTER_WEIGHTS), join(tmp, ADAPTER_WEIGHTS))
       await writeFile(join(tmp, ADAPTER_CONFIG), await exportedAdapterConfig(adapterDir, baseModelName))

@@ -54,6 +54,15 @@ export function shiftedTargets(
   return { rows: Int32Array.from(rows), targets: Int32Array.from(targets) }
 }
 
+/**
+ * Σ tensors, added one by one: WebGPU's addN binds every input in one shader, and past its storage-buffer
+ * limit (8 on most adapters) it gave wrong sums with Qwen's 22 LM-head blocks (GPT-2 has 7). Same order as
+ * addN's left-to-right sum on cpu and wasm.
+ */
+function sumOf<T extends tf.Tensor>(tensors: T[]): T {
+  return tensors.reduce((acc, t) => tf.add(acc, t))
+}
+
 interface ChunkLoss {
   /** Σ over the chunk's rows of logsumexp(logits) − logits[target]. */
   sum: tf.Scalar
@@ -76,7 +85,7 @@ function chunkLoss(h: tf.Tensor2D, head: LmHeadWeights, targets: Int32Array, wit
     const blockSums = blockSoftmax.map((p, i) =>
       tf.div(tf.exp(tf.sub(blockMax[i], rowMax)), tf.max(p, -1, true))
     )
-    const rowSum = tf.addN(blockSums)
+    const rowSum = sumOf(blockSums)
     const lse = tf.add(rowMax, tf.log(rowSum))
     const picked = tf.sum(tf.mul(h, gatherRows(head.rows, targets)), -1)
     const total = tf.sub(tf.sum(lse), tf.sum(picked))
@@ -89,7 +98,7 @@ function chunkLoss(h: tf.Tensor2D, head: LmHeadWeights, targets: Int32Array, wit
 /** d(loss)/dh = softmax·W − W[targets], as Σ over blocks (wTᵢ·softmaxᵢᵀ)ᵀ: plain 2-D products only. */
 function chunkGrad(probs: tf.Tensor2D[], head: LmHeadWeights, targets: Int32Array): tf.Tensor2D {
   const products = probs.map((p, i) => tf.matMul(head.wTBlocks[i], tf.transpose(p)))
-  return tf.sub(tf.transpose(tf.addN(products)), gatherRows(head.rows, targets))
+  return tf.sub(tf.transpose(sumOf(products)), gatherRows(head.rows, targets))
 }
 
 /**
@@ -136,7 +145,7 @@ export function causalLmLoss(
     }
     const blocks = head.wTBlocks.length
     return {
-      value: tf.addN(sums) as tf.Scalar,
+      value: sumOf(sums) as tf.Scalar,
       // The chunks' probabilities (head column blocks, chunk by chunk), or the rows to recompute them from.
       saved: recompute ? { selected, probs: [] } : { selected: null, probs },
       gradFunc: (dy, saved) => {

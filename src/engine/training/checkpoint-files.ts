@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs'
 import { readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { CheckpointInfo, CheckpointReason, LoraSettingsConfig } from '../../shared/runs'
-import type { Gpt2Config } from '../formats/hf-config'
+import type { DecoderConfig } from '../formats/decoder-folder'
 import { readSafetensors, writeSafetensors } from '../formats/safetensors'
 import type { TensorToWrite } from '../formats/safetensors'
 import type { RngState } from '../generation/rng'
@@ -95,7 +95,7 @@ export async function writeCheckpoint(
 
 export async function readCheckpoint(
   dir: string,
-  base: Gpt2Config,
+  base: DecoderConfig,
   paramNames: string[]
 ): Promise<CheckpointContents> {
   const stateFile = join(dir, TRAINER_STATE_FILE)

@@ -1,14 +1,15 @@
 // Messages between the engine's training thread and its data-parallel gradient workers (worker
-// threads): the model once (weights in shared memory), then per step the LoRA weights and the pieces.
+// threads): the model once (its config, GPT-2 or Llama family, and weights in shared memory), then per step the LoRA weights and the pieces.
 import type { BackendName } from '../../shared/system'
-import type { Gpt2Config } from '../formats/hf-config'
+import type { DecoderConfig } from '../formats/decoder-folder'
 import type { WeightArray } from '../model/frozen-weights'
 import type { LoraConfig } from '../model/lora'
 import type { ComputeOptions } from '../model/train-step'
 import type { GradientPiece } from './gradient-pieces'
 
 export interface WorkerModel {
-  config: Gpt2Config
+  /** Either family's parsed config (plain data, so it crosses the thread boundary as is). */
+  config: DecoderConfig
   lora: LoraConfig
   /** Frozen weights, backed by SharedArrayBuffers so every worker reads the same memory. */
   weights: ReadonlyMap<string, WeightArray>

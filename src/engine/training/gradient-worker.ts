@@ -5,7 +5,8 @@ import { parentPort } from 'node:worker_threads'
 import * as tf from '@tensorflow/tfjs-core'
 import { initBackend } from '../backend'
 import { Rng } from '../generation/rng'
-import { Gpt2Model } from '../model/gpt2-model'
+import { createDecoderModel } from '../model/create-decoder'
+import type { DecoderModel } from '../model/decoder-model'
 import { LoraAdapter } from '../model/lora'
 import type { FromGradientWorker, ToGradientWorker } from './gradient-worker-protocol'
 import { pieceGradients } from './piece-gradients'
@@ -14,7 +15,7 @@ import { collectGarbageNow } from './release-memory'
 const port = parentPort
 if (port === null) throw new Error('gradient-worker runs as a worker thread of the engine')
 
-let model: Gpt2Model | null = null
+let model: DecoderModel | null = null
 
 function send(message: FromGradientWorker, transfer: ArrayBuffer[] = []): void {
   port?.postMessage(message, transfer)
@@ -27,7 +28,7 @@ function describe(err: unknown): string {
 async function init(message: Extract<ToGradientWorker, { kind: 'init' }>): Promise<void> {
   await initBackend(message.backend)
   const { config, lora, weights } = message.model
-  model = Gpt2Model.fromArrays(config, weights, LoraAdapter.create(config, lora, new Rng(0)))
+  model = createDecoderModel(config, weights, LoraAdapter.create(config, lora, new Rng(0)))
   // The backend holds its own copy now (wasm: in its heap). Once this call has returned, nothing here
   // refers to the shared arrays: collect them, so that the process frees their memory as soon as the
   // training thread drops its own handles (this thread would otherwise keep them for the whole run).

@@ -12,10 +12,12 @@ import type {
   TrainProgress
 } from '../../shared/training-protocol'
 import { engineBackend } from '../backend'
-import type { Gpt2Config } from '../formats/hf-config'
-import { loadHfModelFolder } from '../formats/hf-model-folder'
+import { loadDecoderFolder } from '../formats/decoder-folder'
+import type { DecoderConfig } from '../formats/decoder-folder'
 import { Rng } from '../generation/rng'
-import { Gpt2Model } from '../model/gpt2-model'
+import { createDecoderModel } from '../model/create-decoder'
+import { decoderDims } from '../model/decoder-model'
+import type { DecoderModel } from '../model/decoder-model'
 import { LoraAdapter, loraTargetModules } from '../model/lora'
 import type { LoraWeightArrays } from '../model/lora'
 import { resolveWarmupSteps } from '../optim/lr-schedule'
@@ -55,22 +57,24 @@ function describeLora(l: LoraSettingsConfig): string {
 export async function loadRunRecords(
   input: Pick<TrainJobInput, 'trainFile' | 'validationFile'>,
   config: RunConfigValues,
-  model: Gpt2Config,
+  model: DecoderConfig,
   signal?: AbortSignal
 ): Promise<{ train: TokenRecord[]; validation: TokenRecord[] }> {
-  if (config.maxLength > model.nPositions) {
+  const { maxPositions, vocabSize } = decoderDims(model)
+  const field = model.modelType === 'gpt2' ? 'n_positions' : 'max_position_embeddings'
+  if (config.maxLength > maxPositions) {
     throw new Error(
-      `max length ${config.maxLength} is longer than the model's n_positions (${model.nPositions}); set it to ${model.nPositions} or less`
+      `max length ${config.maxLength} is longer than the model's ${field} (${maxPositions}); set it to ${maxPositions} or less`
     )
   }
-  let train = await readTokenizedJsonl(input.trainFile, model.vocabSize, signal)
+  let train = await readTokenizedJsonl(input.trainFile, vocabSize, signal)
   let validation: TokenRecord[] = []
   if (config.validation.kind === 'split') {
     const split = splitValidation(train, config.validation.ratio, config.seed)
     train = split.train
     validation = split.validation
   } else if (input.validationFile !== null) {
-    validation = await readTokenizedJsonl(input.validationFile, model.vocabSize, signal)
+    validation = await readTokenizedJsonl(input.validationFile, vocabSize, signal)
   }
   const shape = (records: TokenRecord[]) =>
     config.packing ? packRecords(records, config.maxLength) : truncateRecords(records, config.maxLength)
@@ -78,7 +82,7 @@ export async function loadRunRecords(
 }
 
 /** Parameter names in LoraAdapter.variables() order: A then B of each targeted module. */
-function parameterNames(model: Gpt2Config, lora: LoraSettingsConfig): string[] {
+function parameterNames(model: DecoderConfig, lora: LoraSettingsConfig): string[] {
   return loraTargetModules(model, toLoraConfig(lora)).flatMap((m) => [
     `${m.name}.lora_A.weight`,
     `${m.name}.lora_B.weight`
@@ -87,7 +91,7 @@ function parameterNames(model: Gpt2Config, lora: LoraSettingsConfig): string[] {
 
 async function initialWeights(
   input: TrainJobInput,
-  model: Gpt2Config
+  model: DecoderConfig
 ): Promise<{ weights: Map<string, LoraWeightArrays> | undefined; resume: CheckpointContents | undefined }> {
   const want = input.config.lora
   if (input.resumeFrom !== null) {
@@ -133,10 +137,10 @@ async function prepareRun(
   const { config } = input
   // What this process holds before the model loads: the runtime part of the memory estimate.
   const runtimeBytes = process.memoryUsage().rss
-  const checkpoint = await loadHfModelFolder(config.baseModel)
+  const checkpoint = await loadDecoderFolder(config.baseModel)
   signal?.throwIfAborted()
-  const gpt2 = checkpoint.config
-  const { train, validation } = await loadRunRecords(input, config, gpt2, signal)
+  const base = checkpoint.config
+  const { train, validation } = await loadRunRecords(input, config, base, signal)
   const longest = Math.max(...train.map((r) => r.inputIds.length))
   const estimateOptions = {
     batchSize: config.batchSize,
@@ -147,21 +151,21 @@ async function prepareRun(
     backend: backend.name,
     runtimeBytes
   }
-  const single = withGpuFit(estimateRun(gpt2, estimateOptions), gpt2, estimateOptions, backend.adapter)
+  const single = withGpuFit(estimateRun(base, estimateOptions), base, estimateOptions, backend.adapter)
   // Refused before any tensor exists: a step that needs a larger tensor than the GPU can hold would fail mid-run.
   const refusal = gpuFitRefusal(single)
   if (refusal) throw refusal
-  const { weights, resume } = await initialWeights(input, gpt2)
+  const { weights, resume } = await initialWeights(input, base)
   signal?.throwIfAborted()
   const rng = new Rng(config.seed)
   const loraConfig = toLoraConfig(config.lora)
-  const lora = LoraAdapter.create(gpt2, loraConfig, rng, weights)
+  const lora = LoraAdapter.create(base, loraConfig, rng, weights)
   const workerChoice = resolveWorkerCount({
     requested: config.workers,
     backend: backend.name,
     rowsPerStep: Math.min(train.length, config.batchSize * config.gradientAccumulation),
     // Each further worker holds its own runtime, weights, packed weights and step tensors.
-    bytesPerWorker: workerCopyBytes(gpt2, estimateOptions, config.batchSize),
+    bytesPerWorker: workerCopyBytes(base, estimateOptions, config.batchSize),
     freeBytes: freemem()
   })
   const workerCount = workerChoice.count
@@ -169,16 +173,16 @@ async function prepareRun(
   const estimate =
     workerCount === 1
       ? single
-      : { ...single, memory: estimateRun(gpt2, { ...estimateOptions, workers: workerCount }).memory }
+      : { ...single, memory: estimateRun(base, { ...estimateOptions, workers: workerCount }).memory }
   let workers: GradientWorkers | null = null
-  let model: Gpt2Model
+  let model: DecoderModel
   if (workerCount > 1) {
     const shared = shareWeights(checkpoint.weights)
     checkpoint.weights.clear()
-    model = Gpt2Model.fromArrays(gpt2, shared, lora)
+    model = createDecoderModel(base, shared, lora)
     try {
       workers = await GradientWorkers.start(workerCount - 1, backend.name, {
-        config: gpt2,
+        config: base,
         lora: loraConfig,
         weights: shared
       })
@@ -194,7 +198,7 @@ async function prepareRun(
       signal.throwIfAborted()
     }
   } else {
-    model = Gpt2Model.fromArrays(gpt2, checkpoint.weights, lora)
+    model = createDecoderModel(base, checkpoint.weights, lora)
     checkpoint.weights.clear()
   }
   // The backends hold the weights now (wasm copies them into its heap): free the loaded arrays and the

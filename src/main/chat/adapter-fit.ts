@@ -1,22 +1,29 @@
-// Whether an adapter fits a base model, checked from files alone (config.json and the adapter's
+// Whether an adapter fits a base model (GPT-2 or a Llama family), checked from files alone (config.json and the adapter's
 // safetensors header, no weights loaded) when the person chooses them, so a mismatch is said in words
 // at once instead of as a shape error from the engine after Send.
 import { existsSync } from 'node:fs'
-import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { parseGpt2Config, type Gpt2Config } from '../../engine/formats/hf-config'
+import type { DecoderConfig } from '../../engine/formats/decoder-folder'
+import { readDecoderConfig } from '../../engine/formats/model-folder-info'
 import { readSafetensorsHeader } from '../../engine/formats/safetensors'
-import { gpt2LinearModules } from '../../engine/model/lora'
+import { decoderDims } from '../../engine/model/decoder-model'
+import { linearModules } from '../../engine/model/lora'
 
 const WEIGHTS = 'adapter_model.safetensors'
-const KEY = /\.h\.(\d+)\.(attn\.c_attn|attn\.c_proj|mlp\.c_fc|mlp\.c_proj)\.lora_([AB])\.weight$/
+/** PEFT's key of a LoRA matrix: the engine's module name (GPT-2's without `transformer.`) and A or B. */
+const KEY = /^base_model\.model\.(?:transformer\.)?(.+)\.lora_([AB])\.weight$/
+const LAYER = /^(?:h|model\.layers)\.(\d+)\./
+/** Modules whose input is the hidden state, so their A's width is the model's hidden size. */
+const HIDDEN_INPUT =
+  /\.(attn\.c_attn|attn\.c_proj|mlp\.c_fc|self_attn\.[qkv]_proj|mlp\.gate_proj|mlp\.up_proj)$/
 
 /** What the adapter's weights say about the model they were trained on. */
 export interface AdapterShape {
-  /** Hidden size (n_embd) read from a LoRA A matrix whose input is the hidden state; null when none is. */
+  /** Hidden size (n_embd / hidden_size) read from a LoRA A matrix whose input is the hidden state; null when none is. */
   nEmbd: number | null
   /** Layers the adapter has weights for (highest index + 1). */
   layers: number
+  /** By engine module name and `A`/`B`: `h.0.attn.c_attn.A`, `model.layers.0.self_attn.q_proj.B`. */
   shapes: Map<string, number[]>
 }
 
@@ -30,46 +37,50 @@ export async function readAdapterShape(adapterDir: string): Promise<AdapterShape
   for (const [key, entry] of entries) {
     const m = KEY.exec(key)
     if (!m) continue
-    const [, layer, module, which] = m
-    shapes.set(`h.${layer}.${module}.${which}`, entry.shape)
-    layers = Math.max(layers, Number(layer) + 1)
-    if (which === 'A' && module !== 'mlp.c_proj' && entry.shape.length === 2) nEmbd ??= entry.shape[1]
+    const [, module, which] = m
+    shapes.set(`${module}.${which}`, entry.shape)
+    const layer = LAYER.exec(module)
+    if (layer) layers = Math.max(layers, Number(layer[1]) + 1)
+    if (which === 'A' && HIDDEN_INPUT.test(module) && entry.shape.length === 2) nEmbd ??= entry.shape[1]
   }
   return { nEmbd, layers, shapes }
 }
 
-export async function readBaseConfig(modelPath: string): Promise<Gpt2Config> {
-  const file = join(modelPath, 'config.json')
-  return parseGpt2Config(JSON.parse(await readFile(file, 'utf8')) as unknown, file)
+/** The base model's config, GPT-2's or a Llama family's. */
+export function readBaseConfig(modelPath: string): Promise<DecoderConfig> {
+  return readDecoderConfig(modelPath)
 }
 
 /**
  * Null when the adapter's LoRA matrices fit the base model; otherwise why not, in words naming both
- * models' sizes (n_embd, layers) and what to choose instead.
+ * models' sizes (n_embd or hidden_size, layers) and what to choose instead.
  */
 export function fitProblem(
   adapter: AdapterShape,
-  base: Gpt2Config,
+  base: DecoderConfig,
   baseName: string,
   adapterBase: string
 ): string | null {
   const wanted = adapterBase ? ` (the adapter says it was trained on "${adapterBase}")` : ''
+  const width = base.modelType === 'gpt2' ? 'n_embd' : 'hidden_size'
+  const hidden = base.modelType === 'gpt2' ? base.nEmbd : base.hiddenSize
+  const baseLayers = decoderDims(base).numLayers
   const sizeOf = (embd: number | null, layers: number) =>
-    `n_embd ${embd ?? '?'} and ${layers} layer${layers === 1 ? '' : 's'}`
+    `${width} ${embd ?? '?'} and ${layers} layer${layers === 1 ? '' : 's'}`
   const mismatch =
-    (adapter.nEmbd !== null && adapter.nEmbd !== base.nEmbd) ||
-    adapter.layers > base.nLayer ||
+    (adapter.nEmbd !== null && adapter.nEmbd !== hidden) ||
+    adapter.layers > baseLayers ||
     shapeMismatch(adapter, base)
   if (!mismatch) return null
   return (
     `This adapter does not fit base model "${baseName}": the adapter was trained on a model with ` +
-    `${sizeOf(adapter.nEmbd, adapter.layers)}${wanted}, "${baseName}" has ${sizeOf(base.nEmbd, base.nLayer)}. ` +
+    `${sizeOf(adapter.nEmbd, adapter.layers)}${wanted}, "${baseName}" has ${sizeOf(hidden, baseLayers)}. ` +
     'Choose the base model the adapter was trained on.'
   )
 }
 
-function shapeMismatch(adapter: AdapterShape, base: Gpt2Config): boolean {
-  const modules = new Map(gpt2LinearModules(base).map((m) => [m.name, m]))
+function shapeMismatch(adapter: AdapterShape, base: DecoderConfig): boolean {
+  const modules = new Map(linearModules(base).map((m) => [m.name, m]))
   for (const [key, shape] of adapter.shapes) {
     const which = key.slice(-1)
     const mod = modules.get(key.slice(0, -2))

@@ -11,7 +11,7 @@ import { ServiceError } from '../../shared/errors'
 import { hasTokenizerFiles } from '../../engine/formats/hf-model-folder'
 import { BpeTokenizer } from '../../engine/tokenizer/bpe-tokenizer'
 import type { Tokenizer } from '../../shared/tokenizer'
-import { defaultTokenizer } from '../datasets/default-tokenizer'
+import { modelFolderTokenizer } from '../datasets/tokenizer-source'
 import { streamTrainingSamples } from '../datasets/training-samples'
 import { writeSamplesJsonl } from '../runs/run-data'
 import type { Store } from '../store/store'
@@ -61,7 +61,7 @@ async function fromFile(path: string, modelPath: string): Promise<PreparedSample
   return { file, label: basename(path), dispose: out.dispose }
 }
 
-async function fromDataset(store: Store, id: number): Promise<PreparedSamples> {
+async function fromDataset(store: Store, id: number, modelPath: string): Promise<PreparedSamples> {
   const dataset = store.datasets.get(id)
   if (!dataset) {
     throw new ServiceError(
@@ -76,7 +76,8 @@ async function fromDataset(store: Store, id: number): Promise<PreparedSamples> {
       `dataset "${dataset.name}" has no validation split; import it again with a validation share, or evaluate on a text file`
     )
   }
-  const samples = streamTrainingSamples(store.db, id, await defaultTokenizer()).validation
+  // As a run on this model makes them: its own tokenizer and template (GPT-2's for a GPT-2 model).
+  const samples = streamTrainingSamples(store.db, id, await modelFolderTokenizer(modelPath)).validation
   const out = await scratch()
   const file = join(out.dir, 'validation.jsonl')
   try {
@@ -93,5 +94,5 @@ export function preparePerplexitySamples(
   source: PerplexitySourceInput,
   modelPath: string
 ): Promise<PreparedSamples> {
-  return source.kind === 'file' ? fromFile(source.path, modelPath) : fromDataset(store, source.id)
+  return source.kind === 'file' ? fromFile(source.path, modelPath) : fromDataset(store, source.id, modelPath)
 }

@@ -17,11 +17,13 @@ export interface TokenSample {
 }
 
 /**
- * Tokenized train/validation samples of a stored dataset, formatted with its own template; made
- * while they are written, so a large dataset is never held in memory whole.
+ * Tokenized train/validation samples of a stored dataset, formatted with its own template and tokenized
+ * with the run's base model's tokenizer (`baseModel` is its folder); made while they are written, so a
+ * large dataset is never held in memory whole.
  */
 export type DatasetSamples = (
-  datasetId: number
+  datasetId: number,
+  baseModel: string
 ) => Promise<{ train: Iterable<TokenSample>; validation: Iterable<TokenSample> }>
 
 export interface RunDataFiles {
@@ -103,7 +105,7 @@ export async function materializeRunData(
         'invalid_input',
         `Dataset ${id} cannot be read here; pass a tokenized JSONL file instead`
       )
-    return datasetSamples(id)
+    return datasetSamples(id, config.baseModel)
   }
   let ownValidation: Iterable<TokenSample> | null = null
   const train = join(runDir, 'data', 'train.jsonl')

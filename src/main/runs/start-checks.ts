@@ -5,7 +5,7 @@
 import { existsSync, statSync } from 'node:fs'
 import { ServiceError, type FieldIssue } from '../../shared/errors'
 import type { RunConfigValues } from '../../shared/runs'
-import { inspectHfModelFolder, type ModelFolderInfo } from '../../engine/formats/hf-model-folder'
+import { inspectModelFolder, type AnyModelFolderInfo } from '../../engine/formats/model-folder-info'
 import type { DatasetsRepository } from '../store/datasets-repository'
 import { englishLabel } from '../../shared/issue-words'
 
@@ -23,7 +23,7 @@ function fileIssue(file: string, path: string): FieldIssue | null {
 }
 
 /** The model folder's description, or the issue that makes it unusable. */
-async function inspectModel(dir: string): Promise<ModelFolderInfo | FieldIssue> {
+async function inspectModel(dir: string): Promise<AnyModelFolderInfo | FieldIssue> {
   const path = 'config.baseModel'
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     return {
@@ -32,7 +32,7 @@ async function inspectModel(dir: string): Promise<ModelFolderInfo | FieldIssue> 
     }
   }
   try {
-    const info = await inspectHfModelFolder(dir)
+    const info = await inspectModelFolder(dir)
     return info.problem ? { path, message: `the model cannot be loaded: ${info.problem}` } : info
   } catch (err) {
     return {
@@ -59,10 +59,11 @@ export async function checkStartInputs(config: RunConfigValues, datasets: Datase
   }
   const model = await inspectModel(config.baseModel)
   if ('path' in model && 'message' in model) issues.push(model)
-  else if (config.maxLength > model.config.nPositions) {
+  else if (config.maxLength > model.contextLength) {
+    const field = model.family === 'gpt2' ? 'n_positions' : 'max_position_embeddings'
     issues.push({
       path: 'config.maxLength',
-      message: `${config.maxLength} is longer than the model's context (n_positions ${model.config.nPositions}); set it to ${model.config.nPositions} or less`
+      message: `${config.maxLength} is longer than the model's context (${field} ${model.contextLength}); set it to ${model.contextLength} or less`
     })
   }
   const found = issues.filter((i): i is FieldIssue => i !== null)

@@ -19,6 +19,7 @@ import { writeMergedModel } from '../../../src/engine/training/merged-export'
 import { readPeftAdapter, writePeftAdapter } from '../../../src/engine/training/peft-adapter'
 import { requireFixture, tinyModelDir, torchToolsDir } from '../engine/fixtures-dir'
 import { backendsUnderTest, useBackend } from '../engine/gpt2-reference'
+import { torchPython } from './torch-python'
 import { referenceInitLora } from './tiny-runs'
 
 const work = mkdtempSync(join(tmpdir(), 'adapter-roundtrip-'))
@@ -27,14 +28,6 @@ const settings = { r: 4, alpha: 8, dropout: 0, targetModules: ['attn.c_attn', 'a
 requireFixture(tinyModelDir)
 const ids = Int32Array.from([5, 17, 301, 42, 999, 7, 123, 64, 2, 88, 450, 11])
 const tool = requireFixture(resolve(torchToolsDir, 'peft_ref.py'))
-const torchPython = ['/usr/bin/python3', 'python3'].find((py) => {
-  try {
-    execFileSync(py, ['-c', 'import torch'], { stdio: 'ignore' })
-    return true
-  } catch {
-    return false
-  }
-})
 
 afterAll(() => rmSync(work, { recursive: true, force: true }))
 
