@@ -146,21 +146,23 @@ export function createRunService(deps: RunServiceDeps): RunService {
 
   function onProgress(runId: number, p: TrainProgress): void {
     switch (p.kind) {
-      case 'started':
+      case 'started': {
         repo.update(runId, { totalSteps: p.totalSteps, estimate: p.estimate })
+        const { maxLength } = storedRunConfig(mustGet(runId).config)
         emit(runId, {
-          message: startedMessage(p, storedRunConfig(mustGet(runId).config).maxLength),
+          message: startedMessage(p, maxLength),
           note: {
             kind: 'started',
             samples: p.trainSamples,
             validationSamples: p.validationSamples,
-            maxLength: storedRunConfig(mustGet(runId).config).maxLength,
+            maxLength,
             steps: p.totalSteps,
             workers: p.workers,
             workersReason: p.workersReason
           }
         })
         break
+      }
       case 'metric':
         store.transaction(() => {
           repo.recordMetric(runId, p.metric)
