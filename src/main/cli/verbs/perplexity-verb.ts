@@ -60,15 +60,15 @@ const flagOfField: Record<string, string> = {
   runId: '--run'
 }
 
+/** The service's error led by the flag that set its field (the field named by its issue, or its message's prefix). */
 function inFlags(err: unknown): unknown {
   if (!(err instanceof ServiceError)) return err
-  const field = Object.keys(flagOfField).find((f) => err.message.startsWith(`${f}: `))
+  const fields = Object.keys(flagOfField)
+  const field =
+    fields.find((f) => err.message.startsWith(`${f}: `)) ?? fields.find((f) => err.issues?.[0]?.path === f)
   if (!field) return err
-  return new ServiceError(
-    err.code,
-    `${flagOfField[field]}: ${err.message.slice(field.length + 2)}`,
-    err.issues
-  )
+  const words = err.message.startsWith(`${field}: `) ? err.message.slice(field.length + 2) : err.message
+  return new ServiceError(err.code, `${flagOfField[field]}: ${words}`, err.issues)
 }
 
 export const perplexityVerb: CliVerb = {
