@@ -6,27 +6,27 @@ import { resolve } from 'node:path'
 import type { NormalizedRecord } from '../../shared/datasets'
 import type { TextFit } from '../../shared/runs'
 import type { Store } from '../store/store'
-import { recordText } from './field-mapping'
 import { FRAGMENTATION_THRESHOLD } from './statistics'
 import type { TextTokenizer } from './text-tokenizer'
+import { tokensPerChar } from './tokens-per-char'
 
 /** Records measured: enough for a stable ratio, few enough to answer as the form changes. */
 export const TEXT_FIT_RECORDS = 200
 
-export function datasetTextFit(store: Store, datasetId: number, tokenizer: TextTokenizer): TextFit | null {
-  let characters = 0
-  let tokens = 0
-  for (const row of store.datasets.records(datasetId, { split: 'train', limit: TEXT_FIT_RECORDS })) {
-    const text = recordText(row.record as NormalizedRecord)
-    characters += text.length
-    tokens += tokenizer.encode(text).length
-  }
+export async function datasetTextFit(
+  store: Store,
+  datasetId: number,
+  tokenizer: TextTokenizer
+): Promise<TextFit | null> {
+  const rows = store.datasets.records(datasetId, { split: 'train', limit: TEXT_FIT_RECORDS })
+  const records = rows.map((row) => row.record as NormalizedRecord)
+  // All of them: the record limit above is the budget here.
+  const { characters, ratio } = await tokensPerChar(records, tokenizer, Number.POSITIVE_INFINITY)
   if (characters === 0) return null
-  const tokensPerCharacter = tokens / characters
   return {
     tokenizer: tokenizer.name ?? 'gpt2',
-    tokensPerCharacter,
-    fragmented: tokensPerCharacter > FRAGMENTATION_THRESHOLD
+    tokensPerCharacter: ratio,
+    fragmented: ratio > FRAGMENTATION_THRESHOLD
   }
 }
 
