@@ -2,7 +2,7 @@
 // a script would), or in this process through runCli with its output captured. Either way the exit code
 // comes back as a value, never as a thrown error, so a test can assert on a failure's words. Also the
 // short training runs those tests start.
-import { execFile } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
@@ -32,6 +32,41 @@ export async function cliProcess(
     const e = err as { code: number; stdout: string; stderr: string }
     return { code: e.code, stdout: e.stdout, stderr: e.stderr }
   }
+}
+
+/** `cliProcess` on `dataDir` that throws with the command's stderr unless it exits 0; its stdout. */
+export function cliOrThrow(dataDir: string, env: NodeJS.ProcessEnv): (args: string[]) => Promise<string> {
+  return async (args) => {
+    const result = await cliProcess(['--data-dir', dataDir, ...args], { env })
+    if (result.code !== 0)
+      throw new Error(`lora-studio ${args.join(' ')} exited ${result.code}: ${result.stderr}`)
+    return result.stdout
+  }
+}
+
+/** The last line of a command's output, parsed (the summary after `train --json`'s step lines). */
+export const lastJson = (text: string) =>
+  JSON.parse(text.trim().split('\n').at(-1)!) as Record<string, unknown>
+
+/**
+ * `lora-studio ...args` (a `train --json` or `resume --json`) in its own process group, killed with SIGKILL
+ * together with its engine, as a crash would, once it printed step `step`; its stdout until then.
+ */
+export async function killedAtStep(args: string[], env: NodeJS.ProcessEnv, step: number): Promise<string> {
+  const child = spawn(process.execPath, [cliBin, ...args], { cwd: repoRoot, env, detached: true })
+  let stdout = ''
+  await new Promise<void>((resolveStep, reject) => {
+    child.on('exit', () => reject(new Error(`the run ended before step ${step}: ${stdout}`)))
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString()
+      if (stdout.includes(`"step":${step},`)) resolveStep()
+    })
+  })
+  const exited = new Promise<NodeJS.Signals | null>((r) => child.on('exit', (_code, signal) => r(signal)))
+  process.kill(-child.pid!, 'SIGKILL')
+  const signal = await exited
+  if (signal !== 'SIGKILL') throw new Error(`lora-studio ${args.join(' ')} ended by ${signal}, not SIGKILL`)
+  return stdout
 }
 
 export interface CliInProcessResult {

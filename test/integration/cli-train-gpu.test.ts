@@ -1,14 +1,13 @@
 // `lora-studio train` on a GPU backend (webgpu on lavapipe in CI, per LORA_STUDIO_TEST_BACKENDS) with the
 // offline demo model: the run checkpoints, is killed with SIGKILL (CLI and engine together, as a crash would),
 // shows as interrupted, resumes, and ends with the very adapter bytes of an uninterrupted run; export works.
-import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Rng } from '../../src/engine/generation/rng'
 import { gpuBackendsUnderTest } from '../unit/engine/gpt2-reference'
-import { cliProcess, repoRoot, cliBin, smallRunFlags } from './cli-harness'
+import { cliOrThrow, killedAtStep, lastJson, smallRunFlags } from './cli-harness'
 
 const work = mkdtempSync(join(tmpdir(), 'cli-train-gpu-'))
 const dataDir = join(work, 'home')
@@ -18,14 +17,7 @@ const env = { ...process.env, LORA_STUDIO_BACKEND: backend }
 
 afterAll(() => rmSync(work, { recursive: true, force: true }))
 
-async function cli(args: string[]): Promise<string> {
-  const result = await cliProcess(['--data-dir', dataDir, ...args], { env })
-  if (result.code !== 0)
-    throw new Error(`lora-studio ${args.join(' ')} exited ${result.code}: ${result.stderr}`)
-  return result.stdout
-}
-
-const lastJson = (text: string) => JSON.parse(text.trim().split('\n').at(-1)!) as Record<string, unknown>
+const cli = cliOrThrow(dataDir, env)
 
 let modelPath = ''
 const trainArgs = () => [
@@ -57,22 +49,7 @@ describe.skipIf(backend === undefined)(`lora-studio train on ${backend ?? 'a GPU
     expect(whole).toMatchObject({ id: 1, status: 'completed', step: 8 })
 
     // The CLI and its engine in their own process group, killed together.
-    const child = spawn(process.execPath, [cliBin, '--data-dir', dataDir, ...trainArgs()], {
-      cwd: repoRoot,
-      env,
-      detached: true
-    })
-    let stdout = ''
-    await new Promise<void>((resolveStep, reject) => {
-      child.on('exit', () => reject(new Error(`the run ended before step 3: ${stdout}`)))
-      child.stdout.on('data', (chunk: Buffer) => {
-        stdout += chunk.toString()
-        if (/"step":3,/.test(stdout)) resolveStep()
-      })
-    })
-    const exited = new Promise<NodeJS.Signals | null>((r) => child.on('exit', (_code, signal) => r(signal)))
-    process.kill(-child.pid!, 'SIGKILL')
-    expect(await exited).toBe('SIGKILL')
+    await killedAtStep(['--data-dir', dataDir, ...trainArgs()], env, 3)
     expect(existsSync(join(dataDir, 'runs', '2', 'checkpoints', 'step-2', 'trainer_state.json'))).toBe(true)
 
     const runs = JSON.parse(await cli(['runs', '--json'])) as { id: number; status: string }[]

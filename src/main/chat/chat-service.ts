@@ -45,6 +45,8 @@ export interface AnswerRequest {
 
 export interface Answer {
   text: string
+  /** Ids of the new tokens (the EOS or the token that completed a stop sequence included). */
+  ids: number[]
   generation: GenerationInfo
 }
 
@@ -257,7 +259,7 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
         }
       }
     )
-    return { text: out.text, generation: generationInfo(out, request.options, stops) }
+    return { text: out.text, ids: out.ids, generation: generationInfo(out, request.options, stops) }
   }
 
   /** The template for a target: the one asked for, else its run's, else the given fallback. */

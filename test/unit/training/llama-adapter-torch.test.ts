@@ -8,16 +8,12 @@ import { join, resolve } from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadDecoderFolder } from '../../../src/engine/formats/decoder-folder'
-import { Rng } from '../../../src/engine/generation/rng'
-import { causalLmLoss } from '../../../src/engine/model/causal-lm-loss'
 import { createDecoderModel } from '../../../src/engine/model/create-decoder'
-import { LoraAdapter } from '../../../src/engine/model/lora'
-import { toLoraConfig } from '../../../src/engine/training/lora-settings'
-import { readPeftAdapter } from '../../../src/engine/training/peft-adapter'
 import type { LoraSettingsConfig } from '../../../src/shared/runs'
 import { requireFixture, torchToolsDir } from '../engine/fixtures-dir'
 import { backendsUnderTest, useBackend } from '../engine/gpt2-reference'
 import { writeRandomAdapter, writeTinyQwen3 } from '../engine/tiny-qwen3'
+import { peftLoss } from './peft-loss'
 import { torchPython } from './torch-python'
 
 const work = mkdtempSync(join(tmpdir(), 'llama-adapter-torch-'))
@@ -44,25 +40,8 @@ beforeAll(async () => {
 afterAll(() => rmSync(work, { recursive: true, force: true }))
 
 /** Our mean next-token loss on `ids` with the adapter read back from its PEFT folder (or none). */
-async function ourLoss(withAdapter: boolean): Promise<number> {
-  const { config, weights } = await loadDecoderFolder(modelDir)
-  const peft = await readPeftAdapter(adapterDir, config)
-  const lora = withAdapter
-    ? LoraAdapter.create(config, toLoraConfig(peft.settings), new Rng(0), peft.modules)
-    : null
-  const model = createDecoderModel(config, weights, lora)
-  let count = 0
-  const lossSum = tf.tidy(() => {
-    const hidden = model.hiddenStates({ inputIds: ids, batch: 1, seqLen: ids.length }, { train: false })
-    const loss = causalLmLoss(hidden, model.lmHead, ids, 1, ids.length)
-    count = loss.count
-    return loss.lossSum
-  })
-  const loss = (await lossSum.data())[0] / count
-  lossSum.dispose()
-  model.dispose()
-  lora?.dispose()
-  return loss
+function ourLoss(withAdapter: boolean): Promise<number> {
+  return peftLoss(modelDir, withAdapter ? adapterDir : null, [{ input_ids: [...ids] }])
 }
 
 let torchLoss: Promise<number> | null = null

@@ -3,7 +3,7 @@
 // initial LoRA weights.
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { loadHfModelFolder } from '../../../src/engine/formats/hf-model-folder'
+import { loadDecoderFolder } from '../../../src/engine/formats/decoder-folder'
 import { readSafetensors } from '../../../src/engine/formats/safetensors'
 import { Rng } from '../../../src/engine/generation/rng'
 import type { LoraWeightArrays } from '../../../src/engine/model/lora'
@@ -54,13 +54,13 @@ export interface TinyRun {
   peakTfBytes: number
 }
 
-/** A completed run of tinyTrainConfig(trainFile, patch). */
+/** A completed run of tinyTrainConfig(trainFile, patch) (patch.baseModel: any decoder family), and its adapter folder. */
 export async function trainTiny(
   trainFile: string,
   runDir: string,
   runId: number,
   patch: RunConfigPatchValues
-): Promise<TinyRun> {
+): Promise<TinyRun & { adapterPath: string }> {
   const config = tinyTrainConfig(trainFile, patch)
   const events: TrainProgress[] = []
   const out = await runTraining(
@@ -69,8 +69,9 @@ export async function trainTiny(
   )
   if (out.status !== 'completed') throw new Error(`run ${runId} ended ${out.status}: ${out.message}`)
   const started = events.find((e) => e.kind === 'started')
-  const adapter = await readPeftAdapter(out.adapterPath!, (await loadHfModelFolder(tinyModelFolder)).config)
+  const adapter = await readPeftAdapter(out.adapterPath!, (await loadDecoderFolder(config.baseModel)).config)
   return {
+    adapterPath: out.adapterPath!,
     losses: events.flatMap((e) =>
       e.kind === 'metric' && e.metric.trainLoss !== null ? [e.metric.trainLoss] : []
     ),

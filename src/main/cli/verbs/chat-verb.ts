@@ -40,7 +40,7 @@ const usage = `lora-studio chat --model NAME|DIR [--adapter DIR] [--prompt TEXT]
   --max-new-tokens N        1 to 2048 (default 128)
   --seed S                  sampling seed (default 0): the same seed gives the same answer
   --stop TEXT               stop before this text (repeat for up to 8)
-  --json                    print the result object instead of streaming`
+  --json                    print the result object (text, new token ids, …) instead of streaming`
 
 function flagOf(field: string): string {
   const number = Object.entries(numberFlags).find(([, f]) => f === field)?.[0]
@@ -170,7 +170,7 @@ export const chatVerb: CliVerb = {
       if (json) {
         io.out(
           JSON.stringify(
-            { text: answer.text, ...answer.generation, target: resolution.target, template },
+            { text: answer.text, ids: answer.ids, ...answer.generation, target: resolution.target, template },
             null,
             2
           )
