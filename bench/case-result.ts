@@ -79,6 +79,8 @@ export interface TorchRun {
   when: 'before' | 'after'
   /** Generation: the prompt's prefill (median over the runs). */
   prefillS?: number
+  /** Generation: CPU time of the process per step (median): the speed it would have with a core to itself. */
+  cpuStepS?: number
   stepS: number
   tokensPerS: number
   fastestStepS: number

@@ -22,19 +22,21 @@ export function findTorchPython(): string | null {
 
 /**
  * The median and fastest step from a script's last line (torch_generate_bench.py's step is the time per
- * decoded token, and it gives the prefill too), or null when it has neither.
+ * decoded token, and it gives the prefill and the CPU time per step too), or null when it has neither.
  */
 export function parseTorchLine(out: string): Omit<TorchRun, 'when' | 'line'> | null {
   const median = /step ([\d.]+)s, ([\d.]+) tokens\/s/.exec(out)
   const fastest = /fastest step ([\d.]+)s, ([\d.]+) tokens\/s/.exec(out)
   if (median === null || fastest === null) return null
   const prefill = /prefill ([\d.]+)s/.exec(out)
+  const cpu = /CPU per step ([\d.]+)s/.exec(out)
   return {
     stepS: Number(median[1]),
     tokensPerS: Number(median[2]),
     fastestStepS: Number(fastest[1]),
     fastestTokensPerS: Number(fastest[2]),
-    ...(prefill === null ? {} : { prefillS: Number(prefill[1]) })
+    ...(prefill === null ? {} : { prefillS: Number(prefill[1]) }),
+    ...(cpu === null ? {} : { cpuStepS: Number(cpu[1]) })
   }
 }
 

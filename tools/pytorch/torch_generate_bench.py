@@ -9,7 +9,7 @@ usage: torch_generate_bench.py [--layers 12 --embd 768 --heads 12 --vocab 50257 
                                 {"ids": [...]} of the last run's new tokens before the summary)
 A warm-up of 8 new tokens, then --repeats runs of --new tokens. The summary (last line) gives the prefill and,
 as the bench's generate cases count it, a step = one run's decode time after the first new token ÷ (new − 1),
-median and fastest over the runs; then the median and fastest single token of all runs.
+median and fastest over the runs; the CPU time per step (median); then the median and fastest single token.
 --threads sets torch's threads and the BLAS's (OpenBLAS, OpenMP) before torch loads: default 1, the one
 thread our engine decodes on (tfjs-wasm in Node has no threads)."""
 import argparse, json, os, statistics, sys, time
@@ -63,30 +63,34 @@ def next_id(ids, cache):
 
 
 def run(n):
-    """Greedy decoding of n new tokens: the prefill's time, each later token's time, and the new ids."""
+    """Greedy decoding of n new tokens: the prefill's time, each later token's time, the CPU time (this
+    process, all threads) of those tokens, and the new ids."""
     cache, out, tokens = [], [], []
     with torch.no_grad():
         t = time.perf_counter()
         nxt = next_id(prompt, cache); sync()
         prefill = time.perf_counter() - t
         out.append(nxt)
+        cpu = time.process_time()
         for _ in range(n - 1):
             t = time.perf_counter()
             nxt = next_id(nxt, cache); sync()
             tokens.append(time.perf_counter() - t)
             out.append(nxt)
-    return prefill, tokens, torch.cat(out, dim=1)[0].tolist()
+        cpu = time.process_time() - cpu
+    return prefill, tokens, cpu, torch.cat(out, dim=1)[0].tolist()
 
 
 run(min(8, a.new))
 runs = [run(a.new) for _ in range(a.repeats)]
 if a.model:
-    print(json.dumps({"ids": runs[-1][2]}))
-steps = [sum(tokens) / len(tokens) for _, tokens, _ in runs]
-singles = [s for _, tokens, _ in runs for s in tokens]
+    print(json.dumps({"ids": runs[-1][3]}))
+steps = [sum(r[1]) / len(r[1]) for r in runs]
+singles = [s for r in runs for s in r[1]]
 st, fast = statistics.median(steps), min(steps)
+cpu_step = statistics.median(r[2] / len(r[1]) for r in runs)
 print(f"torch {torch.__version__} device={a.device} threads={a.threads} layers={cfg['n_layer']} embd={cfg['n_embd']} "
       f"prompt={prompt.shape[1]} new={a.new} repeats={a.repeats} lora={'none' if lora is None else len(lora)}: "
       f"prefill {statistics.median(r[0] for r in runs):.4f}s; step {st:.5f}s, {1 / st:.2f} tokens/s (median); "
-      f"fastest step {fast:.5f}s, {1 / fast:.2f} tokens/s; single tokens median {statistics.median(singles):.5f}s, "
+      f"fastest step {fast:.5f}s, {1 / fast:.2f} tokens/s; CPU per step {cpu_step:.5f}s; single tokens median {statistics.median(singles):.5f}s, "
       f"fastest {min(singles):.5f}s")

@@ -51,9 +51,11 @@ describe('PyTorch reference around a case', () => {
     const out =
       '{"ids": [1, 2]}\ntorch 1.13.0a0 device=cpu threads=1 layers=12 embd=768 prompt=32 new=256 repeats=1 lora=24: ' +
       'prefill 0.1461s; step 0.13656s, 7.32 tokens/s (median); fastest step 0.12500s, 8.00 tokens/s; ' +
+      'CPU per step 0.10000s; ' +
       'single tokens median 0.10760s, fastest 0.09872s'
     expect(parseTorchLine(out)).toEqual({
       prefillS: 0.1461,
+      cpuStepS: 0.1,
       stepS: 0.13656,
       tokensPerS: 7.32,
       fastestStepS: 0.125,
@@ -73,6 +75,7 @@ describe('PyTorch reference around a case', () => {
     const run = (when: 'before' | 'after', tokensPerS: number) => ({
       when,
       prefillS: 0.15,
+      cpuStepS: tokensPerS === 8 ? 0.1 : 0.08,
       stepS: 1 / tokensPerS,
       tokensPerS,
       fastestStepS: 1 / tokensPerS,
@@ -80,10 +83,18 @@ describe('PyTorch reference around a case', () => {
       line: ''
     })
     const ref = torchReference(c, [run('before', 8), run('after', 10)])
-    const ours = { case: c.name, kind: 'generate', tokensPerS: 6, fastestTokensPerS: 6 } as CaseResult
+    const ours = {
+      case: c.name,
+      kind: 'generate',
+      tokensPerS: 6,
+      fastestTokensPerS: 6,
+      tokensPerCpuS: 15
+    } as CaseResult
     const text = torchLine(ref, [ours])
     expect(text).toContain('step = time per decoded token')
-    expect(text).toContain('before: fastest 8.0, median 8.0 tokens/s, prefill 150 ms')
+    expect(text).toContain('before: fastest 8.0, median 8.0 tokens/s, prefill 150 ms, 100 ms CPU per step')
+    // 15 tokens per CPU second against PyTorch's best, 1 / 0.08 s = 12.5.
+    expect(text).toContain('by CPU time 1.20')
     expect(text).toContain('ours/PyTorch by fastest steps = 0.60')
     expect(text).toContain("0.75 against PyTorch's slower run")
   })
