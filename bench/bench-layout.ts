@@ -20,13 +20,19 @@ export interface BenchLayout {
   command: string
   /** `script` is the checkout's entry file name under bench/ (case-process.ts, import-case.ts). */
   child(script: string, args: string[]): ChildLaunch
-  torchScript(): string
+  /** PyTorch's reference for training cases (the default) or for generate cases. */
+  torchScript(script?: TorchScript): string
 }
+
+/** The PyTorch scripts the bench runs beside its cases (tools/pytorch, or beside the pack's bundle). */
+export type TorchScript = 'torch_lora_bench.py' | 'torch_generate_bench.py'
 
 const benchDir = dirname(fileURLToPath(import.meta.url))
 
-function torchScriptOverride(): string | undefined {
-  return process.env.LORA_STUDIO_TORCH_BENCH || undefined
+/** LORA_STUDIO_TORCH_BENCH names torch_lora_bench.py; the generate script is taken from beside it. */
+function torchScriptOverride(script: TorchScript): string | undefined {
+  const path = process.env.LORA_STUDIO_TORCH_BENCH || undefined
+  return path === undefined || script === 'torch_lora_bench.py' ? path : join(dirname(path), script)
 }
 
 /** Running from the repository: each child is a .ts file under bench/ run through tsx. */
@@ -36,8 +42,8 @@ export const checkoutLayout: BenchLayout = {
     const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href
     return { file: join(benchDir, script), args, execArgv: ['--import', tsx, '--expose-gc'] }
   },
-  torchScript() {
-    return torchScriptOverride() ?? resolve(benchDir, '../tools/pytorch/torch_lora_bench.py')
+  torchScript(script = 'torch_lora_bench.py') {
+    return torchScriptOverride(script) ?? resolve(benchDir, '../tools/pytorch', script)
   }
 }
 
@@ -54,8 +60,8 @@ export function packLayout(bundle: string): BenchLayout {
       }
       return { file: bundle, args: [CASE_PROCESS_FLAG, ...args], execArgv: ['--expose-gc'] }
     },
-    torchScript() {
-      return torchScriptOverride() ?? join(dirname(bundle), 'torch_lora_bench.py')
+    torchScript(script = 'torch_lora_bench.py') {
+      return torchScriptOverride(script) ?? join(dirname(bundle), script)
     }
   }
 }

@@ -70,10 +70,17 @@ export interface CaseResult {
   profile?: KernelProfile
 }
 
-/** One run of tools/pytorch/torch_lora_bench.py: its median and fastest step. */
+/**
+ * One run of tools/pytorch/torch_lora_bench.py (training: a step is an optimizer step) or
+ * torch_generate_bench.py (generation: a step is one run's time per decoded token, as ours): median and fastest.
+ */
 export interface TorchRun {
   /** Whether it ran just before or just after our case. */
   when: 'before' | 'after'
+  /** Generation: the prompt's prefill (median over the runs). */
+  prefillS?: number
+  /** Generation: CPU time of the process per step (median): the speed it would have with a core to itself. */
+  cpuStepS?: number
   stepS: number
   tokensPerS: number
   fastestStepS: number
@@ -82,7 +89,7 @@ export interface TorchRun {
 }
 
 /**
- * The PyTorch reference for a training case, run right before and right after it (a noisy host swings
+ * The PyTorch reference for a case, run right before and right after it (a noisy host swings
  * between runs), or why it was skipped. `fastestTokensPerS` is the fastest step of both runs.
  */
 export interface TorchReference {

@@ -160,6 +160,11 @@ export function findCase(name: string): BenchCase {
   return found
 }
 
+/** Timed repetitions after the warm-up when --steps does not say: optimizer steps, or generate calls. */
+export function defaultRepeats(c: BenchCase): number {
+  return c.kind === 'train' ? 3 : 1
+}
+
 export function caseConfig(arch: Architecture): Gpt2Config {
   return parseGpt2Config(
     {

@@ -12,7 +12,13 @@ import type { CaseRequest } from './run-case'
 import { backendNames, isBackendName } from '../src/engine/backend'
 import type { LossOptions } from '../src/engine/model/causal-lm-loss'
 import type { TorchRun } from './case-result'
-import { findTorchPython, runTorchOnce, torchReference, torchUnavailable } from './torch-reference'
+import {
+  findTorchPython,
+  runTorchOnce,
+  torchReference,
+  torchScriptOf,
+  torchUnavailable
+} from './torch-reference'
 
 interface Options {
   cases: string[]
@@ -41,7 +47,8 @@ const usage =
 cases: ${BENCH_CASES.map((c) => c.name).join(', ')}, ${IMPORT_CASE} (only when named; --import-mb sets its size)
 default: ${DEFAULT_CASES.join(', ')}; --quick runs ${QUICK_CASES.join(', ')}
 --backend: the backend of every case (default: the engine's own choice, or LORA_STUDIO_BACKEND)
---torch-device: where tools/pytorch/torch_lora_bench.py times PyTorch's step (default cpu; cuda on an NVIDIA GPU)
+--torch-device: where PyTorch runs before and after each case (default cpu; cuda on an NVIDIA GPU): training cases
+           time tools/pytorch/torch_lora_bench.py's step, generate cases torch_generate_bench.py's greedy decoding
 --workers: data-parallel workers for training cases (default: one per core, here ${availableParallelism()}; one on a GPU backend); each case
            also times one worker in the same process and reports the speed-up (--no-single-worker skips that)
 --loss-recompute / --recompute-blocks: recompute each logits chunk / each transformer block in the backward pass
@@ -212,13 +219,13 @@ async function main(): Promise<void> {
       requests.push({ ...request, loss: { ...options.loss, recompute: true }, recomputeBlocks: true })
     }
     // PyTorch right before and right after the case: the host's speed drifts, so the ratio uses the fastest steps.
-    const torchWhy = torchUnavailable(python)
-    const withTorch = options.torch && c.kind === 'train' && torchWhy === null && python !== null
+    const torchWhy = torchUnavailable(python, torchScriptOf(c))
+    const withTorch = options.torch && torchWhy === null && python !== null
     const torchRuns: (TorchRun | string)[] = []
     const runTorch = (when: TorchRun['when']) => {
-      if (!withTorch || c.kind !== 'train' || python === null) return
+      if (!withTorch || python === null) return
       process.stderr.write(`bench: PyTorch reference for ${name} (${when})\n`)
-      torchRuns.push(runTorchOnce(c, options.steps ?? 3, options.torchDevice, python, when))
+      torchRuns.push(runTorchOnce(c, options.steps, options.torchDevice, python, when))
     }
     runTorch('before')
     let failed = false
@@ -232,7 +239,7 @@ async function main(): Promise<void> {
     }
     if (failed) continue
     runTorch('after')
-    if (options.torch && c.kind === 'train') {
+    if (options.torch) {
       report.torch.push(
         withTorch
           ? torchReference(c, torchRuns)

@@ -142,17 +142,29 @@ export function torchLine(t: TorchReference, results: readonly CaseResult[]): st
   const range = t.runs.length > 1 ? `${fixed(low, 1)}–${fixed(t.fastestTokensPerS, 1)}` : fixed(low, 1)
   const runs = t.runs
     .map(
-      (r) => `${r.when}: fastest ${fixed(r.fastestTokensPerS, 1)}, median ${fixed(r.tokensPerS, 1)} tokens/s`
+      (r) =>
+        `${r.when}: fastest ${fixed(r.fastestTokensPerS, 1)}, median ${fixed(r.tokensPerS, 1)} tokens/s` +
+        (r.prefillS === undefined ? '' : `, prefill ${ms(r.prefillS * 1000)}`) +
+        (r.cpuStepS === undefined ? '' : `, ${ms(r.cpuStepS * 1000)} CPU per step`)
     )
     .join('; ')
   const ours = results.find((r) => r.case === t.case)
   const against = (v: number) => fixed(ours === undefined ? Number.NaN : ours.fastestTokensPerS / v, 2)
+  const cpuSteps = t.runs.flatMap((r) => (r.cpuStepS === undefined ? [] : [r.cpuStepS]))
+  // By CPU time (tokens per CPU second, PyTorch's best run): what a busy host's waits leave out.
+  const byCpu =
+    ours === undefined || cpuSteps.length === 0
+      ? ''
+      : `; by CPU time ${fixed(ours.tokensPerCpuS * Math.min(...cpuSteps), 2)}`
   const ratio =
     ours === undefined
       ? ''
       : ` — ours/PyTorch by fastest steps = ${against(t.fastestTokensPerS)}` +
-        (t.runs.length > 1 ? ` (${against(low)} against PyTorch's slower run)` : '')
-  return `PyTorch reference (${t.case}): fastest step ${range} tokens/s over ${t.runs.length} run${t.runs.length === 1 ? '' : 's'} (${runs})${ratio}`
+        (t.runs.length > 1 ? ` (${against(low)} against PyTorch's slower run)` : '') +
+        byCpu
+  // Generation's step is one run's time per decoded token, on both sides.
+  const decoding = t.runs.some((r) => r.prefillS !== undefined) ? ', step = time per decoded token' : ''
+  return `PyTorch reference (${t.case}${decoding}): fastest step ${range} tokens/s over ${t.runs.length} run${t.runs.length === 1 ? '' : 's'} (${runs})${ratio}`
 }
 
 export function formatReport(report: BenchReport): string {

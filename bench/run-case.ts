@@ -23,7 +23,7 @@ import { collectGarbageNow } from '../src/engine/training/release-memory'
 import { AdamW } from '../src/engine/optim/adamw'
 import { clipGradNorm } from '../src/engine/optim/clip-grad-norm'
 import type { CaseResult } from './case-result'
-import { caseConfig, findCase } from './cases'
+import { caseConfig, defaultRepeats, findCase } from './cases'
 import type { BenchCase, GenerateCase, TrainCase } from './cases'
 import { decodeFlops, prefillFlops, trainStepFlops } from './flops'
 import { profileStep } from './kernel-profile'
@@ -141,7 +141,7 @@ async function measureTrain(
     loss = (await g.lossSum.data())[0] / g.targetTokens
     tf.dispose([...g.grads, ...clipped.grads, clipped.totalNorm, g.lossSum])
   }
-  const steps = req.steps ?? 3
+  const steps = req.steps ?? defaultRepeats(c)
   const timeSteps = async (workers: GradientWorkers | null, label: string): Promise<TimedSteps> => {
     const warm = await timedAsync(() => step(workers))
     meter.sample()
@@ -257,7 +257,7 @@ async function measureGenerate(
     throw err
   })
   meter.sample()
-  const repeats = req.steps ?? 1
+  const repeats = req.steps ?? defaultRepeats(c)
   const perTokenWall: number[] = []
   const perTokenCpu: number[] = []
   const prefills: number[] = []

@@ -1,6 +1,6 @@
 // `npm run bench:pack [-- --out DIR]`: one self-contained folder that runs the bench on a linux-x64 machine
 // with no network and no Node (a lent GPU box): the bench bundled by esbuild, the gradient worker's bundle,
-// Dawn's dawn.node for linux-x64, tfjs's wasm binaries, PyTorch's reference script (with ref_gpt2.py), and this machine's Node
+// Dawn's dawn.node for linux-x64, tfjs's wasm binaries, PyTorch's reference scripts (with ref_gpt2.py), and this machine's Node
 // binary. Node and Dawn travel xz-compressed; run.sh unpacks them on first use (xz, or python3's lzma).
 import { spawnSync } from 'node:child_process'
 import {
@@ -164,8 +164,8 @@ Runs the bench of a LoRA Studio checkout on a machine with no network and no Nod
 
 The first run unpacks node (Node ${nodeVersion}) and dawn.node next to run.sh (needs xz or python3, and a
 writable folder). Dawn needs the Vulkan loader (libvulkan.so.1) and the GPU's Vulkan driver.
-Training cases are followed by PyTorch's step from torch_lora_bench.py (python3 with torch;
---torch-device cuda for the GPU, --no-torch to skip). Models are random weights of the real shapes: nothing
+PyTorch runs before and after each case (python3 with torch; --torch-device cuda for the GPU, --no-torch to
+skip): training cases against torch_lora_bench.py's step, generate cases against torch_generate_bench.py. Models are random weights of the real shapes: nothing
 is downloaded. The dataset-import case is not in the pack.
 `
 }
@@ -177,9 +177,10 @@ async function main() {
   }
   const torchScript =
     process.env.LORA_STUDIO_TORCH_BENCH ?? resolve(repoRoot, 'tools/pytorch/torch_lora_bench.py')
-  if (!existsSync(torchScript) || !existsSync(join(dirname(torchScript), 'ref_gpt2.py'))) {
+  const besideIt = ['ref_gpt2.py', 'torch_generate_bench.py']
+  if (!existsSync(torchScript) || besideIt.some((f) => !existsSync(join(dirname(torchScript), f)))) {
     fail(
-      `${torchScript} or ref_gpt2.py beside it not found; set LORA_STUDIO_TORCH_BENCH to torch_lora_bench.py`
+      `${torchScript} or ${besideIt.join(' or ')} beside it not found; set LORA_STUDIO_TORCH_BENCH to torch_lora_bench.py`
     )
   }
   const tmp = `${out}.tmp-${process.pid}`
@@ -189,8 +190,8 @@ async function main() {
     await bundle(tmp)
     copyRuntimePackages(tmp)
     copyInto(tmp, torchScript, 'torch_lora_bench.py')
-    // The script builds its model with the GPT-2 reference beside it.
-    copyInto(tmp, join(dirname(torchScript), 'ref_gpt2.py'), 'ref_gpt2.py')
+    // Generate cases' script, and the GPT-2 reference both build their model with.
+    for (const f of besideIt) copyInto(tmp, join(dirname(torchScript), f), f)
     process.stderr.write(
       `bench:pack: compressing ${process.execPath} (Node ${process.version}, about a minute)\n`
     )

@@ -3,7 +3,7 @@
 import { execFile } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { BenchReport } from '../../../bench/case-result'
@@ -83,5 +83,9 @@ describe('bench pack bundle', () => {
     })
     expect(() => layout.child('import-case.ts', ['1'])).toThrow(/not in the bench pack.*npm run bench/)
     expect(layout.torchScript()).toBe(process.env.LORA_STUDIO_TORCH_BENCH || '/pack/torch_lora_bench.py')
+    const beside = process.env.LORA_STUDIO_TORCH_BENCH
+      ? dirname(process.env.LORA_STUDIO_TORCH_BENCH)
+      : '/pack'
+    expect(layout.torchScript('torch_generate_bench.py')).toBe(join(beside, 'torch_generate_bench.py'))
   })
 })

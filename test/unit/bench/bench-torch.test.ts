@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import type { CaseResult } from '../../../bench/case-result'
 import { findCase } from '../../../bench/cases'
 import { formatReport, torchLine } from '../../../bench/report'
-import { parseTorchLine, torchReference } from '../../../bench/torch-reference'
+import { parseTorchLine, torchArgs, torchReference, torchScriptOf } from '../../../bench/torch-reference'
 
 const line = (median: number, fastest: number) =>
   'torch 2.1 device=cpu threads=1 layers=12 embd=768 seq=256 batch=2: ' +
@@ -45,5 +45,57 @@ describe('PyTorch reference around a case', () => {
     const torchText = torchLine(ref, [ours])
     expect(torchText).toContain('ours/PyTorch by fastest steps = 0.55')
     expect(torchText).toContain("1.10 against PyTorch's slower run")
+  })
+
+  it("reads torch_generate_bench.py's prefill and per-token steps, and runs it with the case's shape", () => {
+    const out =
+      '{"ids": [1, 2]}\ntorch 1.13.0a0 device=cpu threads=1 layers=12 embd=768 prompt=32 new=256 repeats=1 lora=24: ' +
+      'prefill 0.1461s; step 0.13656s, 7.32 tokens/s (median); fastest step 0.12500s, 8.00 tokens/s; ' +
+      'CPU per step 0.10000s; ' +
+      'single tokens median 0.10760s, fastest 0.09872s'
+    expect(parseTorchLine(out)).toEqual({
+      prefillS: 0.1461,
+      cpuStepS: 0.1,
+      stepS: 0.13656,
+      tokensPerS: 7.32,
+      fastestStepS: 0.125,
+      fastestTokensPerS: 8
+    })
+    const c = findCase('generate-gpt2-small')
+    expect(torchScriptOf(c)).toBe('torch_generate_bench.py')
+    expect(torchScriptOf(findCase('train-tiny'))).toBe('torch_lora_bench.py')
+    expect(torchArgs(c, 1, 'cpu').join(' ')).toBe(
+      '--layers 12 --embd 768 --heads 12 --vocab 50257 --positions 1024 --prompt 32 --new 256 ' +
+        '--repeats 1 --alpha 32 --targets attn.c_attn,attn.c_proj --r 16 --device cpu'
+    )
+  })
+
+  it('gives a generate case its decode ratio against both PyTorch runs, with their prefill', () => {
+    const c = findCase('generate-gpt2-small')
+    const run = (when: 'before' | 'after', tokensPerS: number) => ({
+      when,
+      prefillS: 0.15,
+      cpuStepS: tokensPerS === 8 ? 0.1 : 0.08,
+      stepS: 1 / tokensPerS,
+      tokensPerS,
+      fastestStepS: 1 / tokensPerS,
+      fastestTokensPerS: tokensPerS,
+      line: ''
+    })
+    const ref = torchReference(c, [run('before', 8), run('after', 10)])
+    const ours = {
+      case: c.name,
+      kind: 'generate',
+      tokensPerS: 6,
+      fastestTokensPerS: 6,
+      tokensPerCpuS: 15
+    } as CaseResult
+    const text = torchLine(ref, [ours])
+    expect(text).toContain('step = time per decoded token')
+    expect(text).toContain('before: fastest 8.0, median 8.0 tokens/s, prefill 150 ms, 100 ms CPU per step')
+    // 15 tokens per CPU second against PyTorch's best, 1 / 0.08 s = 12.5.
+    expect(text).toContain('by CPU time 1.20')
+    expect(text).toContain('ours/PyTorch by fastest steps = 0.60')
+    expect(text).toContain("0.75 against PyTorch's slower run")
   })
 })
