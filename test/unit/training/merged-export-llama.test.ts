@@ -72,7 +72,10 @@ const cases: Case[] = (
   merged: join(work, `${fixture}-merged`)
 }))
 
-/** qwen2-tiny stored as Hub repos often are: BF16 in two shards with an index, tokenizer files beside. */
+/**
+ * qwen2-tiny stored as Hub repos often are: BF16 in two shards with an index, tokenizer files beside, the
+ * dtype named in config.json both ways (torch_dtype, and `dtype` as transformers ≥ 4.56 writes it).
+ */
 const sharded: Case = {
   ...cases[1],
   adapter: { ...cases[1].adapter },
@@ -103,7 +106,10 @@ async function writeShardedBf16(from: string, to: string): Promise<void> {
     JSON.stringify({ metadata: {}, weight_map: weightMap })
   )
   const config = JSON.parse(readFileSync(join(from, 'config.json'), 'utf8')) as Record<string, unknown>
-  writeFileSync(join(to, 'config.json'), JSON.stringify({ ...config, torch_dtype: 'bfloat16' }, null, 2))
+  writeFileSync(
+    join(to, 'config.json'),
+    JSON.stringify({ ...config, torch_dtype: 'bfloat16', dtype: 'bfloat16' }, null, 2)
+  )
   for (const f of tokenizerFiles) copyFileSync(join(tokenizerDir, f), join(to, f))
   writeFileSync(join(to, 'generation_config.json'), JSON.stringify({ bos_token_id: 998, eos_token_id: 999 }))
   writeFileSync(join(to, 'README.md'), '# not a model file\n')
@@ -192,6 +198,7 @@ describe('a merged export of a Llama-family model is in its own layout', () => {
     expect(json(join(sharded.merged, 'config.json'))).toMatchObject({
       model_type: 'qwen2',
       torch_dtype: 'float32',
+      dtype: 'float32',
       rope_theta: 1000000,
       tie_word_embeddings: true
     })
