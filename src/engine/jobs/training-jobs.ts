@@ -6,7 +6,7 @@ import { freemem } from 'node:os'
 import { join } from 'node:path'
 import { engineBackend } from '../backend'
 import { EXPORT_FILES, checkExportTarget, writeExportFolder } from '../files/export-folder'
-import { loadHfModelFolder } from '../formats/hf-model-folder'
+import { loadDecoderFolder } from '../formats/decoder-folder'
 import { readDecoderConfig } from '../formats/model-folder-info'
 import { wasmFit } from '../training/wasm-fit'
 import { decoderDims } from '../model/decoder-model'
@@ -82,12 +82,7 @@ export const exportAdapter: JobHandler<'exportAdapter'> = async (
   const adapter = await readPeftAdapter(adapterDir, config)
   signal.throwIfAborted()
   if (format === 'merged') {
-    if (config.modelType !== 'gpt2') {
-      throw new Error(
-        `merged export is available for GPT-2 models only, ${baseModel} is a ${config.modelType} model; export the PEFT adapter instead`
-      )
-    }
-    const base = await loadHfModelFolder(baseModel)
+    const base = await loadDecoderFolder(baseModel)
     signal.throwIfAborted()
     await writeMergedModel(outDir, base, adapter, target)
   } else {

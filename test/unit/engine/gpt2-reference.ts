@@ -8,10 +8,9 @@ import { loadHfModelFolder } from '../../../src/engine/formats/hf-model-folder'
 import type { LoadedCheckpoint } from '../../../src/engine/formats/hf-model-folder'
 import { readSafetensors } from '../../../src/engine/formats/safetensors'
 import type { TensorEntry } from '../../../src/engine/formats/safetensors'
-import type { Gpt2Config } from '../../../src/engine/formats/hf-config'
 import { Rng } from '../../../src/engine/generation/rng'
 import { loraTargetModules } from '../../../src/engine/model/lora'
-import type { LoraConfig, LoraWeightArrays } from '../../../src/engine/model/lora'
+import type { DecoderConfig, LoraConfig, LoraWeightArrays } from '../../../src/engine/model/lora'
 import type { BackendName } from '../../../src/shared/system'
 import { tinyModelDir } from './fixtures-dir'
 
@@ -164,7 +163,7 @@ export async function values(t: tf.Tensor): Promise<Float32Array> {
 
 /** LoRA weights with B ≠ 0 too (a fresh B of zeros would give A no gradient to compare). */
 export function randomLora(
-  config: Gpt2Config,
+  config: DecoderConfig,
   lora: LoraConfig,
   seed: number
 ): Map<string, LoraWeightArrays> {

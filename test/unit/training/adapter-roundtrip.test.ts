@@ -7,18 +7,14 @@ import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import * as tf from '@tensorflow/tfjs-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadHfModelFolder } from '../../../src/engine/formats/hf-model-folder'
-import { Rng } from '../../../src/engine/generation/rng'
-import { causalLmLoss } from '../../../src/engine/model/causal-lm-loss'
-import { Gpt2Model } from '../../../src/engine/model/gpt2-model'
-import { LoraAdapter, type LoraWeightArrays } from '../../../src/engine/model/lora'
-import { toLoraConfig } from '../../../src/engine/training/lora-settings'
+import type { LoraWeightArrays } from '../../../src/engine/model/lora'
 import { writeMergedModel } from '../../../src/engine/training/merged-export'
 import { readPeftAdapter, writePeftAdapter } from '../../../src/engine/training/peft-adapter'
 import { requireFixture, tinyModelDir, torchToolsDir } from '../engine/fixtures-dir'
 import { backendsUnderTest, useBackend } from '../engine/gpt2-reference'
+import { modelOutputs } from './model-outputs'
 import { torchPython } from './torch-python'
 import { referenceInitLora } from './tiny-runs'
 
@@ -31,26 +27,9 @@ const tool = requireFixture(resolve(torchToolsDir, 'peft_ref.py'))
 
 afterAll(() => rmSync(work, { recursive: true, force: true }))
 
-async function logitsOf(
-  dir: string,
-  weights: Map<string, LoraWeightArrays> | null
-): Promise<{ logits: Float32Array; loss: number }> {
-  const ckpt = await loadHfModelFolder(dir)
-  const lora = weights ? LoraAdapter.create(ckpt.config, toLoraConfig(settings), new Rng(0), weights) : null
-  const model = Gpt2Model.fromArrays(ckpt.config, ckpt.weights, lora)
-  const batch = { inputIds: ids, labels: ids, batch: 1, seqLen: ids.length }
-  let count = 0
-  const [logits, lossSum] = tf.tidy(() => {
-    const hidden = model.hiddenStates(batch, { train: false })
-    const loss = causalLmLoss(hidden, model.weights.lmHead, ids, 1, ids.length)
-    count = loss.count
-    return [model.logits(hidden), loss.lossSum]
-  })
-  const out = { logits: Float32Array.from(await logits.data()), loss: (await lossSum.data())[0] / count }
-  tf.dispose([logits, lossSum])
-  model.dispose()
-  lora?.dispose()
-  return out
+/** Our logits and loss for the folder on `ids`, with the fixture's LoRA settings and these weights or none. */
+function logitsOf(dir: string, weights: Map<string, LoraWeightArrays> | null) {
+  return modelOutputs(dir, ids, weights ? { settings, modules: weights } : null)
 }
 
 let torchLoss: Promise<number> | null = null

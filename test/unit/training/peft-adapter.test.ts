@@ -6,7 +6,8 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { loadHfModelFolder } from '../../../src/engine/formats/hf-model-folder'
 import { readSafetensors, readSafetensorsHeader } from '../../../src/engine/formats/safetensors'
-import { mergeLoraIntoConv1d, writeMergedModel } from '../../../src/engine/training/merged-export'
+import { mergeLoraPair } from '../../../src/engine/training/lora-merge'
+import { writeMergedModel } from '../../../src/engine/training/merged-export'
 import {
   readPeftAdapter,
   writeFolderAtomically,
@@ -98,7 +99,18 @@ describe('PEFT adapter folder', () => {
     const a = Float32Array.from([1, 2]) // [r=1, in=2]
     const b = Float32Array.from([1, 0, -1]) // [out=3, r=1]
     // (B·A)ᵀ = [[1, 0, -1], [2, 0, -2]]; scaling 2
-    expect([...mergeLoraIntoConv1d(w, { a, b }, 1, 2)]).toEqual([3, 2, 1, 8, 5, 2])
+    expect([...mergeLoraPair(w, { a, b }, 1, 2, 'conv1d')]).toEqual([3, 2, 1, 8, 5, 2])
+  })
+
+  it('merges W + scaling·B·A into an nn.Linear [out, in] weight', () => {
+    const w = { shape: [3, 2], data: Float32Array.from([1, 2, 3, 4, 5, 6]) }
+    const a = Float32Array.from([1, 2, 0, 1]) // [r=2, in=2]
+    const b = Float32Array.from([1, 0, 0, 1, 1, -1]) // [out=3, r=2]
+    // B·A = [[1, 2], [0, 1], [1, 1]]; scaling 2
+    expect([...mergeLoraPair(w, { a, b }, 2, 2, 'linear')]).toEqual([3, 6, 3, 6, 7, 8])
+    expect(() => mergeLoraPair(w, { a, b }, 2, 2, 'conv1d')).toThrow(
+      /do not fit a Conv1D weight \[in, out\] \[3,2\]/
+    )
   })
 
   it('writes a merged HF folder with GPT2LMHeadModel keys', async () => {
