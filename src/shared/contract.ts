@@ -81,7 +81,9 @@ export const contract = {
     records: method<ds.RecordsPage>()(ds.RecordsInput),
     recordPreview: method<ds.PreviewSample>()(ds.RecordPreviewInput),
     delete: method<{ deleted: true }>()(ds.DatasetIdInput),
-    addSample: method<ds.DatasetDetail>()(ds.AddSampleInput)
+    addSample: method<ds.DatasetDetail>()(ds.AddSampleInput),
+    /** Tokens per character of the dataset's text on a model's tokenizer and on GPT-2's (cached). */
+    tokensPerChar: method<ds.TokensPerCharComparison>()(ds.TokensPerCharInput)
   },
   chat: {
     list: method<chat.ChatSummary[]>()(sys.EmptyInput),
