@@ -48,6 +48,8 @@ export const contract = {
     notes: method<runs.RunDetail>()(runs.RunNotesInput),
     checkpoints: method<runs.CheckpointInfo[]>()(runs.RunIdInput),
     estimate: method<runs.RunEstimate>()(runs.EstimateRunInput),
+    /** On wasm: whether these settings fit each registered model (null on another backend). */
+    wasmFits: method<runs.ModelWasmFit[] | null>()(runs.WasmFitsInput),
     export: method<runs.ExportRunResult>()(runs.ExportRunInput),
     /** What a run continuing from this adapter inherits (and may not change): for the Train form. */
     continueSource: method<runs.ContinueSourceInfo>()(runs.ContinueSourceInput)
