@@ -2,11 +2,14 @@
 // chosen dataset on its tokenizer (with GPT-2's, for the comparison warning), measured in main once per
 // dataset and model and kept here, and on the wasm backend whether the form's settings fit each model.
 import { defineStore } from 'pinia'
-import { ref } from 'vue'
+import { computed, ref } from 'vue'
 import type { InputOf } from '../../shared/contract'
 import type { TokensPerCharComparison } from '../../shared/datasets'
 import type { ModelWasmFit } from '../../shared/runs'
 import { api } from '../api'
+import { tokensAdvice } from '../views/runs/tokens-advice'
+import { useModelsStore } from './models'
+import { useTrainFormStore } from './train-form'
 
 const keyOf = (datasetId: number, modelId: number) => `${datasetId}:${modelId}`
 
@@ -37,6 +40,13 @@ export const useModelFitStore = defineStore('model-fit', () => {
     return datasetId === null ? null : (comparisons.value[keyOf(datasetId, modelId)] ?? null)
   }
 
+  /** The Train form's GPT-2 comparison for its chosen model and dataset (see tokens-advice.ts). */
+  const models = useModelsStore()
+  const form = useTrainFormStore()
+  const advice = computed(() =>
+    tokensAdvice(models.list, form.draft.baseModel, (id) => comparison(form.draft.datasetId, id))
+  )
+
   /** On wasm: each registered model's fit for the form's settings; null on another backend or unasked. */
   const wasmFits = ref<ModelWasmFit[] | null>(null)
   let wasmSeq = 0
@@ -46,5 +56,5 @@ export const useModelFitStore = defineStore('model-fit', () => {
     if (seq === wasmSeq) wasmFits.value = result
   }
 
-  return { comparisons, measure, comparison, wasmFits, checkWasm }
+  return { comparisons, measure, comparison, advice, wasmFits, checkWasm }
 })
