@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest'
 import type { DatasetDetail } from '../../src/shared/datasets'
 import type { ModelSummary } from '../../src/shared/models'
 import type { SystemInfo } from '../../src/shared/system'
-import { callApi, repoRoot, tallShot, useSession } from './e2e-harness'
+import { callApi, repoRoot, shot, tallShot, useSession } from './e2e-harness'
 import { choose } from './e2e-steps'
 
 const chinese =
@@ -97,6 +97,7 @@ describe('the Train form’s model picker', () => {
     }
     await page.setViewportSize({ width: 1024, height: 800 })
     await tallShot(page, 'model-picker-01-train-form-1024')
+    await shot(page, 'model-picker-02-picker-1024')
     expect(session.pageErrors).toEqual([])
   })
 })

@@ -409,7 +409,11 @@ const en = {
         help: 'Optional; by default the model, r and learning rate.',
         placeholder: 'e.g. blog posts r16'
       },
-      baseModel: { label: 'Base model', help: 'The GPT-2 family model the adapter is trained for.' },
+      baseModel: {
+        label: 'Base model',
+        help: 'The model the adapter is trained for.',
+        facts: 'The model the adapter is trained for: {facts}.'
+      },
       dataset: { label: 'Dataset', help: 'Training records, formatted with the template chosen at import.' },
       validation: {
         label: 'Evaluation data',

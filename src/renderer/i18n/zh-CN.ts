@@ -464,7 +464,11 @@ const zhCN: MessageSchema = {
         help: '可选；默认由模型、r 和学习率组成。',
         placeholder: '例如：博客文章 r16'
       },
-      baseModel: { label: '基础模型', help: '适配器所针对的 GPT-2 系列模型。' },
+      baseModel: {
+        label: '基础模型',
+        help: '适配器所针对的模型。',
+        facts: '适配器所针对的模型：{facts}。'
+      },
       dataset: { label: '数据集', help: '训练记录，按导入时选择的模板格式化。' },
       validation: {
         label: '评估数据',
