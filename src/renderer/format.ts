@@ -24,3 +24,11 @@ export function formatDateTime(
 ): string {
   return new Intl.DateTimeFormat(locale, { dateStyle, timeStyle: 'short' }).format(new Date(iso))
 }
+
+/** `value` with exactly `digits` decimals in the person's locale (2.09 tokens a character, 2.4×). */
+export function formatFixed(value: number, locale: string, digits: number): string {
+  return new Intl.NumberFormat(locale, {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits
+  }).format(value)
+}

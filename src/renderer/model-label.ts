@@ -6,7 +6,12 @@ type Translate = (key: string, params: Record<string, unknown>) => string
 
 /** `SmolLM2-135M · llama · 134.5M parameters · 8,192 context`; unknown parts are left out. */
 export function modelChoiceLabel(model: ModelSummary, t: Translate, locale: string): string {
-  const parts = [model.name]
+  return [model.name, ...modelFacts(model, t, locale)].join(' · ')
+}
+
+/** The label's parts after the name: family, size and context. */
+export function modelFacts(model: ModelSummary, t: Translate, locale: string): string[] {
+  const parts: string[] = []
   if (model.family !== null) parts.push(model.family)
   if (model.parameters !== null) {
     const n = new Intl.NumberFormat(locale, { notation: 'compact', maximumFractionDigits: 1 }).format(
@@ -16,5 +21,5 @@ export function modelChoiceLabel(model: ModelSummary, t: Translate, locale: stri
   }
   if (model.contextLength !== null)
     parts.push(t('models.choice.context', { n: model.contextLength.toLocaleString(locale) }))
-  return parts.join(' · ')
+  return parts
 }

@@ -48,6 +48,8 @@ export const contract = {
     notes: method<runs.RunDetail>()(runs.RunNotesInput),
     checkpoints: method<runs.CheckpointInfo[]>()(runs.RunIdInput),
     estimate: method<runs.RunEstimate>()(runs.EstimateRunInput),
+    /** On wasm: whether these settings fit each registered model (null on another backend). */
+    wasmFits: method<runs.ModelWasmFit[] | null>()(runs.WasmFitsInput),
     export: method<runs.ExportRunResult>()(runs.ExportRunInput),
     /** What a run continuing from this adapter inherits (and may not change): for the Train form. */
     continueSource: method<runs.ContinueSourceInfo>()(runs.ContinueSourceInput)
@@ -81,7 +83,9 @@ export const contract = {
     records: method<ds.RecordsPage>()(ds.RecordsInput),
     recordPreview: method<ds.PreviewSample>()(ds.RecordPreviewInput),
     delete: method<{ deleted: true }>()(ds.DatasetIdInput),
-    addSample: method<ds.DatasetDetail>()(ds.AddSampleInput)
+    addSample: method<ds.DatasetDetail>()(ds.AddSampleInput),
+    /** Tokens per character of the dataset's text on a model's tokenizer and on GPT-2's (cached). */
+    tokensPerChar: method<ds.TokensPerCharComparison>()(ds.TokensPerCharInput)
   },
   chat: {
     list: method<chat.ChatSummary[]>()(sys.EmptyInput),

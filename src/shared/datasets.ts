@@ -91,6 +91,12 @@ export type ImportRequest = z.output<typeof ImportInput>
 
 export const DatasetIdInput = z.strictObject({ id: z.number().int().positive() })
 
+/** Tokens per character of a dataset's text on a registered model's tokenizer, beside GPT-2's. */
+export const TokensPerCharInput = z.strictObject({
+  datasetId: z.number().int().positive(),
+  modelId: z.number().int().positive()
+})
+
 export const SEARCH_MAX_CHARS = 200
 
 export const RecordsInput = z.strictObject({
@@ -335,4 +341,24 @@ export interface ImportProgressEvent {
   bytesRead: number
   bytesTotal: number
   records: number
+}
+
+/** One tokenizer's count on a dataset's first training records. */
+export interface TokensPerCharMeasure {
+  /** The tokenizer's name: gpt2, or the model's. */
+  tokenizer: string
+  tokens: number
+  characters: number
+  /** tokens / characters; 0 for no text. */
+  ratio: number
+}
+
+/** The same records of dataset `datasetId` on GPT-2's tokenizer and on model `modelId`'s. */
+export interface TokensPerCharComparison {
+  datasetId: number
+  modelId: number
+  gpt2: TokensPerCharMeasure
+  model: TokensPerCharMeasure
+  /** GPT-2 cuts this text into byte pieces (far more tokens a character than English prose takes). */
+  gpt2Fragmented: boolean
 }

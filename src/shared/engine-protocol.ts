@@ -3,7 +3,7 @@
 import type { ApiErrorPayload } from './errors'
 import type * as ev from './evaluation'
 import type * as gp from './generation-protocol'
-import type { InferenceEstimate, RunEstimate } from './runs'
+import type { InferenceEstimate, RunEstimate, WasmFit } from './runs'
 import type { BackendInfo } from './system'
 import type * as tp from './training-protocol'
 
@@ -25,6 +25,8 @@ export interface EngineJobs {
   /** Pauses, resumes or stops the run a `train` job in this engine is training. */
   trainControl: { input: tp.TrainControlInput; output: { accepted: boolean } }
   estimateRun: { input: tp.EstimateJobInput; output: RunEstimate }
+  /** On wasm: whether the run fits each model (null where its folder cannot be read); null on another backend. */
+  wasmFits: { input: tp.WasmFitsJobInput; output: (WasmFit | null)[] | null }
   /** What chatting with the model in this engine takes, at its full context. */
   estimateInference: { input: { baseModel: string }; output: InferenceEstimate }
   /** Two real steps on the run's data, nothing written: step time, tokens/s and the ETA. */
@@ -45,6 +47,7 @@ export const jobWords: Record<EngineJobName, string> = {
   train: 'Training',
   trainControl: 'Pausing, resuming or stopping the run',
   estimateRun: 'Estimating the run’s memory',
+  wasmFits: 'Checking which models fit the wasm heap',
   estimateInference: 'Estimating the memory for chatting',
   dryRun: 'The dry run (two steps on your data)',
   exportAdapter: 'Exporting the adapter',

@@ -331,6 +331,12 @@ export interface WasmFit {
   limitBytes: number
 }
 
+/** Whether a run of the Train form's settings fits registered model `modelId` on wasm. */
+export interface ModelWasmFit {
+  modelId: number
+  fit: WasmFit
+}
+
 export interface RunEstimate {
   /** PEFT's `print_trainable_parameters()` line. */
   trainableLine: string
@@ -484,6 +490,8 @@ export const EstimateRunInput = z.strictObject({
   /** Also run two real steps on the data (a dry run) for the step time and the ETA. */
   measure: z.boolean().default(false)
 })
+/** The Train form's config tried on every registered model: which fit the wasm heap. */
+export const WasmFitsInput = EstimateRunInput.omit({ measure: true })
 export const RunIdInput = z.strictObject({ id: RunId })
 export const RunMetricsInput = z.strictObject({ id: RunId, afterStep: z.number().int().min(-1).default(-1) })
 export const ResumeRunInput = z.strictObject({

@@ -57,6 +57,12 @@ export interface EstimateJobInput {
   config: RunConfigValues
 }
 
+/** The run config tried on each of these model folders, each with its family's LoRA targets. */
+export interface WasmFitsJobInput {
+  baseModels: string[]
+  config: RunConfigValues
+}
+
 export interface ExportJobInput {
   baseModel: string
   adapterDir: string

@@ -5,7 +5,7 @@ import { generate } from './generate-job'
 import { estimateInference } from './inference-memory-job'
 import { perplexity } from './perplexity-job'
 import { ping, sleep, systemInfo } from './system-jobs'
-import { dryRun, estimateRun, exportAdapter, train, trainControl } from './training-jobs'
+import { dryRun, estimateRun, exportAdapter, train, trainControl, wasmFits } from './training-jobs'
 
 export const jobHandlers: JobHandlers = {
   ping,
@@ -14,6 +14,7 @@ export const jobHandlers: JobHandlers = {
   train,
   trainControl,
   estimateRun,
+  wasmFits,
   estimateInference,
   dryRun,
   exportAdapter,

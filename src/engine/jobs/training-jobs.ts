@@ -1,18 +1,21 @@
 // The engine's training jobs: `train` (one run, streaming trainProgress), `trainControl` (pause,
 // resume or stop the run being trained here), `estimateRun` (PEFT's parameter line and the memory
-// estimate before a run starts), `dryRun` (two timed steps) and `exportAdapter` (a PEFT folder or a merged HF model).
+// estimate before a run starts), `wasmFits` (which models the run fits on wasm), `dryRun` (two timed steps) and `exportAdapter` (a PEFT folder or a merged HF model).
 import { copyFile, readFile, writeFile } from 'node:fs/promises'
 import { freemem } from 'node:os'
 import { join } from 'node:path'
 import { engineBackend } from '../backend'
 import { EXPORT_FILES, checkExportTarget, writeExportFolder } from '../files/export-folder'
-import { loadDecoderFolder } from '../formats/decoder-folder'
+import { loadDecoderFolder, type DecoderConfig } from '../formats/decoder-folder'
 import { readDecoderConfig } from '../formats/model-folder-info'
+import { familyPreset, targetsFitFamily } from '../../shared/model-family'
+import type { RunConfigValues } from '../../shared/runs'
+import type { BackendName } from '../../shared/system'
 import { wasmFit } from '../training/wasm-fit'
 import { decoderDims } from '../model/decoder-model'
 import type { JobHandler } from '../job-registry'
 import { writeMergedModel } from '../training/merged-export'
-import { estimateRun as estimate, workerCopyBytes } from '../training/memory-estimate'
+import { estimateRun as estimate, workerCopyBytes, type EstimateOptions } from '../training/memory-estimate'
 import { resolveWorkerCount } from '../training/gradient-workers'
 import { withGpuFit } from '../training/gpu-fit'
 import { readPeftAdapter } from '../training/peft-adapter'
@@ -29,31 +32,60 @@ export const trainControl: JobHandler<'trainControl'> = async ({ runId, action }
   return { accepted }
 }
 
-export const estimateRun: JobHandler<'estimateRun'> = async ({ baseModel, config }) => {
-  const shape = await readDecoderConfig(baseModel)
-  const backend = await engineBackend()
+/** The estimate's options for `config` on the model of `shape`, with the workers the run would choose. */
+function estimateOptions(
+  shape: DecoderConfig,
+  config: RunConfigValues,
+  backend: BackendName
+): EstimateOptions {
   const base = {
     batchSize: config.batchSize,
     seqLength: Math.min(config.maxLength, decoderDims(shape).maxPositions),
     lora: config.lora,
     logitsChunkTokens: 256,
     gradientCheckpointing: config.gradientCheckpointing,
-    backend: backend.name,
+    backend,
     // The run trains in this process: what it holds now is the estimate's runtime part.
     runtimeBytes: process.memoryUsage().rss
   }
   // As the run will choose them (the data's row count is not known here: a step's rows at most).
   const workers = resolveWorkerCount({
     requested: config.workers,
-    backend: backend.name,
+    backend,
     rowsPerStep: config.batchSize * config.gradientAccumulation,
     bytesPerWorker: workerCopyBytes(shape, base, config.batchSize),
     freeBytes: freemem()
   }).count
-  const options = { ...base, workers }
+  return { ...base, workers }
+}
+
+export const estimateRun: JobHandler<'estimateRun'> = async ({ baseModel, config }) => {
+  const shape = await readDecoderConfig(baseModel)
+  const backend = await engineBackend()
+  const options = estimateOptions(shape, config, backend.name)
   // On a GPU backend the estimate is GPU memory, checked against the adapter's limits.
   const result = withGpuFit(estimate(shape, options), shape, options, backend.adapter)
   return backend.name === 'wasm' ? { ...result, wasm: wasmFit(shape, options) } : result
+}
+
+/**
+ * The Train form's list on wasm: the same run on every registered model, each with LoRA on its own
+ * family's modules when the config's targets name none of them (as the form does when it is chosen).
+ */
+export const wasmFits: JobHandler<'wasmFits'> = async ({ baseModels, config }) => {
+  const backend = await engineBackend()
+  if (backend.name !== 'wasm') return null
+  return Promise.all(
+    baseModels.map(async (dir) => {
+      const shape = await readDecoderConfig(dir).catch(() => null)
+      if (!shape) return null
+      const preset = familyPreset(shape.modelType)
+      const lora = targetsFitFamily(config.lora.targetModules, shape.modelType)
+        ? config.lora
+        : { ...config.lora, targetModules: preset.targetModules, r: preset.rank, alpha: preset.alpha }
+      return wasmFit(shape, estimateOptions(shape, { ...config, lora }, backend.name))
+    })
+  )
 }
 
 const [ADAPTER_CONFIG, ADAPTER_WEIGHTS] = EXPORT_FILES.peft

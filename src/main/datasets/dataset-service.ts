@@ -1,5 +1,5 @@
 // The datasets API as main serves it (handlers.datasets): inspect, preview, import with progress
-// events, browse and delete, and the CWE sample datasets. Wired into the app context.
+// events, browse and delete, the CWE sample datasets, and tokens per character on a model's tokenizer. Wired into the app context.
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ApiEvents, ApiHandlers, EventName } from '../../shared/contract'
@@ -17,6 +17,7 @@ import { samples } from './sample-files'
 import { defaultLimits, type SourceLimits } from './sources/source-types'
 import type { TextTokenizer } from './text-tokenizer'
 import { writeSampleInWorker } from './tokenize-worker-client'
+import { createTokensPerCharService } from './tokens-per-char-service'
 import type { DatasetSettings, NormalizedRecord, SourceLocation } from '../../shared/datasets'
 
 export interface DatasetServiceDeps {
@@ -92,6 +93,7 @@ export function createDatasetService(deps: DatasetServiceDeps): ApiHandlers['dat
       await discardDataset(deps.db, id)
       return { deleted: true }
     },
+    tokensPerChar: createTokensPerCharService(deps.db, deps.tokenizerFor),
     addSample: async ({ kind, name }) => {
       const sample = samples[kind]
       const dir = join(deps.dataDir, 'samples')

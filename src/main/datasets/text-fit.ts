@@ -5,6 +5,7 @@
 import { resolve } from 'node:path'
 import type { NormalizedRecord } from '../../shared/datasets'
 import type { TextFit } from '../../shared/runs'
+import type { DatasetsRepository } from '../store/datasets-repository'
 import type { Store } from '../store/store'
 import { FRAGMENTATION_THRESHOLD } from './statistics'
 import type { TextTokenizer } from './text-tokenizer'
@@ -13,15 +14,25 @@ import { tokensPerChar } from './tokens-per-char'
 /** Records measured: enough for a stable ratio, few enough to answer as the form changes. */
 export const TEXT_FIT_RECORDS = 200
 
+/** The records the Train page measures: the first TEXT_FIT_RECORDS of the training split. */
+export function textFitRecords(
+  datasets: Pick<DatasetsRepository, 'records'>,
+  datasetId: number
+): NormalizedRecord[] {
+  const rows = datasets.records(datasetId, { split: 'train', limit: TEXT_FIT_RECORDS })
+  return rows.map((row) => row.record as NormalizedRecord)
+}
+
+/** All of them: the record limit is the budget here. */
+export const TEXT_FIT_BUDGET = Number.POSITIVE_INFINITY
+
 export async function datasetTextFit(
   store: Store,
   datasetId: number,
   tokenizer: TextTokenizer
 ): Promise<TextFit | null> {
-  const rows = store.datasets.records(datasetId, { split: 'train', limit: TEXT_FIT_RECORDS })
-  const records = rows.map((row) => row.record as NormalizedRecord)
-  // All of them: the record limit above is the budget here.
-  const { characters, ratio } = await tokensPerChar(records, tokenizer, Number.POSITIVE_INFINITY)
+  const records = textFitRecords(store.datasets, datasetId)
+  const { characters, ratio } = await tokensPerChar(records, tokenizer, TEXT_FIT_BUDGET)
   if (characters === 0) return null
   return {
     tokenizer: tokenizer.name ?? 'gpt2',

@@ -37,6 +37,7 @@ import { claimRun, orphanedRuns } from './run-owner'
 import { checkStartInputs } from './start-checks'
 import { continueSource, resolveContinueFrom } from './continue-from'
 import { resolveConfig } from './resolve-config'
+import { modelWasmFits } from './wasm-fits'
 import { toCheckpointInfo, toRunDetail, toRunMetric, toRunSummary } from './run-views'
 
 /** The part of EngineHost the service needs (a fake in unit tests). */
@@ -479,6 +480,9 @@ export function createRunService(deps: RunServiceDeps): RunService {
       } finally {
         await rm(scratch, { recursive: true, force: true })
       }
+    },
+    async wasmFits({ preset, config }) {
+      return modelWasmFits(store.models.list(), engine, resolveConfig(preset, config))
     },
     async export({ id, checkpointStep, format, outDir, overwrite = false, register = true }) {
       const run = mustGet(id)

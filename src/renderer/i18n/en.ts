@@ -409,7 +409,11 @@ const en = {
         help: 'Optional; by default the model, r and learning rate.',
         placeholder: 'e.g. blog posts r16'
       },
-      baseModel: { label: 'Base model', help: 'The GPT-2 family model the adapter is trained for.' },
+      baseModel: {
+        label: 'Base model',
+        help: 'The model the adapter is trained for.',
+        facts: 'The model the adapter is trained for: {facts}.'
+      },
       dataset: { label: 'Dataset', help: 'Training records, formatted with the template chosen at import.' },
       validation: {
         label: 'Evaluation data',
@@ -599,6 +603,19 @@ const en = {
     start: 'Start training',
     starting: 'Starting…',
     reset: 'Reset the form',
+    fit: {
+      compareChosen:
+        'GPT-2 needs {gpt2} tokens a character on this dataset; {model} needs {ratio} — {factor}× fewer tokens for the same text.',
+      compareBetter:
+        'GPT-2 needs {gpt2} tokens a character on this dataset; {model} needs {ratio} — {factor}× fewer tokens for the same text. Choose {model} as the base model to fit about {factor}× more of the text in each sample.',
+      wasmTitle: 'Models on wasm ({limit} memory)',
+      wasmHelp: 'Each registered model with these settings on the wasm backend:',
+      wasm: {
+        fits: 'fits ({heap})',
+        recompute: 'fits with recomputation ({recomputed}): turn on gradient checkpointing',
+        gpu: 'too large ({heap}): use the GPU backend (webgpu)'
+      }
+    },
     context: {
       known: "This model's context: {context} tokens.",
       unknown: "The model's context is not known yet.",
@@ -855,7 +872,7 @@ const en = {
   models: {
     memory:
       'Chatting with it needs about {total} on {backend} at a {context}-token prompt: weights {weights}, KV cache {kv}, the rest runtime and working memory.',
-    choice: { parameters: '{n} parameters', context: '{n} context' },
+    choice: { parameters: '{n} parameters', context: '{n} context', tokensPerChar: '{n} tokens/char' },
     title: 'Models',
     subtitle: 'Base models stored on this computer, in Hugging Face layout.',
     emptyTitle: 'No models yet',

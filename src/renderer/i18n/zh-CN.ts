@@ -464,7 +464,11 @@ const zhCN: MessageSchema = {
         help: '可选；默认由模型、r 和学习率组成。',
         placeholder: '例如：博客文章 r16'
       },
-      baseModel: { label: '基础模型', help: '适配器所针对的 GPT-2 系列模型。' },
+      baseModel: {
+        label: '基础模型',
+        help: '适配器所针对的模型。',
+        facts: '适配器所针对的模型：{facts}。'
+      },
       dataset: { label: '数据集', help: '训练记录，按导入时选择的模板格式化。' },
       validation: {
         label: '评估数据',
@@ -630,6 +634,19 @@ const zhCN: MessageSchema = {
     start: '开始训练',
     starting: '正在开始…',
     reset: '重置表单',
+    fit: {
+      compareChosen:
+        'GPT-2 在此数据集上每个字符需要 {gpt2} 个 token；{model} 只需 {ratio} 个——同样的文本，GPT-2 需要的 token 数是它的 {factor} 倍。',
+      compareBetter:
+        'GPT-2 在此数据集上每个字符需要 {gpt2} 个 token；{model} 只需 {ratio} 个——同样的文本，GPT-2 需要的 token 数是它的 {factor} 倍。选择 {model} 作为基础模型，每个样本可容纳约 {factor} 倍的文本。',
+      wasmTitle: 'wasm 上的模型（内存上限 {limit}）',
+      wasmHelp: '按当前设置，各已注册模型在 wasm 后端上：',
+      wasm: {
+        fits: '可以训练（{heap}）',
+        recompute: '开启重计算后可以训练（{recomputed}）：请开启梯度检查点',
+        gpu: '内存不够（{heap}）：请改用 GPU 后端（webgpu）'
+      }
+    },
     context: {
       known: '该模型的上下文长度：{context} 个 token。',
       unknown: '尚不知道模型的上下文长度。',
@@ -881,7 +898,7 @@ const zhCN: MessageSchema = {
   models: {
     memory:
       '在 {backend} 上以 {context} 个 token 的提示对话约需 {total}：权重 {weights}，KV 缓存 {kv}，其余为运行时和工作内存。',
-    choice: { parameters: '{n} 参数', context: '上下文 {n}' },
+    choice: { parameters: '{n} 参数', context: '上下文 {n}', tokensPerChar: '每字符 {n} 个 token' },
     title: '模型',
     subtitle: '保存在本机的基础模型（Hugging Face 目录格式）。',
     emptyTitle: '还没有模型',

