@@ -32,8 +32,8 @@ export interface ForwardOptions {
 
 /**
  * How one layer's attention is computed: full causal attention in training, the KV cache in decoding.
- * `qkv` is `[rows, 3·heads·headDim]` (q | k | v, key/value heads already repeated to every query head,
- * rotary embeddings already applied); `masks` is the pass's dropout mask source (null in eval mode).
+ * `qkv` is `[rows, (heads + 2·kvHeads)·headDim]` (q | k | v, the key/value heads as the projections
+ * emit them, not repeated; rotary embeddings already applied); `masks` is the pass's dropout mask source (null in eval mode).
  */
 export type AttendFn = (layer: number, qkv: tf.Tensor2D, masks: DropoutMasks | null) => tf.Tensor2D
 
@@ -49,8 +49,10 @@ export interface ForwardPass {
 /** The sizes the trainer and the decoder need, whatever the family names them in its config. */
 export interface DecoderDims {
   numLayers: number
-  /** Query heads (the attention `qkv` handed to an AttendFn has this many q, k and v heads). */
+  /** Query heads (the attention `qkv` handed to an AttendFn has this many q heads). */
   attentionHeads: number
+  /** Key/value heads (as many as query heads on GPT-2, fewer with grouped-query attention). */
+  keyValueHeads: number
   vocabSize: number
   maxPositions: number
   /** config.json's eos_token_id (the first when it lists several), or null where it has none. */
@@ -62,6 +64,7 @@ export function decoderDims(config: DecoderConfig): DecoderDims {
     ? {
         numLayers: config.nLayer,
         attentionHeads: config.nHead,
+        keyValueHeads: config.nHead,
         vocabSize: config.vocabSize,
         maxPositions: config.nPositions,
         eosTokenId: config.eosTokenId
@@ -69,6 +72,7 @@ export function decoderDims(config: DecoderConfig): DecoderDims {
     : {
         numLayers: config.numHiddenLayers,
         attentionHeads: config.numAttentionHeads,
+        keyValueHeads: config.numKeyValueHeads,
         vocabSize: config.vocabSize,
         maxPositions: config.maxPositionEmbeddings,
         eosTokenId: config.eosTokenId

@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { throwIfGpuFailed } from '../webgpu-adapter'
 import type { CausalLm, DecodeSession } from '../generation/causal-lm'
-import { causalSelfAttention, MASKED_SCORE, qkvToHeadRows } from './attention'
+import { causalSelfAttention, MASKED_SCORE, qkvHeadCount, qkvToHeadRows } from './attention'
 import type { DecoderModel } from './decoder-model'
 
 /**
@@ -44,7 +44,7 @@ export class DecoderCausalLm implements CausalLm {
   }
 }
 
-/** Keys and values of some positions as `[nHead, length, headDim]`. */
+/** Keys and values of some positions as `[kvHeads, length, headDim]` (key/value heads, never repeated). */
 interface KvPart {
   k: tf.Tensor3D
   v: tf.Tensor3D
@@ -99,17 +99,23 @@ class DecoderSession implements DecodeSession {
     return Float32Array.from(data as Float32Array)
   }
 
+  /**
+   * One layer's attention for `n` new positions at `offset`: the cache keeps the key/value heads as they
+   * are (`[kvHeads, length, headDim]`), and the query heads that share a key head are stacked into one
+   * `[group·n, headDim]` block per key head, so no key or value is repeated, in the cache or per token.
+   */
   private attend(layer: number, qkv: tf.Tensor2D, n: number, offset: number): tf.Tensor2D {
-    const nHead = this.model.dims.attentionHeads
-    const embd = qkv.shape[1] / 3
-    const headDim = embd / nHead
-    const heads = tf.reshape(qkvToHeadRows(qkv, { batch: 1, seqLen: n, nHead }), [3 * nHead, n, headDim])
-    const kNew = tf.slice(heads, [nHead, 0, 0], [nHead, n, headDim]) as tf.Tensor3D
-    const vNew = tf.slice(heads, [2 * nHead, 0, 0], [nHead, n, headDim]) as tf.Tensor3D
+    const { attentionHeads: nHead, keyValueHeads: kvHeads } = this.model.dims
+    const shape = { batch: 1, seqLen: n, nHead, kvHeads }
+    const group = nHead / kvHeads
+    const headDim = qkv.shape[1] / qkvHeadCount(shape)
+    const heads = tf.reshape(qkvToHeadRows(qkv, shape), [qkvHeadCount(shape), n, headDim])
+    const kNew = tf.slice(heads, [nHead, 0, 0], [kvHeads, n, headDim]) as tf.Tensor3D
+    const vNew = tf.slice(heads, [nHead + kvHeads, 0, 0], [kvHeads, n, headDim]) as tf.Tensor3D
     const cache = this.layers[layer]
     if (cache.settled === null && cache.open === null) {
       this.store(layer, null, { k: kNew, v: vNew })
-      return causalSelfAttention(qkv, { batch: 1, seqLen: n, nHead }, null, null)
+      return causalSelfAttention(qkv, shape, null, null)
     }
     const settled = cache.settled
     const open: KvPart =
@@ -118,15 +124,20 @@ class DecoderSession implements DecodeSession {
         : { k: tf.concat([cache.open.k, kNew], 1), v: tf.concat([cache.open.v, vNew], 1) }
     const settledLen = settled?.k.shape[1] ?? 0
     const openLen = open.k.shape[1]
-    const q = tf.mul(tf.slice(heads, [0, 0, 0], [nHead, n, headDim]), 1 / Math.sqrt(headDim)) as tf.Tensor3D
+    // Row r·n + i of key head g's block is query position i of query head g·group + r.
+    const q = tf.reshape(tf.mul(tf.slice(heads, [0, 0, 0], [nHead, n, headDim]), 1 / Math.sqrt(headDim)), [
+      kvHeads,
+      group * n,
+      headDim
+    ]) as tf.Tensor3D
     let openScores = tf.matMul(q, open.k, false, true)
     if (n > 1) {
       // Query i sits at position offset + i; open key j at settledLen + j. Settled keys are all earlier.
-      const bias = new Float32Array(n * openLen)
-      for (let i = 0; i < n; i++)
+      const bias = new Float32Array(group * n * openLen)
+      for (let r = 0; r < group * n; r++)
         for (let j = 0; j < openLen; j++)
-          if (settledLen + j > offset + i) bias[i * openLen + j] = MASKED_SCORE
-      openScores = tf.add(openScores, tf.tensor2d(bias, [n, openLen]))
+          if (settledLen + j > offset + (r % n)) bias[r * openLen + j] = MASKED_SCORE
+      openScores = tf.add(openScores, tf.tensor2d(bias, [group * n, openLen]))
     }
     let out: tf.Tensor3D
     if (settled === null) {
@@ -134,12 +145,12 @@ class DecoderSession implements DecodeSession {
     } else {
       const p = tf.softmax(tf.concat([tf.matMul(q, settled.k, false, true), openScores], 2))
       out = tf.add(
-        tf.matMul(tf.slice(p, [0, 0, 0], [nHead, n, settledLen]), settled.v),
-        tf.matMul(tf.slice(p, [0, 0, settledLen], [nHead, n, openLen]), open.v)
+        tf.matMul(tf.slice(p, [0, 0, 0], [kvHeads, group * n, settledLen]), settled.v),
+        tf.matMul(tf.slice(p, [0, 0, settledLen], [kvHeads, group * n, openLen]), open.v)
       )
     }
     this.store(layer, settled, open)
-    return tf.reshape(tf.transpose(out, [1, 0, 2]), [n, embd])
+    return tf.reshape(tf.transpose(tf.reshape(out, [nHead, n, headDim]), [1, 0, 2]), [n, nHead * headDim])
   }
 
   /** Makes `settled` + `open` the layer's cache, folding a full open block into the settled part. */

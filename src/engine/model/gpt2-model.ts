@@ -63,7 +63,7 @@ export class Gpt2Model implements DecoderModel {
     const attend: AttendFn = (layer, qkv, masks) =>
       causalSelfAttention(
         qkv,
-        { batch, seqLen, nHead: this.config.nHead },
+        { batch, seqLen, nHead: this.config.nHead, kvHeads: this.config.nHead },
         mask,
         masks === null ? null : { p: this.config.attnPdrop, masks, key: `h.${layer}.attn.attn_dropout` }
       )

@@ -1,6 +1,6 @@
 // Llama, Qwen2 and Qwen3 (transformers' LlamaForCausalLM / Qwen2ForCausalLM / Qwen3ForCausalLM math) over
 // frozen tensors with optional LoRA: token embedding, decoder layers (RMSNorm → q/k/v → [q/k norm] →
-// rotary → grouped-query causal attention → o_proj → residual; RMSNorm → SwiGLU MLP → residual), the
+// rotary → grouped-query causal attention (k/v heads never repeated) → o_proj → residual; RMSNorm → SwiGLU MLP → residual), the
 // final norm and the tied or untied LM head. Training mode adds LoRA (and attention) dropout.
 import * as tf from '@tensorflow/tfjs-core'
 import type { LlamaConfig } from '../formats/llama-config'
@@ -12,7 +12,7 @@ import type { ForwardMode, ForwardOptions, TokenBatch } from './decoder-model'
 import type { DropoutMasks } from './dropout-mask'
 import { lmHeadLogits } from './frozen-weights'
 import type { LmHeadWeights } from './frozen-weights'
-import { groupedQkv } from './grouped-query'
+import { joinColumns } from './join-columns'
 import { moduleLinear } from './linear'
 import { disposeLlamaWeights } from './llama-frozen-weights'
 import type { LlamaWeights } from './llama-frozen-weights'
@@ -69,7 +69,7 @@ export class LlamaModel implements DecoderModel {
     const attend: AttendFn = (layer, qkv, masks) =>
       causalSelfAttention(
         qkv,
-        { batch, seqLen, nHead: this.config.numAttentionHeads },
+        { batch, seqLen, nHead: this.config.numAttentionHeads, kvHeads: this.config.numKeyValueHeads },
         mask,
         masks === null ? null : { p, masks, key: `model.layers.${layer}.self_attn.attn_dropout` }
       )
@@ -125,7 +125,8 @@ export class LlamaModel implements DecoderModel {
       }
       q = applyRotary(q, rope, cfg.numAttentionHeads)
       k = applyRotary(k, rope, cfg.numKeyValueHeads)
-      const qkv = groupedQkv(q, k, v, cfg.numAttentionHeads, cfg.numKeyValueHeads)
+      // q | k | v with the key/value heads as they are: attention serves each query group from its head.
+      const qkv = joinColumns([q, k, v])
       const afterAttn = residualAdd(x, lin(attend(i, qkv, masks), 'self_attn.o_proj'))
       const h2 = rmsNorm(afterAttn, w.postAttentionLayernorm, eps)
       const mlp = lin(swiglu(lin(h2, 'mlp.gate_proj'), lin(h2, 'mlp.up_proj')), 'mlp.down_proj')

@@ -406,8 +406,8 @@ export function estimateInferenceMemory(
   const shape = estimateShape(config)
   const t = decoderDims(config).maxPositions
   const d = shape.width
-  // The cache holds every attention head's keys and values (grouped-query heads stored repeated).
-  const kvWidth = config.modelType === 'gpt2' ? config.nEmbd : config.numAttentionHeads * config.headDim
+  // The cache holds the key/value heads' keys and values (grouped-query heads as they are, not repeated).
+  const kvWidth = config.modelType === 'gpt2' ? config.nEmbd : config.numKeyValueHeads * config.headDim
   // SwiGLU keeps gate and up; GPT-2's MLP one pre-activation.
   const mlpWidth = config.modelType === 'gpt2' ? shape.inner : 2 * shape.inner
   const loraParams = opts.lora

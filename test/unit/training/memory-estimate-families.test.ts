@@ -61,6 +61,12 @@ describe('memory estimate for Llama/Qwen shapes', () => {
     expect(acts(ungrouped) - acts(grouped)).toBe(24 * 256 * (3 * 896 - 3 * 128) * 4)
   })
 
+  it('counts the chat KV cache with the key/value heads only: Qwen2.5-0.5B keeps 2 of 14', () => {
+    const chat = estimateRun(config('qwen2.5-0.5b'), opts(256)).inference!
+    // keys and values × 24 layers × 32 768 positions × 2 heads · head_dim 64 × 4 bytes = 768 MiB (not 5.25 GiB).
+    expect(chat.components.find((c) => c.key === 'kvCache')?.bytes).toBe(2 * 24 * 32_768 * 128 * 4)
+  })
+
   it('says which models fit wasm’s 4 GiB heap, and what to do about the others', () => {
     expect(WASM_HEAP_LIMIT_BYTES).toBe(4 * 2 ** 30)
     expect(wasmFit(config('smollm2-135m'), opts(256)).advice).toBe('fits')
