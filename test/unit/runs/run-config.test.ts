@@ -93,7 +93,8 @@ describe('run config', () => {
         'rename',
         'resume',
         'start',
-        'stop'
+        'stop',
+        'wasmFits'
       ].sort()
     )
     expect(eventNames).toContain('run.progress')
