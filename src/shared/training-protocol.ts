@@ -1,6 +1,13 @@
 // What main and the engine exchange about training: the `train` job's input and result, the
 // progress it streams, and the small jobs beside it (control of a running run, estimate, export).
-import type { CheckpointInfo, RunConfigValues, RunEstimate, RunMetric, RunStatusName } from './runs'
+import type {
+  CheckpointInfo,
+  RunConfigValues,
+  RunEstimate,
+  RunMetric,
+  RunStatusName,
+  WorkersWhy
+} from './runs'
 
 export interface TrainJobInput {
   runId: number
@@ -40,8 +47,8 @@ export type TrainProgress =
       resumedFromStep: number
       /** Data-parallel workers computing the gradients (the training thread included). */
       workers: number
-      /** Why that many, e.g. "1 worker: webgpu computes on one GPU device". */
-      workersReason: string
+      /** Why that many. */
+      workersWhy: WorkersWhy
     }
   | { kind: 'metric'; metric: RunMetric }
   | { kind: 'checkpoint'; checkpoint: CheckpointInfo; removed: number[] }

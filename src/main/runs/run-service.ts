@@ -35,6 +35,7 @@ import { checkResumable } from './resume-check'
 import { shownRunTemplate } from './run-template'
 import { claimRun, orphanedRuns } from './run-owner'
 import { checkStartInputs } from './start-checks'
+import { startedMessage } from './started-words'
 import { continueSource, resolveContinueFrom } from './continue-from'
 import { resolveConfig } from './resolve-config'
 import { toCheckpointInfo, toRunDetail, toRunMetric, toRunSummary } from './run-views'
@@ -83,19 +84,6 @@ export const INTERRUPTED_MESSAGE =
 
 export const QUIT_TIMEOUT_MESSAGE =
   'LoRA Studio quit before this run finished writing its stop checkpoint. Resume continues from its last checkpoint.'
-
-/**
- * What a run trains, counted as the dataset page counts it: samples (sequences of at most the max
- * length, after packing or truncation), not the records they were made from.
- */
-export function startedMessage(p: Extract<TrainProgress, { kind: 'started' }>, maxLength: number): string {
-  const plural = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`
-  const evaluation = p.validationSamples ? ` (+ ${plural(p.validationSamples, 'sample')} to evaluate on)` : ''
-  return (
-    `training ${plural(p.trainSamples, 'sample')} of up to ${maxLength} tokens${evaluation}, ` +
-    `${plural(p.totalSteps, 'step')}, ${p.workersReason}`
-  )
-}
 
 function defaultName(config: RunConfigValues): string {
   const model = config.baseModel.split(/[\\/]/).filter(Boolean).pop() ?? 'model'
@@ -158,7 +146,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
             maxLength,
             steps: p.totalSteps,
             workers: p.workers,
-            workersReason: p.workersReason
+            workersWhy: p.workersWhy
           }
         })
         break
