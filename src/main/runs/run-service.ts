@@ -30,7 +30,7 @@ import type { TrainJobOutput, TrainProgress } from '../../shared/training-protoc
 import type { EventBus } from '../event-bus'
 import type { RunUpdate } from '../store/runs-repository'
 import type { Store } from '../store/store'
-import { existingRunData, materializeRunData, type DatasetSamples } from './run-data'
+import { existingRunData, materializeRunData, namingSources, type DatasetSamples } from './run-data'
 import { checkResumable } from './resume-check'
 import { shownRunTemplate } from './run-template'
 import { claimRun, orphanedRuns } from './run-owner'
@@ -461,7 +461,10 @@ export function createRunService(deps: RunServiceDeps): RunService {
       const scratch = join(deps.runsDir, `.dry-run-${process.pid}-${Date.now()}`)
       try {
         const files = await materializeRunData(scratch, config, deps.datasetSamples)
-        const measured = await engine.call('dryRun', { config, ...files })
+        const measured = await engine.call('dryRun', { config, ...files }).catch((err: unknown) => {
+          const name = (id: number) => store.datasets.get(id)?.name ?? String(id)
+          throw namingSources(err, files, config, name)
+        })
         const { stepS, tokensPerS, totalSteps, etaS, peakRssBytes } = measured
         return { ...estimate, dryRun: { stepS, tokensPerS, totalSteps, etaS, peakRssBytes } }
       } finally {
