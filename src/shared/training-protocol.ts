@@ -8,6 +8,7 @@ import type {
   RunStatusName,
   WorkersWhy
 } from './runs'
+import type { ExportAbout } from './exports'
 
 export interface TrainJobInput {
   runId: number
@@ -78,6 +79,11 @@ export interface ExportJobInput {
    * that came from the Hub (as PEFT writes it), else the base model's folder.
    */
   baseModelName: string
+  /**
+   * Recorded in a PEFT export's marker file (not in adapter_config.json, which PEFT checks), so chat and
+   * Continue-from on the folder know them: the run's prompt template and its base model's registered name.
+   */
+  about: ExportAbout
 }
 
 /** One measured optimizer step before a run starts, and what it predicts. */

@@ -32,7 +32,7 @@ import type { RunUpdate } from '../store/runs-repository'
 import type { Store } from '../store/store'
 import { existingRunData, materializeRunData, namingSources, type DatasetSamples } from './run-data'
 import { checkResumable } from './resume-check'
-import { shownRunTemplate } from './run-template'
+import { runTemplate, shownRunTemplate } from './run-template'
 import { claimRun, orphanedRuns } from './run-owner'
 import { checkStartInputs } from './start-checks'
 import { startedMessage } from './started-words'
@@ -498,7 +498,11 @@ export function createRunService(deps: RunServiceDeps): RunService {
         outDir,
         overwrite,
         dataDir,
-        baseModelName: publishedBaseName(run.modelId, config.baseModel)
+        baseModelName: publishedBaseName(run.modelId, config.baseModel),
+        about: {
+          template: runTemplate(store, id),
+          baseModel: registeredModel(run.modelId, config.baseModel)?.name ?? null
+        }
       })
       if (format !== 'merged' || !register || !deps.registerMerged) return { ...written, model: null }
       const what = checkpointStep === undefined ? 'merged' : `step-${checkpointStep}-merged`
@@ -507,12 +511,18 @@ export function createRunService(deps: RunServiceDeps): RunService {
     }
   }
 
-  /** How an exported adapter names its base: the Hub id of a model downloaded from the Hub, else the folder. */
-  function publishedBaseName(modelId: number | null, baseModel: string): string {
-    const model =
+  /** The registered model a run trained on: by its id, else by its folder. */
+  function registeredModel(modelId: number | null, baseModel: string) {
+    return (
       (modelId === null ? null : store.models.get(modelId)) ??
       store.models.list().find((m) => resolve(m.path) === resolve(baseModel)) ??
       null
+    )
+  }
+
+  /** How an exported adapter names its base: the Hub id of a model downloaded from the Hub, else the folder. */
+  function publishedBaseName(modelId: number | null, baseModel: string): string {
+    const model = registeredModel(modelId, baseModel)
     return model?.source === 'hub' && model.hubId ? model.hubId : baseModel
   }
 
