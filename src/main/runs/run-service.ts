@@ -35,6 +35,7 @@ import { checkResumable } from './resume-check'
 import { runTemplate, shownRunTemplate } from './run-template'
 import { claimRun, orphanedRuns } from './run-owner'
 import { checkStartInputs } from './start-checks'
+import { copyStartAdapter, startAdapter } from './start-adapter'
 import { startedMessage } from './started-words'
 import { continueSource, resolveContinueFrom } from './continue-from'
 import { resolveConfig } from './resolve-config'
@@ -250,9 +251,16 @@ export function createRunService(deps: RunServiceDeps): RunService {
       )
       if (signal.aborted || info === null) return stoppedBeforeStart(runId)
       if (info.backend?.name) repo.update(runId, { backend: info.backend.name })
+      const initAdapter = startAdapter(runDir(runId), config)
       const out = await engine.call(
         'train',
-        { runId, runDir: runDir(runId), config, ...files, resumeFrom: checkpoint?.path ?? null },
+        {
+          runId,
+          runDir: runDir(runId),
+          config: { ...config, initAdapter },
+          ...files,
+          resumeFrom: checkpoint?.path ?? null
+        },
         { signal, onEvent: (m) => m.event === 'trainProgress' && onProgress(runId, m.data) }
       )
       finish(runId, out)
@@ -328,6 +336,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
       })
       try {
         await materializeRunData(runDir(run.id), config, deps.datasetSamples)
+        await copyStartAdapter(runDir(run.id), config)
       } catch (err) {
         repo.delete(run.id)
         await rm(runDir(run.id), { recursive: true, force: true })
