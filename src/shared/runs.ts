@@ -425,6 +425,19 @@ export interface RunDetail extends RunSummary {
   adapterPath: string | null
 }
 
+/**
+ * Why a run trains with the number of data-parallel workers it has, as facts (main words them for the
+ * CLI, the renderer in the person's language): one on a GPU backend (`gpu`) or tfjs-node, which
+ * threads by itself (`threads-itself`); else the user's number (`asked`), capped by the rows of a step
+ * (`rows`), or without one, one per core (`cores`) capped by rows or by the model copies free memory
+ * holds (`memory`). `asked` is the user's number when it was more than one and not what the run got.
+ */
+export interface WorkersWhy {
+  why: 'gpu' | 'threads-itself' | 'asked' | 'rows' | 'cores' | 'memory'
+  backend: BackendName
+  asked: number | null
+}
+
 /** A progress message as facts, so the renderer can word it in the person's language. */
 export type RunNote =
   | {
@@ -434,7 +447,7 @@ export type RunNote =
       maxLength: number
       steps: number
       workers: number
-      workersReason: string
+      workersWhy: WorkersWhy
     }
   | { kind: 'resuming'; step: number }
   | { kind: 'restarting' }

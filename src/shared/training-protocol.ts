@@ -1,6 +1,14 @@
 // What main and the engine exchange about training: the `train` job's input and result, the
 // progress it streams, and the small jobs beside it (control of a running run, estimate, export).
-import type { CheckpointInfo, RunConfigValues, RunEstimate, RunMetric, RunStatusName } from './runs'
+import type {
+  CheckpointInfo,
+  RunConfigValues,
+  RunEstimate,
+  RunMetric,
+  RunStatusName,
+  WorkersWhy
+} from './runs'
+import type { ExportAbout } from './exports'
 
 export interface TrainJobInput {
   runId: number
@@ -40,8 +48,8 @@ export type TrainProgress =
       resumedFromStep: number
       /** Data-parallel workers computing the gradients (the training thread included). */
       workers: number
-      /** Why that many, e.g. "1 worker: webgpu computes on one GPU device". */
-      workersReason: string
+      /** Why that many. */
+      workersWhy: WorkersWhy
     }
   | { kind: 'metric'; metric: RunMetric }
   | { kind: 'checkpoint'; checkpoint: CheckpointInfo; removed: number[] }
@@ -77,6 +85,11 @@ export interface ExportJobInput {
    * that came from the Hub (as PEFT writes it), else the base model's folder.
    */
   baseModelName: string
+  /**
+   * Recorded in a PEFT export's marker file (not in adapter_config.json, which PEFT checks), so chat and
+   * Continue-from on the folder know them: the run's prompt template and its base model's registered name.
+   */
+  about: ExportAbout
 }
 
 /** One measured optimizer step before a run starts, and what it predicts. */

@@ -120,4 +120,40 @@ describe('lora-studio import-dataset and datasets', () => {
       expect.stringMatching(/^seed\/cyber_security4\.json line 2: invalid JSON/)
     ])
   })
+
+  it('takes --model as train and chat do: a registered name or a model folder, with their words when none matches', async () => {
+    const model = await cli(['models', 'create-demo', '--name', 'tiny-ds', '--json'])
+    expect(model.code).toBe(0)
+    const { id, path } = JSON.parse(model.stdout) as { id: number; path: string }
+    const data = write('hello.jsonl', ['{"instruction":"Say hi","input":"","output":"Hi!"}'])
+    const modelOf = async (ref: string) => {
+      const r = await cli([
+        'import-dataset',
+        data,
+        '--name',
+        `by ${ref}`,
+        '--split',
+        '0',
+        '--model',
+        ref,
+        '--json'
+      ])
+      expect([r.code, r.stderr]).toEqual([0, ''])
+      return (JSON.parse(r.stdout) as DatasetDetail).settings.modelId
+    }
+    expect(await modelOf('tiny-ds')).toBe(id)
+    expect(await modelOf(path)).toBe(id)
+    expect(await modelOf(String(id))).toBe(id)
+    const none = await cli(['import-dataset', data, '--model', 'no-such-model'])
+    expect([none.code, none.stderr]).toEqual([
+      1,
+      'lora-studio: --model: "no-such-model" is neither a registered model (tiny-ds) nor a folder\n'
+    ])
+    const folder = join(root, 'seed')
+    const unregistered = await cli(['import-dataset', data, '--model', folder])
+    expect([unregistered.code, unregistered.stderr]).toEqual([
+      1,
+      `lora-studio: --model: ${folder} is not a registered model; import it first (lora-studio import DIR) and give its name\n`
+    ])
+  })
 })

@@ -192,6 +192,20 @@ describe('a run on a tiny Qwen3 model', () => {
 
     const outDir = join(work, 'qwen3-adapter')
     await api.runs.export({ id: one.id, format: 'peft', outDir })
+    // The exported folder remembers the run's template: chat on it (no run, no template asked) prompts
+    // as training did, and a run continuing from it inherits the template.
+    const onFolder = await api.chat.create({
+      adapter: { kind: 'path', path: outDir },
+      options: { maxNewTokens: 2, temperature: 0, seed: 3, stopOnEos: false }
+    })
+    expect(onFolder.template).toEqual({ name: 'model' })
+    const folderAnswer = await api.chat.send({ chatId: onFolder.id, content: 'What is CWE-416?' })
+    expect(folderAnswer.generation?.promptTokens).toBe(train[1].labels.findIndex((l) => l !== -100))
+    expect(await api.runs.continueSource({ folder: outDir })).toMatchObject({
+      template: 'model',
+      baseModel: model.path,
+      parent: null
+    })
     const file = readFileSync(join(outDir, 'adapter_model.safetensors'))
     const header = JSON.parse(
       file.subarray(8, 8 + Number(file.readBigUInt64LE(0))).toString('utf8')

@@ -21,6 +21,13 @@ beforeAll(
 )
 afterAll(() => ctx?.close().finally(() => rmSync(work, { recursive: true, force: true })))
 
+/** A dry run (runs.estimate with measure) on the tiny model with these data fields. */
+const dryRun = (data: object) =>
+  ctx.router.call('runs.estimate', {
+    measure: true,
+    config: { baseModel: join(tinyModelDir, 'model'), maxLength: 24, batchSize: 2, maxSteps: 2, ...data }
+  })
+
 describe('messages in the user’s words', () => {
   it('datasets.import with a blank name: the sentence, no method name', async () => {
     writeFileSync(join(work, 'notes.txt'), 'A buffer overflow writes past the end of a buffer.\n')
@@ -72,23 +79,33 @@ describe('messages in the user’s words', () => {
   it('a dry run that fails says what failed, not the job or the engine', async () => {
     const data = join(work, 'broken.jsonl')
     writeFileSync(data, '{"input_ids": [1, 2, 99999999]}\n')
-    const result = await ctx.router.call('runs.estimate', {
-      measure: true,
-      config: {
-        baseModel: join(tinyModelDir, 'model'),
-        data: { kind: 'file', path: data },
-        maxLength: 24,
-        batchSize: 2,
-        maxSteps: 2
-      }
-    })
+    const result = await dryRun({ data: { kind: 'file', path: data } })
     expect(result.ok).toBe(false)
     if (result.ok) return
     expect(result.error.code).toBe('engine_error')
-    expect(result.error.message).toMatch(
-      /^The dry run \(two steps on your data\) failed: .*train\.jsonl line 1: input_ids\[2\] = 99999999 is not a token id of this model \(0…999\)$/
+    // It names the user's file, not the copy in the dry run's scratch folder (deleted, never shown).
+    expect(result.error.message).toBe(
+      `The dry run (two steps on your data) failed: ${data} line 1: input_ids[2] = 99999999 is not a token id of this model (0…999)`
     )
     expect(result.error.message).not.toMatch(/dryRun|engine/)
+  })
+
+  it('a dry run whose validation file is broken names that file', async () => {
+    const train = join(work, 'train-ok.jsonl')
+    writeFileSync(train, '{"input_ids": [1, 2, 3, 4]}\n{"input_ids": [5, 6, 7]}\n')
+    const validation = join(work, 'validation-broken.jsonl')
+    writeFileSync(validation, '{"input_ids": [1, 2], "labels": [1]}\n')
+    const result = await dryRun({
+      data: { kind: 'file', path: train },
+      validation: { kind: 'file', path: validation }
+    })
+    expect(result).toMatchObject({
+      ok: false,
+      error: {
+        code: 'engine_error',
+        message: `The dry run (two steps on your data) failed: ${validation} line 1: field "labels" must be a list as long as input_ids (2)`
+      }
+    })
   })
 
   it('the CLI says the same in one line, naming the flag', async () => {

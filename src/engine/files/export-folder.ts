@@ -4,7 +4,7 @@
 // the marker file we write into every export, and holding nothing but files an export writes; never a
 // home, system or data folder. The new export appears whole (temp folder, then rename), and of an
 // earlier one only the files its marker lists are deleted.
-import { constants, type Dirent } from 'node:fs'
+import { constants, readFileSync, type Dirent } from 'node:fs'
 import {
   access,
   lstat,
@@ -22,6 +22,7 @@ import {
 import { homedir } from 'node:os'
 import { basename, dirname, isAbsolute, join, parse, relative, resolve, sep } from 'node:path'
 import { ServiceError } from '../../shared/errors'
+import { ExportAbout } from '../../shared/exports'
 import { TOKENIZER_FILES } from '../tokenizer/tokenizer-files'
 import { FolderError, makeDirs } from './make-dirs'
 
@@ -149,6 +150,20 @@ function checkPlace(dir: string, shown: string, options: ExportTargetOptions): v
   }
 }
 
+/** What an export of ours at `dir` records of its run (template, base model); null without our marker. */
+export function readExportAbout(dir: string): ExportAbout | null {
+  let raw: unknown
+  try {
+    raw = JSON.parse(readFileSync(join(dir, EXPORT_MARKER), 'utf8'))
+  } catch {
+    return null
+  }
+  if (typeof raw !== 'object' || raw === null || (raw as Record<string, unknown>).writtenBy !== MARKER_APP)
+    return null
+  const about = ExportAbout.safeParse(raw)
+  return about.success ? about.data : null
+}
+
 /** Reads an earlier export's marker: the files it lists, if it is ours and lists only export files. */
 async function markerFiles(dir: string): Promise<{ format: ExportFormat; files: string[] } | null> {
   let raw: unknown
@@ -268,14 +283,16 @@ async function removeEarlierExport(dir: string, files: string[]): Promise<void> 
 }
 
 /**
- * Writes an export to `dir`: checks the target, fills a hidden temp folder beside it, adds the marker,
- * then renames it into place (an earlier export of ours is moved aside first, then its files deleted).
+ * Writes an export to `dir`: checks the target, fills a hidden temp folder beside it, adds the marker
+ * (with `about`, what the export records of its run), then renames it into place (an earlier export of
+ * ours is moved aside first, then its files deleted).
  */
 export async function writeExportFolder(
   dir: string,
   format: ExportFormat,
   options: ExportTargetOptions,
-  fill: (tmp: string) => Promise<void>
+  fill: (tmp: string) => Promise<void>,
+  about?: ExportAbout
 ): Promise<void> {
   await checkExportTarget(dir, options)
   const target = resolve(dir)
@@ -299,7 +316,11 @@ export async function writeExportFolder(
       throw new Error(`the ${format} export wrote unexpected files: ${unexpected.join(', ')}`)
     await writeFile(
       join(tmp, EXPORT_MARKER),
-      JSON.stringify({ writtenBy: MARKER_APP, format, files, writtenAt: new Date().toISOString() }, null, 2)
+      JSON.stringify(
+        { writtenBy: MARKER_APP, format, files, writtenAt: new Date().toISOString(), ...about },
+        null,
+        2
+      )
     )
     // Checked again: the write may have taken minutes, and the folder may have changed meanwhile.
     const now = await checkExportTarget(target, options)

@@ -103,7 +103,7 @@ async function exportedAdapterConfig(adapterDir: string, baseModelName: string):
 }
 
 export const exportAdapter: JobHandler<'exportAdapter'> = async (
-  { baseModel, adapterDir, format, outDir, overwrite, dataDir, baseModelName },
+  { baseModel, adapterDir, format, outDir, overwrite, dataDir, baseModelName, about },
   { signal }
 ) => {
   const target = { overwrite, dataDir }
@@ -118,11 +118,17 @@ export const exportAdapter: JobHandler<'exportAdapter'> = async (
     signal.throwIfAborted()
     await writeMergedModel(outDir, base, adapter, target)
   } else {
-    await writeExportFolder(outDir, 'peft', target, async (tmp) => {
-      await copyFile(join(adapterDir, ADAPTER_WEIGHTS), join(tmp, ADAPTER_WEIGHTS))
-      await writeFile(join(tmp, ADAPTER_CONFIG), await exportedAdapterConfig(adapterDir, baseModelName))
-      signal.throwIfAborted()
-    })
+    await writeExportFolder(
+      outDir,
+      'peft',
+      target,
+      async (tmp) => {
+        await copyFile(join(adapterDir, ADAPTER_WEIGHTS), join(tmp, ADAPTER_WEIGHTS))
+        await writeFile(join(tmp, ADAPTER_CONFIG), await exportedAdapterConfig(adapterDir, baseModelName))
+        signal.throwIfAborted()
+      },
+      about
+    )
   }
   return { outDir }
 }

@@ -3,6 +3,7 @@
 // A worker that fails or exits fails the step with a message naming it; the pool is then unusable.
 import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
+import type { WorkersWhy } from '../../shared/runs'
 import type { BackendName } from '../../shared/system'
 import { isGpuBackend } from '../backend'
 import { workerStart } from '../entry-files'
@@ -32,7 +33,7 @@ export function shareWeights(weights: ReadonlyMap<string, WeightArray>): Map<str
 /** How many data-parallel workers a run uses (the training thread counts as one), and why. */
 export interface WorkerChoice {
   count: number
-  reason: string
+  why: WorkersWhy
 }
 
 /**
@@ -49,36 +50,26 @@ export function resolveWorkerCount(opts: {
   /** Cores to use (default: what Node reports). */
   cores?: number
 }): WorkerChoice {
-  const asked = opts.requested !== null && opts.requested > 1 ? ` (${opts.requested} asked)` : ''
-  if (isGpuBackend(opts.backend)) {
-    return { count: 1, reason: `1 worker${asked}: ${opts.backend} computes on one GPU device` }
-  }
-  if (opts.backend === 'tensorflow') {
-    return { count: 1, reason: `1 worker${asked}: tfjs-node uses every core by itself` }
-  }
-  const byRows = Math.max(1, opts.rowsPerStep)
-  const plural = (n: number) => `${n} worker${n === 1 ? '' : 's'}`
-  if (opts.requested !== null) {
-    const count = Math.max(1, Math.min(opts.requested, byRows))
-    return {
-      count,
-      reason:
-        count === opts.requested
-          ? `${plural(count)} as asked`
-          : `${plural(count)}${asked}: a step has ${byRows} row${byRows === 1 ? '' : 's'}`
+  const { backend, requested } = opts
+  const choice = (count: number, why: WorkersWhy['why']): WorkerChoice => ({
+    count,
+    why: {
+      why,
+      backend,
+      asked: requested !== null && requested > 1 && requested !== count ? requested : null
     }
+  })
+  if (isGpuBackend(backend)) return choice(1, 'gpu')
+  if (backend === 'tensorflow') return choice(1, 'threads-itself')
+  const byRows = Math.max(1, opts.rowsPerStep)
+  if (requested !== null) {
+    const count = Math.max(1, Math.min(requested, byRows))
+    return choice(count, count === requested ? 'asked' : 'rows')
   }
   const cores = opts.cores ?? availableParallelism()
   const byMemory = Math.max(1, Math.floor(opts.freeBytes / Math.max(1, opts.bytesPerWorker)))
   const count = Math.max(1, Math.min(cores, byRows, byMemory))
-  const limits = [
-    count === cores ? `one per core (${cores})` : null,
-    count === byRows && count < cores ? `a step has ${byRows} row${byRows === 1 ? '' : 's'}` : null,
-    count === byMemory && count < Math.min(cores, byRows)
-      ? `free memory holds ${byMemory} model cop${byMemory === 1 ? 'y' : 'ies'}`
-      : null
-  ].filter((s): s is string => s !== null)
-  return { count, reason: `${plural(count)}: ${limits.join(', ')} on ${opts.backend}` }
+  return choice(count, count === cores ? 'cores' : count === byRows ? 'rows' : 'memory')
 }
 
 class GradientWorker {

@@ -249,7 +249,7 @@ async function prepareRun(
       estimate,
       resumedFromStep: resume?.state.step ?? 0,
       workers: workerCount,
-      workersReason: workerChoice.reason
+      workersWhy: workerChoice.why
     },
     async dispose() {
       trainer.dispose()

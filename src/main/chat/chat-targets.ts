@@ -6,6 +6,7 @@ import { basename, join, relative, resolve, sep } from 'node:path'
 import type { AdapterRefInput, ResolvedTarget } from '../../shared/chat'
 import type { TemplateSpec } from '../../shared/datasets'
 import { ServiceError } from '../../shared/errors'
+import { readExportAbout } from '../../engine/files/export-folder'
 import type { Store } from '../store/store'
 import { runTemplate } from '../runs/run-template'
 
@@ -17,7 +18,10 @@ export interface TargetSpec {
 
 export interface TargetResolution {
   target: ResolvedTarget
-  /** The template of the run the adapter comes from, or null (base model, or a foreign adapter). */
+  /**
+   * The template of the run the adapter comes from (a folder we exported records it), or null (base
+   * model, or a foreign adapter).
+   */
   trainedTemplate: TemplateSpec | null
   runId: number | null
 }
@@ -129,7 +133,8 @@ export function resolveTarget(store: Store, runsDir: string, spec: TargetSpec, f
     const run = runId !== null ? store.runs.get(runId) : undefined
     fallbackModel = run
       ? { path: run.baseModel, id: run.modelId }
-      : registeredBase(store, adapterBaseName(adapterPath))
+      : (registeredBase(store, adapterBaseName(adapterPath)) ??
+        registeredBase(store, readExportAbout(adapterPath)?.baseModel ?? ''))
   }
   let modelId: number | null = null
   let modelPath: string
@@ -178,7 +183,12 @@ export function resolveTarget(store: Store, runsDir: string, spec: TargetSpec, f
       adapterPath,
       label: adapterPath === null ? modelName : `${modelName} + ${adapterLabel}`
     },
-    trainedTemplate: runId !== null ? runTemplate(store, runId) : null,
+    trainedTemplate:
+      runId !== null
+        ? runTemplate(store, runId)
+        : adapterPath !== null
+          ? (readExportAbout(adapterPath)?.template ?? null)
+          : null,
     runId
   }
 }

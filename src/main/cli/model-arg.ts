@@ -1,5 +1,6 @@
 // `--model NAME|DIR` as every verb takes it: a registered model's name (its folder), else a folder.
-// A name wins over a same-named folder in the working directory, as in chat and generate.
+// A name wins over a same-named folder in the working directory, as in chat and generate. What needs a
+// registered model (a dataset's tokenizer) takes its name, its folder or its id.
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { ServiceError } from '../../shared/errors'
@@ -34,4 +35,29 @@ export function modelArg(store: Store, value: unknown, flag = '--model'): ModelA
     )
   }
   return { modelId: null, path: resolve(value) }
+}
+
+/**
+ * A registered model given as `modelArg` takes it (its name or its folder), or by its id as `models`
+ * takes it; the same words when nothing matches, and a folder that is not registered is refused.
+ */
+export function registeredModelId(store: Store, value: unknown, flag = '--model'): number {
+  if (
+    typeof value === 'string' &&
+    /^\d+$/.test(value) &&
+    !store.models.findByName(value) &&
+    !existsSync(value)
+  ) {
+    const byId = store.models.get(Number(value))
+    if (byId) return byId.id
+  }
+  const model = modelArg(store, value, flag)
+  const id = model.modelId ?? store.models.list().find((m) => resolve(m.path) === model.path)?.id
+  if (id === undefined) {
+    throw new ServiceError(
+      'invalid_input',
+      `${flag}: ${model.path} is not a registered model; import it first (lora-studio import DIR) and give its name`
+    )
+  }
+  return id
 }

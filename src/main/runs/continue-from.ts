@@ -4,6 +4,7 @@
 // adapter has (the engine would only find out once the run had started, and its Resume fail again).
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
+import { readExportAbout } from '../../engine/files/export-folder'
 import { AdapterError, readAdapterSettings } from '../../engine/training/peft-adapter'
 import { ServiceError } from '../../shared/errors'
 import {
@@ -111,11 +112,14 @@ export async function continueSource(
   const { settings, baseModel } = await readAdapterSettings(adapterPath).catch((err: unknown) => {
     throw err instanceof AdapterError ? invalid('config.initAdapter', err.message) : err
   })
+  // A folder we exported records its run's template and base model's name.
+  const about = readExportAbout(adapterPath)
   return {
     adapterPath,
     lora: settings,
-    baseModel: registeredBase(store, baseModel)?.path ?? null,
-    template: null,
+    baseModel:
+      (registeredBase(store, baseModel) ?? registeredBase(store, about?.baseModel ?? ''))?.path ?? null,
+    template: about?.template?.name ?? null,
     parent: null
   }
 }

@@ -16,6 +16,7 @@ import {
 import { ServiceError } from '../../shared/errors'
 import type { RunConfigValues } from '../../shared/runs'
 import { existingRunData } from './run-data'
+import { startAdapter } from './start-adapter'
 
 export interface ResumePlan {
   runId: number
@@ -93,8 +94,9 @@ export async function checkResumable(plan: ResumePlan): Promise<void> {
     )
   }
   if (checkpoint === null) {
-    if (config.initAdapter !== null && !existsSync(config.initAdapter)) {
-      refuse(`the adapter it starts from, ${config.initAdapter}, is missing, ${cannot}.`)
+    const start = startAdapter(runDir, config)
+    if (start !== null && !existsSync(start)) {
+      refuse(`the adapter it starts from, ${start}, is missing, ${cannot}.`)
     }
     return
   }

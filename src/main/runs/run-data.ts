@@ -148,3 +148,25 @@ export function existingRunData(runDir: string): RunDataFiles {
   }
   return files
 }
+
+/**
+ * An error about a run's data files worded with what the user gave instead: a dry run's files are
+ * copies in a scratch folder the user never sees (and which is deleted at once), so a message naming
+ * them names the source file, or the dataset the samples were tokenized from.
+ */
+export function namingSources(
+  err: unknown,
+  files: RunDataFiles,
+  config: RunConfigValues,
+  datasetName: (id: number) => string
+): unknown {
+  if (!(err instanceof ServiceError)) return err
+  const dataset = (id: number) => `dataset "${datasetName(id)}"`
+  const train = config.data.kind === 'file' ? config.data.path : dataset(config.data.id)
+  const v = config.validation
+  const validation =
+    v.kind === 'file' ? v.path : v.kind === 'dataset' ? dataset(v.id) : `the validation records of ${train}`
+  let message = err.message.split(files.trainFile).join(train)
+  if (files.validationFile) message = message.split(files.validationFile).join(validation)
+  return message === err.message ? err : new ServiceError(err.code, message, err.issues)
+}

@@ -30,11 +30,13 @@ import type { TrainJobOutput, TrainProgress } from '../../shared/training-protoc
 import type { EventBus } from '../event-bus'
 import type { RunUpdate } from '../store/runs-repository'
 import type { Store } from '../store/store'
-import { existingRunData, materializeRunData, type DatasetSamples } from './run-data'
+import { existingRunData, materializeRunData, namingSources, type DatasetSamples } from './run-data'
 import { checkResumable } from './resume-check'
-import { shownRunTemplate } from './run-template'
+import { runTemplate, shownRunTemplate } from './run-template'
 import { claimRun, orphanedRuns } from './run-owner'
 import { checkStartInputs } from './start-checks'
+import { copyStartAdapter, startAdapter } from './start-adapter'
+import { startedMessage } from './started-words'
 import { continueSource, resolveContinueFrom } from './continue-from'
 import { resolveConfig } from './resolve-config'
 import { modelWasmFits } from './wasm-fits'
@@ -84,19 +86,6 @@ export const INTERRUPTED_MESSAGE =
 
 export const QUIT_TIMEOUT_MESSAGE =
   'LoRA Studio quit before this run finished writing its stop checkpoint. Resume continues from its last checkpoint.'
-
-/**
- * What a run trains, counted as the dataset page counts it: samples (sequences of at most the max
- * length, after packing or truncation), not the records they were made from.
- */
-export function startedMessage(p: Extract<TrainProgress, { kind: 'started' }>, maxLength: number): string {
-  const plural = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`
-  const evaluation = p.validationSamples ? ` (+ ${plural(p.validationSamples, 'sample')} to evaluate on)` : ''
-  return (
-    `training ${plural(p.trainSamples, 'sample')} of up to ${maxLength} tokens${evaluation}, ` +
-    `${plural(p.totalSteps, 'step')}, ${p.workersReason}`
-  )
-}
 
 function defaultName(config: RunConfigValues): string {
   const model = config.baseModel.split(/[\\/]/).filter(Boolean).pop() ?? 'model'
@@ -159,7 +148,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
             maxLength,
             steps: p.totalSteps,
             workers: p.workers,
-            workersReason: p.workersReason
+            workersWhy: p.workersWhy
           }
         })
         break
@@ -263,9 +252,16 @@ export function createRunService(deps: RunServiceDeps): RunService {
       )
       if (signal.aborted || info === null) return stoppedBeforeStart(runId)
       if (info.backend?.name) repo.update(runId, { backend: info.backend.name })
+      const initAdapter = startAdapter(runDir(runId), config)
       const out = await engine.call(
         'train',
-        { runId, runDir: runDir(runId), config, ...files, resumeFrom: checkpoint?.path ?? null },
+        {
+          runId,
+          runDir: runDir(runId),
+          config: { ...config, initAdapter },
+          ...files,
+          resumeFrom: checkpoint?.path ?? null
+        },
         { signal, onEvent: (m) => m.event === 'trainProgress' && onProgress(runId, m.data) }
       )
       finish(runId, out)
@@ -341,6 +337,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
       })
       try {
         await materializeRunData(runDir(run.id), config, deps.datasetSamples)
+        await copyStartAdapter(runDir(run.id), config)
       } catch (err) {
         repo.delete(run.id)
         await rm(runDir(run.id), { recursive: true, force: true })
@@ -474,7 +471,10 @@ export function createRunService(deps: RunServiceDeps): RunService {
       const scratch = join(deps.runsDir, `.dry-run-${process.pid}-${Date.now()}`)
       try {
         const files = await materializeRunData(scratch, config, deps.datasetSamples)
-        const measured = await engine.call('dryRun', { config, ...files })
+        const measured = await engine.call('dryRun', { config, ...files }).catch((err: unknown) => {
+          const name = (id: number) => store.datasets.get(id)?.name ?? String(id)
+          throw namingSources(err, files, config, name)
+        })
         const { stepS, tokensPerS, totalSteps, etaS, peakRssBytes } = measured
         return { ...estimate, dryRun: { stepS, tokensPerS, totalSteps, etaS, peakRssBytes } }
       } finally {
@@ -511,7 +511,11 @@ export function createRunService(deps: RunServiceDeps): RunService {
         outDir,
         overwrite,
         dataDir,
-        baseModelName: publishedBaseName(run.modelId, config.baseModel)
+        baseModelName: publishedBaseName(run.modelId, config.baseModel),
+        about: {
+          template: runTemplate(store, id),
+          baseModel: registeredModel(run.modelId, config.baseModel)?.name ?? null
+        }
       })
       if (format !== 'merged' || !register || !deps.registerMerged) return { ...written, model: null }
       const what = checkpointStep === undefined ? 'merged' : `step-${checkpointStep}-merged`
@@ -520,12 +524,18 @@ export function createRunService(deps: RunServiceDeps): RunService {
     }
   }
 
-  /** How an exported adapter names its base: the Hub id of a model downloaded from the Hub, else the folder. */
-  function publishedBaseName(modelId: number | null, baseModel: string): string {
-    const model =
+  /** The registered model a run trained on: by its id, else by its folder. */
+  function registeredModel(modelId: number | null, baseModel: string) {
+    return (
       (modelId === null ? null : store.models.get(modelId)) ??
       store.models.list().find((m) => resolve(m.path) === resolve(baseModel)) ??
       null
+    )
+  }
+
+  /** How an exported adapter names its base: the Hub id of a model downloaded from the Hub, else the folder. */
+  function publishedBaseName(modelId: number | null, baseModel: string): string {
+    const model = registeredModel(modelId, baseModel)
     return model?.source === 'hub' && model.hubId ? model.hubId : baseModel
   }
 

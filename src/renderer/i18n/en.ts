@@ -625,9 +625,19 @@ const en = {
   },
   runs: {
     progressLine: {
-      started: 'training {samples} samples of up to {maxLength} tokens, {steps} steps, {workersReason}',
+      started: 'training {samples} samples of up to {maxLength} tokens, {steps} steps, {workersWhy}',
       startedWithEvaluation:
-        'training {samples} samples of up to {maxLength} tokens (+ {validationSamples} samples to evaluate on), {steps} steps, {workersReason}',
+        'training {samples} samples of up to {maxLength} tokens (+ {validationSamples} samples to evaluate on), {steps} steps, {workersWhy}',
+      workerCount: '{n} worker | {n} workers',
+      workersAsked: ' ({n} asked)',
+      workersWhy: {
+        gpu: '{workers}{asked}: {backend} computes on one GPU device',
+        threadsItself: '{workers}{asked}: tfjs-node uses every core by itself',
+        asked: '{workers} as asked',
+        rows: '{workers}{asked}: no more than the rows of a step',
+        cores: '{workers}: one per core on {backend}',
+        memory: '{workers}: as many model copies as free memory holds, on {backend}'
+      },
       resuming: 'resuming from step {step}',
       restarting: 'restarting from the start (no checkpoint)'
     },

@@ -656,9 +656,19 @@ const zhCN: MessageSchema = {
   },
   runs: {
     progressLine: {
-      started: '训练 {samples} 个样本（每个最多 {maxLength} 个 token），共 {steps} 步，{workers} 个工作线程',
+      started: '训练 {samples} 个样本（每个最多 {maxLength} 个 token），共 {steps} 步，{workersWhy}',
       startedWithEvaluation:
-        '训练 {samples} 个样本（每个最多 {maxLength} 个 token，另有 {validationSamples} 个样本用于评估），共 {steps} 步，{workers} 个工作线程',
+        '训练 {samples} 个样本（每个最多 {maxLength} 个 token，另有 {validationSamples} 个样本用于评估），共 {steps} 步，{workersWhy}',
+      workerCount: '{n} 个工作线程',
+      workersAsked: '（要求 {n} 个）',
+      workersWhy: {
+        gpu: '{workers}{asked}：{backend} 只在一个 GPU 设备上计算',
+        threadsItself: '{workers}{asked}：tfjs-node 自己会用满所有 CPU 核心',
+        asked: '按要求使用 {workers}',
+        rows: '{workers}{asked}：不超过每步的行数',
+        cores: '{workers}：每个 CPU 核心一个（{backend}）',
+        memory: '{workers}：空闲内存只够放这么多份模型副本（{backend}）'
+      },
       resuming: '从第 {step} 步继续',
       restarting: '从头开始（没有检查点）'
     },

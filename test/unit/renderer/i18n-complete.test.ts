@@ -142,7 +142,7 @@ describe('run facts in Chinese', () => {
   })
   const t: Translate = (key, values) => i18n.global.t(key, values ?? {})
 
-  it('words the run summary line from its facts', () => {
+  it("words the run summary line from its facts, the workers' reason included", () => {
     const note = {
       kind: 'started' as const,
       samples: 10,
@@ -150,14 +150,31 @@ describe('run facts in Chinese', () => {
       maxLength: 256,
       steps: 16,
       workers: 2,
-      workersReason: '2 workers as asked'
+      workersWhy: { why: 'asked' as const, backend: 'wasm' as const, asked: 2 }
     }
     expect(runNoteText(note, t)).toBe('training 10 samples of up to 256 tokens, 16 steps, 2 workers as asked')
     expect(runNoteText({ ...note, validationSamples: 3 }, t)).toBe(
       'training 10 samples of up to 256 tokens (+ 3 samples to evaluate on), 16 steps, 2 workers as asked'
     )
+    const gpu = {
+      ...note,
+      workers: 1,
+      workersWhy: { why: 'gpu' as const, backend: 'webgpu' as const, asked: 4 }
+    }
+    expect(runNoteText(gpu, t)).toBe(
+      'training 10 samples of up to 256 tokens, 16 steps, 1 worker (4 asked): webgpu computes on one GPU device'
+    )
     i18n.global.locale.value = 'zh-CN'
-    expect(runNoteText(note, t)).toBe('训练 10 个样本（每个最多 256 个 token），共 16 步，2 个工作线程')
+    expect(runNoteText(note, t)).toBe(
+      '训练 10 个样本（每个最多 256 个 token），共 16 步，按要求使用 2 个工作线程'
+    )
+    expect(runNoteText(gpu, t)).toBe(
+      '训练 10 个样本（每个最多 256 个 token），共 16 步，1 个工作线程（要求 4 个）：webgpu 只在一个 GPU 设备上计算'
+    )
+    const memory = { ...note, workersWhy: { why: 'memory' as const, backend: 'wasm' as const, asked: null } }
+    expect(runNoteText(memory, t)).toBe(
+      '训练 10 个样本（每个最多 256 个 token），共 16 步，2 个工作线程：空闲内存只够放这么多份模型副本（wasm）'
+    )
     expect(runNoteText({ kind: 'resuming', step: 8 }, t)).toBe('从第 8 步继续')
   })
 

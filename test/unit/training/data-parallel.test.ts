@@ -20,9 +20,11 @@ import type { MicroBatch } from '../../../src/engine/training/gradient-pieces'
 import {
   GradientWorkers,
   resolveWorkerCount,
+  type WorkerChoice,
   shareWeights
 } from '../../../src/engine/training/gradient-workers'
 import type { TokenRecord } from '../../../src/engine/training/training-data'
+import { workersWhyText } from '../../../src/main/runs/started-words'
 import { requireFixture, tinyModelDir } from '../engine/fixtures-dir'
 import { maxGradDiff } from '../engine/gpt2-reference'
 import { runDifference, tinyModelFolder, trainTiny, writeRandomRecords } from './tiny-runs'
@@ -89,35 +91,36 @@ describe('sharing a step among workers', () => {
       freeBytes: 64e9,
       cores: 4
     }
-    expect(resolveWorkerCount(base)).toEqual({ count: 4, reason: '4 workers: one per core (4) on wasm' })
-    expect(resolveWorkerCount({ ...base, rowsPerStep: 1 })).toEqual({
-      count: 1,
-      reason: '1 worker: a step has 1 row on wasm'
-    })
-    expect(resolveWorkerCount({ ...base, freeBytes: 2.5e9 })).toEqual({
-      count: 2,
-      reason: '2 workers: free memory holds 2 model copies on wasm'
-    })
-    expect(resolveWorkerCount({ ...base, backend: 'tensorflow' })).toEqual({
-      count: 1,
-      reason: '1 worker: tfjs-node uses every core by itself'
-    })
-    expect(resolveWorkerCount({ ...base, requested: 3 })).toEqual({ count: 3, reason: '3 workers as asked' })
-    expect(resolveWorkerCount({ ...base, requested: 3, rowsPerStep: 2 })).toEqual({
-      count: 2,
-      reason: '2 workers (3 asked): a step has 2 rows'
-    })
+    const why = (choice: WorkerChoice) => [choice.count, workersWhyText(choice.count, choice.why)]
+    expect(why(resolveWorkerCount(base))).toEqual([4, '4 workers: one per core on wasm'])
+    expect(why(resolveWorkerCount({ ...base, rowsPerStep: 1 }))).toEqual([
+      1,
+      '1 worker: no more than the rows of a step'
+    ])
+    expect(why(resolveWorkerCount({ ...base, freeBytes: 2.5e9 }))).toEqual([
+      2,
+      '2 workers: as many model copies as free memory holds, on wasm'
+    ])
+    expect(why(resolveWorkerCount({ ...base, backend: 'tensorflow' }))).toEqual([
+      1,
+      '1 worker: tfjs-node uses every core by itself'
+    ])
+    expect(why(resolveWorkerCount({ ...base, requested: 3 }))).toEqual([3, '3 workers as asked'])
+    expect(why(resolveWorkerCount({ ...base, requested: 3, rowsPerStep: 2 }))).toEqual([
+      2,
+      '2 workers (3 asked): no more than the rows of a step'
+    ])
   })
 
   it('uses one worker on a GPU backend, even when more are asked', () => {
     const base = { requested: null, rowsPerStep: 64, bytesPerWorker: 1e9, freeBytes: 64e9, cores: 16 }
     expect(resolveWorkerCount({ ...base, backend: 'webgpu' })).toEqual({
       count: 1,
-      reason: '1 worker: webgpu computes on one GPU device'
+      why: { why: 'gpu', backend: 'webgpu', asked: null }
     })
     expect(resolveWorkerCount({ ...base, backend: 'webgpu', requested: 4 })).toEqual({
       count: 1,
-      reason: '1 worker (4 asked): webgpu computes on one GPU device'
+      why: { why: 'gpu', backend: 'webgpu', asked: 4 }
     })
     expect(resolveWorkerCount({ ...base, backend: 'tensorflow-gpu' }).count).toBe(1)
   })

@@ -72,7 +72,7 @@ describe.skipIf(backends.length === 0)('training on a GPU backend', () => {
     const started = whole.events.find((e) => e.kind === 'started')
     expect(started).toMatchObject({
       workers: 1,
-      workersReason: `1 worker (2 asked): ${backends[0]} computes on one GPU device`
+      workersWhy: { why: 'gpu', backend: backends[0], asked: 2 }
     })
 
     const runDir = join(work, 'resumed')

@@ -34,7 +34,7 @@ export const importUsage = [
   '    [--template human-assistant|alpaca|chatml|raw|custom|model] [--template-text "…{instruction}…{output}"]',
   '    [--max-length N] [--text-mode pack|truncate|split] [--overlap N] [--overlong truncate|drop]',
   '    [--split RATIO] [--seed N] [--validation PATH]... [--train-on-prompt] [--keep-duplicates] [--strict]',
-  '    [--model MODEL_ID] [--batch-size N] [--gradient-accumulation N] [--json]',
+  '    [--model NAME|DIR] [--batch-size N] [--gradient-accumulation N] [--json]',
   '  PATH: .jsonl .json .csv .tsv .txt .md .parquet files or folders of them. --split 0 keeps no validation',
   '  records; the default is 0.05 with seed 42.'
 ].join('\n')
@@ -53,7 +53,6 @@ const flagOfField: Record<string, string> = {
   textMode: '--text-mode',
   overlap: '--overlap',
   overlong: '--overlong',
-  modelId: '--model',
   batchSize: '--batch-size',
   gradientAccumulation: '--gradient-accumulation'
 }
@@ -117,7 +116,10 @@ function fieldMessage(issue: FieldIssue): string {
   return issueWithLabel(issue, flagOfField[issue.path] ?? issue.path)
 }
 
-/** The import request for these paths and flags; throws a ServiceError naming the flag that is wrong. */
+/**
+ * The import request for these paths and flags; throws a ServiceError naming the flag that is wrong.
+ * `--model` needs the store: the verb resolves it (registeredModelId).
+ */
 export function importRequest(paths: string[], values: Values): ImportRequest {
   if (paths.length === 0) throw flagError('give the files or folders to import (PATH...)', 'paths')
   const templateText = text(values, 'template-text')
@@ -134,7 +136,6 @@ export function importRequest(paths: string[], values: Values): ImportRequest {
     overlap: number(values, 'overlap'),
     overlong: text(values, 'overlong'),
     dedupe: values['keep-duplicates'] !== true,
-    modelId: number(values, 'model'),
     batchSize: number(values, 'batch-size'),
     gradientAccumulation: number(values, 'gradient-accumulation'),
     split: split(values),

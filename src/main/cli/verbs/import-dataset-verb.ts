@@ -3,6 +3,7 @@
 // statistics, and fails (exit 1, nothing saved) when no record is valid or it is interrupted.
 import type { DatasetDetail } from '../../../shared/datasets'
 import type { CliVerb, VerbRun } from '../cli-verb'
+import { registeredModelId } from '../model-arg'
 import { importOptions, importRequest, importUsage } from './dataset-import-flags'
 import { datasetText } from './dataset-text'
 
@@ -12,8 +13,10 @@ export function printDataset(run: VerbRun, d: DatasetDetail): void {
 }
 
 export async function importDataset(run: VerbRun, paths: string[]): Promise<void> {
-  const request = importRequest(paths, run.values)
+  const flags = importRequest(paths, run.values)
   const context = await run.openContext()
+  const model = run.values.model
+  const request = model === undefined ? flags : { ...flags, modelId: registeredModelId(context.store, model) }
   let phase = ''
   let file: string | null = null
   const stop = context.events.on('dataset.importProgress', (e) => {
