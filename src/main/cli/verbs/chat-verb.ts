@@ -2,7 +2,6 @@
 // terminal. With --prompt it answers once, streaming to stdout (--json prints the result object); with
 // no --prompt on a terminal it is a REPL that keeps the conversation. Ctrl-C stops the answer.
 import { createInterface } from 'node:readline/promises'
-import { existsSync } from 'node:fs'
 import type { AdapterRefInput, GenerationSettingsValues } from '../../../shared/chat'
 import { GenerationSettings } from '../../../shared/chat'
 import { TemplateName, type TemplateSpec } from '../../../shared/datasets'
@@ -13,6 +12,7 @@ import { DEFAULT_TEMPLATE, type Answer } from '../../chat/chat-service'
 import type { PastMessage } from '../../chat/chat-prompt'
 import type { TargetSpec } from '../../chat/chat-targets'
 import { flagOptions, type CliVerb, type VerbRun } from '../cli-verb'
+import { modelArg } from '../model-arg'
 
 /** Flag → settings field, for numbers. */
 const numberFlags = {
@@ -84,21 +84,10 @@ function templateOf(values: VerbRun['values'], trained: TemplateSpec | null): Te
 }
 
 function targetOf(context: AppContext, values: VerbRun['values']): TargetSpec {
-  const model = values.model
-  if (typeof model !== 'string')
-    throw new ServiceError('invalid_input', '--model is required: a model name or folder')
+  const model = modelArg(context.store, values.model)
   const adapter: AdapterRefInput =
     typeof values.adapter === 'string' ? { kind: 'path', path: values.adapter } : { kind: 'none' }
-  const registered = context.store.models.findByName(model)
-  if (registered) return { modelId: registered.id, adapter }
-  if (!existsSync(model)) {
-    const names = context.store.models.list().map((m) => m.name)
-    throw new ServiceError(
-      'invalid_input',
-      `--model: "${model}" is neither a registered model (${names.length ? names.join(', ') : 'none yet'}) nor a folder`
-    )
-  }
-  return { modelPath: model, adapter }
+  return model.modelId !== null ? { modelId: model.modelId, adapter } : { modelPath: model.path, adapter }
 }
 
 /** Stops the answer in progress on Ctrl-C: the text so far is kept (finishReason 'cancelled'). */
