@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs'
 import { benchLayout } from './bench-layout'
 import type { TorchReference, TorchRun } from './case-result'
 import type { TrainCase } from './cases'
+import { loraTargetModules } from '../src/engine/model/lora'
 
 const INSTALL_HINT = 'apt-get install python3-torch libopenblas0-pthread'
 
@@ -39,8 +40,40 @@ export function torchUnavailable(python: string | null): string | null {
   return null
 }
 
+/** The LoRA targets as module paths inside one layer (`attn.c_attn`, `self_attn.q_proj`), from layer 0's hits. */
+function layerTargets(c: TrainCase): string {
+  const inLayer = /^(?:h|model\.layers)\.0\.(.+)$/
+  return loraTargetModules(c.config, c.lora)
+    .flatMap((m) => inLayer.exec(m.name)?.[1] ?? [])
+    .join(',')
+}
+
+/** The script's model arguments for the case's architecture (`--embd` is hidden_size on the Llama families). */
+function modelArgs(c: TrainCase): (string | number)[] {
+  const m = c.config
+  if (m.modelType === 'gpt2') {
+    return ['--layers', m.nLayer, '--embd', m.nEmbd, '--heads', m.nHead, '--vocab', m.vocabSize]
+  }
+  return [
+    ...['--arch', m.modelType, '--layers', m.numHiddenLayers, '--embd', m.hiddenSize],
+    ...['--heads', m.numAttentionHeads, '--kv-heads', m.numKeyValueHeads, '--head-dim', m.headDim],
+    ...['--inter', m.intermediateSize, '--vocab', m.vocabSize, '--theta', m.ropeTheta],
+    ...(m.tieWordEmbeddings ? [] : ['--untied'])
+  ]
+}
+
+/** The script's arguments for the case: its architecture, LoRA, batch and step count on `device`. */
+export function torchArgs(c: TrainCase, steps: number, device: string): string[] {
+  return [
+    ...modelArgs(c),
+    ...['--r', c.lora.r, '--alpha', c.lora.alpha, '--targets', layerTargets(c)],
+    ...['--seq', c.seqLen, '--batch', c.batch, '--steps', steps, '--device', device],
+    ...['--masked-prefix', c.maskedPrefix ?? 0]
+  ].map(String)
+}
+
 /**
- * Runs the script once with the case's architecture and step count on `device` (cpu, or cuda for the
+ * Runs the script once with the case's architecture, LoRA and step count on `device` (cpu, or cuda for the
  * same step on an NVIDIA GPU); parses its median and fastest step, or says why it failed.
  */
 export function runTorchOnce(
@@ -50,14 +83,10 @@ export function runTorchOnce(
   python: string,
   when: TorchRun['when']
 ): TorchRun | string {
-  const a = c.arch
-  const args = [
-    benchLayout().torchScript(),
-    ...['--layers', a.nLayer, '--embd', a.nEmbd, '--heads', a.nHead, '--vocab', a.vocabSize],
-    ...['--seq', c.seqLen, '--batch', c.batch, '--steps', steps, '--r', c.lora.r, '--device', device],
-    ...['--masked-prefix', c.maskedPrefix ?? 0]
-  ].map(String)
-  const run = spawnSync(python, args, { encoding: 'utf8', timeout: 1_800_000 })
+  const run = spawnSync(python, [benchLayout().torchScript(), ...torchArgs(c, steps, device)], {
+    encoding: 'utf8',
+    timeout: 1_800_000
+  })
   const out = `${run.stdout ?? ''}`.trim()
   const parsed = parseTorchLine(out)
   if (run.status !== 0 || parsed === null) {
