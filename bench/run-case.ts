@@ -170,7 +170,7 @@ async function measureTrain(
     c.name,
     `profiled warm-up step on ${timeSingle ? 'one worker' : 'every worker'} (peak tensor memory)`
   )
-  const warm = await profileStep(() => step(warmWorkers)).catch(async (err: unknown) => {
+  const warm = await profileStep(() => step(warmWorkers), 15, false).catch(async (err: unknown) => {
     // tfjs's profiler loses a kernel's own exception (out of memory, say): run once more without it.
     await step(warmWorkers)
     throw err
@@ -254,7 +254,7 @@ async function measureGenerate(
     }
   }
   progress(c.name, 'warm-up (8 tokens, profiled for peak tensor memory)')
-  const warm = await profileStep(() => run(8)).catch(async (err: unknown) => {
+  const warm = await profileStep(() => run(8), 15, false).catch(async (err: unknown) => {
     await run(8)
     throw err
   })

@@ -29,7 +29,10 @@ export function wasmHeapRefusal(c: TrainCase, run: WasmRun): string | null {
   if (fit.advice === 'fits') return null
   const heap = `the engine estimates ${gib(fit.heapBytes)} of wasm heap for its training thread`
   const limit = `wasm's ${gib(fit.limitBytes)}`
-  return fit.advice === 'recompute' && fit.recomputedHeapBytes !== null
-    ? `${c.name} does not fit ${limit} heap: ${heap}; run it with --recompute-blocks (${gib(fit.recomputedHeapBytes)}) or --backend webgpu`
-    : `${c.name} does not fit ${limit} heap${recomputeBlocks ? ' even with blocks recomputed' : ''}: ${heap}; run it with --backend webgpu (or tensorflow)`
+  if (fit.advice === 'recompute' && fit.recomputedHeapBytes !== null) {
+    return `${c.name} does not fit ${limit} heap: ${heap}; run it with --recompute-blocks (${gib(fit.recomputedHeapBytes)}) or --backend webgpu`
+  }
+  const recomputed =
+    fit.recomputedHeapBytes === null ? '' : ` (${gib(fit.recomputedHeapBytes)} with blocks recomputed)`
+  return `${c.name} does not fit ${limit} heap${recomputeBlocks ? ' even with blocks recomputed' : ''}: ${heap}${recomputed}; run it with --backend webgpu (or tensorflow)`
 }

@@ -117,6 +117,9 @@ describe("the bench's wasm heap check", () => {
     expect(why).toMatch(
       /^train-qwen2\.5-0\.5b-seq256 does not fit wasm's 4\.00 GiB heap even with blocks recomputed: the engine estimates \d+\.\d\d GiB .*--backend webgpu/
     )
+    expect(wasmHeapRefusal(qwen, { recomputeBlocks: false, rows: 2 })).toMatch(
+      /GiB of wasm heap for its training thread \(\d+\.\d\d GiB with blocks recomputed\); run it with --backend webgpu/
+    )
     const smol = trainCase('train-smollm2-135m-seq256')
     expect(smol.recomputeBlocks).toBe(true)
     expect(wasmHeapRefusal(smol, { recomputeBlocks: true, rows: 2 })).toBeNull()
