@@ -22,13 +22,38 @@ export interface KernelProfile {
   peakBytes: number
 }
 
-/** Profiles one call of `fn`; `top` kernels are kept. */
-export async function profileStep(fn: () => unknown, top = 15): Promise<KernelProfile> {
+/** The webgpu backend's switch for timing each kernel with GPU timestamp queries (absent elsewhere). */
+interface TimestampSwitch {
+  supportTimestampQuery?: boolean
+}
+
+/**
+ * tf.profile with GPU timestamp queries off: a step of thousands of kernels timed that way crashes Dawn on
+ * lavapipe (SIGSEGV from 25 Llama layers up), and the warm-up only wants the peak bytes.
+ */
+async function profileWithoutTimestamps(fn: () => Promise<void>): ReturnType<typeof tf.profile> {
+  const backend = tf.backend() as unknown as TimestampSwitch
+  const was = backend.supportTimestampQuery
+  if (was === undefined) return tf.profile(fn)
+  backend.supportTimestampQuery = false
+  try {
+    return await tf.profile(fn)
+  } finally {
+    backend.supportTimestampQuery = was
+  }
+}
+
+/**
+ * Profiles one call of `fn`; `top` kernels are kept. `kernelTimes: false` when only the peak bytes are
+ * wanted: GPU kernels then report no time.
+ */
+export async function profileStep(fn: () => unknown, top = 15, kernelTimes = true): Promise<KernelProfile> {
   const backend = tf.getBackend()
   const t0 = performance.now()
-  const info = await tf.profile(async () => {
+  const run = async () => {
     await fn()
-  })
+  }
+  const info = await (kernelTimes ? tf.profile(run) : profileWithoutTimestamps(run))
   const stepMs = performance.now() - t0
   const byName = new Map<string, { calls: number; totalMs: number }>()
   const byShape = new Map<string, { calls: number; totalMs: number }>()

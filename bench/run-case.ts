@@ -8,8 +8,9 @@ import { generate } from '../src/engine/generation/generate'
 import { DEFAULT_GENERATION_OPTIONS } from '../src/engine/generation/generation-options'
 import type { GenerationOptions } from '../src/engine/generation/generation-options'
 import { Rng } from '../src/engine/generation/rng'
+import { createDecoderModel } from '../src/engine/model/create-decoder'
+import type { DecoderModel } from '../src/engine/model/decoder-model'
 import { DecoderCausalLm } from '../src/engine/model/decoder-session'
-import { Gpt2Model } from '../src/engine/model/gpt2-model'
 import { LoraAdapter } from '../src/engine/model/lora'
 import { IGNORE_INDEX, recomputesByDefault, shiftedTargets } from '../src/engine/model/causal-lm-loss'
 import type { LossOptions } from '../src/engine/model/causal-lm-loss'
@@ -23,14 +24,15 @@ import { collectGarbageNow } from '../src/engine/training/release-memory'
 import { AdamW } from '../src/engine/optim/adamw'
 import { clipGradNorm } from '../src/engine/optim/clip-grad-norm'
 import type { CaseResult } from './case-result'
-import { caseConfig, defaultRepeats, findCase } from './cases'
+import { defaultRepeats, findCase } from './cases'
 import type { BenchCase, GenerateCase, TrainCase } from './cases'
 import { decodeFlops, prefillFlops, trainStepFlops } from './flops'
 import { profileStep } from './kernel-profile'
 import type { KernelProfile } from './kernel-profile'
 import { matMulSpeed, sampleMatMul } from './matmul-probe'
 import { median, RssMeter, timedAsync } from './process-meter'
-import { randomGpt2Weights, randomTokenIds } from './random-weights'
+import { randomDecoderWeights, randomTokenIds } from './random-weights'
+import { wasmHeapRefusal } from './wasm-heap'
 
 export interface CaseRequest {
   case: string
@@ -66,7 +68,7 @@ function targetCount(labels: Int32Array): number {
 }
 
 interface Built {
-  model: Gpt2Model
+  model: DecoderModel
   lora: LoraAdapter
   /** Worker threads besides this one (training cases with --workers > 1). */
   pool: GradientWorkers | null
@@ -75,11 +77,11 @@ interface Built {
 
 async function buildModel(c: BenchCase, workers: number, backend: BackendName): Promise<Built> {
   const t0 = performance.now()
-  const config = caseConfig(c.arch)
-  let weights: ReturnType<typeof randomGpt2Weights> | null = randomGpt2Weights(config, 1)
+  const config = c.config
+  let weights: ReturnType<typeof randomDecoderWeights> | null = randomDecoderWeights(config, 1)
   if (workers > 1) weights = shareWeights(weights)
   const lora = LoraAdapter.create(config, c.lora, new Rng(2))
-  const model = Gpt2Model.fromArrays(config, weights, lora)
+  const model = createDecoderModel(config, weights, lora)
   const pool =
     workers > 1 ? await GradientWorkers.start(workers - 1, backend, { config, lora: c.lora, weights }) : null
   weights = null
@@ -113,7 +115,7 @@ async function measureTrain(
   meter: RssMeter
 ): Promise<Measured> {
   const { model, lora, pool } = built
-  const ids = randomTokenIds(c.batch * c.seqLen, c.arch.vocabSize, 3)
+  const ids = randomTokenIds(c.batch * c.seqLen, c.config.vocabSize, 3)
   const records = Array.from({ length: c.batch }, (_, b) => {
     const row = ids.slice(b * c.seqLen, (b + 1) * c.seqLen)
     return { inputIds: row, labels: maskedLabels(row, c.maskedPrefix ?? 0) }
@@ -125,7 +127,7 @@ async function measureTrain(
     .flat()
     .map((p) => shiftedTargets(p.batch.labels, p.batch.batch, p.batch.seqLen).rows.length)
   const recomputeLogits =
-    req.loss?.recompute ?? recomputesByDefault(Math.max(...passTargets), c.arch.vocabSize)
+    req.loss?.recompute ?? recomputesByDefault(Math.max(...passTargets), c.config.vocabSize)
   const rng = new Rng(4)
   const adam = new AdamW(lora.variables(), { lr: 5e-5 })
   let loss = Number.NaN
@@ -168,7 +170,7 @@ async function measureTrain(
     c.name,
     `profiled warm-up step on ${timeSingle ? 'one worker' : 'every worker'} (peak tensor memory)`
   )
-  const warm = await profileStep(() => step(warmWorkers)).catch(async (err: unknown) => {
+  const warm = await profileStep(() => step(warmWorkers), 15, false).catch(async (err: unknown) => {
     // tfjs's profiler loses a kernel's own exception (out of memory, say): run once more without it.
     await step(warmWorkers)
     throw err
@@ -196,7 +198,7 @@ async function measureTrain(
     stepMsAll: parallel.walls,
     cpuMs,
     tokensPerCpuS: tokens / (cpuMs / 1000),
-    flopsPerStep: trainStepFlops(model.config, c.lora, c.batch, c.seqLen, targets),
+    flopsPerStep: trainStepFlops(c.config, c.lora, c.batch, c.seqLen, targets),
     tfPeakBytes: warm.peakBytes,
     leakedTensorsPerStep: leaked,
     extra: {
@@ -222,7 +224,7 @@ async function measureGenerate(
   meter: RssMeter
 ): Promise<Measured> {
   const lm = new DecoderCausalLm(built.model)
-  const prompt = Array.from(randomTokenIds(c.promptTokens, c.arch.vocabSize, 5))
+  const prompt = Array.from(randomTokenIds(c.promptTokens, c.config.vocabSize, 5))
   const options = (maxNewTokens: number): GenerationOptions => ({
     ...DEFAULT_GENERATION_OPTIONS,
     maxNewTokens,
@@ -252,7 +254,7 @@ async function measureGenerate(
     }
   }
   progress(c.name, 'warm-up (8 tokens, profiled for peak tensor memory)')
-  const warm = await profileStep(() => run(8)).catch(async (err: unknown) => {
+  const warm = await profileStep(() => run(8), 15, false).catch(async (err: unknown) => {
     await run(8)
     throw err
   })
@@ -290,14 +292,14 @@ async function measureGenerate(
     stepMsAll: perTokenWall,
     cpuMs,
     tokensPerCpuS: 1000 / cpuMs,
-    flopsPerStep: decodeFlops(built.model.config, c.lora, c.promptTokens, decoded) / decoded,
+    flopsPerStep: decodeFlops(c.config, c.lora, c.promptTokens, decoded) / decoded,
     tfPeakBytes: warm.peakBytes,
     leakedTensorsPerStep: leaked,
     extra: {
       prefillMs: median(prefills),
       promptTokens: c.promptTokens,
       newTokens: c.newTokens,
-      prefillGflops: prefillFlops(built.model.config, c.lora, c.promptTokens) / median(prefills) / 1e6
+      prefillGflops: prefillFlops(c.config, c.lora, c.promptTokens) / median(prefills) / 1e6
     },
     profile
   }
@@ -315,10 +317,18 @@ export async function runCase(req: CaseRequest): Promise<CaseResult> {
     c.name,
     `matMul probe: ${Math.min(...before.wallMs).toFixed(1)} ms at best (${before.productsPerSample} per read)`
   )
-  progress(c.name, `building ${c.description}`)
   // As the trainer does: no more workers than rows in a step (1 × 1024 has nothing to share).
   const wanted = req.workers ?? (isGpuBackend(info.name) ? 1 : availableParallelism())
   const workers = c.kind === 'train' ? Math.min(wanted, c.batch) : 1
+  if (c.kind === 'train' && info.name === 'wasm') {
+    const refusal = wasmHeapRefusal(c, {
+      recomputeBlocks: (req.recomputeBlocks ?? false) || (c.recomputeBlocks ?? false),
+      loss: req.loss,
+      rows: workers === 1 || req.singleWorker !== false ? c.batch : Math.ceil(c.batch / workers)
+    })
+    if (refusal !== null) throw new Error(refusal)
+  }
+  progress(c.name, `building ${c.description}`)
   // The process before the model: the estimate's runtime part.
   const runtimeBytes = process.memoryUsage().rss
   const built = await buildModel(c, workers, info.name)
@@ -344,7 +354,7 @@ export async function runCase(req: CaseRequest): Promise<CaseResult> {
   const fastest = Math.min(...m.stepMsAll)
   const estimate =
     c.kind === 'train'
-      ? estimateTrainingMemory(caseConfig(c.arch), {
+      ? estimateTrainingMemory(c.config, {
           batchSize: c.batch,
           seqLength: c.seqLen,
           lora: fromLoraConfig(c.lora),

@@ -7,7 +7,8 @@ import { benchLayout } from './bench-layout'
 import type { TorchScript } from './bench-layout'
 import type { TorchReference, TorchRun } from './case-result'
 import { defaultRepeats } from './cases'
-import type { BenchCase } from './cases'
+import type { BenchCase, GenerateCase } from './cases'
+import { loraTargetModules } from '../src/engine/model/lora'
 
 const INSTALL_HINT = 'apt-get install python3-torch libopenblas0-pthread'
 
@@ -54,18 +55,48 @@ export function torchUnavailable(python: string | null, script: TorchScript): st
   return null
 }
 
-/** The script's arguments for the case's architecture and workload: the same work as our case does. */
+/** The LoRA targets as module paths inside one layer (`attn.c_attn`, `self_attn.q_proj`), from layer 0's hits. */
+function layerTargets(c: BenchCase): string {
+  const inLayer = /^(?:h|model\.layers)\.0\.(.+)$/
+  return loraTargetModules(c.config, c.lora)
+    .flatMap((m) => inLayer.exec(m.name)?.[1] ?? [])
+    .join(',')
+}
+
+/** The script's model arguments for the case's architecture (`--embd` is hidden_size on the Llama families). */
+function modelArgs(c: BenchCase): (string | number)[] {
+  const m = c.config
+  if (m.modelType === 'gpt2') {
+    return ['--layers', m.nLayer, '--embd', m.nEmbd, '--heads', m.nHead, '--vocab', m.vocabSize]
+  }
+  return [
+    ...['--arch', m.modelType, '--layers', m.numHiddenLayers, '--embd', m.hiddenSize],
+    ...['--heads', m.numAttentionHeads, '--kv-heads', m.numKeyValueHeads, '--head-dim', m.headDim],
+    ...['--inter', m.intermediateSize, '--vocab', m.vocabSize, '--theta', m.ropeTheta],
+    ...(m.tieWordEmbeddings ? [] : ['--untied'])
+  ]
+}
+
+/** Greedy decoding's workload; torch_generate_bench.py decodes GPT-2 (every generate case is one). */
+function generateArgs(c: GenerateCase, repeats: number): (string | number)[] {
+  const m = c.config
+  if (m.modelType !== 'gpt2') throw new Error(`${c.name}: torch_generate_bench.py decodes GPT-2 only`)
+  return ['--positions', m.nPositions, '--prompt', c.promptTokens, '--new', c.newTokens, '--repeats', repeats]
+}
+
+/** The script's arguments for the case's architecture, LoRA and workload: the same work as our case does. */
 export function torchArgs(c: BenchCase, repeats: number, device: string): string[] {
-  const a = c.arch
-  const model = ['--layers', a.nLayer, '--embd', a.nEmbd, '--heads', a.nHead, '--vocab', a.vocabSize]
   const work =
     c.kind === 'train'
       ? ['--seq', c.seqLen, '--batch', c.batch, '--steps', repeats, '--masked-prefix', c.maskedPrefix ?? 0]
-      : [
-          ...['--positions', a.nPositions, '--prompt', c.promptTokens, '--new', c.newTokens],
-          ...['--repeats', repeats, '--alpha', c.lora.alpha, '--targets', c.lora.targetModules.join(',')]
-        ]
-  return [...model, ...work, '--r', c.lora.r, '--device', device].map(String)
+      : generateArgs(c, repeats)
+  return [
+    ...modelArgs(c),
+    ...['--r', c.lora.r, '--alpha', c.lora.alpha, '--targets', layerTargets(c)],
+    ...work,
+    '--device',
+    device
+  ].map(String)
 }
 
 /**

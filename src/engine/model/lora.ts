@@ -3,11 +3,11 @@
 // are tf.Variables.
 import * as tf from '@tensorflow/tfjs-core'
 import { throwIfGpuFailed } from '../webgpu-adapter'
-import { countGpt2Parameters } from '../formats/gpt2-weights'
 import type { Gpt2Config } from '../formats/hf-config'
 import type { DecoderConfig } from '../formats/decoder-folder'
+import { countDecoderParameters } from '../formats/decoder-weights'
 import type { LlamaConfig } from '../formats/llama-config'
-import { countLlamaParameters, LLAMA_LINEARS, llamaLinearShape } from '../formats/llama-weights'
+import { LLAMA_LINEARS, llamaLinearShape } from '../formats/llama-weights'
 import type { Rng } from '../generation/rng'
 import type { LoraBranch } from './linear'
 
@@ -83,10 +83,6 @@ export function matchesTarget(config: DecoderConfig, moduleName: string, target:
   return full === target || full.endsWith(`.${target}`)
 }
 
-function countParameters(config: DecoderConfig): number {
-  return config.modelType === 'gpt2' ? countGpt2Parameters(config) : countLlamaParameters(config)
-}
-
 const TARGET_HINTS: Record<DecoderConfig['modelType'], string> = {
   gpt2: 'use attn.c_attn, attn.c_proj, mlp.c_fc, mlp.c_proj, c_proj (attention and MLP) or h.N.<module>',
   llama: 'use q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj or model.layers.N.<module>',
@@ -143,7 +139,7 @@ export function trainableParamsLine(config: DecoderConfig, lora: LoraConfig): st
     (n, m) => n + lora.r * (m.inFeatures + m.outFeatures),
     0
   )
-  const all = countParameters(config) + trainable
+  const all = countDecoderParameters(config) + trainable
   return `trainable params: ${withThousands(trainable)} || all params: ${withThousands(all)} || trainable%: ${((100 * trainable) / all).toFixed(4)}`
 }
 

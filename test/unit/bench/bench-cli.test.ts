@@ -8,7 +8,7 @@ import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
 import type { BenchReport } from '../../../bench/case-result'
 import { trainStepFlops } from '../../../bench/flops'
-import { caseConfig, findCase } from '../../../bench/cases'
+import { findCase } from '../../../bench/cases'
 
 const repoRoot = resolve(import.meta.dirname, '../../..')
 const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href
@@ -52,7 +52,7 @@ describe('npm run bench -- --quick', () => {
     }
     const c = findCase('train-tiny')
     if (c.kind !== 'train') throw new Error('train-tiny is a training case')
-    expect(r.flopsPerStep).toBe(trainStepFlops(caseConfig(c.arch), c.lora, c.batch, c.seqLen))
+    expect(r.flopsPerStep).toBe(trainStepFlops(c.config, c.lora, c.batch, c.seqLen))
     expect(r.tokensPerS).toBeCloseTo((c.batch * c.seqLen * 1000) / r.stepMs, 6)
     // A random model's loss is near ln(vocab) = ln(5000) ≈ 8.52.
     expect(r.loss).toBeGreaterThan(7.5)
@@ -94,17 +94,15 @@ describe('train step FLOPs', () => {
     const fAtt = 4 * 12 * 256 * 256 * 768 * 2
     const fHead = 2 * 510 * 768 * 50257
     const fLora = 2 * n * 884_736
-    expect(trainStepFlops(caseConfig(c.arch), c.lora, 2, 256)).toBe(
-      2 * fLin + 3 * fAtt + 2 * fHead + 3 * fLora
-    )
+    expect(trainStepFlops(c.config, c.lora, 2, 256)).toBe(2 * fLin + 3 * fAtt + 2 * fHead + 3 * fLora)
   })
 
   it('counts the LM head of the SFT case on its 2 × 128 target rows only', () => {
     const c = findCase('train-gpt2-small-sft256')
     if (c.kind !== 'train') throw new Error('a training case')
     expect([c.batch, c.seqLen, c.maskedPrefix]).toEqual([2, 256, 128])
-    const full = trainStepFlops(caseConfig(c.arch), c.lora, 2, 256)
-    const sft = trainStepFlops(caseConfig(c.arch), c.lora, 2, 256, 256)
+    const full = trainStepFlops(c.config, c.lora, 2, 256)
+    const sft = trainStepFlops(c.config, c.lora, 2, 256, 256)
     expect(full - sft).toBe(2 * 2 * (510 - 256) * 768 * 50257)
   })
 })

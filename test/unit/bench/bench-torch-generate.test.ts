@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { checkoutLayout } from '../../../bench/bench-layout'
-import { caseConfig, findCase } from '../../../bench/cases'
+import { findCase } from '../../../bench/cases'
 import type { GenerateCase } from '../../../bench/cases'
-import { randomGpt2Weights, randomTokenIds } from '../../../bench/random-weights'
+import { randomDecoderWeights, randomTokenIds } from '../../../bench/random-weights'
 import { parseTorchLine } from '../../../bench/torch-reference'
 import { toHfConfigJson } from '../../../src/engine/formats/hf-config'
 import { loadHfModelFolder } from '../../../src/engine/formats/hf-model-folder'
@@ -35,11 +35,12 @@ function generateTiny(): GenerateCase {
 }
 
 const c = generateTiny()
-const config = caseConfig(c.arch)
+const config = c.config
+if (config.modelType !== 'gpt2') throw new Error('generate-tiny is a GPT-2 case')
 const work = mkdtempSync(join(tmpdir(), 'bench-torch-generate-'))
 const modelDir = join(work, 'model')
 const adapterDir = join(work, 'adapter')
-const prompt = Array.from(randomTokenIds(c.promptTokens, c.arch.vocabSize, 5))
+const prompt = Array.from(randomTokenIds(c.promptTokens, config.vocabSize, 5))
 
 const BLOCK_MATRIX = /^h\.\d+\.(attn|mlp)\.c_\w+\.weight$/
 
@@ -50,7 +51,7 @@ function uniform(n: number, half: number, rng: Rng): Float32Array {
 
 beforeAll(async () => {
   const tensors: Record<string, TensorToWrite> = {}
-  for (const [key, w] of randomGpt2Weights(config, 1)) {
+  for (const [key, w] of randomDecoderWeights(config, 1)) {
     // The blocks' matrices ×5 (as ref_gpt2.py draws them): with GPT-2's init spread a random model only
     // echoes its last token, and every token has the same greedy successor.
     const data = BLOCK_MATRIX.test(key) ? w.data.map((v) => 5 * v) : w.data

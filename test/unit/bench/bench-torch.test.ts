@@ -65,8 +65,8 @@ describe('PyTorch reference around a case', () => {
     expect(torchScriptOf(c)).toBe('torch_generate_bench.py')
     expect(torchScriptOf(findCase('train-tiny'))).toBe('torch_lora_bench.py')
     expect(torchArgs(c, 1, 'cpu').join(' ')).toBe(
-      '--layers 12 --embd 768 --heads 12 --vocab 50257 --positions 1024 --prompt 32 --new 256 ' +
-        '--repeats 1 --alpha 32 --targets attn.c_attn,attn.c_proj --r 16 --device cpu'
+      '--layers 12 --embd 768 --heads 12 --vocab 50257 --r 16 --alpha 32 --targets attn.c_attn,attn.c_proj ' +
+        '--positions 1024 --prompt 32 --new 256 --repeats 1 --device cpu'
     )
   })
 
